@@ -1,0 +1,16 @@
+// The addon's registry: each file registers its own functions. Nothing else lives here.
+#include <napi.h>
+
+#include "ops.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  pt::registerRuntime(env, exports);
+  pt::registerTensorIO(env, exports);
+  pt::registerOps(env, exports);
+  pt::registerAutograd(env, exports);
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(pinn_torch, Init)

@@ -1,0 +1,158 @@
+// Process-wide facts and knobs: versions, threads, CUDA, seeding, RNG state, live memory.
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/api/include/torch/cuda.h>
+#include <torch/csrc/api/include/torch/version.h>
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <mutex>
+#include <unordered_set>
+
+#include "args.h"
+#include "errors.h"
+#include "ops.h"
+
+namespace pt {
+namespace {
+
+// OpenBLAS keeps its own thread pool that at::set_num_threads does not drive
+// (shared/notes/bridge.md); reach it through the symbols it exports, when loaded.
+template <typename F>
+F blasSymbol(const char* name) {
+  return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  PT_GUARD("setNumThreads",
+    int n = info[0].As<Napi::Number>().Int32Value();
+    at::set_num_threads(n);
+    if (auto f = blasSymbol<void (*)(int)>("openblas_set_num_threads")) f(n);
+    return info.Env().Undefined();
+  )
+}
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value BlasConfig(const Napi::CallbackInfo& info) {
+  auto cfg = blasSymbol<char* (*)()>("openblas_get_config");
+  auto threads = blasSymbol<int (*)()>("openblas_get_num_threads");
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("openblas", cfg ? Napi::Value(Napi::String::New(info.Env(), cfg())) : info.Env().Null());
+  o.Set("threads", threads ? Napi::Value(Napi::Number::New(info.Env(), threads())) : info.Env().Null());
+  return o;
+}
+
+Napi::Value CudaIsAvailable(const Napi::CallbackInfo& info) {
+  PT_GUARD("cuda.isAvailable", return Napi::Boolean::New(info.Env(), torch::cuda::is_available());)
+}
+Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  PT_GUARD("cuda.deviceCount", return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));)
+}
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  PT_GUARD("manualSeed",
+    at::manual_seed(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+    return info.Env().Undefined();
+  )
+}
+
+// The CPU generator's full state (Mersenne Twister), for checkpoints that resume exactly.
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  PT_GUARD("getRngState",
+    auto gen = at::detail::getDefaultCPUGenerator();
+    at::Tensor state;
+    {
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      state = gen.get_state();
+    }
+    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(info.Env(), state.numel());
+    std::memcpy(buf.Data(), state.data_ptr(), state.numel());
+    return buf;
+  )
+}
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  PT_GUARD("setRngState",
+    Napi::TypedArray data = info[0].As<Napi::TypedArray>();
+    at::Tensor state = at::empty({static_cast<int64_t>(data.ByteLength())}, at::kByte);
+    std::memcpy(state.data_ptr(), static_cast<uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset(), data.ByteLength());
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+    return info.Env().Undefined();
+  )
+}
+
+// Live tensors and the bytes of their distinct storages (views share one).
+Napi::Value Memory(const Napi::CallbackInfo& info) {
+  PT_GUARD("memory",
+    Table& tb = table();
+    std::unordered_set<const void*> seen;
+    double bytes = 0;
+    for (const Slot& s : tb.slots) {
+      if (!s.live || !s.tensor.defined() || !s.tensor.has_storage()) continue;
+      const void* impl = s.tensor.storage().unsafeGetStorageImpl();
+      if (seen.insert(impl).second) bytes += static_cast<double>(s.tensor.storage().nbytes());
+    }
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("tensors", static_cast<double>(tb.live));
+    o.Set("bytes", bytes);
+    return o;
+  )
+}
+
+// The JS side hands over one Float64Array that every op writes its result's metadata into.
+Napi::Value SetMetaBuffer(const Napi::CallbackInfo& info) {
+  PT_GUARD("init",
+    Napi::Float64Array a = info[0].As<Napi::Float64Array>();
+    if (a.ElementLength() < static_cast<size_t>(4 + kMaxMetaDims)) throw std::runtime_error("meta buffer too small");
+    Table& tb = table();
+    tb.metaRef = Napi::Persistent(a);
+    tb.meta = a.Data();
+    return info.Env().Undefined();
+  )
+}
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("torchVersion", TORCH_VERSION);
+  o.Set("cxx11Abi", static_cast<bool>(_GLIBCXX_USE_CXX11_ABI));
+  o.Set("compiler", __VERSION__);
+  o.Set("parallelInfo", at::get_parallel_info());
+  // Index = c10::ScalarType / c10::DeviceType value; these let TS map names to codes.
+  Napi::Object dtypes = Napi::Object::New(env);
+  dtypes.Set("float32", static_cast<int>(at::kFloat));
+  dtypes.Set("float64", static_cast<int>(at::kDouble));
+  dtypes.Set("int32", static_cast<int>(at::kInt));
+  dtypes.Set("int64", static_cast<int>(at::kLong));
+  dtypes.Set("uint8", static_cast<int>(at::kByte));
+  dtypes.Set("bool", static_cast<int>(at::kBool));
+  dtypes.Set("complex64", static_cast<int>(at::kComplexFloat));
+  dtypes.Set("complex128", static_cast<int>(at::kComplexDouble));
+  o.Set("dtypes", dtypes);
+  Napi::Object devices = Napi::Object::New(env);
+  devices.Set("cpu", static_cast<int>(at::kCPU));
+  devices.Set("cuda", static_cast<int>(at::kCUDA));
+  o.Set("devices", devices);
+  o.Set("maxDims", kMaxMetaDims);
+  return o;
+}
+
+}  // namespace
+
+void registerRuntime(Napi::Env env, Napi::Object exports) {
+  struct Fn { const char* name; Napi::Value (*fn)(const Napi::CallbackInfo&); };
+  const Fn fns[] = {
+      {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
+      {"cudaIsAvailable", CudaIsAvailable}, {"cudaDeviceCount", CudaDeviceCount}, {"manualSeed", ManualSeed},
+      {"getRngState", GetRngState}, {"setRngState", SetRngState}, {"memory", Memory},
+      {"setMetaBuffer", SetMetaBuffer}, {"buildInfo", BuildInfo},
+  };
+  for (const Fn& f : fns) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
+}
+
+}  // namespace pt

@@ -1,0 +1,83 @@
+// Ops that take several tensors, as free functions (PyTorch's torch.cat, torch.where, …).
+import { BINARY, native } from './backend.js';
+import { invalidArgument } from './errors.js';
+import { fmt, normDim } from './shape.js';
+import { Tensor, alive, checkPair, wrap } from './tensor.js';
+
+function tensorList(op: string, ts: unknown): Tensor[] {
+  if (!Array.isArray(ts) || ts.length === 0) throw invalidArgument(op, 'tensors', 'a non-empty array of Tensors', ts);
+  ts.forEach((t, i) => alive(t, op, `tensors[${i}]`));
+  const first = ts[0] as Tensor;
+  ts.forEach((t: Tensor, i) => {
+    if (t.device !== first.device) throw new Error(`${op}: tensors[${i}] is on ${t.device}, tensors[0] on ${first.device}`);
+  });
+  return ts;
+}
+
+/** Joins tensors along an existing dim; all other dims must match. */
+export function cat(tensors: Tensor[], dim = 0): Tensor {
+  const ts = tensorList('cat', tensors);
+  const d = normDim('cat', dim, ts[0].ndim);
+  ts.forEach((t, i) => {
+    if (t.ndim !== ts[0].ndim || t.shape.some((s, k) => k !== d && s !== ts[0].shape[k])) {
+      throw new Error(`cat: tensors[${i}] has shape ${fmt(t.shape)}, incompatible with ${fmt(ts[0].shape)} outside dim ${d}`);
+    }
+  });
+  return wrap(native.cat(ts.map((t) => t.handle), d));
+}
+
+/** Joins equally shaped tensors along a new dim. */
+export function stack(tensors: Tensor[], dim = 0): Tensor {
+  const ts = tensorList('stack', tensors);
+  ts.forEach((t, i) => {
+    if (fmt(t.shape) !== fmt(ts[0].shape)) throw new Error(`stack: tensors[${i}] has shape ${fmt(t.shape)}, tensors[0] ${fmt(ts[0].shape)}`);
+  });
+  return wrap(native.stack(ts.map((t) => t.handle), normDim('stack', dim, ts[0].ndim, 1)));
+}
+
+/** Elementwise choice: condition ? a : b (broadcast). */
+export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
+  const hc = alive(condition, 'where', 'condition');
+  if (condition.dtype !== 'bool') throw new Error(`where: condition must be bool, got ${condition.dtype}`);
+  const ha = checkPair('where', condition, a, 'a');
+  const hb = checkPair('where', a, b, 'b');
+  return wrap(native.where(hc, ha, hb));
+}
+
+/** re + i·im from two real tensors of the same dtype. */
+export function complex(re: Tensor, im: Tensor): Tensor {
+  const h = alive(re, 'complex', 're');
+  const hi = checkPair('complex', re, im, 'im');
+  if (re.dtype !== im.dtype || (re.dtype !== 'float32' && re.dtype !== 'float64')) {
+    throw new Error(`complex: re and im must both be float32 or both float64, got ${re.dtype} and ${im.dtype}`);
+  }
+  return wrap(native.binary(BINARY.complex, h, hi));
+}
+
+/** abs · e^{i·angle} */
+export function polar(abs: Tensor, angle: Tensor): Tensor {
+  return wrap(native.binary(BINARY.polar, alive(abs, 'polar', 'abs'), checkPair('polar', abs, angle, 'angle')));
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  alive(a, 'matmul', 'a');
+  return a.matmul(b);
+}
+
+/** y = x Wᵀ + b in one native call (x: [..., in], weight: [out, in], bias: [out]). */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const hx = alive(x, 'linear', 'input');
+  const hw = alive(weight, 'linear', 'weight');
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got ${fmt(weight.shape)}`);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new Error(`linear: input ${fmt(x.shape)} does not end in weight's in-features ${weight.shape[1]}`);
+  }
+  if (x.dtype !== weight.dtype) throw new Error(`linear: input is ${x.dtype} but weight is ${weight.dtype}`);
+  if (x.device !== weight.device) throw new Error(`linear: input is on ${x.device} but weight on ${weight.device}`);
+  let hb = null;
+  if (bias != null) {
+    hb = alive(bias, 'linear', 'bias');
+    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new Error(`linear: bias must be [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+  }
+  return wrap(native.linear(hx, hw, hb));
+}

@@ -1,0 +1,19 @@
+// pinn-torch: the public API, assembled from one module per concern.
+export { Tensor } from './tensor.js';
+export type { NestedArray, Complex, TensorOrScalar, BackwardOptions, ToOptions } from './tensor.js';
+export type { DType, Device } from './dtype.js';
+export { DTYPES } from './dtype.js';
+export {
+  tensor, scalar, zeros, ones, empty, full, zerosLike, onesLike, fullLike, eye, arange, linspace,
+  rand, randn, randint, randperm,
+} from './creation.js';
+export type { TensorOptions } from './creation.js';
+export { cat, stack, where, complex, polar, matmul, linear } from './functional.js';
+export { grad, noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export type { GradOptions } from './autograd.js';
+export { tidy, keep, dispose, memory } from './memory.js';
+export type { MemoryInfo } from './memory.js';
+export {
+  version, config, blas, cuda, setNumThreads, getNumThreads, manualSeed, getRngState, setRngState,
+} from './runtime.js';
+export type { Config, BlasInfo } from './runtime.js';

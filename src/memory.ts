@@ -1,0 +1,112 @@
+// Who frees a native tensor. The garbage collector cannot be the mechanism: in a
+// synchronous training loop finalizers never run (shared/notes/bridge.md). So:
+// - inside `tidy(fn)` every tensor created is freed when fn returns, except what fn
+//   returns (handed to the enclosing scope) and what was passed to `keep`;
+// - `dispose()` / `using` free one tensor now;
+// - a FinalizationRegistry frees, eventually, any tensor that no scope owns: a backstop.
+import { native } from './backend.js';
+
+/** What a scope needs of a tensor; Tensor implements it. */
+export interface Owned {
+  handle: number; // < 0 once disposed
+  kept: boolean;
+  owner: Owned[] | null; // the scope that will free it, if any
+}
+
+const backstop = new FinalizationRegistry<number>((handle) => native.free(handle));
+
+let scope: Owned[] | null = null;
+
+/** Called for every new tensor: the current scope owns it, or else the backstop does. */
+export function track(t: Owned): void {
+  t.owner = scope;
+  if (scope !== null) scope.push(t);
+  else backstop.register(t, t.handle);
+}
+
+/** Exempts tensors from every scope's clean-up (model parameters, optimizer state). */
+export function keep<T extends Owned>(t: T): T {
+  if (!t.kept) {
+    t.kept = true;
+    if (t.owner !== null) backstop.register(t, t.handle); // unscoped tensors already are
+    t.owner = null;
+  }
+  return t;
+}
+
+/** Collects the tensors inside a returned value: a tensor, or arrays / plain objects / Maps of them. */
+function collect(value: unknown, out: Set<Owned>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 32) return;
+  if ('handle' in value && 'kept' in value) {
+    out.add(value as Owned);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collect(v, out, depth + 1);
+  } else if (value instanceof Map) {
+    for (const v of value.values()) collect(v, out, depth + 1);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, out, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn` and frees every tensor it created, except those it returns (which the
+ * enclosing scope then owns) and those passed to `keep`. Synchronous only.
+ */
+export function tidy<T>(fn: () => T): T {
+  const outer = scope;
+  const mine: Owned[] = [];
+  scope = mine;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scope = outer;
+    release(mine, new Set());
+    throw e;
+  }
+  scope = outer;
+  if (result instanceof Promise) {
+    release(mine, new Set());
+    throw new Error('tidy: fn returned a Promise; tidy is synchronous (tensors would be freed while still in use)');
+  }
+  if (mine.length === 0) return result;
+  const escaping = new Set<Owned>();
+  collect(result, escaping);
+  release(mine, escaping);
+  for (const t of escaping) if (t.handle >= 0 && t.owner === mine) track(t);
+  return result;
+}
+
+function release(owned: Owned[], escaping: Set<Owned>): void {
+  const handles: number[] = [];
+  for (const t of owned) {
+    if (t.handle < 0 || t.kept || escaping.has(t)) continue;
+    handles.push(t.handle);
+    t.handle = -1;
+  }
+  if (handles.length) native.freeMany(new Float64Array(handles));
+}
+
+/** Frees tensors (also inside arrays / objects) now. Disposing twice is harmless. */
+export function dispose(value: unknown): void {
+  const found = new Set<Owned>();
+  collect(value, found);
+  const handles: number[] = [];
+  for (const t of found) {
+    if (t.handle < 0) continue;
+    handles.push(t.handle);
+    t.handle = -1;
+  }
+  if (handles.length) native.freeMany(new Float64Array(handles));
+}
+
+export interface MemoryInfo {
+  /** Live native tensors (handles not yet disposed), exact. */
+  tensors: number;
+  /** Bytes of the distinct storages those tensors use (views share storage). */
+  bytes: number;
+}
+
+export function memory(): MemoryInfo {
+  return native.memory();
+}

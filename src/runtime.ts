@@ -1,0 +1,85 @@
+// What was loaded and how it runs: versions, BLAS, threads, CUDA, seeding, RNG state.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { binaryPath, buildInfo, native } from './backend.js';
+import { packageRoot } from './loader.js';
+
+export const version: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
+
+export interface BlasInfo {
+  /** 'OpenBLAS', 'MKL', 'reference BLAS (slow)', or 'unknown'. */
+  name: string;
+  /** Shared libraries mapped into this process that provide BLAS (Linux). */
+  libraries: string[];
+  detail: string | null;
+}
+
+/** Which BLAS is really loaded: a BLAS mismatch costs 15-30x on matmul (shared/notes/bridge.md). */
+export function blas(): BlasInfo {
+  const cfg = native.blasConfig() as { openblas: string | null };
+  let libraries: string[] = [];
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    libraries = [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5]).filter((p) => p && /blas|mkl/i.test(p)))];
+  } catch {
+    // not Linux: only the symbols tell
+  }
+  let name = 'unknown';
+  if (cfg.openblas || libraries.some((l) => /openblas/i.test(l))) name = 'OpenBLAS';
+  else if (libraries.some((l) => /mkl/i.test(l))) name = 'MKL';
+  else if (libraries.some((l) => /\/blas\/libblas/.test(l))) name = 'reference BLAS (slow)';
+  return { name, libraries, detail: cfg.openblas };
+}
+
+export const cuda = {
+  isAvailable: (): boolean => native.cudaIsAvailable(),
+  deviceCount: (): number => native.cudaDeviceCount(),
+};
+
+/** Intra-op threads for LibTorch, and for OpenBLAS's own pool when OpenBLAS is loaded. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}`);
+  native.setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+
+/** Seeds LibTorch's generators (CPU and CUDA): rand/randn then match PyTorch's for the same seed. */
+export function manualSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`manualSeed: seed must be a non-negative safe integer, got ${seed}`);
+  native.manualSeed(seed);
+}
+
+/** The CPU generator's complete state, to restore with setRngState (exact resume). */
+export function getRngState(): Uint8Array {
+  return new Uint8Array(native.getRngState());
+}
+export function setRngState(state: Uint8Array): void {
+  if (!(state instanceof Uint8Array)) throw new TypeError('setRngState: state must be a Uint8Array from getRngState()');
+  const expected = getRngState().length;
+  if (state.length !== expected) throw new Error(`setRngState: state has ${state.length} bytes, expected ${expected}`);
+  native.setRngState(state);
+}
+
+export interface Config {
+  version: string;
+  binary: string;
+  libtorch: { version: string; cxx11Abi: boolean; compiler: string };
+  cuda: { available: boolean; deviceCount: number };
+  blas: BlasInfo;
+  threads: { intraOp: number; blas: number | null };
+}
+
+/** Everything worth knowing about the loaded native side, e.g. for bug reports and benchmarks. */
+export function config(): Config {
+  const available = cuda.isAvailable();
+  return {
+    version,
+    binary: binaryPath,
+    libtorch: { version: buildInfo.torchVersion, cxx11Abi: buildInfo.cxx11Abi, compiler: buildInfo.compiler },
+    cuda: { available, deviceCount: available ? cuda.deviceCount() : 0 },
+    blas: blas(),
+    threads: { intraOp: getNumThreads(), blas: native.blasConfig().threads },
+  };
+}

@@ -1,0 +1,37 @@
+// Shape rules checked in TypeScript so that mistakes are reported clearly and cheaply
+// (a LibTorch exception costs milliseconds and a 2 KB message).
+
+export type Shape = readonly number[];
+
+export const numel = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+export const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
+
+/** The broadcast result of two shapes, or null when they are incompatible (NumPy rules). */
+export function broadcast(a: Shape, b: Shape): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 1; i <= n; i++) {
+    const x = i <= a.length ? a[a.length - i] : 1;
+    const y = i <= b.length ? b[b.length - i] : 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out[n - i] = x === 1 ? y : x;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative dim against ndim, or throws saying which op and range. */
+export function normDim(op: string, dim: unknown, ndim: number, extra = 0): number {
+  const range = Math.max(ndim + extra, 1);
+  if (!Number.isInteger(dim) || (dim as number) < -range || (dim as number) >= range) {
+    throw new RangeError(`${op}: dim must be an integer in [${-range}, ${range - 1}], got ${String(dim)}`);
+  }
+  return (dim as number) < 0 ? (dim as number) + range : (dim as number);
+}
+
+export function checkShape(op: string, shape: unknown, name = 'shape'): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(`${op}: ${name} must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  if (shape.length > 64) throw new RangeError(`${op}: at most 64 dimensions are supported, got ${shape.length}`);
+  return shape as number[];
+}

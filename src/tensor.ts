@@ -1,0 +1,526 @@
+// The Tensor: a number naming a native tensor, plus its shape, dtype and device.
+// Methods check their arguments here, then make one call into the binding.
+import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
+import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
+import { invalidArgument } from './errors.js';
+import { type Owned, dispose, track } from './memory.js';
+import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
+
+export type Scalar = number;
+export type TensorOrScalar = Tensor | number;
+export type Complex = [re: number, im: number];
+export type NestedArray = number | boolean | Complex | NestedArray[];
+
+/** Builds the JS side of a tensor the binding just made, from the metadata it wrote. */
+export function wrap(handle: number): Tensor {
+  const nd = meta[3];
+  const shape = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) shape[i] = meta[4 + i];
+  return new Tensor(handle, shape, dtypeByCode[meta[0]], deviceName(meta[1], meta[2]));
+}
+
+/** Wraps a handle returned without metadata (list results), or null. */
+export function wrapHandle(handle: number | null): Tensor | null {
+  if (handle === null) return null;
+  native.meta(handle);
+  return wrap(handle);
+}
+
+export function alive(t: unknown, op: string, name = 'tensor'): number {
+  if (!(t instanceof Tensor)) throw invalidArgument(op, name, 'a Tensor', t);
+  if (t.handle < 0) throw new Error(`${op}: ${name} has been disposed`);
+  return t.handle;
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function broadcastable(a: Shape, b: Shape): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const x = a[a.length - i], y = b[b.length - i];
+    if (x !== y && x !== 1 && y !== 1) return false;
+  }
+  return true;
+}
+
+/** Operands of a binary op: both alive, same device (a 0-d CPU tensor may join any), broadcastable. */
+export function checkPair(op: string, a: Tensor, b: unknown, name = 'other'): number {
+  alive(b, op, name);
+  const t = b as Tensor;
+  if (a.device !== t.device && !(t.shape.length === 0 && t.device === 'cpu') && !(a.shape.length === 0 && a.device === 'cpu')) {
+    throw new Error(`${op}: tensors are on different devices (${a.device} and ${t.device}); move one with .to()`);
+  }
+  if (!sameShape(a.shape, t.shape) && !broadcastable(a.shape, t.shape)) {
+    throw new Error(`${op}: shapes ${fmt(a.shape)} and ${fmt(t.shape)} cannot be broadcast together`);
+  }
+  return t.handle;
+}
+
+function checkNumber(op: string, v: unknown, name = 'value'): number {
+  if (typeof v !== 'number') throw invalidArgument(op, name, 'a number', v);
+  return v;
+}
+
+function dimList(op: string, dim: number | number[] | undefined, ndim: number): number[] {
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const dims = Array.isArray(dim) ? dim : [dim];
+  const out = dims.map((d) => normDim(op, d, ndim));
+  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${JSON.stringify(dim)} repeats a dimension`);
+  return out;
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+export interface ToOptions {
+  dtype?: DType;
+  device?: Device | string;
+  copy?: boolean;
+}
+
+export class Tensor implements Owned {
+  /** Native handle; negative once disposed. */
+  handle: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly device: Device;
+  kept = false;
+  owner: Owned[] | null = null;
+
+  /** @internal use tensor(), zeros(), … to create tensors. */
+  constructor(handle: number, shape: number[], dtype: DType, device: Device) {
+    this.handle = handle;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.device = device;
+    track(this);
+  }
+
+  get ndim(): number { return this.shape.length; }
+  dim(): number { return this.shape.length; }
+  get numel(): number { return numel(this.shape); }
+  size(dim?: number): number | readonly number[] {
+    return dim === undefined ? this.shape : this.shape[normDim('size', dim, this.ndim)];
+  }
+  get isDisposed(): boolean { return this.handle < 0; }
+
+  // ---- memory ----------------------------------------------------------------------
+  dispose(): void { dispose(this); }
+  [Symbol.dispose](): void { dispose(this); }
+
+  // ---- elementwise -----------------------------------------------------------------
+  private unary(code: number, op: string): Tensor { return wrap(native.unary(code, alive(this, op))); }
+  private binary(other: TensorOrScalar, op: string): Tensor {
+    const h = alive(this, op);
+    if (typeof other === 'number') return wrap(native.scalar(SCALAR[op], h, other));
+    return wrap(native.binary(BINARY[op], h, checkPair(op, this, other)));
+  }
+  private reverse(other: number, op: string, rop: string): Tensor {
+    return wrap(native.scalar(SCALAR[rop], alive(this, op), checkNumber(op, other, 'other')));
+  }
+
+  add(other: TensorOrScalar): Tensor { return this.binary(other, 'add'); }
+  sub(other: TensorOrScalar): Tensor { return this.binary(other, 'sub'); }
+  mul(other: TensorOrScalar): Tensor { return this.binary(other, 'mul'); }
+  div(other: TensorOrScalar): Tensor { return this.binary(other, 'div'); }
+  pow(exponent: TensorOrScalar): Tensor { return this.binary(exponent, 'pow'); }
+  /** other − this */
+  rsub(other: number): Tensor { return this.reverse(other, 'rsub', 'rsub'); }
+  /** other / this */
+  rdiv(other: number): Tensor { return this.reverse(other, 'rdiv', 'rdiv'); }
+  /** base ** this */
+  rpow(base: number): Tensor { return this.reverse(base, 'rpow', 'rpow'); }
+  maximum(other: TensorOrScalar): Tensor { return this.binary(other, 'maximum'); }
+  minimum(other: TensorOrScalar): Tensor { return this.binary(other, 'minimum'); }
+  fmod(other: TensorOrScalar): Tensor { return this.binary(other, 'fmod'); }
+  remainder(other: TensorOrScalar): Tensor { return this.binary(other, 'remainder'); }
+  atan2(other: Tensor): Tensor { return this.binary(other, 'atan2'); }
+  eq(other: TensorOrScalar): Tensor { return this.binary(other, 'eq'); }
+  ne(other: TensorOrScalar): Tensor { return this.binary(other, 'ne'); }
+  lt(other: TensorOrScalar): Tensor { return this.binary(other, 'lt'); }
+  le(other: TensorOrScalar): Tensor { return this.binary(other, 'le'); }
+  gt(other: TensorOrScalar): Tensor { return this.binary(other, 'gt'); }
+  ge(other: TensorOrScalar): Tensor { return this.binary(other, 'ge'); }
+  logicalAnd(other: Tensor): Tensor { return this.binary(other, 'logicalAnd'); }
+  logicalOr(other: Tensor): Tensor { return this.binary(other, 'logicalOr'); }
+
+  neg(): Tensor { return this.unary(UNARY.neg, 'neg'); }
+  abs(): Tensor { return this.unary(UNARY.abs, 'abs'); }
+  exp(): Tensor { return this.unary(UNARY.exp, 'exp'); }
+  log(): Tensor { return this.unary(UNARY.log, 'log'); }
+  log1p(): Tensor { return this.unary(UNARY.log1p, 'log1p'); }
+  expm1(): Tensor { return this.unary(UNARY.expm1, 'expm1'); }
+  sqrt(): Tensor { return this.unary(UNARY.sqrt, 'sqrt'); }
+  rsqrt(): Tensor { return this.unary(UNARY.rsqrt, 'rsqrt'); }
+  square(): Tensor { return this.unary(UNARY.square, 'square'); }
+  reciprocal(): Tensor { return this.unary(UNARY.reciprocal, 'reciprocal'); }
+  sin(): Tensor { return this.unary(UNARY.sin, 'sin'); }
+  cos(): Tensor { return this.unary(UNARY.cos, 'cos'); }
+  tan(): Tensor { return this.unary(UNARY.tan, 'tan'); }
+  asin(): Tensor { return this.unary(UNARY.asin, 'asin'); }
+  acos(): Tensor { return this.unary(UNARY.acos, 'acos'); }
+  atan(): Tensor { return this.unary(UNARY.atan, 'atan'); }
+  sinh(): Tensor { return this.unary(UNARY.sinh, 'sinh'); }
+  cosh(): Tensor { return this.unary(UNARY.cosh, 'cosh'); }
+  tanh(): Tensor { return this.unary(UNARY.tanh, 'tanh'); }
+  sigmoid(): Tensor { return this.unary(UNARY.sigmoid, 'sigmoid'); }
+  relu(): Tensor { return this.unary(UNARY.relu, 'relu'); }
+  gelu(): Tensor { return this.unary(UNARY.gelu, 'gelu'); }
+  silu(): Tensor { return this.unary(UNARY.silu, 'silu'); }
+  /** log(1 + exp(βx)) / β */
+  softplus(beta = 1): Tensor {
+    return beta === 1 ? this.unary(UNARY.softplus, 'softplus') : this.binary(checkNumber('softplus', beta, 'beta'), 'softplusBeta');
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor { return this.binary(checkNumber('leakyRelu', negativeSlope), 'leakyRelu'); }
+  elu(alpha = 1): Tensor { return this.binary(checkNumber('elu', alpha), 'elu'); }
+  erf(): Tensor { return this.unary(UNARY.erf, 'erf'); }
+  sign(): Tensor { return this.unary(UNARY.sign, 'sign'); }
+  floor(): Tensor { return this.unary(UNARY.floor, 'floor'); }
+  ceil(): Tensor { return this.unary(UNARY.ceil, 'ceil'); }
+  round(): Tensor { return this.unary(UNARY.round, 'round'); }
+  isnan(): Tensor { return this.unary(UNARY.isnan, 'isnan'); }
+  isinf(): Tensor { return this.unary(UNARY.isinf, 'isinf'); }
+  isfinite(): Tensor { return this.unary(UNARY.isfinite, 'isfinite'); }
+  logicalNot(): Tensor { return this.unary(UNARY.logicalNot, 'logicalNot'); }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    const h = alive(this, 'clamp');
+    if (min != null) checkNumber('clamp', min, 'min');
+    if (max != null) checkNumber('clamp', max, 'max');
+    if (min == null && max == null) throw new Error('clamp: give at least one of min and max');
+    return wrap(native.clamp(h, min ?? null, max ?? null));
+  }
+
+  // ---- complex ---------------------------------------------------------------------
+  real(): Tensor { return this.unary(UNARY.real, 'real'); }
+  imag(): Tensor {
+    if (!isComplex(this.dtype)) throw new Error(`imag: needs a complex tensor, got ${this.dtype}`);
+    return this.unary(UNARY.imag, 'imag');
+  }
+  conj(): Tensor { return this.unary(UNARY.conj, 'conj'); }
+  angle(): Tensor { return this.unary(UNARY.angle, 'angle'); }
+
+  // ---- linear algebra --------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    const h = alive(this, 'matmul');
+    const o = alive(other, 'matmul', 'other');
+    const a = this.shape, b = other.shape;
+    if (a.length === 0 || b.length === 0) throw new Error('matmul: both operands need at least 1 dimension');
+    const k1 = a[a.length - 1], k2 = b.length === 1 ? b[0] : b[b.length - 2];
+    if (k1 !== k2) throw new Error(`matmul: shapes ${fmt(a)} and ${fmt(b)} do not chain (${k1} ≠ ${k2})`);
+    if (this.dtype !== other.dtype) throw new Error(`matmul: dtypes differ (${this.dtype} and ${other.dtype})`);
+    if (this.device !== other.device) throw new Error(`matmul: tensors are on different devices (${this.device} and ${other.device})`);
+    return wrap(native.binary(BINARY.matmul, h, o));
+  }
+  /** Swaps the last two dims of a 2-D tensor (like PyTorch's .t()). */
+  t(): Tensor {
+    if (this.ndim > 2) throw new Error(`t: needs at most 2 dimensions, got ${this.ndim}; use transpose(d0, d1)`);
+    return this.unary(UNARY.t, 't');
+  }
+
+  // ---- shape -----------------------------------------------------------------------
+  reshape(...shape: number[] | [number[]]): Tensor { return this.reshapeLike('reshape', shape); }
+  view(...shape: number[] | [number[]]): Tensor { return this.reshapeLike('view', shape); }
+  private reshapeLike(op: 'reshape' | 'view', args: number[] | [number[]]): Tensor {
+    const h = alive(this, op);
+    const shape = (Array.isArray(args[0]) ? args[0] : args) as number[];
+    const inferred = shape.filter((d) => d === -1).length;
+    if (inferred > 1 || !shape.every((d) => Number.isInteger(d) && d >= -1)) {
+      throw new Error(`${op}: invalid shape ${JSON.stringify(shape)} (integers ≥ 0, at most one -1)`);
+    }
+    const known = numel(shape.filter((d) => d !== -1));
+    const n = this.numel;
+    if (inferred ? known === 0 || n % known !== 0 : known !== n) {
+      throw new Error(`${op}: shape ${fmt(shape)} is invalid for a tensor of ${n} elements (shape ${fmt(this.shape)})`);
+    }
+    return wrap(native[op](h, shape));
+  }
+  flatten(): Tensor { return this.unary(UNARY.flatten, 'flatten'); }
+  transpose(dim0: number, dim1: number): Tensor {
+    const h = alive(this, 'transpose');
+    return wrap(native.transpose(h, normDim('transpose', dim0, this.ndim), normDim('transpose', dim1, this.ndim)));
+  }
+  permute(...dims: number[] | [number[]]): Tensor {
+    const h = alive(this, 'permute');
+    const d = (Array.isArray(dims[0]) ? dims[0] : dims) as number[];
+    if (d.length !== this.ndim) throw new Error(`permute: needs ${this.ndim} dims, got ${d.length}`);
+    return wrap(native.permute(h, dimList('permute', d, this.ndim)));
+  }
+  squeeze(dim?: number): Tensor {
+    const h = alive(this, 'squeeze');
+    return wrap(native.squeeze(h, dim === undefined ? null : normDim('squeeze', dim, this.ndim)));
+  }
+  unsqueeze(dim: number): Tensor {
+    return wrap(native.unsqueeze(alive(this, 'unsqueeze'), normDim('unsqueeze', dim, this.ndim, 1)));
+  }
+  expand(...shape: number[] | [number[]]): Tensor {
+    const h = alive(this, 'expand');
+    const s = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
+    if (s.length < this.ndim) throw new Error(`expand: target ${fmt(s)} has fewer dims than ${fmt(this.shape)}`);
+    const off = s.length - this.ndim;
+    for (let i = 0; i < this.ndim; i++) {
+      if (s[off + i] !== -1 && this.shape[i] !== 1 && this.shape[i] !== s[off + i]) {
+        throw new Error(`expand: cannot expand ${fmt(this.shape)} to ${fmt(s)} (dim ${i} is ${this.shape[i]}, not 1)`);
+      }
+    }
+    return wrap(native.expand(h, s));
+  }
+  repeat(...sizes: number[] | [number[]]): Tensor {
+    const s = checkShape('repeat', Array.isArray(sizes[0]) ? sizes[0] : sizes, 'sizes');
+    if (s.length < this.ndim) throw new Error(`repeat: needs at least ${this.ndim} sizes, got ${s.length}`);
+    return wrap(native.repeat(alive(this, 'repeat'), s));
+  }
+  flip(dims: number | number[]): Tensor {
+    return wrap(native.reduce(REDUCE.flip, alive(this, 'flip'), dimList('flip', dims, this.ndim), false));
+  }
+  /** Elements start … start+length−1 along dim (a view). */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const h = alive(this, 'narrow');
+    const d = normDim('narrow', dim, this.ndim);
+    const n = this.shape[d];
+    if (!Number.isInteger(start) || !Number.isInteger(length) || start < -n || length < 0 || (start < 0 ? start + n : start) + length > n) {
+      throw new RangeError(`narrow: start ${start}, length ${length} out of range for dim ${d} of size ${n}`);
+    }
+    return wrap(native.narrow(h, d, start < 0 ? start + n : start, length));
+  }
+  /** Python's t[start:end:step] along dim; negative and omitted bounds as in Python. */
+  slice(dim: number, start = 0, end?: number, step = 1): Tensor {
+    const h = alive(this, 'slice');
+    const d = normDim('slice', dim, this.ndim);
+    const n = this.shape[d];
+    if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+    const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+    return wrap(native.slice(h, d, clampIdx(start), clampIdx(end ?? n), step));
+  }
+  /** Removes dim by taking one index along it. */
+  select(dim: number, index: number): Tensor {
+    const h = alive(this, 'select');
+    const d = normDim('select', dim, this.ndim);
+    const n = this.shape[d];
+    if (!Number.isInteger(index) || index < -n || index >= n) {
+      throw new RangeError(`select: index ${index} is out of range for dim ${d} of size ${n}`);
+    }
+    return wrap(native.select(h, d, index < 0 ? index + n : index));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    const h = alive(this, 'indexSelect');
+    alive(index, 'indexSelect', 'index');
+    if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new Error(`indexSelect: index must be int64 or int32, got ${index.dtype}`);
+    if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
+    return wrap(native.indexSelect(h, normDim('indexSelect', dim, this.ndim), index.handle));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    const h = alive(this, 'gather');
+    alive(index, 'gather', 'index');
+    if (index.dtype !== 'int64') throw new Error(`gather: index must be int64, got ${index.dtype}`);
+    if (index.ndim !== this.ndim) throw new Error(`gather: index needs ${this.ndim} dims like the input, got ${index.ndim}`);
+    return wrap(native.gather(h, normDim('gather', dim, this.ndim), index.handle));
+  }
+  split(splitSize: number | number[], dim = 0): Tensor[] {
+    const h = alive(this, 'split');
+    const d = normDim('split', dim, this.ndim);
+    const n = this.shape[d];
+    let sizes: number[];
+    if (typeof splitSize === 'number') {
+      if (!Number.isInteger(splitSize) || splitSize < 1) throw new RangeError(`split: size must be a positive integer, got ${splitSize}`);
+      sizes = Array.from({ length: Math.ceil(n / splitSize) }, (_, i) => Math.min(splitSize, n - i * splitSize));
+    } else {
+      sizes = checkShape('split', splitSize, 'sizes');
+      if (sizes.reduce((a, b) => a + b, 0) !== n) throw new Error(`split: sizes ${fmt(sizes)} do not sum to dim ${d}'s size ${n}`);
+    }
+    return (native.split(h, sizes, d) as number[]).map((x) => wrapHandle(x)!);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    const h = alive(this, 'chunk');
+    if (!Number.isInteger(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+    return (native.chunk(h, chunks, normDim('chunk', dim, this.ndim)) as number[]).map((x) => wrapHandle(x)!);
+  }
+
+  // ---- reductions ------------------------------------------------------------------
+  private reduce(op: string, dim: number | number[] | undefined, keepdim: boolean, s = 0): Tensor {
+    const h = alive(this, op);
+    return wrap(native.reduce(REDUCE[op], h, dimList(op, dim, this.ndim), keepdim, s));
+  }
+  sum(dim?: number | number[], keepdim = false): Tensor {
+    return dim === undefined && !keepdim ? this.unary(UNARY.sumAll, 'sum') : this.reduce('sum', dim, keepdim);
+  }
+  mean(dim?: number | number[], keepdim = false): Tensor {
+    return dim === undefined && !keepdim ? this.unary(UNARY.meanAll, 'mean') : this.reduce('mean', dim, keepdim);
+  }
+  /** Largest value (over dim, when given: the values only; use argmax for indices). */
+  max(dim?: number | number[], keepdim = false): Tensor {
+    return dim === undefined && !keepdim ? this.nonEmpty('max').unary(UNARY.maxAll, 'max') : this.reduce('amax', dim, keepdim);
+  }
+  min(dim?: number | number[], keepdim = false): Tensor {
+    return dim === undefined && !keepdim ? this.nonEmpty('min').unary(UNARY.minAll, 'min') : this.reduce('amin', dim, keepdim);
+  }
+  private nonEmpty(op: string): this {
+    if (this.numel === 0) throw new Error(`${op}: tensor is empty (shape ${fmt(this.shape)})`);
+    return this;
+  }
+  prod(dim: number, keepdim = false): Tensor { return this.reduce('prod', dim, keepdim); }
+  argmax(dim: number, keepdim = false): Tensor { return this.reduce('argmax', dim, keepdim); }
+  argmin(dim: number, keepdim = false): Tensor { return this.reduce('argmin', dim, keepdim); }
+  logsumexp(dim: number | number[], keepdim = false): Tensor { return this.reduce('logsumexp', dim, keepdim); }
+  /** Vector p-norm (‖x‖ₚ = (Σ|xᵢ|ᵖ)^(1/p)) over all elements or over dim. */
+  norm(p = 2, dim?: number | number[], keepdim = false): Tensor {
+    checkNumber('norm', p, 'p');
+    if (dim === undefined && !keepdim) {
+      return p === 2 ? this.unary(UNARY.normAll, 'norm') : this.binary(p, 'normP');
+    }
+    return this.reduce('norm', dim, keepdim, p);
+  }
+  /** Standard deviation; unbiased (Bessel's correction) by default, as in PyTorch. */
+  std(dim?: number | number[], { unbiased = true, keepdim = false } = {}): Tensor {
+    return this.reduce('std', dim, keepdim, unbiased ? 1 : 0);
+  }
+  var(dim?: number | number[], { unbiased = true, keepdim = false } = {}): Tensor {
+    return this.reduce('var', dim, keepdim, unbiased ? 1 : 0);
+  }
+  softmax(dim: number): Tensor { return this.reduce('softmax', dim, false); }
+  logSoftmax(dim: number): Tensor { return this.reduce('logSoftmax', dim, false); }
+  cumsum(dim: number): Tensor { return this.reduce('cumsum', dim, false); }
+  any(): Tensor { return this.unary(UNARY.anyAll, 'any'); }
+  all(): Tensor { return this.unary(UNARY.allAll, 'all'); }
+
+  // ---- in place (for optimizers: call under noGrad) ---------------------------------
+  private inplace(op: string, b: Tensor | null, c: Tensor | null, s: number): this {
+    const h = alive(this, op);
+    const hb = b === null ? null : checkPair(op, this, b, 'tensor1');
+    const hc = c === null ? null : checkPair(op, this, c, 'tensor2');
+    native.inplace(INPLACE[op], h, hb, hc, s);
+    return this;
+  }
+  /** this += alpha · other */
+  add_(other: TensorOrScalar, alpha = 1): this {
+    return typeof other === 'number' ? this.inplace('addScalar_', null, null, other) : this.inplace('add_', other, null, alpha);
+  }
+  sub_(other: Tensor, alpha = 1): this { return this.inplace('sub_', other, null, alpha); }
+  mul_(other: TensorOrScalar): this {
+    return typeof other === 'number' ? this.inplace('mulScalar_', null, null, other) : this.inplace('mul_', other, null, 1);
+  }
+  div_(other: TensorOrScalar): this {
+    return typeof other === 'number' ? this.inplace('divScalar_', null, null, other) : this.inplace('div_', other, null, 1);
+  }
+  /** this += value · t1 · t2 */
+  addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return this.inplace('addcmul_', t1, t2, value); }
+  /** this += value · t1 / t2 */
+  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return this.inplace('addcdiv_', t1, t2, value); }
+  /** this += weight · (end − this) */
+  lerp_(end: Tensor, weight: number): this { return this.inplace('lerp_', end, null, checkNumber('lerp_', weight, 'weight')); }
+  copy_(src: Tensor): this { return this.inplace('copy_', src, null, 1); }
+  zero_(): this { return this.inplace('zero_', null, null, 0); }
+  fill_(value: number): this { return this.inplace('fill_', null, null, checkNumber('fill_', value)); }
+  sqrt_(): this { return this.inplace('sqrt_', null, null, 0); }
+  neg_(): this { return this.inplace('neg_', null, null, 0); }
+  maximum_(other: Tensor): this { return this.inplace('maximum_', other, null, 0); }
+  clampMin_(min: number): this { return this.inplace('clampMin_', null, null, checkNumber('clampMin_', min, 'min')); }
+  clampMax_(max: number): this { return this.inplace('clampMax_', null, null, checkNumber('clampMax_', max, 'max')); }
+
+  // ---- conversion ------------------------------------------------------------------
+  /** to('cuda'), to('float64'), or to({ device, dtype, copy }). */
+  to(target: DType | Device | string | ToOptions): Tensor {
+    const h = alive(this, 'to');
+    const o: ToOptions = typeof target === 'string'
+      ? (target in dtypeCode ? { dtype: target as DType } : { device: target })
+      : (target ?? {});
+    if (typeof o !== 'object') throw invalidArgument('to', 'target', 'a dtype, a device or { dtype, device }', target);
+    const dtype = o.dtype === undefined ? this.dtype : checkDtype('to', o.dtype);
+    const [type, index] = parseDevice('to', o.device ?? this.device);
+    return wrap(native.to(h, dtypeCode[dtype], type, index, o.copy === true));
+  }
+  cpu(): Tensor { return this.to({ device: 'cpu' }); }
+  cuda(index = 0): Tensor { return this.to({ device: `cuda:${index}` }); }
+  float(): Tensor { return this.to({ dtype: 'float32' }); }
+  double(): Tensor { return this.to({ dtype: 'float64' }); }
+  clone(): Tensor { return this.unary(UNARY.clone, 'clone'); }
+  contiguous(): Tensor { return this.unary(UNARY.contiguous, 'contiguous'); }
+
+  /** The data as a flat typed array (complex: interleaved re, im; int64: BigInt64Array; bool: Uint8Array). */
+  data(): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array {
+    const buf: ArrayBuffer = native.toBuffer(alive(this, 'data'));
+    switch (this.dtype) {
+      case 'float32': case 'complex64': return new Float32Array(buf);
+      case 'float64': case 'complex128': return new Float64Array(buf);
+      case 'int32': return new Int32Array(buf);
+      case 'int64': return new BigInt64Array(buf);
+      default: return new Uint8Array(buf);
+    }
+  }
+  /** Nested arrays of numbers (booleans for bool, [re, im] pairs for complex). */
+  toArray(): NestedArray {
+    const flat = this.data();
+    const complex = isComplex(this.dtype);
+    const item = (i: number): NestedArray => {
+      if (complex) return [flat[2 * i] as number, flat[2 * i + 1] as number];
+      const v = flat[i];
+      if (this.dtype === 'bool') return v !== 0;
+      return typeof v === 'bigint' ? Number(v) : v;
+    };
+    let offset = 0;
+    const build = (d: number): NestedArray =>
+      d === this.ndim ? item(offset++) : Array.from({ length: this.shape[d] }, () => build(d + 1));
+    return build(0);
+  }
+  /** The value of a one-element tensor (bool → boolean, complex → [re, im]). */
+  item(): number | boolean | Complex {
+    const h = alive(this, 'item');
+    if (this.numel !== 1) throw new Error(`item: needs exactly one element, got shape ${fmt(this.shape)}`);
+    const v = native.item(h);
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+  toString(): string {
+    if (this.handle < 0) return `Tensor(disposed)`;
+    const head = `Tensor(shape=${fmt(this.shape)}, dtype=${this.dtype}, device=${this.device}`;
+    return this.numel <= 20 ? `${head}, ${JSON.stringify(this.toArray())})` : `${head})`;
+  }
+
+  // ---- autograd --------------------------------------------------------------------
+  get requiresGrad(): boolean { return native.requiresGrad(alive(this, 'requiresGrad')); }
+  set requiresGrad(value: boolean) { this.requiresGrad_(value); }
+  requiresGrad_(value = true): this {
+    const h = alive(this, 'requiresGrad_');
+    if (typeof value !== 'boolean') throw invalidArgument('requiresGrad_', 'value', 'a boolean', value);
+    if (value && !isFloating(this.dtype) && !isComplex(this.dtype)) {
+      throw new Error(`requiresGrad_: only floating point and complex tensors can require gradients, got ${this.dtype}`);
+    }
+    native.setRequiresGrad(h, value);
+    return this;
+  }
+  /** The accumulated gradient (a new handle on it each time), or null. */
+  get grad(): Tensor | null {
+    const g = native.grad(alive(this, 'grad'));
+    return g === null ? null : wrap(g);
+  }
+  set grad(value: Tensor | null) {
+    const h = alive(this, 'grad');
+    if (value !== null) {
+      checkPair('grad', this, value, 'grad');
+      if (!sameShape(value.shape, this.shape)) throw new Error(`grad: shape ${fmt(value.shape)} does not match tensor ${fmt(this.shape)}`);
+    }
+    native.setGrad(h, value === null ? null : value.handle);
+  }
+  get isLeaf(): boolean { return native.isLeaf(alive(this, 'isLeaf')); }
+  /** Name of the autograd node that made this tensor, e.g. 'MulBackward0', or null for leaves. */
+  get gradFn(): string | null { return native.gradFnName(alive(this, 'gradFn')); }
+  detach(): Tensor { return this.unary(UNARY.detach, 'detach'); }
+  /** Accumulates d(this)/d(leaf) into every leaf's .grad. Non-scalar outputs need `gradient`. */
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    const h = alive(this, 'backward');
+    if (gradient != null) {
+      alive(gradient, 'backward', 'gradient');
+      if (!sameShape(gradient.shape, this.shape)) {
+        throw new Error(`backward: gradient shape ${fmt(gradient.shape)} does not match output shape ${fmt(this.shape)}`);
+      }
+    } else if (this.numel !== 1) {
+      throw new Error(`backward: output has shape ${fmt(this.shape)}; a gradient can be implied only for one-element outputs, pass one`);
+    }
+    if (!this.requiresGrad) throw new Error('backward: tensor does not require grad (no input had requiresGrad set, or it was made under noGrad)');
+    native.backward(h, gradient?.handle ?? null, options.retainGraph, options.createGraph === true);
+  }
+}

@@ -5,7 +5,7 @@
 //   3. none found → obtain one: apt on Debian/Ubuntu, else the official archive (SHA-256 checked);
 //   4. build native/ with cmake-js against it.
 // Opt-outs: PINN_TORCH_NO_APT=1, PINN_TORCH_NO_DOWNLOAD=1, PINN_TORCH_SKIP_INSTALL=1 (do nothing),
-// PINN_TORCH_BUILD_FROM_SOURCE=1 (ignore prebuilt). Flags: --build (always compile), --find (print only).
+// PINN_TORCH_BUILD_FROM_SOURCE=1 (ignore prebuilt), PINN_TORCH_BUILD_DIR (default build/). Flags: --build (always compile), --find (print only).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
@@ -65,7 +65,7 @@ async function obtainLibTorch(tried) {
     tried.push(`download: ${e.message}`);
     return null;
   }
-  log('pinn-torch: downloading the official LibTorch archive (opt out: PINN_TORCH_NO_DOWNLOAD=1)');
+  log(`pinn-torch: LibTorch not found; downloading ${spec.name === 'custom' ? 'it from PINN_TORCH_LIBTORCH_URL' : `the official ${spec.name} archive`} (opt out: PINN_TORCH_NO_DOWNLOAD=1)`);
   try {
     const dir = await downloadLibTorch(spec, { env, log });
     return { torchDir: join(dir, 'libtorch', 'share', 'cmake', 'Torch'), source: `download (${spec.url})` };
@@ -95,11 +95,12 @@ function build(torchDir) {
       '(Debian/Ubuntu: apt-get install cmake g++), or use a platform with a prebuilt binary');
   }
   log(`pinn-torch: building the native addon against ${torchDir} (cmake-js; ~30-60 s)`);
-  const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--directory', root, `--CDTorch_DIR=${torchDir}`], {
+  const out = env.PINN_TORCH_BUILD_DIR ?? join(root, 'build');
+  const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--directory', root, '--out', out, `--CDTorch_DIR=${torchDir}`], {
     stdio: 'inherit', cwd: root,
   });
   if (r.status !== 0) throw new InstallError(`building the native addon failed (cmake-js exit ${r.status}); see the compiler output above`);
-  const binary = join(root, 'build', 'Release', 'pinn_torch.node');
+  const binary = join(out, 'Release', 'pinn_torch.node');
   const problem = loads(binary);
   if (problem) throw new InstallError(`the freshly built ${binary} does not load: ${problem}`);
   log(`pinn-torch: built ${binary}`);

@@ -1,0 +1,47 @@
+// `npm pack` ships a prebuilt binary: installed into an empty project, it loads without
+// any compiler. Every build tool on PATH is replaced by a trap that records being called.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'pinn-torch-pack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+it('npm pack → npm install in an empty dir → loads the prebuilt binary, no compiler invoked', () => {
+  const quiet = { cwd: root, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'pipe'] as any };
+  execFileSync('npm', ['pack', '--pack-destination', work], { ...quiet, timeout: 240_000 });
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  expect(tarball).toBeDefined();
+  const listing = execFileSync('tar', ['-tzf', join(work, tarball!)], { encoding: 'utf8' });
+  expect(listing).toMatch(/package\/prebuilds\/linux-x64\/pinn_torch\.node/);
+  expect(listing).toMatch(/package\/dist\/index\.js/);
+  expect(listing).not.toMatch(/package\/build\//);
+
+  const traps = join(work, 'traps');
+  const marker = join(work, 'compiler-was-called');
+  mkdirSync(traps);
+  for (const tool of ['cmake', 'make', 'ninja', 'cc', 'c++', 'gcc', 'g++', 'clang', 'clang++']) {
+    writeFileSync(join(traps, tool), `#!/bin/sh\necho "$0 $*" >> ${marker}\nexit 1\n`);
+    chmodSync(join(traps, tool), 0o755);
+  }
+  const app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+  const env = { ...process.env, PATH: `${traps}:${process.env.PATH}`, CC: join(traps, 'cc'), CXX: join(traps, 'c++') };
+  const log = execFileSync('npm', ['install', '--foreground-scripts', join(work, tarball!)], {
+    cwd: app, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000,
+  });
+  expect(log).toMatch(/using prebuilt binary .*prebuilds\/linux-x64\/pinn_torch\.node/);
+
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "import * as pt from 'pinn-torch'; console.log(JSON.stringify({ c: pt.config(), v: pt.tensor([1, 2, 3]).mul(2).sum().item() }))"],
+  { cwd: app, env, encoding: 'utf8' });
+  const { c, v } = JSON.parse(out);
+  expect(c.binary).toBe(join(app, 'node_modules', 'pinn-torch', 'prebuilds', 'linux-x64', 'pinn_torch.node'));
+  expect(c.libtorch.version).toMatch(/^\d+\.\d+/);
+  expect(v).toBe(12);
+  expect(existsSync(marker)).toBe(false);
+}, 480_000);

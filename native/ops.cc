@@ -116,7 +116,7 @@ using T = at::Tensor;
   X(elu, at::elu(a, s))                           \
   X(normP, at::linalg_vector_norm(a, s))
 
-// ---- in place: a ← f(a, b, c, s); b and c may be undefined ---------------------------
+// ---- in place: a ← f(a, b, c, s, s2); b and c may be undefined ---------------------------
 // These are what optimizers need: run them under noGrad on leaf parameters.
 #define PT_INPLACE(X)                                   \
   X(add_, a.add_(b, s))                                 \
@@ -136,7 +136,9 @@ using T = at::Tensor;
   X(neg_, a.neg_())                                     \
   X(maximum_, at::maximum_out(a, a, b))                 \
   X(clampMin_, a.clamp_min_(s))                         \
-  X(clampMax_, a.clamp_max_(s))
+  X(clampMax_, a.clamp_max_(s))                         \
+  X(uniform_, a.uniform_(s.toDouble(), s2.toDouble()))  \
+  X(normal_, a.normal_(s.toDouble(), s2.toDouble()))
 
 // ---- reductions over dims: f(a, dims, keepdim, s) -----------------------------------
 #define PT_REDUCE(X)                                                           \
@@ -183,7 +185,7 @@ T applyScalar(int code, const T& a, const at::Scalar& s) {
   switch (code) { PT_SCALAR(PT_CASE) }
   throw std::runtime_error("unknown scalar op code");
 }
-T applyInplace(int code, T& a, const T& b, const T& c, const at::Scalar& s) {
+T applyInplace(int code, T& a, const T& b, const T& c, const at::Scalar& s, const at::Scalar& s2) {
   using namespace inplace;
   switch (code) { PT_INPLACE(PT_CASE) }
   throw std::runtime_error("unknown in-place op code");
@@ -223,7 +225,8 @@ Napi::Value Inplace(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
   PT_GUARD(opName(inplace::names, code),
            applyInplace(code, tensorArg(info, 1), optionalTensor(info, 2), optionalTensor(info, 3),
-                        info.Length() > 4 ? at::Scalar(num(info, 4)) : at::Scalar(1.0));
+                        info.Length() > 4 ? at::Scalar(num(info, 4)) : at::Scalar(1.0),
+                        info.Length() > 5 ? at::Scalar(num(info, 5)) : at::Scalar(0.0));
            return info.Env().Undefined();)
 }
 Napi::Value Reduce(const Napi::CallbackInfo& info) {

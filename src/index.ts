@@ -17,3 +17,7 @@ export {
   version, config, blas, cuda, setNumThreads, getNumThreads, manualSeed, getRngState, setRngState,
 } from './runtime.js';
 export type { Config, BlasInfo } from './runtime.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export { mse, l1, huber, msae, relativeL2 } from './losses.js';
+export type { Reduction } from './losses.js';

@@ -110,6 +110,22 @@ export class Tensor implements Owned {
   }
   get isDisposed(): boolean { return this.handle < 0; }
 
+  /**
+   * @internal Makes this tensor take over `source`'s native data (like PyTorch's
+   * `param.data = …`): every reference to this object sees the new dtype/device/shape.
+   * `source` is consumed. Used by Module.to() so optimizers' references stay valid.
+   */
+  _takeData(source: Tensor): void {
+    alive(this, '_takeData');
+    const h = alive(source, '_takeData', 'source');
+    native.free(this.handle);
+    this.handle = h;
+    (this as { shape: readonly number[] }).shape = source.shape;
+    (this as { dtype: DType }).dtype = source.dtype;
+    (this as { device: Device }).device = source.device;
+    source.handle = -1;
+  }
+
   // ---- memory ----------------------------------------------------------------------
   dispose(): void { dispose(this); }
   [Symbol.dispose](): void { dispose(this); }
@@ -389,11 +405,11 @@ export class Tensor implements Owned {
   all(): Tensor { return this.unary(UNARY.allAll, 'all'); }
 
   // ---- in place (for optimizers: call under noGrad) ---------------------------------
-  private inplace(op: string, b: Tensor | null, c: Tensor | null, s: number): this {
+  private inplace(op: string, b: Tensor | null, c: Tensor | null, s: number, s2 = 0): this {
     const h = alive(this, op);
     const hb = b === null ? null : checkPair(op, this, b, 'tensor1');
     const hc = c === null ? null : checkPair(op, this, c, 'tensor2');
-    native.inplace(INPLACE[op], h, hb, hc, s);
+    native.inplace(INPLACE[op], h, hb, hc, s, s2);
     return this;
   }
   /** this += alpha · other */
@@ -421,6 +437,16 @@ export class Tensor implements Owned {
   maximum_(other: Tensor): this { return this.inplace('maximum_', other, null, 0); }
   clampMin_(min: number): this { return this.inplace('clampMin_', null, null, checkNumber('clampMin_', min, 'min')); }
   clampMax_(max: number): this { return this.inplace('clampMax_', null, null, checkNumber('clampMax_', max, 'max')); }
+  /** Fills with U(low, high) draws from the global generator (as PyTorch's uniform_). */
+  uniform_(low = 0, high = 1): this {
+    if (!(checkNumber('uniform_', low, 'low') <= checkNumber('uniform_', high, 'high'))) throw new RangeError(`uniform_: need low ≤ high, got ${low}, ${high}`);
+    return this.inplace('uniform_', null, null, low, high);
+  }
+  /** Fills with N(mean, std²) draws from the global generator (as PyTorch's normal_). */
+  normal_(mean = 0, std = 1): this {
+    if (!(checkNumber('normal_', std, 'std') >= 0)) throw new RangeError(`normal_: std must be ≥ 0, got ${std}`);
+    return this.inplace('normal_', null, null, checkNumber('normal_', mean, 'mean'), std);
+  }
 
   // ---- conversion ------------------------------------------------------------------
   /** to('cuda'), to('float64'), or to({ device, dtype, copy }). */

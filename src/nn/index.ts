@@ -1,0 +1,12 @@
+export { Module } from './module.js';
+export type { StateDict } from './module.js';
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Sequential } from './sequential.js';
+export { Tanh, Sin, ReLU, GELU, SiLU, Sigmoid, Softplus, Identity, activation, ACTIVATIONS } from './activation.js';
+export type { ActivationName } from './activation.js';
+export { MLP, withSeed } from './mlp.js';
+export type { MLPOptions, InitName } from './mlp.js';
+export { FourierFeatures, PeriodicEmbedding, Embedded } from './embeddings.js';
+export { ModifiedMLP, RWFLinear, RWFMLP, ResidualBlock } from './architectures.js';
+export * as init from './init.js';

@@ -1,0 +1,11 @@
+export { Optimizer } from './optimizer.js';
+export type { ParamGroup, ParamsInput, Closure, OptimizerStateDict, ParamState } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { Adam } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { AdamW } from './adamw.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { LBFGS } from './lbfgs.js';
+export type { LBFGSOptions, LBFGSIteration, LBFGSStopReason } from './lbfgs.js';

@@ -1,0 +1,36 @@
+// JSON-safe tensors for state dicts. Float values survive JSON exactly (shortest round-trip
+// decimal of a double), so a resumed run continues bit for bit.
+import { tensor } from '../creation.js';
+import { type DType } from '../dtype.js';
+import { Tensor } from '../tensor.js';
+
+export interface SerializedTensor { __tensor: true; dtype: DType; shape: number[]; data: number[] }
+export type StateValue = number | boolean | string | null | Tensor | StateValue[];
+export type SerializedValue = number | boolean | string | null | SerializedTensor | SerializedValue[];
+
+export function serialize(v: StateValue): SerializedValue {
+  if (v instanceof Tensor) {
+    const data = Array.from(v.data() as ArrayLike<number | bigint>, Number);
+    return { __tensor: true, dtype: v.dtype, shape: [...v.shape], data };
+  }
+  if (Array.isArray(v)) return v.map(serialize);
+  return v;
+}
+
+export function isSerializedTensor(v: unknown): v is SerializedTensor {
+  return typeof v === 'object' && v !== null && (v as SerializedTensor).__tensor === true;
+}
+
+/** Inverse of serialize; also accepts live Tensors (cloned). `made` collects what it creates. */
+export function deserialize(v: unknown, where: string, made: Tensor[]): StateValue {
+  if (v instanceof Tensor) { const t = v.clone(); made.push(t); return t; }
+  if (isSerializedTensor(v)) {
+    if (!Array.isArray(v.shape) || !Array.isArray(v.data)) throw new Error(`${where}: malformed tensor (needs shape and data arrays)`);
+    const t = tensor(v.data, { dtype: v.dtype, shape: v.shape });
+    made.push(t);
+    return t;
+  }
+  if (Array.isArray(v)) return v.map((x, i) => deserialize(x, `${where}[${i}]`, made));
+  if (v === null || ['number', 'boolean', 'string'].includes(typeof v)) return v as StateValue;
+  throw new Error(`${where}: unsupported value ${JSON.stringify(v)}`);
+}

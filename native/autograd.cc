@@ -33,11 +33,20 @@ Napi::Value GradFnName(const Napi::CallbackInfo& info) {
   )
 }
 
-// .grad: a new handle sharing the gradient's storage, or null when there is none.
+// grad(handle, cachedHandle): the gradient, or null. When `cachedHandle` (the handle JS got
+// last time, or -1) still names this very gradient, it is returned as is: no new handle, so
+// reading .grad in a loop does not accumulate handles.
 Napi::Value Grad(const Napi::CallbackInfo& info) {
   PT_GUARD("grad",
     const at::Tensor& g = tensorArg(info, 0).grad();
     if (!g.defined()) return info.Env().Null();
+    double cached = info.Length() > 1 ? num(info, 1) : -1;
+    if (cached >= 0) {
+      try {
+        if (get(cached).unsafeGetTensorImpl() == g.unsafeGetTensorImpl()) return Napi::Number::New(info.Env(), cached);
+      } catch (const StaleHandle&) {
+      }
+    }
     return result(info.Env(), g);
   )
 }

@@ -3,7 +3,7 @@
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
 import { invalidArgument } from './errors.js';
-import { type Owned, dispose, track } from './memory.js';
+import { type Owned, dispose, keep, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
 export type Scalar = number;
@@ -127,8 +127,8 @@ export class Tensor implements Owned {
   }
 
   // ---- memory ----------------------------------------------------------------------
-  dispose(): void { dispose(this); }
-  [Symbol.dispose](): void { dispose(this); }
+  dispose(): void { this.dropGradCache(); dispose(this); }
+  [Symbol.dispose](): void { this.dispose(); }
 
   // ---- elementwise -----------------------------------------------------------------
   private unary(code: number, op: string): Tensor { return wrap(native.unary(code, alive(this, op))); }
@@ -518,10 +518,21 @@ export class Tensor implements Owned {
     native.setRequiresGrad(h, value);
     return this;
   }
-  /** The accumulated gradient (a new handle on it each time), or null. */
+  /**
+   * The accumulated gradient, or null. The same Tensor object is returned while the gradient
+   * is the same native tensor; it belongs to this tensor (no scope frees it).
+   */
   get grad(): Tensor | null {
-    const g = native.grad(alive(this, 'grad'));
-    return g === null ? null : wrap(g);
+    const cached = this.gradCache;
+    const g = native.grad(alive(this, 'grad'), cached !== null && cached.handle >= 0 ? cached.handle : -1);
+    if (g === null) { this.dropGradCache(); return null; }
+    if (cached !== null && g === cached.handle) return cached;
+    this.dropGradCache();
+    return (this.gradCache = keep(wrap(g)));
+  }
+  private gradCache: Tensor | null = null;
+  private dropGradCache(): void {
+    if (this.gradCache !== null) { this.gradCache.dispose(); this.gradCache = null; }
   }
   set grad(value: Tensor | null) {
     const h = alive(this, 'grad');
@@ -530,6 +541,7 @@ export class Tensor implements Owned {
       if (!sameShape(value.shape, this.shape)) throw new Error(`grad: shape ${fmt(value.shape)} does not match tensor ${fmt(this.shape)}`);
     }
     native.setGrad(h, value === null ? null : value.handle);
+    this.dropGradCache();
   }
   get isLeaf(): boolean { return native.isLeaf(alive(this, 'isLeaf')); }
   /** Name of the autograd node that made this tensor, e.g. 'MulBackward0', or null for leaves. */

@@ -21,3 +21,4 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { mse, l1, huber, msae, relativeL2 } from './losses.js';
 export type { Reduction } from './losses.js';
+export * as pinn from './pinn/index.js';

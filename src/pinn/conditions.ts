@@ -1,0 +1,223 @@
+// Loss terms of a PINN (DeepXDE's icbc, as small classes over one base): each has a name,
+// its own points, a weight, and a residual; its loss is the mean of residual² (or |·|²).
+import { fullLike } from '../creation.js';
+import { isComplex } from '../dtype.js';
+import { type Reduction, l1, msae, mse } from '../losses.js';
+import { fmt } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { keep, tidy } from '../memory.js';
+import { cat } from '../functional.js';
+import { type Derivatives } from './derivatives.js';
+
+export type Coefficients = Record<string, Tensor>;
+/** A residual: zero where the condition holds. May return several (e.g. vector PDEs). */
+export type ResidualFn = (d: Derivatives, c: Coefficients) => Tensor | Tensor[];
+/** A prescribed value at the points: a number, or a function of the points [N, inputs]. */
+export type Value = number | Tensor | ((x: Tensor) => Tensor);
+export type LossName = 'mse' | 'msae' | 'l1';
+
+export interface ConditionOptions {
+  weight?: number;
+  /** mse (real), msae (mean |r|², real or complex), l1; default: msae, which equals mse for real r. */
+  loss?: LossName;
+}
+
+const LOSSES: Record<LossName, (r: Tensor, t: number, red: Reduction) => Tensor> = { mse, msae, l1 };
+
+function checkFinite(term: string, what: string, t: Tensor): void {
+  tidy(() => {
+    const bad = t.isfinite().logicalNot();
+    if (!bad.any().item()) return;
+    const row = bad.reshape(t.shape[0], -1).to('float32').sum(1).argmax(0).item();
+    throw new Error(`${term}: ${what} contain NaN or Inf (first at row ${row})`);
+  });
+}
+
+export abstract class Condition {
+  readonly weight: number;
+  readonly lossName: LossName;
+  readonly points: Tensor;
+
+  constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}) {
+    const label = `${this.constructor.name} '${name}'`;
+    if (typeof name !== 'string' || !name) throw new Error(`${this.constructor.name}: a condition needs a name`);
+    if (!(points instanceof Tensor) || points.isDisposed) throw new Error(`${label}: points must be a live Tensor [N, inputs]`);
+    if (points.ndim !== 2) throw new Error(`${label}: points must be 2-D [N, inputs], got shape ${fmt(points.shape)}`);
+    if (points.shape[0] === 0) throw new Error(`${label}: has no points`);
+    checkFinite(label, 'points', points);
+    this.points = keep(points.detach());
+    this.weight = options.weight ?? 1;
+    if (!(this.weight >= 0)) throw new Error(`${label}: weight must be ≥ 0, got ${options.weight}`);
+    this.lossName = options.loss ?? 'msae';
+    if (!(this.lossName in LOSSES)) throw new Error(`${label}: unknown loss '${this.lossName}' (mse, msae, l1)`);
+  }
+
+  get label(): string { return `${this.constructor.name} '${this.name}'`; }
+
+  /** The points the network is evaluated at for this term. */
+  get evaluationPoints(): Tensor { return this.points; }
+
+  /** Residual(s) at this condition's points. */
+  abstract residuals(d: Derivatives, c: Coefficients): Tensor[];
+
+  /** Checks names against the problem before any training (called by Problem). */
+  validate(inputs: string[], outputs: string[]): void {
+    if (this.points.shape[1] !== inputs.length) {
+      throw new Error(`${this.label}: points have ${this.points.shape[1]} columns, the problem has ${inputs.length} inputs (${inputs.join(', ')})`);
+    }
+  }
+
+  /** mean over residuals of loss(r): the term's raw (unweighted) loss. */
+  loss(d: Derivatives, c: Coefficients): Tensor {
+    const rs = this.residuals(d, c);
+    const fn = LOSSES[this.lossName];
+    if (this.lossName === 'mse' && rs.some((r) => isComplex(r.dtype))) throw new Error(`${this.label}: complex residual needs loss 'msae'`);
+    const parts = rs.map((r) => fn(r, 0, 'mean'));
+    return parts.length === 1 ? parts[0] : parts.reduce((a, b) => a.add(b));
+  }
+
+  dispose(): void { this.points.dispose(); }
+}
+
+function checkOutput(label: string, output: string, outputs: string[]): void {
+  if (!outputs.includes(output)) throw new Error(`${label}: unknown output '${output}' (outputs: ${outputs.join(', ')})`);
+}
+function checkInput(label: string, input: string, inputs: string[]): void {
+  if (!inputs.includes(input)) throw new Error(`${label}: derivative with respect to unknown input '${input}' (inputs: ${inputs.join(', ')})`);
+}
+
+/** Resolves a Value at the points, as a column [N, 1] (or [N, k]). */
+function evaluate(label: string, v: Value, x: Tensor, like: Tensor): Tensor {
+  if (typeof v === 'number') return fullLike(like, v);
+  const t = v instanceof Tensor ? v : v(x);
+  if (!(t instanceof Tensor)) throw new Error(`${label}: the value function must return a Tensor`);
+  if (t.shape[0] !== x.shape[0]) throw new Error(`${label}: value has ${t.shape[0]} rows for ${x.shape[0]} points`);
+  return t.ndim === 1 ? t.unsqueeze(1) : t;
+}
+
+/** A PDE residual F(u, ∂u, …; coefficients) = 0 at interior points. */
+export class PDE extends Condition {
+  constructor(name: string, points: Tensor, readonly residual: ResidualFn, options?: ConditionOptions) { super(name, points, options); }
+  residuals(d: Derivatives, c: Coefficients): Tensor[] {
+    const r = this.residual(d, c);
+    return Array.isArray(r) ? r : [r];
+  }
+}
+
+/** A general operator condition F(u, ∂u, …) = 0 on any point set (DeepXDE's OperatorBC). */
+export class OperatorBC extends PDE {}
+
+/** u = g on the points. */
+export class DirichletBC extends Condition {
+  constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, options); }
+  override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
+  residuals(d: Derivatives): Tensor[] {
+    const u = d.value(this.options.output);
+    return [u.sub(evaluate(this.label, this.value, d.x, u))];
+  }
+}
+
+/** ∂u/∂n = n · ∇u = g, with outward normals given per point ([N, spatial inputs]). */
+export class NeumannBC extends Condition {
+  readonly normals: Tensor;
+  constructor(name: string, points: Tensor, normals: Tensor, readonly value: Value,
+    readonly options: ConditionOptions & { output: string; spatial: string[] }) {
+    super(name, points, options);
+    if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== points.shape[0] || normals.shape[1] !== options.spatial.length) {
+      throw new Error(`${this.label}: normals must be [${points.shape[0]}, ${options.spatial.length}] (one per point, one column per spatial input)`);
+    }
+    checkFinite(this.label, 'normals', normals);
+    this.normals = keep(normals.detach());
+  }
+  override validate(inputs: string[], outputs: string[]): void {
+    super.validate(inputs, outputs);
+    checkOutput(this.label, this.options.output, outputs);
+    this.options.spatial.forEach((s) => checkInput(this.label, s, inputs));
+  }
+  protected normalDerivative(d: Derivatives): Tensor {
+    return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(this.normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
+  }
+  residuals(d: Derivatives): Tensor[] {
+    const dn = this.normalDerivative(d);
+    return [dn.sub(evaluate(this.label, this.value, d.x, dn))];
+  }
+  override dispose(): void { super.dispose(); this.normals.dispose(); }
+}
+
+/** ∂u/∂n = a·u + g (Robin), with a a number. */
+export class RobinBC extends NeumannBC {
+  constructor(name: string, points: Tensor, normals: Tensor, readonly a: number, value: Value,
+    options: ConditionOptions & { output: string; spatial: string[] }) {
+    super(name, points, normals, value, options);
+  }
+  override residuals(d: Derivatives): Tensor[] {
+    const dn = this.normalDerivative(d);
+    const u = d.value(this.options.output);
+    return [dn.sub(u.mul(this.a)).sub(evaluate(this.label, this.value, d.x, dn))];
+  }
+}
+
+/** u(x_A) = u(x_B) (or ∂u/∂s equal, with `derivative`), for paired points on opposite sides. */
+export class PeriodicBC extends Condition {
+  readonly partner: Tensor;
+  constructor(name: string, pointsA: Tensor, pointsB: Tensor, readonly options: ConditionOptions & { output: string; derivative?: string }) {
+    super(name, pointsA, options);
+    if (!(pointsB instanceof Tensor) || fmt(pointsB.shape) !== fmt(pointsA.shape)) {
+      throw new Error(`${this.label}: the two point sets must have the same shape, got ${fmt(pointsA.shape)} and ${pointsB instanceof Tensor ? fmt(pointsB.shape) : typeof pointsB}`);
+    }
+    checkFinite(this.label, 'partner points', pointsB);
+    this.partner = keep(pointsB.detach());
+  }
+  override validate(inputs: string[], outputs: string[]): void {
+    super.validate(inputs, outputs);
+    checkOutput(this.label, this.options.output, outputs);
+    if (this.options.derivative) checkInput(this.label, this.options.derivative, inputs);
+  }
+  private stacked: Tensor | null = null;
+  /** Both sides stacked: rows [0, N) are side A, [N, 2N) side B. */
+  override get evaluationPoints(): Tensor { return (this.stacked ??= keep(cat([this.points, this.partner]))); }
+  residuals(d: Derivatives): Tensor[] {
+    const f = this.options.derivative ? d.d(this.options.output, this.options.derivative) : d.value(this.options.output);
+    const n = this.points.shape[0];
+    return [f.narrow(0, 0, n).sub(f.narrow(0, n, n))];
+  }
+  override dispose(): void { super.dispose(); this.partner.dispose(); this.stacked?.dispose(); }
+}
+
+/** u(x, t₀) = g(x). */
+export class InitialCondition extends DirichletBC {}
+
+/** ∂u/∂t (x, t₀) = g(x), the initial velocity of second-order-in-time problems. */
+export class InitialVelocity extends Condition {
+  constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string; time?: string }) { super(name, points, options); }
+  override validate(inputs: string[], outputs: string[]): void {
+    super.validate(inputs, outputs);
+    checkOutput(this.label, this.options.output, outputs);
+    checkInput(this.label, this.options.time ?? 't', inputs);
+  }
+  residuals(d: Derivatives): Tensor[] {
+    const ut = d.d(this.options.output, this.options.time ?? 't');
+    return [ut.sub(evaluate(this.label, this.value, d.x, ut))];
+  }
+}
+
+/** Observations: u_k(xᵢ) = yᵢₖ for the listed outputs (values [N, outputs.length]). */
+export class PointSetData extends Condition {
+  readonly values: Tensor;
+  constructor(name: string, points: Tensor, values: Tensor, readonly options: ConditionOptions & { outputs: string[] }) {
+    super(name, points, options);
+    if (!(values instanceof Tensor) || values.ndim !== 2 || values.shape[0] !== points.shape[0] || values.shape[1] !== options.outputs.length) {
+      throw new Error(`${this.label}: values must be [${points.shape[0]}, ${options.outputs.length}] (a row per point, a column per listed output)`);
+    }
+    checkFinite(this.label, 'values', isComplex(values.dtype) ? values.abs() : values);
+    this.values = keep(values.detach());
+  }
+  override validate(inputs: string[], outputs: string[]): void {
+    super.validate(inputs, outputs);
+    this.options.outputs.forEach((o) => checkOutput(this.label, o, outputs));
+  }
+  residuals(d: Derivatives): Tensor[] {
+    return this.options.outputs.map((o, k) => d.value(o).sub(this.values.narrow(1, k, 1)));
+  }
+  override dispose(): void { super.dispose(); this.values.dispose(); }
+}

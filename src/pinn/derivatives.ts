@@ -1,0 +1,92 @@
+// Derivatives of network outputs with respect to named inputs, computed once per step and
+// shared by every loss term that asks. One reverse pass ∂uᵢ/∂X gives a whole row (every
+// input at once), so rows are what is cached: d(u, 'x', 'y') costs at most one grad call
+// per distinct prefix, however many terms use it.
+import { grad } from '../autograd.js';
+import { complex } from '../functional.js';
+import { onesLike, zeros } from '../creation.js';
+import { isComplex } from '../dtype.js';
+import { Tensor } from '../tensor.js';
+
+export class Derivatives {
+  private readonly rows = new Map<string, Tensor>();
+  private readonly columns = new Map<string, Tensor>();
+
+  /**
+   * @param x network input [N, inputs.length], with requiresGrad
+   * @param u network output [N, outputs.length] (real or complex)
+   */
+  constructor(readonly x: Tensor, readonly u: Tensor, readonly inputs: string[], readonly outputs: string[]) {
+    if (x.ndim !== 2 || x.shape[1] !== inputs.length) {
+      throw new Error(`Derivatives: inputs [${x.shape.join(', ')}] do not match the ${inputs.length} named inputs (${inputs.join(', ')})`);
+    }
+    if (u.ndim !== 2 || u.shape[1] !== outputs.length) {
+      throw new Error(`Derivatives: network output [${u.shape.join(', ')}] does not match the ${outputs.length} named outputs (${outputs.join(', ')}): check the model's output size`);
+    }
+  }
+
+  private inputIndex(name: string): number {
+    const i = this.inputs.indexOf(name);
+    if (i < 0) throw new Error(`derivative with respect to unknown input '${name}' (inputs: ${this.inputs.join(', ')})`);
+    return i;
+  }
+
+  /** The output column u[:, k] by name, shape [N, 1]. */
+  value(output: string): Tensor {
+    const k = this.outputs.indexOf(output);
+    if (k < 0) throw new Error(`unknown output '${output}' (outputs: ${this.outputs.join(', ')})`);
+    let col = this.columns.get(output);
+    if (!col) this.columns.set(output, (col = this.u.narrow(1, k, 1)));
+    return col;
+  }
+
+  /**
+   * ∂ⁿu/∂a∂b… for output `output` and inputs `wrt`, shape [N, 1]; d(u) = u. The order of `wrt`
+   * does not matter (smooth networks: mixed partials commute), so u_xy and u_yx are one entry.
+   * Complex outputs are differentiated part by part: ∂u = ∂Re u + i ∂Im u.
+   */
+  d(output: string, ...wrt: string[]): Tensor {
+    if (wrt.length === 0) return this.value(output);
+    const order = [...wrt].sort((a, b) => this.inputIndex(a) - this.inputIndex(b));
+    const key = `${output}|${order.join(',')}`;
+    let col = this.columns.get(key);
+    if (col) return col;
+    const prefix = order.slice(0, -1);
+    const row = this.row(`${output}|${prefix.join(',')}`, this.d(output, ...prefix));
+    col = row.narrow(1, this.inputIndex(order[order.length - 1]), 1);
+    this.columns.set(key, col);
+    return col;
+  }
+
+  /** ∇f with respect to all inputs, [N, inputs]; cached under `key`. */
+  private row(key: string, f: Tensor): Tensor {
+    let r = this.rows.get(key);
+    if (r) return r;
+    r = isComplex(f.dtype) ? complex(this.realRow(f.real()), this.realRow(f.imag())) : this.realRow(f);
+    this.rows.set(key, r);
+    return r;
+  }
+
+  private realRow(f: Tensor): Tensor {
+    const zero = () => zeros([f.shape[0], this.inputs.length], { dtype: this.x.dtype, device: this.x.device });
+    if (!f.requiresGrad) return zero(); // f does not depend on x
+    const [g] = grad(f, this.x, { gradOutputs: onesLike(f), createGraph: true, allowUnused: true });
+    return g ?? zero();
+  }
+
+  /** [∂u/∂a for a in wrt] stacked as columns, [N, wrt.length]. */
+  gradient(output: string, wrt: string[] = this.inputs): Tensor[] {
+    return wrt.map((w) => this.d(output, w));
+  }
+
+  /** Σᵢ ∂²u/∂xᵢ² over `wrt` (only the Hessian's diagonal is formed). */
+  laplacian(output: string, wrt: string[]): Tensor {
+    return wrt.map((w) => this.d(output, w, w)).reduce((a, b) => a.add(b));
+  }
+
+  /** Σᵢ ∂uᵢ/∂xᵢ for a vector field given as one output per input. */
+  divergence(outputs: string[], wrt: string[]): Tensor {
+    if (outputs.length !== wrt.length) throw new Error(`divergence: ${outputs.length} components but ${wrt.length} inputs`);
+    return outputs.map((o, i) => this.d(o, wrt[i])).reduce((a, b) => a.add(b));
+  }
+}

@@ -1,0 +1,8 @@
+export { Derivatives } from './derivatives.js';
+export {
+  Condition, PDE, OperatorBC, DirichletBC, NeumannBC, RobinBC, PeriodicBC, InitialCondition, InitialVelocity, PointSetData,
+} from './conditions.js';
+export type { Coefficients, ResidualFn, Value, ConditionOptions, LossName } from './conditions.js';
+export { Problem } from './problem.js';
+export type { ProblemOptions, OutputTransform } from './problem.js';
+export * as pdes from './pdes.js';

@@ -1,0 +1,133 @@
+// A PINN problem: named inputs and outputs, loss terms, trainable coefficients, an optional
+// hard-constraint transform and reference solution. `losses(model)` evaluates every term:
+// terms that share a point set share one forward pass and one derivative cache.
+import { scalar } from '../creation.js';
+import { type DType } from '../dtype.js';
+import { keep } from '../memory.js';
+import { Tensor } from '../tensor.js';
+import { type Module } from '../nn/module.js';
+import { type Coefficients, Condition } from './conditions.js';
+import { Derivatives } from './derivatives.js';
+
+/** Hard constraints: the network's raw output u is replaced by transform(x, u). */
+export type OutputTransform = (x: Tensor, u: Tensor) => Tensor;
+
+export interface ProblemOptions {
+  inputs: string[];
+  outputs: string[];
+  conditions: Condition[];
+  /** Trainable scalar coefficients (inverse problems) with their initial values. */
+  coefficients?: Record<string, number>;
+  /** Fixed (non-trained) coefficients, passed to residuals beside the trainable ones. */
+  constants?: Record<string, number>;
+  outputTransform?: OutputTransform;
+  /** Exact solution for evaluation: x [N, inputs] → u [N, outputs]. */
+  reference?: (x: Tensor) => Tensor;
+  dtype?: DType;
+}
+
+export interface LossTerms {
+  /** Raw (unweighted) loss per term. */
+  raw: Record<string, Tensor>;
+}
+
+export class Problem {
+  readonly inputs: string[];
+  readonly outputs: string[];
+  readonly conditions: Condition[];
+  /** Trainable and fixed coefficients by name (0-d tensors). */
+  readonly coefficients: Coefficients = {};
+  readonly trainableCoefficients: string[];
+  readonly outputTransform?: OutputTransform;
+  readonly reference?: (x: Tensor) => Tensor;
+
+  constructor(o: ProblemOptions) {
+    const unique = (what: string, names: string[]) => {
+      if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string' || !n)) throw new Error(`Problem: ${what} must be a non-empty list of names`);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) throw new Error(`Problem: ${what} name '${dup}' appears twice`);
+    };
+    unique('inputs', o.inputs);
+    unique('outputs', o.outputs);
+    if (!Array.isArray(o.conditions) || o.conditions.length === 0) throw new Error('Problem: needs at least one condition');
+    unique('condition', o.conditions.map((c) => c.name));
+    this.inputs = o.inputs;
+    this.outputs = o.outputs;
+    this.conditions = o.conditions;
+    for (const c of o.conditions) c.validate(o.inputs, o.outputs);
+    const dtype = o.dtype ?? o.conditions[0].points.dtype;
+    this.trainableCoefficients = Object.keys(o.coefficients ?? {});
+    for (const [k, v] of Object.entries(o.coefficients ?? {})) {
+      if (!Number.isFinite(v)) throw new Error(`Problem: coefficient '${k}' must be a finite number, got ${v}`);
+      this.coefficients[k] = keep(scalar(v, { dtype }).requiresGrad_());
+    }
+    for (const [k, v] of Object.entries(o.constants ?? {})) {
+      if (k in this.coefficients) throw new Error(`Problem: '${k}' is both a trainable coefficient and a constant`);
+      this.coefficients[k] = keep(scalar(v, { dtype }));
+    }
+    this.outputTransform = o.outputTransform;
+    this.reference = o.reference;
+  }
+
+  /** Trainable tensors of the problem itself (coefficients), to optimise beside the model's. */
+  parameters(): Tensor[] { return this.trainableCoefficients.map((k) => this.coefficients[k]); }
+
+  /** Current coefficient values, for progress reports. */
+  coefficientValues(): Record<string, number> {
+    return Object.fromEntries(this.trainableCoefficients.map((k) => [k, this.coefficients[k].item() as number]));
+  }
+
+  /** Network output at x, after the hard-constraint transform. */
+  predict(model: Module, x: Tensor): Tensor {
+    const u = model.forward(x);
+    const out = this.outputTransform ? this.outputTransform(x, u) : u;
+    if (out.ndim !== 2 || out.shape[1] !== this.outputs.length) {
+      throw new Error(`Problem: the model returns shape [${out.shape.join(', ')}] but the problem names ${this.outputs.length} outputs (${this.outputs.join(', ')})`);
+    }
+    return out;
+  }
+
+  /** Derivative caches, one per distinct point set, for one step. */
+  derivatives(model: Module): Map<Tensor, Derivatives> {
+    const byPoints = new Map<Tensor, Derivatives>();
+    for (const c of this.conditions) {
+      const pts = c.evaluationPoints;
+      if (byPoints.has(pts)) continue;
+      const x = pts.detach().requiresGrad_();
+      byPoints.set(pts, new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
+    }
+    return byPoints;
+  }
+
+  /** Raw loss of every term (call inside tidy). */
+  losses(model: Module): Record<string, Tensor> {
+    const ds = this.derivatives(model);
+    const raw: Record<string, Tensor> = {};
+    for (const c of this.conditions) {
+      try {
+        raw[c.name] = c.loss(ds.get(c.evaluationPoints)!, this.coefficients);
+      } catch (e) {
+        const msg = (e as Error).message;
+        throw new Error(msg.startsWith(c.label) ? msg : `${c.label}: ${msg}`);
+      }
+    }
+    return raw;
+  }
+
+  /** Σ wᵢ Lᵢ with the conditions' static weights, or the weights given. */
+  total(raw: Record<string, Tensor>, weights?: Record<string, number>): Tensor {
+    let sum: Tensor | null = null;
+    for (const c of this.conditions) {
+      const w = weights?.[c.name] ?? c.weight;
+      if (w === 0) continue;
+      const term = raw[c.name].mul(w);
+      sum = sum === null ? term : sum.add(term);
+    }
+    return sum ?? raw[this.conditions[0].name].mul(0);
+  }
+
+  dispose(): void {
+    for (const c of this.conditions) c.dispose();
+    for (const t of Object.values(this.coefficients)) t.dispose();
+  }
+}

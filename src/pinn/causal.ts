@@ -1,0 +1,47 @@
+// Causal training for time-dependent PDEs (Wang, Sankaran & Perdikaris 2022, as in jaxpi):
+// points are split into M chunks by time; with Lₖ the mean squared residual of chunk k,
+// wₖ = exp(−ε Σ_{j<k} Lⱼ) (no gradient through w), and the loss is (1/M) Σ wₖ Lₖ. Later times
+// count only once earlier ones are fitted.
+import { cat } from '../functional.js';
+import { tensor } from '../creation.js';
+import { tidy } from '../memory.js';
+import { Tensor } from '../tensor.js';
+import { type ConditionOptions, type Coefficients, PDE, type ResidualFn } from './conditions.js';
+import { type Derivatives } from './derivatives.js';
+
+export class CausalPDE extends PDE {
+  /** Minimum causal weight of the last evaluation: near 1 means every time chunk is fitted. */
+  lastMinWeight = 0;
+  lastWeights: number[] = [];
+  private readonly chunkSizes: number[];
+
+  constructor(name: string, points: Tensor, residual: ResidualFn,
+    readonly causal: ConditionOptions & { timeColumn: number; chunks: number; epsilon: number }) {
+    // Sort the points by time once, so chunk k is a contiguous block of rows.
+    const sorted = tidy(() => {
+      const times = Array.from(points.select(1, causal.timeColumn).to('float64').data() as Float64Array);
+      const order = times.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+      return points.detach().indexSelect(0, tensor(order, { dtype: 'int64' }));
+    });
+    super(name, sorted, residual, causal);
+    sorted.dispose();
+    const n = this.points.shape[0];
+    if (!Number.isInteger(causal.chunks) || causal.chunks < 1 || causal.chunks > n) {
+      throw new RangeError(`${this.label}: chunks must be an integer in [1, ${n}], got ${causal.chunks}`);
+    }
+    if (!(causal.epsilon >= 0)) throw new RangeError(`${this.label}: epsilon must be ≥ 0, got ${causal.epsilon}`);
+    this.chunkSizes = Array.from({ length: causal.chunks }, (_, k) => Math.floor(((k + 1) * n) / causal.chunks) - Math.floor((k * n) / causal.chunks));
+  }
+
+  override loss(d: Derivatives, c: Coefficients): Tensor {
+    const rs = this.residuals(d, c);
+    const sq = rs.map((r) => r.abs().square()).reduce((a, b) => a.add(b));
+    let offset = 0;
+    const chunkLosses = this.chunkSizes.map((size) => { const l = sq.narrow(0, offset, size).mean(); offset += size; return l; });
+    const values = chunkLosses.map((l) => l.item() as number);
+    let acc = 0;
+    this.lastWeights = values.map((v) => { const w = Math.exp(-this.causal.epsilon * acc); acc += v; return w; });
+    this.lastMinWeight = Math.min(...this.lastWeights);
+    return cat(chunkLosses.map((l, k) => l.mul(this.lastWeights[k]).reshape(1))).mean();
+  }
+}

@@ -1,0 +1,85 @@
+// Bad input never crashes the process: every case below is a clear JS Error naming the op.
+import { describe, expect, it } from 'vitest';
+import * as pt from '../src/index.js';
+import { native } from '../src/backend.js';
+
+const { tensor, zeros, ones, grad, tidy } = pt;
+
+const cases: [string, () => unknown, RegExp][] = [
+  ['add: mismatched shapes', () => ones([2, 3]).add(ones([4])), /add: shapes \[2, 3\] and \[4\] cannot be broadcast together/],
+  ['mul: mismatched shapes', () => ones([2]).mul(ones([3])), /mul: shapes \[2\] and \[3\] cannot be broadcast/],
+  ['matmul: shapes do not chain', () => ones([2, 3]).matmul(ones([2, 3])), /matmul: shapes \[2, 3\] and \[2, 3\] do not chain \(3 ≠ 2\)/],
+  ['matmul: dtypes differ', () => ones([2, 2]).matmul(ones([2, 2], { dtype: 'float64' })), /matmul: dtypes differ \(float32 and float64\)/],
+  ['matmul: 0-d operand', () => pt.scalar(1).matmul(ones([2])), /matmul: both operands need at least 1 dimension/],
+  ['linear: in-features', () => pt.linear(ones([4, 3]), ones([5, 2])), /linear: input \[4, 3\] does not end in weight's in-features 2/],
+  ['reshape: wrong numel', () => ones([2, 3]).reshape(4, 2), /reshape: shape \[4, 2\] is invalid for a tensor of 6 elements/],
+  ['reshape: two -1', () => ones([2, 3]).reshape(-1, -1), /reshape: invalid shape \[-1,-1\]/],
+  ['view: non-integer size', () => ones([4]).view(2.5, 2), /view: invalid shape/],
+  ['use after dispose', () => { const t = ones([2]); t.dispose(); return t.exp(); }, /exp: tensor has been disposed/],
+  ['disposed operand', () => { const t = ones([2]); t.dispose(); return ones([2]).add(t); }, /add: other has been disposed/],
+  ['disposed input to grad', () => { const x = ones([1]).requiresGrad_(); const y = x.mul(2); x.dispose(); return grad(y, x); }, /grad: inputs has been disposed/],
+  ['stale handle straight into native', () => { const t = ones([1]); const h = t.handle; t.dispose(); return native.unary(0, h); }, /neg: tensor has been disposed \(or the handle is invalid\)/],
+  ['grad of non-scalar without gradOutputs', () => { const x = ones([3]).requiresGrad_(); return grad(x.mul(2), x); }, /grad: outputs\[0\] has shape \[3\]; pass gradOutputs/],
+  ['grad with mismatched gradOutputs count', () => { const x = ones([1]).requiresGrad_(); return grad([x.mul(2)], x, { gradOutputs: [ones([1]), ones([1])] }); }, /grad: 1 outputs but 2 gradOutputs/],
+  ['grad of unused input without allowUnused', () => { const x = ones([1]).requiresGrad_(); const y = ones([1]).requiresGrad_(); return grad(x.mul(2).sum(), [x, y]); }, /grad: .*(not have been used|allow_unused|allowUnused)/i],
+  ['grad: input without requiresGrad', () => { const x = ones([1]).requiresGrad_(); return grad(x.sum(), ones([1])); }, /grad: inputs\[0\] does not require grad/],
+  ['backward of non-scalar', () => ones([2]).requiresGrad_().mul(2).backward(), /backward: output has shape \[2\]; a gradient can be implied only for one-element outputs/],
+  ['backward without grad', () => ones([1]).mul(2).sum().backward(), /backward: tensor does not require grad/],
+  ['backward: gradient shape', () => ones([2]).requiresGrad_().mul(2).backward(ones([3])), /backward: gradient shape \[3\] does not match output shape \[2\]/],
+  ['requiresGrad on int', () => zeros([2], { dtype: 'int64' }).requiresGrad_(), /only floating point and complex tensors can require gradients, got int64/],
+  ['unknown dtype', () => zeros([2], { dtype: 'float16' as any }), /zeros: dtype must be one of float32, float64/],
+  ['bad device string', () => zeros([2], { device: 'gpu' }), /zeros: device must be 'cpu', 'cuda' or 'cuda:N', got "gpu"/],
+  ['ragged nested array', () => tensor([[1, 2], [3]]), /tensor: ragged nested array: at \[1\] expected 2 elements/],
+  ['string element', () => tensor([1, 'a' as any]), /tensor: element at \[1\] must be a number or boolean, got "a"/],
+  ['NaN for int64', () => tensor([1, NaN], { dtype: 'int64' }), /tensor: value NaN at flat index 1 is not an integer, as int64 needs/],
+  ['fraction for int32', () => tensor([1.5], { dtype: 'int32' }), /value 1.5 at flat index 0 is not an integer/],
+  ['typed array / shape mismatch', () => tensor(new Float32Array(5), { shape: [2, 2] }), /tensor: shape \[2, 2\] needs 4 values, got 5/],
+  ['unsupported typed array', () => tensor(new Int16Array(2) as any), /tensor: data must be a Float32Array/],
+  ['negative shape', () => zeros([2, -1]), /zeros: shape must be an array of non-negative integers/],
+  ['dim out of range', () => ones([2, 3]).sum(2), /sum: dim must be an integer in \[-2, 1\], got 2/],
+  ['select index out of range', () => ones([2, 3]).select(1, 3), /select: index 3 is out of range for dim 1 of size 3/],
+  ['narrow out of range', () => ones([5]).narrow(0, 3, 4), /narrow: start 3, length 4 out of range for dim 0 of size 5/],
+  ['item of many', () => ones([2]).item(), /item: needs exactly one element, got shape \[2\]/],
+  ['cat: mismatched shapes', () => pt.cat([ones([2, 3]), ones([2, 4])], 0), /cat: tensors\[1\] has shape \[2, 4\], incompatible with \[2, 3\] outside dim 0/],
+  ['stack: mismatched shapes', () => pt.stack([ones([2]), ones([3])]), /stack: tensors\[1\] has shape \[3\], tensors\[0\] \[2\]/],
+  ['where: non-bool condition', () => pt.where(ones([2]), ones([2]), zeros([2])), /where: condition must be bool, got float32/],
+  ['indexSelect: float index', () => ones([3]).indexSelect(0, ones([1])), /indexSelect: index must be int64 or int32, got float32/],
+  ['gather: index values out of range (native check)', () => ones([2, 2]).gather(1, tensor([[0, 5], [1, 0]], { dtype: 'int64' })), /gather: .*(out of bounds|index 5)/i],
+  ['expand to incompatible', () => ones([2, 3]).expand(4, 3), /expand: cannot expand \[2, 3\] to \[4, 3\]/],
+  ['wrong argument type', () => ones([2]).add('3' as any), /add: other must be a Tensor, got "3"/],
+  ['null argument', () => ones([2]).mul(null as any), /mul: other must be a Tensor, got null/],
+  ['setRngState wrong size', () => pt.setRngState(new Uint8Array(3)), /setRngState: state has 3 bytes, expected \d+/],
+  ['manualSeed negative', () => pt.manualSeed(-1), /manualSeed: seed must be a non-negative safe integer, got -1/],
+  ['arange zero step', () => pt.arange(0, 5, 0), /arange: step 0 cannot go from 0 to 5/],
+  ['linspace NaN', () => pt.linspace(0, NaN, 3), /linspace: start and end must be finite/],
+  ['randint empty range', () => pt.randint(3, 3, [2]), /randint: need integers low < high, got 3, 3/],
+  ['setNumThreads 0', () => pt.setNumThreads(0), /setNumThreads: n must be a positive integer, got 0/],
+  ['tidy returning a Promise', () => tidy(() => Promise.resolve(1) as any), /tidy: fn returned a Promise/],
+  ['imag of a real tensor', () => ones([2]).imag(), /imag: needs a complex tensor, got float32/],
+  ['complex of mixed dtypes', () => pt.complex(ones([2]), ones([2], { dtype: 'float64' })), /complex: re and im must both be float32 or both float64/],
+];
+
+describe(`bad input gives a clear Error, never a crash (${cases.length} cases)`, () => {
+  it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+  for (const [name, fn, message] of cases) {
+    it(name, () => {
+      let error: unknown;
+      try { tidy(() => { fn(); }); } catch (e) { error = e; }
+      expect(error, 'expected an Error').toBeInstanceOf(Error);
+      const msg = (error as Error).message;
+      expect(msg).toMatch(message);
+      expect(msg).not.toMatch(/Exception raised from|frame #\d|\.cpp:\d+/); // no C++ backtrace noise
+    });
+  }
+  if (!pt.cuda.isAvailable()) {
+    it("'cuda' device without a GPU (no CUDA device on this machine)", () => {
+      expect(() => zeros([2], { device: 'cuda' })).toThrow(/device 'cuda' requested but CUDA is not available/);
+    });
+  }
+  it('leaves the process alive and working, with no tensors leaked', () => {
+    const before = pt.memory().tensors;
+    for (const [, fn] of cases) { try { tidy(() => { fn(); }); } catch { /* expected */ } }
+    expect(pt.memory().tensors).toBe(before);
+    expect(tidy(() => tensor([1, 2, 3]).mul(2).sum().item())).toBe(12);
+  });
+});

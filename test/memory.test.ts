@@ -1,0 +1,93 @@
+// Memory is owned: scopes free deterministically, counts are exact, RSS stays bounded.
+import { describe, expect, it } from 'vitest';
+import { Tensor, dispose, keep, memory, ones, tensor, tidy, zeros } from '../src/index.js';
+
+describe('tidy', () => {
+  it('10⁵ ops inside tidy leave the live count at its baseline and RSS bounded', () => {
+    const a = ones([64]), b = ones([64]);
+    const base = memory().tensors;
+    const rss0 = process.memoryUsage().rss;
+    for (let round = 0; round < 100; round++) {
+      tidy(() => { let x = a; for (let i = 0; i < 1000; i++) x = x.add(b).mul(0.5); return x.sum().item(); });
+      expect(memory().tensors).toBe(base);
+    }
+    const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+    expect(grown).toBeLessThan(100); // MiB; without freeing this would be ~50 MB of tensors plus handles
+  });
+
+  it('returns what fn returns to the enclosing scope, frees the rest', () => {
+    const base = memory().tensors;
+    const out = tidy(() => {
+      const inner = tidy(() => { const t = ones([2]).mul(3); ones([5]); return { t, list: [ones([1])] }; });
+      expect(memory().tensors).toBe(base + 2); // t and the listed tensor survived the inner scope
+      return inner.t.add(1);
+    });
+    expect(memory().tensors).toBe(base + 1);
+    expect(out.toArray()).toEqual([4, 4]);
+    out.dispose();
+    expect(memory().tensors).toBe(base);
+  });
+
+  it('keep() exempts a tensor from every scope; dispose() frees it; twice is harmless', () => {
+    const base = memory().tensors;
+    const kept = tidy(() => { const k = keep(ones([3])); ones([3]); return null; });
+    expect(kept).toBeNull();
+    expect(memory().tensors).toBe(base + 1);
+    const again = tidy(() => keep(zeros([2])));
+    again.dispose(); again.dispose();
+    expect(again.isDisposed).toBe(true);
+    expect(memory().tensors).toBe(base + 1);
+  });
+
+  it('frees the scope even when fn throws', () => {
+    const base = memory().tensors;
+    expect(() => tidy(() => { ones([4]); ones([4]); throw new Error('boom'); })).toThrow('boom');
+    expect(memory().tensors).toBe(base);
+  });
+});
+
+describe('using and dispose', () => {
+  it('`using` releases at block end', () => {
+    const base = memory().tensors;
+    {
+      using t = ones([8]);
+      expect(memory().tensors).toBe(base + 1);
+      expect(t.numel).toBe(8);
+    }
+    expect(memory().tensors).toBe(base);
+  });
+  it('dispose() walks arrays and objects', () => {
+    const base = memory().tensors;
+    const group = { a: ones([1]), b: [ones([1]), ones([1])] };
+    dispose(group);
+    expect(memory().tensors).toBe(base);
+    expect(group.b[1].isDisposed).toBe(true);
+  });
+});
+
+describe('memory().bytes', () => {
+  it('counts storage bytes; views add none', () => {
+    const before = memory();
+    const t = zeros([1000]);
+    expect(memory().bytes - before.bytes).toBe(4000);
+    const v = t.narrow(0, 10, 100);
+    expect(memory().tensors).toBe(before.tensors + 2);
+    expect(memory().bytes - before.bytes).toBe(4000);
+    const d = zeros([10], { dtype: 'float64' });
+    expect(memory().bytes - before.bytes).toBe(4080);
+    dispose([t, v, d]);
+    expect(memory()).toEqual(before);
+  });
+});
+
+describe('grad handles', () => {
+  it('reading .grad repeatedly does not grow the live count', () => {
+    const p = keep(tensor([1, 2, 3]).requiresGrad_());
+    tidy(() => p.square().sum().backward());
+    const g = p.grad;
+    const base = memory().tensors;
+    for (let i = 0; i < 100; i++) expect(p.grad).toBe(g);
+    expect(memory().tensors).toBe(base);
+    expect((g as Tensor).toArray()).toEqual([2, 4, 6]);
+  });
+});

@@ -3,7 +3,7 @@
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
 import { invalidArgument } from './errors.js';
-import { type Owned, dispose, keep, track } from './memory.js';
+import { type Owned, keep, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
 export type Scalar = number;
@@ -127,7 +127,13 @@ export class Tensor implements Owned {
   }
 
   // ---- memory ----------------------------------------------------------------------
-  dispose(): void { this.dropGradCache(); dispose(this); }
+  dispose(): void {
+    this.dropGradCache();
+    if (this.handle >= 0) {
+      native.free(this.handle); // a backstop registration left behind is harmless: the handle is now stale
+      this.handle = -1;
+    }
+  }
   [Symbol.dispose](): void { this.dispose(); }
 
   // ---- elementwise -----------------------------------------------------------------

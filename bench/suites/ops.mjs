@@ -1,0 +1,30 @@
+// Per-call cost of small ops: the bridge's overhead beside PyTorch eager's.
+import { ones, tidy } from '../../dist/index.js';
+
+/** `inner` calls of a.op(b) (or a.op()) per sample, freed by one tidy or one dispose each. */
+function opCase(op, shape, { inner = 1000, scope = 'tidy' } = {}) {
+  const dims = shape.join('×');
+  return {
+    name: `${op} [${dims}]${op === 'matmul' ? `·[${dims}]` : ''} (${scope === 'tidy' ? 'tidy' : 'dispose each'})`,
+    inner,
+    js() {
+      const a = ones(shape), b = ones(shape);
+      const call = op === 'tanh' ? () => a.tanh() : () => a[op](b);
+      return scope === 'tidy'
+        ? () => tidy(() => { for (let i = 0; i < inner; i++) call(); })
+        : () => { for (let i = 0; i < inner; i++) call().dispose(); };
+    },
+    torch: { suite: 'ops', params: { op, shape } },
+  };
+}
+
+export default {
+  name: 'ops',
+  cases: [
+    opCase('add', [1]),
+    opCase('add', [1], { scope: 'dispose' }),
+    opCase('mul', [1]),
+    opCase('tanh', [1]),
+    opCase('matmul', [64, 64], { inner: 100 }),
+  ],
+};

@@ -1,0 +1,33 @@
+// One optimizer step on the reference MLP 3 → [64]×3 → 2, beside torch.optim.
+import { nn, optim, rand, randn, tidy, keep } from '../../dist/index.js';
+
+const SIZES = [3, 64, 64, 64, 2];
+
+export default {
+  name: 'optim',
+  cases: [
+    {
+      name: 'Adam step, MLP 3→[64]×3→2',
+      inner: 20,
+      js() {
+        const net = new nn.MLP(SIZES, { init: 'default', seed: 0 });
+        for (const p of net.parameters()) p.grad = keep(randn([...p.shape]));
+        const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
+        return () => { for (let i = 0; i < 20; i++) opt.step(); };
+      },
+      torch: { suite: 'optim', params: { optimizer: 'adam', sizes: SIZES, n: 1000 } },
+    },
+    {
+      name: 'L-BFGS step (5 iterations, strong Wolfe), MLP 3→[64]×3→2, N=1000',
+      inner: 1,
+      js() {
+        const net = new nn.MLP(SIZES, { init: 'default', seed: 0 });
+        const x = keep(rand([1000, 3])), y = keep(rand([1000, 2]));
+        const opt = new optim.LBFGS(net.parameters(), { lr: 1, maxIter: 5, historySize: 10, lineSearchFn: 'strong_wolfe', toleranceChange: 0, toleranceGrad: 0 });
+        const closure = () => { opt.zeroGrad(); const l = net.forward(x).sub(y).square().mean(); l.backward(); return l; };
+        return () => tidy(() => opt.step(closure));
+      },
+      torch: { suite: 'optim', params: { optimizer: 'lbfgs', sizes: SIZES, n: 1000, maxIter: 5 } },
+    },
+  ],
+};

@@ -9,3 +9,8 @@ export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { LBFGS } from './lbfgs.js';
 export type { LBFGSOptions, LBFGSIteration, LBFGSStopReason } from './lbfgs.js';
+export * as lrScheduler from './lr_scheduler/index.js';
+export {
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, ConstantLR, LinearLR, LambdaLR, CosineAnnealingLR,
+  SequentialLR, ChainedScheduler, ReduceLROnPlateau,
+} from './lr_scheduler/index.js';

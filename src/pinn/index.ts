@@ -6,6 +6,7 @@ export type { Coefficients, ResidualFn, Value, ConditionOptions, LossName } from
 export { Problem } from './problem.js';
 export type { ProblemOptions, OutputTransform } from './problem.js';
 export * as pdes from './pdes.js';
+export * as references from './references.js';
 export { StaticWeighting, WarmupWeighting, GradNormWeighting, ReLoBRaLoWeighting } from './weighting.js';
 export type { LossWeighting, Weights, WeightingContext } from './weighting.js';
 export { CausalPDE } from './causal.js';

@@ -22,3 +22,4 @@ export * as optim from './optim/index.js';
 export { mse, l1, huber, msae, relativeL2 } from './losses.js';
 export type { Reduction } from './losses.js';
 export * as pinn from './pinn/index.js';
+export * as geometry from './geometry/index.js';

@@ -1,0 +1,10 @@
+export { Random } from './random.js';
+export { uniform, latinHypercube, sobol, halton, grid, sample, SAMPLERS, SOBOL_MAX_DIM } from './sampler.js';
+export type { SamplerName } from './sampler.js';
+export { Geometry, toTensor, EPS } from './geometry.js';
+export type { SampleOptions, BoundarySample } from './geometry.js';
+export { Box, Interval, Rectangle } from './box.js';
+export { Disk } from './disk.js';
+export { Polygon } from './polygon.js';
+export { Union, Difference, Intersection } from './csg.js';
+export { TimeDomain, GeometryXTime } from './time.js';

@@ -154,3 +154,22 @@ describe('an inverse problem learns a coefficient', () => {
     expect(Math.abs(problem.coefficientValues().alpha - alpha) / alpha).toBeLessThan(0.01);
   }, 120_000);
 });
+
+describe('terms on the same points share one forward pass', () => {
+  it('evaluates the network once per distinct point set', () => {
+    let calls = 0;
+    class Counting extends nn.MLP { override forward(x: Tensor) { calls++; return super.forward(x); } }
+    const pts = tensor([[0.1, 0.2], [0.3, 0.4]], { dtype: 'float64' });
+    const other = tensor([[0.5, 0.6]], { dtype: 'float64' });
+    const problem = new pinn.Problem({
+      inputs: ['x', 't'], outputs: ['u'], constants: { alpha: 1 },
+      conditions: [
+        new pinn.PDE('heat', pts, pinn.pdes.heat()),
+        new pinn.DirichletBC('same-points', pts, 0, { output: 'u' }),
+        new pinn.DirichletBC('other-points', other, 1, { output: 'u' }),
+      ],
+    });
+    tidy(() => problem.losses(new Counting([2, 4, 1], { dtype: 'float64' })));
+    expect(calls).toBe(2);
+  });
+});

@@ -23,8 +23,7 @@ export class CausalPDE extends PDE {
       const order = times.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
       return points.detach().indexSelect(0, tensor(order, { dtype: 'int64' }));
     });
-    super(name, sorted, residual, causal);
-    sorted.dispose();
+    super(name, sorted, residual, causal); // the condition now owns `sorted`
     const n = this.points.shape[0];
     if (!Number.isInteger(causal.chunks) || causal.chunks < 1 || causal.chunks > n) {
       throw new RangeError(`${this.label}: chunks must be an integer in [1, ${n}], got ${causal.chunks}`);

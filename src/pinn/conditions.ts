@@ -36,7 +36,7 @@ function checkFinite(term: string, what: string, t: Tensor): void {
 export abstract class Condition {
   readonly weight: number;
   readonly lossName: LossName;
-  readonly points: Tensor;
+  points: Tensor;
 
   constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}) {
     const label = `${this.constructor.name} '${name}'`;
@@ -45,7 +45,9 @@ export abstract class Condition {
     if (points.ndim !== 2) throw new Error(`${label}: points must be 2-D [N, inputs], got shape ${fmt(points.shape)}`);
     if (points.shape[0] === 0) throw new Error(`${label}: has no points`);
     checkFinite(label, 'points', points);
-    this.points = keep(points.detach());
+    // The condition takes ownership of the tensor itself (not a copy), so terms built from the
+    // same points share one forward pass and one derivative cache in Problem.
+    this.points = keep(points.requiresGrad ? points.detach() : points);
     this.weight = options.weight ?? 1;
     if (!(this.weight >= 0)) throw new Error(`${label}: weight must be ≥ 0, got ${options.weight}`);
     this.lossName = options.loss ?? 'msae';
@@ -55,7 +57,27 @@ export abstract class Condition {
   get label(): string { return `${this.constructor.name} '${this.name}'`; }
 
   /** The points the network is evaluated at for this term. */
-  get evaluationPoints(): Tensor { return this.points; }
+  get evaluationPoints(): Tensor { return this.batch ?? this.points; }
+
+  /** A subset of rows used instead of all points (mini-batching); null for all. */
+  private batch: Tensor | null = null;
+  /** @internal used by sampling strategies: evaluate on these rows of `points` only. */
+  setBatch(rows: Tensor | null): void {
+    this.batch?.dispose();
+    this.batch = rows === null ? null : keep(this.points.indexSelect(0, rows));
+  }
+
+  /** Replaces the points (resampling, adaptive refinement); checked like the originals. */
+  setPoints(points: Tensor): void {
+    if (!(points instanceof Tensor) || points.ndim !== 2 || points.shape[1] !== this.points.shape[1] || points.shape[0] === 0) {
+      throw new Error(`${this.label}: new points must be [N > 0, ${this.points.shape[1]}], got ${points instanceof Tensor ? `[${points.shape.join(', ')}]` : typeof points}`);
+    }
+    checkFinite(this.label, 'points', points);
+    this.setBatch(null);
+    const next = keep(points.detach().to({ dtype: this.points.dtype, device: this.points.device }));
+    this.points.dispose();
+    this.points = next;
+  }
 
   /** Residual(s) at this condition's points. */
   abstract residuals(d: Derivatives, c: Coefficients): Tensor[];
@@ -76,7 +98,7 @@ export abstract class Condition {
     return parts.length === 1 ? parts[0] : parts.reduce((a, b) => a.add(b));
   }
 
-  dispose(): void { this.points.dispose(); }
+  dispose(): void { this.points.dispose(); this.batch?.dispose(); }
 }
 
 function checkOutput(label: string, output: string, outputs: string[]): void {

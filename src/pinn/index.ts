@@ -10,3 +10,5 @@ export * as references from './references.js';
 export { StaticWeighting, WarmupWeighting, GradNormWeighting, ReLoBRaLoWeighting } from './weighting.js';
 export type { LossWeighting, Weights, WeightingContext } from './weighting.js';
 export { CausalPDE } from './causal.js';
+export { Resample, RAR, RAD, MiniBatch } from './sampling.js';
+export type { SamplingStrategy, PointSource } from './sampling.js';

@@ -3,7 +3,7 @@
 // terms that share a point set share one forward pass and one derivative cache.
 import { scalar } from '../creation.js';
 import { type DType } from '../dtype.js';
-import { keep } from '../memory.js';
+import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition } from './conditions.js';
@@ -97,6 +97,19 @@ export class Problem {
       byPoints.set(pts, new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
     }
     return byPoints;
+  }
+
+  /**
+   * √Σ residual² per point of condition `c` evaluated at `points` (not its own), as a
+   * Float64Array: what adaptive sampling ranks candidates by.
+   */
+  pointwiseResidual(model: Module, c: Condition, points: Tensor): Float64Array {
+    return tidy(() => {
+      const x = points.detach().requiresGrad_();
+      const d = new Derivatives(x, this.predict(model, x), this.inputs, this.outputs);
+      const sq = c.residuals(d, this.coefficients).map((r) => r.abs().square()).reduce((a, b) => a.add(b));
+      return sq.sqrt().reshape(-1).to('float64').data() as Float64Array;
+    });
   }
 
   /** Raw loss of every term (call inside tidy). */

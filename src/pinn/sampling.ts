@@ -1,0 +1,141 @@
+// Where the collocation points are, over training: periodic resampling, residual-based
+// adaptive refinement (RAR) and distribution (RAD), and mini-batches. Each strategy acts on
+// named conditions, draws from a seeded generator, and has a state dict for exact resume.
+import { tensor } from '../creation.js';
+import { cat } from '../functional.js';
+import { tidy } from '../memory.js';
+import { type Module } from '../nn/module.js';
+import { Tensor } from '../tensor.js';
+import { Random } from '../geometry/random.js';
+import { type Condition } from './conditions.js';
+import { type Problem } from './problem.js';
+
+/** Makes n fresh candidate points [n, inputs] using the given generator. */
+export type PointSource = (n: number, rng: Random) => Tensor;
+
+export interface SamplingStrategy {
+  readonly name: string;
+  /** Called before each step; returns true when points changed. */
+  apply(step: number, problem: Problem, model: Module): boolean;
+  stateDict(): Record<string, unknown>;
+  loadStateDict(s: Record<string, unknown>): void;
+}
+
+function conditionOf(problem: Problem, name: string, strategy: string): Condition {
+  const c = problem.conditions.find((k) => k.name === name);
+  if (!c) throw new Error(`${strategy}: no condition named '${name}' (conditions: ${problem.conditions.map((k) => k.name).join(', ')})`);
+  return c;
+}
+
+abstract class Seeded {
+  protected rng: Random;
+  constructor(seed: number) { this.rng = new Random(seed); }
+  stateDict(): Record<string, unknown> { return { rng: this.rng.state() }; }
+  loadStateDict(s: Record<string, unknown>): void {
+    if (!Array.isArray(s.rng)) throw new Error(`${this.constructor.name}.loadStateDict: missing key 'rng'`);
+    this.rng.setState(s.rng as number[]);
+  }
+}
+
+function checkEvery(op: string, every: number): void {
+  if (!Number.isInteger(every) || every < 1) throw new RangeError(`${op}: every must be a positive integer, got ${every}`);
+}
+
+/** Every `every` steps, replaces the condition's points with as many fresh ones. */
+export class Resample extends Seeded implements SamplingStrategy {
+  readonly name = 'resample';
+  constructor(readonly o: { condition: string; every: number; source: PointSource; seed?: number }) {
+    super(o.seed ?? 0);
+    checkEvery('Resample', o.every);
+  }
+  apply(step: number, problem: Problem): boolean {
+    if (step === 0 || step % this.o.every !== 0) return false;
+    const c = conditionOf(problem, this.o.condition, 'Resample');
+    tidy(() => c.setPoints(this.o.source(c.points.shape[0], this.rng)));
+    return true;
+  }
+}
+
+/**
+ * Residual-based adaptive refinement (Lu et al. 2021): every `every` steps, evaluate the
+ * residual on `candidates` fresh points and add the `add` with the largest |r|, up to `maxPoints`.
+ */
+export class RAR extends Seeded implements SamplingStrategy {
+  readonly name = 'rar';
+  constructor(readonly o: { condition: string; every: number; source: PointSource; candidates: number; add: number; maxPoints?: number; seed?: number }) {
+    super(o.seed ?? 0);
+    checkEvery('RAR', o.every);
+    if (!(Number.isInteger(o.add) && o.add >= 1 && o.add <= o.candidates)) throw new RangeError(`RAR: add must be an integer in [1, candidates], got ${o.add}`);
+  }
+  apply(step: number, problem: Problem, model: Module): boolean {
+    if (step === 0 || step % this.o.every !== 0) return false;
+    const c = conditionOf(problem, this.o.condition, 'RAR');
+    if (this.o.maxPoints !== undefined && c.points.shape[0] >= this.o.maxPoints) return false;
+    tidy(() => {
+      const pool = this.o.source(this.o.candidates, this.rng);
+      const r = problem.pointwiseResidual(model, c, pool);
+      const worst = Array.from(r.keys()).sort((a, b) => r[b] - r[a] || a - b).slice(0, this.o.add);
+      c.setPoints(cat([c.points, pool.indexSelect(0, tensor(worst, { dtype: 'int64' })).to({ dtype: c.points.dtype })]));
+    });
+    return true;
+  }
+}
+
+/**
+ * Residual-based adaptive distribution (Wu et al. 2023): every `every` steps, draw the
+ * condition's N points from a pool of `candidates` with probability p ∝ |r|^k / mean(|r|^k) + c.
+ */
+export class RAD extends Seeded implements SamplingStrategy {
+  readonly name = 'rad';
+  constructor(readonly o: { condition: string; every: number; source: PointSource; candidates: number; k?: number; c?: number; seed?: number }) {
+    super(o.seed ?? 0);
+    checkEvery('RAD', o.every);
+  }
+  /** The sampling probabilities for residuals r (exposed for tests and diagnostics). */
+  probabilities(r: Float64Array): Float64Array {
+    const { k = 1, c = 1 } = this.o;
+    const rk = r.map((v) => Math.abs(v) ** k);
+    const mean = rk.reduce((a, b) => a + b, 0) / rk.length || 1;
+    const p = rk.map((v) => v / mean + c);
+    const total = p.reduce((a, b) => a + b, 0);
+    return p.map((v) => v / total);
+  }
+  apply(step: number, problem: Problem, model: Module): boolean {
+    if (step === 0 || step % this.o.every !== 0) return false;
+    const cond = conditionOf(problem, this.o.condition, 'RAD');
+    const n = cond.points.shape[0];
+    if (this.o.candidates < n) throw new Error(`RAD: candidates (${this.o.candidates}) must be ≥ the condition's ${n} points`);
+    tidy(() => {
+      const pool = this.o.source(this.o.candidates, this.rng);
+      const p = this.probabilities(problem.pointwiseResidual(model, cond, pool));
+      const cdf = new Float64Array(p.length);
+      p.reduce((acc, v, i) => (cdf[i] = acc + v), 0);
+      const idx = Array.from({ length: n }, () => {
+        const u = this.rng.next() * cdf[cdf.length - 1];
+        let lo = 0, hi = cdf.length - 1;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid; }
+        return lo;
+      });
+      cond.setPoints(pool.indexSelect(0, tensor(idx, { dtype: 'int64' })));
+    });
+    return true;
+  }
+}
+
+/** Each step evaluates the condition on a random subset of `batchSize` of its points. */
+export class MiniBatch extends Seeded implements SamplingStrategy {
+  readonly name = 'minibatch';
+  constructor(readonly o: { condition: string; batchSize: number; seed?: number }) {
+    super(o.seed ?? 0);
+    if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`MiniBatch: batchSize must be a positive integer, got ${o.batchSize}`);
+  }
+  apply(_step: number, problem: Problem): boolean {
+    const c = conditionOf(problem, this.o.condition, 'MiniBatch');
+    const n = c.points.shape[0], b = Math.min(this.o.batchSize, n);
+    // Partial Fisher–Yates: b distinct rows.
+    const idx = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < b; i++) { const j = i + this.rng.int(n - i); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+    tidy(() => c.setBatch(tensor(idx.slice(0, b), { dtype: 'int64' })));
+    return true;
+  }
+}

@@ -1,0 +1,91 @@
+// Sampling strategies move the collocation points as documented, reproducibly.
+import { describe, expect, it } from 'vitest';
+import { Tensor, geometry as G, nn, pinn, tidy } from '../src/index.js';
+
+// A residual that is the first input itself: |r| = |x|, so "worst" points are the largest |x|.
+const residualIsX: pinn.ResidualFn = (d) => d.x.narrow(1, 0, 1);
+const square = new G.Rectangle([-1, -1], [1, 1]);
+const source: pinn.PointSource = (n, rng) => G.toTensor(square.interior(n, { rng }), 2, { dtype: 'float64' });
+
+function setup(n = 20) {
+  const problem = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [new pinn.PDE('pde', source(n, new G.Random(0)), residualIsX)] });
+  return { problem, model: new nn.MLP([2, 4, 1], { dtype: 'float64' }), pde: problem.conditions[0] };
+}
+const xs = (t: Tensor) => Array.from(t.select(1, 0).data() as Float64Array);
+
+describe('Resample', () => {
+  it('replaces points every k steps, reproducibly, and changes them each time', () => {
+    const run = () => {
+      const { problem, model, pde } = setup();
+      const s = new pinn.Resample({ condition: 'pde', every: 5, source, seed: 3 });
+      const snaps: number[][] = [];
+      for (let step = 0; step <= 10; step++) if (s.apply(step, problem, model)) snaps.push(xs(pde.points));
+      return snaps;
+    };
+    const a = run();
+    expect(a).toHaveLength(2); // steps 5 and 10
+    expect(a[0]).not.toEqual(a[1]);
+    expect(run()).toEqual(a);
+  });
+});
+
+describe('RAR', () => {
+  it('adds the candidates with the largest residual', () => {
+    const { problem, model, pde } = setup(10);
+    const rar = new pinn.RAR({ condition: 'pde', every: 1, source, candidates: 200, add: 5, seed: 1 });
+    const poolRng = new G.Random(1);
+    const pool = xs(source(200, poolRng)).map(Math.abs).sort((a, b) => b - a);
+    rar.apply(1, problem, model);
+    expect(pde.points.shape[0]).toBe(15);
+    expect(xs(pde.points).slice(10).map(Math.abs).sort((a, b) => b - a)).toEqual(pool.slice(0, 5));
+    const r = new pinn.RAR({ condition: 'pde', every: 1, source, candidates: 10, add: 5, maxPoints: 15 });
+    expect(r.apply(1, problem, model)).toBe(false);
+  });
+});
+
+describe('RAD', () => {
+  it('samples with p ∝ |r|^k / mean(|r|^k) + c', () => {
+    const rad = new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 4, k: 2, c: 0.5 });
+    const p = rad.probabilities(Float64Array.from([0, 1, 2, 3]));
+    const rk = [0, 1, 4, 9], mean = 14 / 4, raw = rk.map((v) => v / mean + 0.5), total = raw.reduce((a, b) => a + b);
+    raw.forEach((v, i) => expect(p[i]).toBeCloseTo(v / total, 14));
+  });
+  it('concentrates points where the residual is large', () => {
+    const { problem, model, pde } = setup(400);
+    new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 4000, k: 2, c: 0, seed: 2 }).apply(1, problem, model);
+    const meanAbs = xs(pde.points).reduce((s, v) => s + Math.abs(v), 0) / 400;
+    // For p ∝ x² on [−1, 1], E|x| = 3/4 (uniform would give 1/2).
+    expect(meanAbs).toBeGreaterThan(0.7);
+    expect(pde.points.shape[0]).toBe(400);
+  });
+});
+
+describe('MiniBatch', () => {
+  it('evaluates a different subset each step; the points themselves stay', () => {
+    const { problem, model, pde } = setup(50);
+    const mb = new pinn.MiniBatch({ condition: 'pde', batchSize: 8, seed: 4 });
+    mb.apply(0, problem, model);
+    const first = xs(pde.evaluationPoints);
+    mb.apply(1, problem, model);
+    expect(pde.evaluationPoints.shape).toEqual([8, 2]);
+    expect(xs(pde.evaluationPoints)).not.toEqual(first);
+    expect(pde.points.shape[0]).toBe(50);
+    expect(tidy(() => Object.keys(problem.losses(model)))).toEqual(['pde']);
+  });
+  it('resumes exactly from its state dict', () => {
+    const { problem, model, pde } = setup(50);
+    const a = new pinn.MiniBatch({ condition: 'pde', batchSize: 8, seed: 4 });
+    a.apply(0, problem, model);
+    const saved = JSON.parse(JSON.stringify(a.stateDict()));
+    a.apply(1, problem, model);
+    const next = xs(pde.evaluationPoints);
+    const b = new pinn.MiniBatch({ condition: 'pde', batchSize: 8, seed: 99 });
+    b.loadStateDict(saved);
+    b.apply(1, problem, model);
+    expect(xs(pde.evaluationPoints)).toEqual(next);
+  });
+  it('names an unknown condition', () => {
+    const { problem, model } = setup();
+    expect(() => new pinn.MiniBatch({ condition: 'bc', batchSize: 4 }).apply(0, problem, model)).toThrow(/MiniBatch: no condition named 'bc' \(conditions: pde\)/);
+  });
+});

@@ -12,12 +12,13 @@ import Benchmark from 'benchmark';
 import { config, getNumThreads } from '../dist/index.js';
 import ops from './suites/ops.mjs';
 import optimSuite from './suites/optim.mjs';
+import pinnSuite from './suites/pinn.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : null;
-const SUITES = [ops, optimSuite].filter((s) => !only || s.name === only);
+const SUITES = [ops, optimSuite, pinnSuite].filter((s) => !only || s.name === only);
 const ROUNDS = quick ? 2 : 4;
 const MAX_TIME = quick ? 0.4 : 1.5; // seconds per side per case per round
 const PY = '/usr/bin/python3';

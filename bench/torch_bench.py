@@ -38,7 +38,55 @@ def case_optim(p):
         opt.zero_grad(); loss = ((net(x) - y) ** 2).mean(); loss.backward(); return loss
     return lambda: opt.step(closure)
 
-CASES = {"ops": case_ops, "optim": case_optim}
+def elastic_losses(net, X, lam=1.0, mu=0.5, rho=1.0):
+    """The elastic-wave residual loss, each gradient row computed once and reused."""
+    x = X.detach().requires_grad_()
+    u = net(x)
+    def row(f):
+        return torch.autograd.grad(f, x, torch.ones_like(f), create_graph=True)[0]
+    gx, gy = row(u[:, 0:1]), row(u[:, 1:2])
+    hxx, hxy_t = row(gx[:, 0:1]), None
+    ux_xx, ux_xy = hxx[:, 0:1], hxx[:, 1:2]
+    ux_yy = row(gx[:, 1:2])[:, 1:2]
+    ux_tt = row(gx[:, 2:3])[:, 2:3]
+    hyx = row(gy[:, 0:1])
+    uy_xx, uy_xy = hyx[:, 0:1], hyx[:, 1:2]
+    uy_yy = row(gy[:, 1:2])[:, 1:2]
+    uy_tt = row(gy[:, 2:3])[:, 2:3]
+    r1 = rho * ux_tt - (lam + 2 * mu) * ux_xx - (lam + mu) * uy_xy - mu * ux_yy
+    r2 = rho * uy_tt - (lam + 2 * mu) * uy_yy - (lam + mu) * ux_xy - mu * uy_xx
+    return (r1 ** 2).mean() + (r2 ** 2).mean()
+
+def case_pinn(p):
+    torch.manual_seed(0)
+    net = mlp(p["sizes"])
+    X = torch.rand(p["n"], 3)
+    kind = p["kind"]
+    if kind == "forward":
+        def fwd():
+            with torch.no_grad(): net(X)
+        return fwd
+    if kind == "loss":
+        return lambda: elastic_losses(net, X).item()
+    if kind == "backward":
+        def bwd():
+            net.zero_grad(); elastic_losses(net, X).backward()
+        return bwd
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    B = torch.rand(p.get("boundary", 0), 3); I = torch.rand(p.get("initial", 0), 3)
+    def step():
+        opt.zero_grad()
+        loss = elastic_losses(net, X)
+        if len(B):
+            ub = net(B); loss = loss + (ub[:, 0:1] ** 2).mean() + (ub[:, 1:2] ** 2).mean()
+        if len(I):
+            xi = I.detach().requires_grad_(); ui = net(xi)[:, 0:1]
+            ut = torch.autograd.grad(ui, xi, torch.ones_like(ui), create_graph=True)[0][:, 2:3]
+            loss = loss + (ui ** 2).mean() + (ut ** 2).mean()
+        loss.backward(); opt.step()
+    return step
+
+CASES = {"ops": case_ops, "optim": case_optim, "pinn": case_pinn}
 
 def run(cmd):
     torch.set_num_threads(cmd["threads"])

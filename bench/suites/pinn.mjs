@@ -1,0 +1,60 @@
+// The seed's PINN suites on the 2-D elastic-wave problem (ρ = 1, λ = 1, μ = 0.5), float32.
+// PyTorch runs the same work written the way a careful user would (each gradient row once).
+import { nn, noGrad, optim, pinn, rand, tidy, keep } from '../../dist/index.js';
+
+const CONSTANTS = { rho: 1, lambda: 1, mu: 0.5 };
+
+function elasticProblem(nInterior, nBoundary = 0, nInitial = 0) {
+  const conditions = [new pinn.PDE('pde', keep(rand([nInterior, 3])), pinn.pdes.elasticWave2D(), { loss: 'mse' })];
+  if (nBoundary) {
+    conditions.push(new pinn.DirichletBC('bc_ux', keep(rand([nBoundary, 3])), 0, { output: 'ux', loss: 'mse' }));
+    conditions.push(new pinn.DirichletBC('bc_uy', conditions[1].points, 0, { output: 'uy', loss: 'mse' }));
+  }
+  if (nInitial) {
+    const ic = keep(rand([nInitial, 3]).mul(rand([1]).mul(0).add(1))); // t column is irrelevant to cost
+    conditions.push(new pinn.InitialCondition('ic_ux', ic, 0, { output: 'ux', loss: 'mse' }));
+    conditions.push(new pinn.InitialVelocity('iv_ux', ic, 0, { output: 'ux', loss: 'mse' }));
+  }
+  return new pinn.Problem({ inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: CONSTANTS, conditions });
+}
+
+function stepCase(name, sizes, n, extra = {}) {
+  return {
+    name, inner: 5,
+    js() {
+      const problem = elasticProblem(n, extra.boundary ?? 0, extra.initial ?? 0);
+      const net = new nn.MLP(sizes, { seed: 0, init: 'default' });
+      const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
+      return () => { for (let i = 0; i < 5; i++) tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); }); };
+    },
+    torch: { suite: 'pinn', params: { kind: 'step', sizes, n, boundary: extra.boundary ?? 0, initial: extra.initial ?? 0 } },
+  };
+}
+
+const REF = [3, 64, 64, 64, 2];
+const forward = [32, 256, 1024, 4096].map((n) => ({
+  name: `forward, batch ${n}`, inner: 20,
+  js() { const net = new nn.MLP(REF, { seed: 0, init: 'default' }); const x = keep(rand([n, 3])); return () => noGrad(() => tidy(() => { for (let i = 0; i < 20; i++) net.forward(x); })); },
+  torch: { suite: 'pinn', params: { kind: 'forward', sizes: REF, n } },
+}));
+
+export default {
+  name: 'pinn',
+  cases: [
+    ...forward,
+    {
+      name: 'loss (residual with 2nd derivatives), N 1000', inner: 5,
+      js() { const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' }); return () => { for (let i = 0; i < 5; i++) tidy(() => problem.total(problem.losses(net)).item()); }; },
+      torch: { suite: 'pinn', params: { kind: 'loss', sizes: REF, n: 1000 } },
+    },
+    {
+      name: 'loss + backward, N 1000', inner: 5,
+      js() { const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' }); return () => { for (let i = 0; i < 5; i++) tidy(() => { net.zeroGrad(); problem.total(problem.losses(net)).backward(); }); }; },
+      torch: { suite: 'pinn', params: { kind: 'backward', sizes: REF, n: 1000 } },
+    },
+    stepCase('epoch: 1000 interior / 100 boundary / 100 initial, Adam', REF, 1000, { boundary: 100, initial: 100 }),
+    ...[[3, 32, 32, 2], [3, 64, 64, 64, 2], [3, 128, 128, 128, 128, 2], [3, 256, 256, 2], [3, 64, 64, 64, 64, 64, 64, 2]]
+      .map((s) => stepCase(`network ${s.slice(1, -1).join('×')}, step N 1000`, s, 1000)),
+    ...[16, 256, 1024, 4096].map((n) => stepCase(`batch ${n}, step 3→64×3→2`, REF, n)),
+  ],
+};

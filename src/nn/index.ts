@@ -3,6 +3,7 @@ export type { StateDict } from './module.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Sequential } from './sequential.js';
+export { Concat } from './concat.js';
 export { Tanh, Sin, ReLU, GELU, SiLU, Sigmoid, Softplus, Identity, activation, ACTIVATIONS } from './activation.js';
 export type { ActivationName } from './activation.js';
 export { MLP, withSeed } from './mlp.js';

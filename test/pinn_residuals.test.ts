@@ -1,7 +1,7 @@
 // PDE residuals and their gradients w.r.t. every weight, against PyTorch on the same MLP.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { Tensor, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { Tensor, manualSeed, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 
 const PY = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
@@ -132,26 +132,28 @@ describe('problem definitions are checked, naming the term', () => {
 });
 
 describe('an inverse problem learns a coefficient', () => {
-  it('recovers the diffusivity of the heat equation from data within 1%', () => {
-    // u = exp(−α π² t) sin(πx) with α = 0.3 solves u_t = α u_xx; learn α from 200 samples.
+  it('recovers the diffusivity of the heat equation from data within 1 %, for every one of 3 point sets', () => {
+    // u = exp(−α π² t) sin(πx) with α = 0.3 solves u_t = α u_xx; learn α (from 1.0) with 200 samples.
     const alpha = 0.3;
-    const x = tidy(() => rand([200, 2], { dtype: 'float64' }));
-    const exact = (p: Tensor) => p.narrow(1, 1, 1).mul(-alpha * Math.PI ** 2).exp().mul(p.narrow(1, 0, 1).mul(Math.PI).sin());
-    const problem = new pinn.Problem({
-      inputs: ['x', 't'], outputs: ['u'], coefficients: { alpha: 1.0 },
-      conditions: [
-        new pinn.PDE('heat', x, pinn.pdes.heat()),
-        new pinn.PointSetData('data', x, tidy(() => exact(x)), { outputs: ['u'] }),
-      ],
-    });
-    const net = new nn.MLP([2, 20, 20, 1], { seed: 0, dtype: 'float64' });
-    const opt = new optim.Adam([...net.parameters(), ...problem.parameters()], { lr: 5e-3 });
-    for (let i = 0; i < 2500; i++) {
-      tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
+    for (const seed of [0, 1, 2]) {
+      manualSeed(seed);
+      const x = tidy(() => rand([200, 2], { dtype: 'float64' }));
+      const exact = (p: Tensor) => p.narrow(1, 1, 1).mul(-alpha * Math.PI ** 2).exp().mul(p.narrow(1, 0, 1).mul(Math.PI).sin());
+      const problem = new pinn.Problem({
+        inputs: ['x', 't'], outputs: ['u'], coefficients: { alpha: 1.0 },
+        conditions: [
+          new pinn.PDE('heat', x, pinn.pdes.heat()),
+          new pinn.PointSetData('data', x, tidy(() => exact(x)), { outputs: ['u'] }),
+        ],
+      });
+      const net = new nn.MLP([2, 20, 20, 1], { seed: 0, dtype: 'float64' });
+      // The coefficient gets its own, larger learning rate: Adam moves each parameter ~lr per step.
+      const opt = new optim.Adam([{ params: net.parameters() }, { params: problem.parameters(), lr: 1e-2 }], { lr: 5e-3 });
+      for (let i = 0; i < 1500; i++) tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
+      const lbfgs = new optim.LBFGS([...net.parameters(), ...problem.parameters()], { maxIter: 400, lineSearchFn: 'strong_wolfe', toleranceChange: 0 });
+      lbfgs.step(() => { lbfgs.zeroGrad(); const l = problem.total(problem.losses(net)); l.backward(); return l; });
+      expect(Math.abs(problem.coefficientValues().alpha - alpha) / alpha, `point set ${seed}`).toBeLessThan(0.01);
     }
-    const lbfgs = new optim.LBFGS([...net.parameters(), ...problem.parameters()], { maxIter: 400, lineSearchFn: 'strong_wolfe', toleranceChange: 0 });
-    lbfgs.step(() => { lbfgs.zeroGrad(); const l = problem.total(problem.losses(net)); l.backward(); return l; });
-    expect(Math.abs(problem.coefficientValues().alpha - alpha) / alpha).toBeLessThan(0.01);
   }, 120_000);
 });
 

@@ -1,77 +1,119 @@
-import { Geometry, type BoundarySample, EPS, type SampleOptions, checkPoint, rngOf } from './geometry.js';
-import { checkCount, sample } from './sampler.js';
+// Axis-aligned boxes: Box [lo, hi] in any dimension, Interval (d = 1), Rectangle (d = 2).
+import { type BoundaryMap, Geometry, allRows, checkPoint } from './geometry.js';
+import { type Sampler, grid } from './sampler.js';
+import { type Random } from './random.js';
 
-/** The axis-aligned box [lo, hi] in any dimension (an interval when d = 1, a rectangle when 2). */
+/** The closed axis-aligned box [lo₁, hi₁] × … × [lo_d, hi_d]. */
 export class Box extends Geometry {
-  constructor(readonly lo: number[], readonly hi: number[]) {
-    checkPoint('Box', lo);
-    checkPoint('Box', hi, lo.length);
+  readonly lo: readonly number[];
+  readonly hi: readonly number[];
+
+  constructor(lo: readonly number[], hi: readonly number[]) {
+    const op = new.target.name;
+    checkPoint(op, lo);
+    checkPoint(op, hi, lo.length);
     if (!lo.every((l, i) => l < hi[i])) {
-      throw new Error(`${new.target.name}: lower corner [${lo.join(', ')}] must be below upper corner [${hi.join(', ')}] in every coordinate`);
+      throw new RangeError(`${op}: lower corner [${lo.join(', ')}] must be below upper corner [${hi.join(', ')}] in every coordinate`);
     }
-    super(lo.length, [[...lo], [...hi]]);
+    super(lo.length, [lo, hi]);
+    [this.lo, this.hi] = this.bbox;
   }
-  override get measure(): number { return this.lo.reduce((m, l, i) => m * (this.hi[i] - l), 1); }
-  inside(p: ArrayLike<number>): boolean {
-    for (let j = 0; j < this.dim; j++) if (p[j] < this.lo[j] - EPS || p[j] > this.hi[j] + EPS) return false;
+
+  /** Volume ∏_j (hi_j − lo_j). */
+  override get measure(): number { return this.lo.reduce((m, l, j) => m * (this.hi[j] - l), 1); }
+  /** Σ of the 2d face measures, 2·Σ_j ∏_{k≠j}(hi_k − lo_k); in 1-D the two end points count 1 each. */
+  override get boundaryMeasure(): number {
+    return this.dim === 1 ? 2 : 2 * this.lo.reduce((s, _, j) => s + this.faceMeasure(j), 0);
+  }
+  /** Measure of either face normal to axis j: ∏_{k≠j}(hi_k − lo_k). */
+  faceMeasure(axis: number): number {
+    return this.lo.reduce((m, l, k) => (k === axis ? m : m * (this.hi[k] - l)), 1);
+  }
+
+  insidePoint(p: ArrayLike<number>): boolean {
+    for (let j = 0; j < this.dim; j++) if (!(p[j] >= this.lo[j] - this.tol && p[j] <= this.hi[j] + this.tol)) return false;
     return true;
   }
-  onBoundary(p: ArrayLike<number>): boolean {
-    if (!this.inside(p)) return false;
-    for (let j = 0; j < this.dim; j++) if (Math.abs(p[j] - this.lo[j]) < EPS || Math.abs(p[j] - this.hi[j]) < EPS) return true;
+  onBoundaryPoint(p: ArrayLike<number>): boolean {
+    if (!this.insidePoint(p)) return false;
+    for (let j = 0; j < this.dim; j++) if (Math.abs(p[j] - this.lo[j]) <= this.tol || Math.abs(p[j] - this.hi[j]) <= this.tol) return true;
     return false;
   }
-  normal(p: ArrayLike<number>): number[] {
-    const n = new Array(this.dim).fill(0);
+  /** n = Σ_j (−e_j if x_j = lo_j, +e_j if x_j = hi_j), normalised: a face's normal, or at edges and corners the normalised sum. */
+  normalAt(p: ArrayLike<number>): number[] {
+    const n = new Array<number>(this.dim).fill(0);
+    let count = 0;
     for (let j = 0; j < this.dim; j++) {
-      if (Math.abs(p[j] - this.lo[j]) < EPS) { n[j] = -1; break; }
-      if (Math.abs(p[j] - this.hi[j]) < EPS) { n[j] = 1; break; }
+      if (Math.abs(p[j] - this.lo[j]) <= this.tol) { n[j] = -1; count++; }
+      else if (Math.abs(p[j] - this.hi[j]) <= this.tol) { n[j] = 1; count++; }
     }
-    return n;
+    return count > 1 ? n.map((v) => v / Math.sqrt(count)) : n;
   }
-  /** Interior points map the sampler straight into the box (no rejection). */
-  override interior(n: number, o: SampleOptions = {}): Float64Array {
-    checkCount(`${this.constructor.name}.interior`, n, this.dim);
-    const u = sample(o.sampler ?? 'uniform', n, this.dim, rngOf(o));
-    for (let i = 0; i < n; i++) for (let j = 0; j < this.dim; j++) u[i * this.dim + j] = this.lo[j] + (this.hi[j] - this.lo[j]) * u[i * this.dim + j];
+
+  /** Interior points map straight onto the box: x = lo + (hi − lo)·u (no rejection). */
+  protected override rejectInterior(_op: string, n: number, sampler: Sampler, rng: Random): Float64Array {
+    return this.fromUnit(sampler(n, this.dim, rng));
+  }
+  protected override gridPoints(_op: string, n: number): Float64Array { return this.fromUnit(grid(n, this.dim)); }
+  private fromUnit(u: Float64Array): Float64Array {
+    const d = this.dim;
+    for (let i = 0; i < u.length; i++) { const j = i % d; u[i] = this.lo[j] + (this.hi[j] - this.lo[j]) * u[i]; }
     return u;
   }
   /**
-   * Boundary points on the 2d faces with probability proportional to face measure; each
-   * point's normal is its face's. (In 1-D: the two end points, alternating.)
+   * 1 parameter in 1-D (u < ½: the lower end, else the upper) and in 2-D (arc length
+   * s = u·perimeter, counter-clockwise from the lower-left corner); d parameters from 3-D on
+   * (u₁ picks one of the 2d faces with probability ∝ face measure, u₂ … u_d place the point on it).
    */
-  boundary(n: number, o: SampleOptions = {}): BoundarySample {
-    checkCount(`${this.constructor.name}.boundary`, n, this.dim);
-    const d = this.dim, points = new Float64Array(n * d), normals = new Float64Array(n * d);
-    if (d === 1) {
-      for (let i = 0; i < n; i++) { const hi = i % 2 === 1; points[i] = hi ? this.hi[0] : this.lo[0]; normals[i] = hi ? 1 : -1; }
-      return { points, normals };
-    }
-    const faceMeasure = Array.from({ length: d }, (_, axis) => this.measure / (this.hi[axis] - this.lo[axis]));
-    const total = 2 * faceMeasure.reduce((a, b) => a + b, 0);
-    const u = sample(o.sampler ?? 'uniform', n, d, rngOf(o));
-    for (let i = 0; i < n; i++) {
-      // The first coordinate picks the face (by cumulative measure); the others place the point on it.
-      let r = u[i * d] * total, face = 0;
-      while (face < 2 * d - 1 && r >= faceMeasure[face >> 1]) { r -= faceMeasure[face >> 1]; face++; }
-      const axis = face >> 1, upper = face & 1;
-      let k = 1;
-      for (let j = 0; j < d; j++) {
-        const at = i * d + j;
-        if (j === axis) { points[at] = upper ? this.hi[j] : this.lo[j]; normals[at] = upper ? 1 : -1; }
-        else { points[at] = this.lo[j] + (this.hi[j] - this.lo[j]) * u[i * d + k++]; normals[at] = 0; }
+  get boundaryParams(): number { return this.dim <= 2 ? 1 : this.dim; }
+
+  boundaryFromUnit(u: Float64Array, width: number): BoundaryMap {
+    const d = this.dim, m = Math.floor(u.length / width);
+    const points = new Float64Array(m * d), normals = new Float64Array(m * d);
+    const [lo, hi] = [this.lo, this.hi];
+    for (let i = 0; i < m; i++) {
+      const p = points.subarray(i * d, (i + 1) * d), r = u[i * width];
+      if (d === 1) {
+        p[0] = r < 0.5 ? lo[0] : hi[0];
+      } else if (d === 2) {
+        const w = hi[0] - lo[0], h = hi[1] - lo[1];
+        let s = r * 2 * (w + h);
+        if (s < w) { p[0] = lo[0] + s; p[1] = lo[1]; }
+        else if ((s -= w) < h) { p[0] = hi[0]; p[1] = lo[1] + s; }
+        else if ((s -= h) < w) { p[0] = hi[0] - s; p[1] = hi[1]; }
+        else { s -= w; p[0] = lo[0]; p[1] = hi[1] - Math.min(s, h); }
+      } else {
+        let s = r * this.boundaryMeasure, face = 0;
+        while (face < 2 * d - 1 && s >= this.faceMeasure(face >> 1)) { s -= this.faceMeasure(face >> 1); face++; }
+        const axis = face >> 1;
+        for (let j = 0, k = 1; j < d; j++) {
+          p[j] = j === axis ? (face & 1 ? hi[j] : lo[j]) : lo[j] + (hi[j] - lo[j]) * u[i * width + k++];
+        }
       }
+      normals.set(this.normalAt(p), i * d);
     }
-    return { points, normals };
+    return { points, normals, rows: allRows(m) };
   }
 }
 
+/** The closed interval [a, b]. */
 export class Interval extends Box {
-  constructor(a: number, b: number) { super([a], [b]); }
+  constructor(a: number, b: number) {
+    const op = new.target.name;
+    if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) {
+      throw new TypeError(`${op}: end points must be finite numbers, got ${String(a)} and ${String(b)}`);
+    }
+    if (!(a < b)) throw new RangeError(`${op}: need ${op === 'TimeDomain' ? `t0 < t1, got t0 = ${a}, t1 = ${b}` : `a < b, got a = ${a}, b = ${b}`}`);
+    super([a], [b]);
+  }
 }
+
+/** The closed rectangle [x₀, x₁] × [y₀, y₁], from its lower-left and upper-right corners. */
 export class Rectangle extends Box {
-  constructor(lo: [number, number], hi: [number, number]) {
-    if (lo?.length !== 2 || hi?.length !== 2) throw new TypeError(`Rectangle: corners must have 2 coordinates, got ${JSON.stringify(lo)} and ${JSON.stringify(hi)}`);
+  constructor(lo: readonly [number, number], hi: readonly [number, number]) {
+    if (lo?.length !== 2 || hi?.length !== 2) {
+      throw new TypeError(`Rectangle: corners must have 2 coordinates, got ${JSON.stringify(lo)} and ${JSON.stringify(hi)}`);
+    }
     super(lo, hi);
   }
 }

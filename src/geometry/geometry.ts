@@ -1,59 +1,283 @@
-// Geometry: a domain in ℝ^d that can say whether points are inside / on its boundary, give
-// outward normals, and sample interior and boundary points. Points are row-major Float64Array
-// (n × dim); `toTensor` turns them into a [n, dim] tensor.
+// Geometry: a closed domain Ω ⊂ ℝ^d that says which points are inside it and on its boundary,
+// gives outward unit normals, and samples interior and boundary points. Points are row-major
+// Float64Array of n × dim; `toTensor` turns them into a [n, dim] tensor.
+//
+// Sampling is driven by a unit-cube sampler (sampler.ts) and a seeded generator:
+// - interior: sampler points mapped onto the bounding box, kept when strictly inside
+//   (rejection; boxes map directly);
+// - boundary: each shape parametrises its boundary by `boundaryParams` unit coordinates,
+//   uniformly in boundary measure (a face chosen ∝ its measure, then a point on it; an angle;
+//   an arc length), so sampler rows become boundary points with their normals.
+// When a domain needs more candidates (rejection), the sequence is redrawn longer from the same
+// generator state, so the points kept are a prefix of one low-discrepancy sequence.
 import { tensor } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { type Tensor } from '../tensor.js';
 import { Random } from './random.js';
-import { type SamplerName, checkCount, sample } from './sampler.js';
+import { type Sampler, type SamplerName, checkCount, getSampler, grid } from './sampler.js';
 
-export interface SampleOptions { sampler?: SamplerName; rng?: Random; seed?: number }
+export interface SampleOptions {
+  /** 'uniform' (default) | 'lhs' | 'sobol' | 'halton' | 'grid'. */
+  sampler?: SamplerName;
+  /** A fresh generator with this seed: the same seed gives the same points. */
+  seed?: number;
+  /** A generator to draw from (it advances, so successive calls give new points). */
+  rng?: Random;
+}
 export interface BoundarySample { points: Float64Array; normals: Float64Array }
+/** Boundary points made from rows of a unit-cube sample, with the index of the row each came from. */
+export interface BoundaryMap extends BoundarySample { rows: Int32Array }
+/** Points as a flat row-major array (n × dim) or as an array of points. */
+export type Points = ArrayLike<number> | readonly ArrayLike<number>[];
 
-/** Distance under which a point counts as on the boundary. */
+/** Relative tolerance: a point within EPS × (bounding-box diagonal) of the boundary is on it. */
 export const EPS = 1e-9;
 
-export function rngOf(o: SampleOptions): Random { return o.rng ?? new Random(o.seed ?? 0); }
+let defaultRng = new Random(0);
+/** Reseeds the generator used when neither `seed` nor `rng` is given. */
+export function seed(s: number): void { defaultRng = new Random(s); }
+/** The generator used when neither `seed` nor `rng` is given (seeded 0 at load; save its state() to resume). */
+export function defaultRandom(): Random { return defaultRng; }
 
-export function toTensor(points: Float64Array, dim: number, { dtype = 'float32', device }: { dtype?: DType; device?: Device | string } = {}): Tensor {
-  return tensor(points, { shape: [points.length / dim, dim] }).to({ dtype, device: device ?? 'cpu' });
+/** The generator for a call: `rng`, else a fresh one from `seed`, else the shared default one. */
+export function rngOf(op: string, o: SampleOptions | undefined): Random {
+  if (o === undefined) return defaultRng;
+  if (typeof o !== 'object' || o === null) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : typeof o}`);
+  if (o.rng !== undefined && o.seed !== undefined) throw new Error(`${op}: pass either seed or rng, not both`);
+  if (o.rng !== undefined) {
+    if (!(o.rng instanceof Random)) throw new TypeError(`${op}: rng must be a geometry.Random`);
+    return o.rng;
+  }
+  if (o.seed !== undefined) {
+    if (!Number.isSafeInteger(o.seed)) throw new TypeError(`${op}: seed must be an integer, got ${String(o.seed)}`);
+    return new Random(o.seed);
+  }
+  return defaultRng;
 }
 
-export abstract class Geometry {
-  constructor(readonly dim: number, readonly bbox: [lo: number[], hi: number[]]) {}
+/** The points as a flat Float64Array, checking there are whole points of `dim` finite coordinates. */
+export function flatPoints(op: string, points: Points, dim: number): Float64Array {
+  let flat: Float64Array;
+  if (ArrayBuffer.isView(points)) flat = points instanceof Float64Array ? points : Float64Array.from(points as ArrayLike<number>);
+  else if (Array.isArray(points) && points.length > 0 && typeof points[0] === 'object') {
+    flat = new Float64Array(points.length * dim);
+    (points as ArrayLike<number>[]).forEach((p, i) => {
+      if (p?.length !== dim) throw new TypeError(`${op}: point ${i} must have ${dim} coordinates, got ${p?.length ?? typeof p}`);
+      for (let j = 0; j < dim; j++) flat[i * dim + j] = p[j];
+    });
+  } else if (points !== null && typeof points === 'object' && typeof (points as ArrayLike<number>).length === 'number') {
+    flat = Float64Array.from(points as ArrayLike<number>);
+  } else throw new TypeError(`${op}: points must be a Float64Array (n × ${dim}, row-major) or an array of points`);
+  if (flat.length % dim !== 0) throw new RangeError(`${op}: ${flat.length} coordinates are not whole points of dimension ${dim}`);
+  for (let i = 0; i < flat.length; i++) {
+    if (!Number.isFinite(flat[i])) throw new RangeError(`${op}: coordinate ${i % dim} of point ${Math.floor(i / dim)} is ${flat[i]}`);
+  }
+  return flat;
+}
 
-  abstract inside(p: ArrayLike<number>): boolean;       // closed: includes the boundary
-  abstract onBoundary(p: ArrayLike<number>): boolean;
-  abstract normal(p: ArrayLike<number>): number[];       // outward unit normal at a boundary point
-  /** n boundary points with their outward normals. */
-  abstract boundary(n: number, o?: SampleOptions): BoundarySample;
+/**
+ * A [n, dim] tensor of the points (float32 by default, as networks are; float64 keeps every
+ * digit). `requiresGrad` for collocation points whose derivatives are taken.
+ */
+export function toTensor(
+  points: Points, dim: number,
+  { dtype = 'float32', device, requiresGrad = false }: { dtype?: DType; device?: Device | string; requiresGrad?: boolean } = {},
+): Tensor {
+  if (!Number.isSafeInteger(dim) || dim < 1) throw new RangeError(`toTensor: dim must be a positive integer, got ${String(dim)}`);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`toTensor: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  const flat = flatPoints('toTensor', points, dim);
+  const values = dtype === 'float64' ? flat : Float32Array.from(flat);
+  return tensor(values, { shape: [flat.length / dim, dim], device, requiresGrad });
+}
 
-  /** Measure of the domain (length, area, volume), or NaN if not known in closed form. */
-  get measure(): number { return NaN; }
-
-  /** n interior points: sampler points in the bounding box, kept when inside (rejection). */
-  interior(n: number, o: SampleOptions = {}): Float64Array {
-    checkCount(`${this.constructor.name}.interior`, n, this.dim);
-    const rng = rngOf(o);
-    const [lo, hi] = this.bbox;
-    const d = this.dim, out = new Float64Array(n * d), p = new Float64Array(d);
-    let filled = 0;
-    for (let attempt = 0; filled < n; attempt++) {
-      if (attempt > 1000) throw new Error(`${this.constructor.name}.interior: could not find interior points (is the domain empty?)`);
-      const want = Math.max(16, Math.ceil((n - filled) * 1.5));
-      const u = sample(o.sampler ?? 'uniform', want, d, rng);
-      for (let i = 0; i < want && filled < n; i++) {
-        for (let j = 0; j < d; j++) p[j] = lo[j] + (hi[j] - lo[j]) * u[i * d + j];
-        if (this.inside(p) && !this.onBoundary(p)) { out.set(p, filled * d); filled++; }
-      }
+/**
+ * Draws rows from the sampler until `take` keeps n of them. Each try restarts from the same
+ * generator state with more rows, so for sequences (uniform, Sobol, Halton) earlier rows are a
+ * prefix of later tries and the kept rows are the first n kept of one sequence.
+ */
+export function drawUntil<T extends { count: number }>(
+  op: string, n: number, width: number, sampler: Sampler, rng: Random, acceptance: number, take: (u: Float64Array) => T,
+): T {
+  const start = rng.state();
+  const cap = Math.max(2 ** 20, 64 * n);
+  let m = Math.min(cap, Math.ceil((n / Math.min(1, Math.max(acceptance, 1e-3))) * 1.1) + 8);
+  for (;;) {
+    rng.setState(start);
+    const res = take(sampler(m, width, rng));
+    if (res.count >= n) return res;
+    if (m >= cap) {
+      throw new Error(`${op}: found only ${res.count} of ${n} points among ${m} candidates (is the domain empty or of zero measure?)`);
     }
-    return out;
+    const rate = res.count / m;
+    m = Math.min(cap, Math.max(2 * m, rate > 0 ? Math.ceil((n / rate) * 1.2) : 0));
   }
 }
 
+export abstract class Geometry {
+  readonly dim: number;
+  /** Bounding box [lower corner, upper corner]. */
+  readonly bbox: readonly [lo: readonly number[], hi: readonly number[]];
+  /** Distance within which a point counts as on the boundary: EPS × bounding-box diagonal. */
+  readonly tol: number;
+
+  constructor(dim: number, bbox: readonly [readonly number[], readonly number[]]) {
+    this.dim = dim;
+    this.bbox = [Object.freeze([...bbox[0]]), Object.freeze([...bbox[1]])];
+    const diagonal = Math.hypot(...bbox[0].map((l, i) => bbox[1][i] - l));
+    this.tol = EPS * (diagonal > 0 ? diagonal : 1);
+  }
+
+  // ---- per point (p: dim coordinates) ------------------------------------------------
+  /** Whether p ∈ Ω (closed: the boundary is inside), within `tol`. */
+  abstract insidePoint(p: ArrayLike<number>): boolean;
+  /** Whether p ∈ ∂Ω, within `tol`. */
+  abstract onBoundaryPoint(p: ArrayLike<number>): boolean;
+  /** The outward unit normal at a boundary point (at corners: the normalised sum of the faces' normals). */
+  abstract normalAt(p: ArrayLike<number>): number[];
+
+  // ---- boundary parametrisation --------------------------------------------------------
+  /** How many unit-cube coordinates `boundaryFromUnit` uses per point. */
+  abstract readonly boundaryParams: number;
+  /**
+   * Maps rows of a unit-cube sample (`width` ≥ boundaryParams columns, the first
+   * boundaryParams used) to boundary points, uniformly in boundary measure, with their outward
+   * normals. Shapes whose parametrisation covers more than their boundary (CSG) drop rows:
+   * `rows` says which row each point came from.
+   */
+  abstract boundaryFromUnit(u: Float64Array, width: number): BoundaryMap;
+
+  /** Measure of Ω (length, area, volume), or NaN when not known in closed form. */
+  get measure(): number { return NaN; }
+  /** Measure of ∂Ω (a count of points in 1-D), or NaN when not known in closed form. */
+  get boundaryMeasure(): number { return NaN; }
+  /** Measure of the set `boundaryFromUnit` draws candidates from (∂Ω itself for simple shapes). */
+  get candidateMeasure(): number { return this.boundaryMeasure; }
+
+  protected get name(): string { return this.constructor.name; }
+
+  // ---- batches (points: n × dim, row-major, or an array of points) -----------------------
+  /** For each point, whether it is in the closed domain. */
+  inside(points: Points): boolean[] { return this.each('inside', points, (p) => this.insidePoint(p)); }
+  /** For each point, whether it is on the boundary. */
+  onBoundary(points: Points): boolean[] { return this.each('onBoundary', points, (p) => this.onBoundaryPoint(p)); }
+  /** Outward unit normals (n × dim) at boundary points; throws for a point not on the boundary. */
+  boundaryNormal(points: Points): Float64Array {
+    const op = `${this.name}.boundaryNormal`, d = this.dim;
+    const flat = flatPoints(op, points, d), out = new Float64Array(flat.length);
+    for (let i = 0; i < flat.length / d; i++) {
+      const p = flat.subarray(i * d, (i + 1) * d);
+      if (!this.onBoundaryPoint(p)) throw new Error(`${op}: point ${i} (${Array.from(p).join(', ')}) is not on the boundary`);
+      out.set(this.normalAt(p), i * d);
+    }
+    return out;
+  }
+  private each(what: string, points: Points, f: (p: Float64Array) => boolean): boolean[] {
+    const d = this.dim, flat = flatPoints(`${this.name}.${what}`, points, d);
+    return Array.from({ length: flat.length / d }, (_, i) => f(flat.subarray(i * d, (i + 1) * d)));
+  }
+
+  // ---- sampling ------------------------------------------------------------------------
+  /**
+   * n points strictly inside Ω (n × dim). The sampler's points in [0, 1)^d are mapped onto the
+   * bounding box, x = lo + (hi − lo)·u, and kept when inside and not on the boundary (boxes keep
+   * all). 'grid' is only for boxes (n = k^d); use `uniformPoints` for a regular grid elsewhere.
+   */
+  samplePoints(n: number, o: SampleOptions = {}): Float64Array {
+    const op = `${this.name}.samplePoints`;
+    checkCount(op, n);
+    const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
+    if (name === 'grid') return this.gridPoints(op, n);
+    return this.rejectInterior(op, n, sampler, rng);
+  }
+  /** Same as samplePoints (the name used by the rest of pinn-torch). */
+  interior(n: number, o: SampleOptions = {}): Float64Array { return this.samplePoints(n, o); }
+
+  /** The grid sampler's interior points; only domains that are boxes can give exactly n. */
+  protected gridPoints(op: string, _n: number): Float64Array {
+    throw new Error(`${op}: the 'grid' sampler cannot give exactly n points inside a ${this.name}; use uniformPoints(n) for a regular grid of about n points`);
+  }
+
+  protected rejectInterior(op: string, n: number, sampler: Sampler, rng: Random): Float64Array {
+    const d = this.dim, [lo, hi] = this.bbox, p = new Float64Array(d);
+    const volume = lo.reduce((m, l, j) => m * (hi[j] - l), 1);
+    const acceptance = Number.isFinite(this.measure) ? this.measure / volume : 0.5;
+    return drawUntil(op, n, d, sampler, rng, acceptance, (u) => {
+      const out = new Float64Array(n * d);
+      let count = 0;
+      for (let i = 0; i < u.length / d && count < n; i++) {
+        for (let j = 0; j < d; j++) p[j] = lo[j] + (hi[j] - lo[j]) * u[i * d + j];
+        if (this.insidePoint(p) && !this.onBoundaryPoint(p)) out.set(p, d * count++);
+      }
+      return { out, count };
+    }).out;
+  }
+
+  /**
+   * At least n points of a regular grid strictly inside Ω: cell centres
+   * x_j = lo_j + (m_j + ½)·(hi_j − lo_j)/c_j of the bounding box, with c_j ≈ (hi_j − lo_j)/h and
+   * the spacing h shrunk until n cell centres are inside. Deterministic; the count is whatever
+   * the grid gives (exactly ∏ c_j for a box).
+   */
+  uniformPoints(n: number): Float64Array {
+    const op = `${this.name}.uniformPoints`;
+    checkCount(op, n);
+    const d = this.dim, [lo, hi] = this.bbox, sides = lo.map((l, j) => hi[j] - l);
+    const volume = sides.reduce((a, b) => a * b, 1);
+    const fraction = Number.isFinite(this.measure) ? this.measure / volume : 1;
+    let h = ((volume * fraction) / n) ** (1 / d);
+    const p = new Float64Array(d);
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const counts = sides.map((s) => Math.max(1, Math.ceil(s / h - 1e-9)));
+      const cells = counts.reduce((a, b) => a * b, 1);
+      if (cells > Math.max(2 ** 24, 64 * n)) break;
+      const out: number[] = [];
+      for (let c = 0; c < cells; c++) {
+        let m = c;
+        for (let j = d - 1; j >= 0; j--) { p[j] = lo[j] + ((m % counts[j]) + 0.5) * (sides[j] / counts[j]); m = Math.floor(m / counts[j]); }
+        if (this.insidePoint(p) && !this.onBoundaryPoint(p)) for (let j = 0; j < d; j++) out.push(p[j]);
+      }
+      const kept = out.length / d;
+      if (kept >= n) return Float64Array.from(out);
+      h *= kept > 0 ? Math.min(0.95, (kept / n) ** (1 / d)) : 0.5;
+    }
+    throw new Error(`${op}: no regular grid gives ${n} points inside (is the domain empty or of zero measure?)`);
+  }
+
+  /**
+   * n boundary points with their outward unit normals (each n × dim), uniform in boundary
+   * measure. 'grid' spaces the points evenly along one-parameter boundaries (interval ends,
+   * rectangle perimeter, circle, polygon).
+   */
+  sampleBoundary(n: number, o: SampleOptions = {}): BoundarySample {
+    const op = `${this.name}.sampleBoundary`;
+    checkCount(op, n);
+    const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
+    const width = this.boundaryParams, d = this.dim;
+    if (name === 'grid') {
+      const m = width === 1 ? this.boundaryFromUnit(grid(n, 1), 1) : null;
+      if (m === null || m.rows.length < n) {
+        throw new Error(`${op}: the 'grid' sampler spaces points evenly only along one-parameter boundaries (interval, rectangle, disk, polygon); use 'sobol' or 'halton' for evenly spread points on this one`);
+      }
+      return { points: m.points, normals: m.normals };
+    }
+    const acceptance = this.boundaryMeasure / this.candidateMeasure;
+    const { m } = drawUntil(op, n, width, sampler, rng, Number.isFinite(acceptance) ? acceptance : 0.5, (u) => {
+      const m = this.boundaryFromUnit(u, width);
+      return { m, count: m.rows.length };
+    });
+    return { points: m.points.slice(0, n * d), normals: m.normals.slice(0, n * d) };
+  }
+  /** Same as sampleBoundary (the name used by the rest of pinn-torch). */
+  boundary(n: number, o: SampleOptions = {}): BoundarySample { return this.sampleBoundary(n, o); }
+}
+
+/** Checks a point given as an array of `dim` finite numbers. */
 export function checkPoint(op: string, v: unknown, dim?: number): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || (dim !== undefined && v.length !== dim)) {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || (dim !== undefined && v.length !== dim) || v.length === 0) {
     throw new TypeError(`${op}: expected ${dim === undefined ? 'a point' : `a point with ${dim} coordinates`} (finite numbers), got ${JSON.stringify(v)}`);
   }
   return v;
 }
+
+/** The rows 0 … m − 1, for parametrisations that keep every row. */
+export function allRows(m: number): Int32Array { return Int32Array.from({ length: m }, (_, i) => i); }

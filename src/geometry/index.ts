@@ -1,8 +1,12 @@
+// Geometry and collocation sampling (DeepXDE's geometry/ layout): unit-cube samplers, shapes,
+// CSG, space × time, and conversion of points to tensors.
 export { Random } from './random.js';
-export { uniform, latinHypercube, sobol, halton, grid, sample, SAMPLERS, SOBOL_MAX_DIM } from './sampler.js';
-export type { SamplerName } from './sampler.js';
-export { Geometry, toTensor, EPS } from './geometry.js';
-export type { SampleOptions, BoundarySample } from './geometry.js';
+export {
+  uniform, latinHypercube, sobol, halton, grid, sample, getSampler, SAMPLERS, SOBOL_MAX_DIM, HALTON_MAX_DIM,
+} from './sampler.js';
+export type { Sampler, SamplerName } from './sampler.js';
+export { Geometry, toTensor, EPS, seed, defaultRandom } from './geometry.js';
+export type { SampleOptions, BoundarySample, BoundaryMap, Points } from './geometry.js';
 export { Box, Interval, Rectangle } from './box.js';
 export { Disk } from './disk.js';
 export { Polygon } from './polygon.js';

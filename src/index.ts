@@ -23,3 +23,4 @@ export { mse, l1, huber, msae, relativeL2 } from './losses.js';
 export type { Reduction } from './losses.js';
 export * as pinn from './pinn/index.js';
 export * as geometry from './geometry/index.js';
+export * as io from './io/index.js';

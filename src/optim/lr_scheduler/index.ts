@@ -1,7 +1,23 @@
+// Learning-rate schedulers matching torch.optim.lr_scheduler (PyTorch 1.13), one per file.
 export { LRScheduler } from './lr_scheduler.js';
 export type { OptimizerLike } from './lr_scheduler.js';
-export { StepLR, MultiStepLR, ExponentialLR, ConstantLR, LinearLR, LambdaLR } from './simple.js';
-export { CosineAnnealingLR } from './cosine.js';
-export { SequentialLR, ChainedScheduler } from './composite.js';
-export { ReduceLROnPlateau } from './plateau.js';
-export type { ReduceLROnPlateauOptions } from './plateau.js';
+export type { JsonValue, SchedulerStateDict } from './checks.js';
+export { ConstantLR } from './constant_lr.js';
+export type { ConstantLROptions } from './constant_lr.js';
+export { LambdaLR } from './lambda_lr.js';
+export type { LambdaLROptions, LrLambda } from './lambda_lr.js';
+export { StepLR } from './step_lr.js';
+export type { StepLROptions } from './step_lr.js';
+export { MultiStepLR } from './multi_step_lr.js';
+export type { MultiStepLROptions } from './multi_step_lr.js';
+export { ExponentialLR } from './exponential_lr.js';
+export type { ExponentialLROptions } from './exponential_lr.js';
+export { CosineAnnealingLR } from './cosine_annealing_lr.js';
+export type { CosineAnnealingLROptions } from './cosine_annealing_lr.js';
+export { LinearLR } from './linear_lr.js';
+export type { LinearLROptions } from './linear_lr.js';
+export { SequentialLR } from './sequential_lr.js';
+export type { SequentialLROptions } from './sequential_lr.js';
+export { ChainedScheduler } from './chained_scheduler.js';
+export { ReduceLROnPlateau } from './reduce_lr_on_plateau.js';
+export type { ReduceLROnPlateauOptions } from './reduce_lr_on_plateau.js';

@@ -159,6 +159,23 @@ describe('LBFGS', () => {
   });
 });
 
+describe('optimizer state saved alongside a scheduler', () => {
+  it('loads into a fresh optimizer before its scheduler exists (initialLr on either side)', () => {
+    const make = () => new optim.SGD([tensor([1], { dtype: 'float64' }).requiresGrad_()], { lr: 0.1 });
+    const a = make();
+    new optim.StepLR(a, { stepSize: 2 }); // adds initialLr to the group
+    a.paramGroups[0].lr = 0.05;
+    const b = make();
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+    expect(b.paramGroups[0].lr).toBe(0.05);
+    expect((b.paramGroups[0] as any).initialLr).toBe(0.1);
+    const c = make();
+    new optim.StepLR(c, { stepSize: 2 });
+    c.loadStateDict(JSON.parse(JSON.stringify(make().stateDict()))); // saved without a scheduler
+    expect(c.paramGroups[0].lr).toBe(0.1);
+  });
+});
+
 describe('optimizer argument checks', () => {
   it('rejects bad parameters and options with clear errors', () => {
     const p = tensor([1, 2]).requiresGrad_();

@@ -18,6 +18,9 @@ export interface OptimizerStateDict {
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
+/** Group keys that LR schedulers add; not optimizer options. */
+const SCHEDULER_KEYS = new Set(['initialLr']);
+
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
@@ -125,8 +128,10 @@ export abstract class Optimizer<O extends { lr: number }> {
       if (!Array.isArray(g.params) || g.params.length !== own.params.length) {
         throw new Error(`${name}: paramGroups[${gi}] has ${g.params?.length} params, the optimizer's group ${own.params.length}`);
       }
-      for (const k of Object.keys(own)) if (k !== 'params' && !(k in g)) throw new Error(`${name}: paramGroups[${gi}] is missing key '${k}'`);
-      for (const k of Object.keys(g)) if (!(k in own)) throw new Error(`${name}: paramGroups[${gi}] has unexpected key '${k}'`);
+      // Keys a scheduler adds (initialLr) may be on either side: optimizer state saved with a
+      // scheduler must load into a fresh optimizer before its scheduler exists, as in PyTorch.
+      for (const k of Object.keys(own)) if (k !== 'params' && !SCHEDULER_KEYS.has(k) && !(k in g)) throw new Error(`${name}: paramGroups[${gi}] is missing key '${k}'`);
+      for (const k of Object.keys(g)) if (!(k in own) && !SCHEDULER_KEYS.has(k)) throw new Error(`${name}: paramGroups[${gi}] has unexpected key '${k}'`);
       g.params.forEach((id, i) => { byId[id] = own.params[i]; groupOf[id] = own; });
     });
     const made: Tensor[] = [];

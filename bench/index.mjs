@@ -1,27 +1,39 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--suite NAME] [--no-torch]
-// Runs every suite in pinn-torch and in PyTorch eager (same LibTorch, BLAS and threads),
-// alternating JS and Python samples case by case, and reports medians, spread and ratios.
+// Runs every suite in bench/suites/ in pinn-torch and in PyTorch eager (same LibTorch, BLAS and
+// threads), alternating JS and Python samples case by case, and reports medians, spread and ratios.
+//
+// A suite is a module bench/suites/<name>.mjs exporting { name, cases: [{ name, inner, js, torch }] }:
+// js() builds the inputs once and returns a function that makes `inner` calls; torch is
+// { suite, params }, handed to the builder CASES[suite](params) in bench/torch_bench.py.
+// Optional `maxTime` (seconds per side per round) on a suite or a case caps the default.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
-import { config, getNumThreads } from '../dist/index.js';
-import ops from './suites/ops.mjs';
-import optimSuite from './suites/optim.mjs';
-import pinnSuite from './suites/pinn.mjs';
+import { config } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : null;
-const SUITES = [ops, optimSuite, pinnSuite].filter((s) => !only || s.name === only);
 const ROUNDS = quick ? 2 : 4;
 const MAX_TIME = quick ? 0.4 : 1.5; // seconds per side per case per round
+const MIN_SAMPLES = quick ? 3 : 5;
 const PY = '/usr/bin/python3';
+
+async function loadSuites() {
+  const files = readdirSync(join(here, 'suites')).filter((f) => f.endsWith('.mjs')).sort();
+  const suites = [];
+  for (const f of files) suites.push((await import(pathToFileURL(join(here, 'suites', f)).href)).default);
+  if (!only) return suites;
+  const picked = suites.filter((s) => s.name === only);
+  if (!picked.length) throw new Error(`--suite ${only}: no such suite (have: ${suites.map((s) => s.name).join(', ')})`);
+  return picked;
+}
 
 /** A persistent PyTorch worker (importing torch takes ~1 s: once per run, not per case). */
 function startTorch() {
@@ -30,74 +42,130 @@ function startTorch() {
     return { note: `PyTorch not found at ${PY}: ratios omitted` };
   }
   const child = spawn(PY, [join(here, 'torch_bench.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', () => {}); // a dead worker surfaces as end of output below
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     async ask(cmd) {
       child.stdin.write(JSON.stringify(cmd) + '\n');
-      const { value } = await lines.next();
+      const { value, done } = await lines.next();
+      if (done) throw new Error('PyTorch worker exited');
       const out = JSON.parse(value);
-      if (out.error) throw new Error(`PyTorch side: ${out.error}`);
+      if (out.error) throw Object.assign(new Error(out.error), { caseOnly: true }); // worker still alive
       return out;
     },
     close: () => child.stdin.end(),
   };
 }
 
-function jsSamples(c, fn) {
-  const b = new Benchmark(c.name, fn, { maxTime: MAX_TIME, minSamples: 5, initCount: 1 });
+function jsSamples(c, fn, maxTime) {
+  const b = new Benchmark(c.name, fn, { maxTime, minSamples: MIN_SAMPLES, initCount: 1 });
   b.run({ async: false });
   if (b.error) throw b.error;
   return b.stats.sample.map((s) => (s * 1e9) / c.inner); // ns per call
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const quantile = (xs, q) => { const s = sorted(xs); const i = q * (s.length - 1); const lo = Math.floor(i); return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo); };
+/** Median, p10/p90, interquartile range and relative margin of error (95 %, as benchmark.js reports it). */
+function summarize(xs) {
+  if (!xs.length) return null;
+  const n = xs.length, mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, n - 1));
+  const t = n > 1 ? tCritical(n - 1) : 0;
+  return {
+    median: quantile(xs, 0.5), p10: quantile(xs, 0.1), p25: quantile(xs, 0.25), p75: quantile(xs, 0.75), p90: quantile(xs, 0.9),
+    mean, rme: mean ? (100 * t * sd) / Math.sqrt(n) / mean : 0, n,
+  };
+}
+// Student's t, two-sided 95 %, the table benchmark.js uses (df > 30 → 1.96).
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const tCritical = (df) => T95[df - 1] ?? 1.96;
 const fmtNs = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 
+function cpuModel() {
+  try {
+    const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
 async function main() {
+  const t0 = Date.now();
+  const suites = await loadSuites();
   const cfg = config();
-  const threads = getNumThreads();
-  const torch = startTorch();
+  const threads = cfg.threads.intraOp, blasThreads = cfg.threads.blas;
+  let torch = startTorch();
   const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version,
-    libtorch: cfg.libtorch.version, blas: `${cfg.blas.name}${cfg.blas.detail ? ` (${cfg.blas.detail})` : ''}`, threads,
-    pytorch: torch.ask ? await torch.ask({ facts: true }) : null,
+    cpu: cpuModel(), cores: cpus().length, node: process.version,
+    libtorch: cfg.libtorch.version, blas: `${cfg.blas.name}${cfg.blas.detail ? ` (${cfg.blas.detail})` : ''}`,
+    blasLibraries: cfg.blas.libraries, threads, blasThreads,
+    // PyTorch is set to the same intra-op (and OpenBLAS) thread counts, then asked what it runs with.
+    pytorch: torch.ask ? await torch.ask({ facts: true, threads, blasThreads }) : null,
   };
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  console.log(`pinn-torch: LibTorch ${machine.libtorch}, BLAS ${machine.blas}, ${threads} intra-op thread(s)`);
-  console.log(machine.pytorch ? `PyTorch: ${machine.pytorch.torch}, BLAS ${machine.pytorch.blas.join(', ')}, ${threads} thread(s) (set to match)` : torch.note);
-  console.log(`mode: ${quick ? 'quick' : 'full'} (${ROUNDS} alternating rounds)\n`);
+  console.log(`machine: ${machine.cpu}, ${machine.cores} logical cores, Node ${machine.node}`);
+  console.log(`pinn-torch: LibTorch ${machine.libtorch}, BLAS ${machine.blas}, ${threads} intra-op thread(s), BLAS threads ${blasThreads ?? 'n/a'}`);
+  const py = machine.pytorch;
+  console.log(py
+    ? `PyTorch ${py.torch} (Python ${py.python}): BLAS ${py.blas.join(', ') || 'none mapped'}, ${py.threads} intra-op thread(s), BLAS threads ${py.blasThreads ?? 'n/a'} (set to match)`
+    : torch.note);
+  console.log(`mode: ${quick ? 'quick' : 'full'} (${ROUNDS} alternating rounds, up to ${MAX_TIME} s per side per round)\n`);
 
   const results = [];
-  for (const suite of SUITES) {
+  for (const suite of suites) {
     for (const c of suite.cases) {
       const fn = c.js();
-      const js = [], py = [];
+      // A suite of cheap cases may ask for less time per round (full runs only; quick is already short).
+      const maxTime = Math.min(MAX_TIME, c.maxTime ?? suite.maxTime ?? MAX_TIME);
+      const js = [], pySamples = [];
+      let torchError = null;
       for (let r = 0; r < ROUNDS; r++) {
-        js.push(...jsSamples(c, fn));
-        if (torch.ask) py.push(...(await torch.ask({ ...c.torch, inner: c.inner, threads, maxTime: MAX_TIME, minSamples: 5, maxSamples: 200 })).samples);
+        js.push(...jsSamples(c, fn, maxTime));
+        if (!torch.ask || torchError) continue;
+        try {
+          const cmd = { ...c.torch, inner: c.inner, threads, blasThreads, maxTime, minSamples: MIN_SAMPLES, maxSamples: 200 };
+          pySamples.push(...(await torch.ask(cmd)).samples);
+        } catch (e) {
+          torchError = e.message;
+          console.error(`PyTorch side failed on ${suite.name} / ${c.name}: ${e.message}`);
+          if (!e.caseOnly) {
+            torch.close?.();
+            torch = { note: `PyTorch worker died at ${suite.name} / ${c.name}: later ratios omitted` };
+          }
+        }
       }
-      const row = {
-        suite: suite.name, case: c.name,
-        js: { median: median(js), p10: quantile(js, 0.1), p90: quantile(js, 0.9), n: js.length },
-        torch: py.length ? { median: median(py), p10: quantile(py, 0.1), p90: quantile(py, 0.9), n: py.length } : null,
-      };
+      if (torchError) pySamples.length = 0;
+      const row = { suite: suite.name, case: c.name, inner: c.inner, js: summarize(js), torch: summarize(pySamples), torchError };
       row.ratio = row.torch ? row.js.median / row.torch.median : null;
       results.push(row);
-      console.log(`${suite.name} / ${c.name}: ${fmtNs(row.js.median)}${row.torch ? ` vs ${fmtNs(row.torch.median)} PyTorch → ${row.ratio.toFixed(2)}×` : ''}`);
+      console.log(`${suite.name} / ${c.name}: ${fmtNs(row.js.median)} ±${row.js.rme.toFixed(1)}%` +
+        (row.torch ? ` vs ${fmtNs(row.torch.median)} ±${row.torch.rme.toFixed(1)}% PyTorch → ${row.ratio.toFixed(2)}×` : ''));
     }
   }
   torch.close?.();
+  const seconds = (Date.now() - t0) / 1000;
 
   const table = ['| suite | case | pinn-torch (median, p10–p90) | PyTorch eager (median, p10–p90) | ratio |', '|---|---|---|---|---|',
     ...results.map((r) => `| ${r.suite} | ${r.case} | ${fmtNs(r.js.median)} (${fmtNs(r.js.p10)}–${fmtNs(r.js.p90)}) | ` +
-      (r.torch ? `${fmtNs(r.torch.median)} (${fmtNs(r.torch.p10)}–${fmtNs(r.torch.p90)}) | ${r.ratio.toFixed(2)}×` : `— | ${torch.note}`) + ' |')].join('\n');
-  const header = `Machine: ${machine.cpu}, ${machine.cores} cores; LibTorch ${machine.libtorch}; BLAS ${machine.blas}; ${threads} thread(s); ${quick ? 'quick' : 'full'} run.\nRatio = pinn-torch / PyTorch (below 1 is faster).\n`;
+      (r.torch ? `${fmtNs(r.torch.median)} (${fmtNs(r.torch.p10)}–${fmtNs(r.torch.p90)}) | ${r.ratio.toFixed(2)}×` : `— | —`) + ' |')].join('\n');
+  const notes = torch.note ? `\nNote: ${torch.note}.\n` : '';
+  const header = `Machine: ${machine.cpu}, ${machine.cores} cores; LibTorch ${machine.libtorch}; BLAS ${machine.blas}; ` +
+    `${threads} intra-op thread(s)${py ? `; PyTorch ${py.torch}` : ''}; ${quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s.\n` +
+    `Per-call times; ratio = pinn-torch / PyTorch (below 1 is faster).\n${notes}`;
+  const summary = results.map((r) => `${r.case}: ${fmtNs(r.js.median)}` +
+    (r.torch ? ` vs ${fmtNs(r.torch.median)} PyTorch → ${r.ratio.toFixed(2)}×` : '')).join('\n');
+
+  // A full run of every suite is the day's record; quick or single-suite runs never overwrite it.
   const date = new Date().toISOString().slice(0, 10);
+  const stem = `${date}${quick ? '-quick' : ''}${only ? `-${only}` : ''}`;
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', `${date}.json`), JSON.stringify({ date: new Date().toISOString(), quick, machine, results }, null, 2) + '\n');
-  writeFileSync(join(here, 'results', `${date}.md`), `${header}\n${table}\n`);
-  console.log(`\n${header}\n${table}\n\nwrote bench/results/${date}.json and .md`);
+  writeFileSync(join(here, 'results', `${stem}.json`),
+    JSON.stringify({ date: new Date().toISOString(), quick, rounds: ROUNDS, seconds, note: torch.note ?? null, machine, results }, null, 2) + '\n');
+  writeFileSync(join(here, 'results', `${stem}.md`), `${header}\n${table}\n`);
+  console.log(`\n${header}\n${table}\n\n${summary}\n\nwrote bench/results/${stem}.json and .md (${seconds.toFixed(0)} s)`);
 }
 
 main().catch((e) => { console.error(e.stack ?? String(e)); process.exit(1); });

@@ -1,12 +1,41 @@
 """PyTorch side of `npm run bench`: a worker that reads one JSON command per line on stdin
 and answers one JSON line on stdout. Each case builds its inputs once, then times samples of
-`inner` calls with perf_counter_ns, like the JS side. Run with /usr/bin/python3."""
-import json, os, platform, sys, time
+`inner` calls with perf_counter_ns, like the JS side. Run with /usr/bin/python3.
+
+To add a suite: a builder `case_<suite>(params) -> zero-argument callable` registered in CASES
+under the suite's name; bench/suites/<suite>.mjs sends `{suite, params}` for each case."""
+import ctypes, json, platform, sys, time
 import torch
 
-def facts():
-    blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() or "mkl" in l.lower()})
-    return {"torch": torch.__version__, "threads": torch.get_num_threads(), "python": platform.python_version(), "blas": blas}
+def blas_libraries():
+    return sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() or "mkl" in l.lower()})
+
+_openblas = []
+def openblas():
+    """OpenBLAS's own thread pool is separate from torch.set_num_threads: reach it through ctypes."""
+    if not _openblas:
+        _openblas.append(None)
+        for path in blas_libraries():
+            try:
+                lib = ctypes.CDLL(path)
+                lib.openblas_get_num_threads, lib.openblas_set_num_threads
+                _openblas[0] = lib
+                break
+            except (OSError, AttributeError):
+                pass
+    return _openblas[0]
+
+def setup(threads=None, blas_threads=None):
+    if threads: torch.set_num_threads(threads)
+    lib = openblas()
+    if lib is not None and blas_threads: lib.openblas_set_num_threads(blas_threads)
+    return lib
+
+def facts(cmd):
+    lib = setup(cmd.get("threads"), cmd.get("blasThreads"))
+    return {"torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
+            "blas": blas_libraries(), "blasThreads": lib.openblas_get_num_threads() if lib is not None else None,
+            "parallel": next((l.strip() for l in torch.__config__.parallel_info().splitlines() if "parallel backend" in l), None)}
 
 def mlp(sizes):
     layers = []
@@ -89,7 +118,7 @@ def case_pinn(p):
 CASES = {"ops": case_ops, "optim": case_optim, "pinn": case_pinn}
 
 def run(cmd):
-    torch.set_num_threads(cmd["threads"])
+    setup(cmd["threads"], cmd.get("blasThreads"))
     fn = CASES[cmd["suite"]](cmd["params"])
     inner, samples = cmd["inner"], []
     for _ in range(max(1, cmd.get("warmup", 1))): [fn() for _ in range(inner)]
@@ -103,7 +132,7 @@ def run(cmd):
 for line in sys.stdin:
     cmd = json.loads(line)
     try:
-        out = facts() if cmd.get("facts") else run(cmd)
+        out = facts(cmd) if cmd.get("facts") else run(cmd)
     except Exception as e:
         out = {"error": f"{type(e).__name__}: {e}"}
     sys.stdout.write(json.dumps(out) + "\n"); sys.stdout.flush()

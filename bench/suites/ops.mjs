@@ -20,6 +20,7 @@ function opCase(op, shape, { inner = 1000, scope = 'tidy' } = {}) {
 
 export default {
   name: 'ops',
+  maxTime: 0.5, // µs-scale cases: 0.5 s per side per round is already hundreds of samples
   cases: [
     opCase('add', [1]),
     opCase('add', [1], { scope: 'dispose' }),

@@ -1,0 +1,5 @@
+// Training: the Trainer, its events and options.
+export { Trainer, ListenerError, NonFiniteError } from './trainer.js';
+export type * from './events.js';
+export type { TrainerOptions, PhaseSpec, CheckpointOptions, OptimizerType, SchedulerType } from './options.js';
+export { OPTIMIZER_TYPES, SCHEDULER_TYPES } from './build.js';

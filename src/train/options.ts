@@ -1,0 +1,61 @@
+// What a Trainer is given. Phases name their optimizer and scheduler declaratively (PyTorch's
+// class names and camelCase options) so that a checkpoint can record and rebuild them.
+import { type Module } from '../nn/module.js';
+import { type Problem } from '../pinn/problem.js';
+import { type LossWeighting } from '../pinn/weighting.js';
+import { type SamplingStrategy } from '../pinn/sampling.js';
+import { type Tensor } from '../tensor.js';
+
+export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs';
+export type SchedulerType =
+  | 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR' | 'LinearLR' | 'ConstantLR' | 'ReduceLROnPlateau';
+
+export interface PhaseSpec {
+  /** Shown in events; defaults to the optimizer type. */
+  name?: string;
+  /** Optimizer steps in this phase (for L-BFGS: calls to step(), each up to maxIter iterations). */
+  steps: number;
+  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' }. */
+  optimizer: { type: OptimizerType } & Record<string, unknown>;
+  /** Stepped once per optimizer step (ReduceLROnPlateau with the step's total loss). */
+  scheduler?: { type: SchedulerType } & Record<string, unknown>;
+}
+
+export interface CheckpointOptions {
+  dir: string;
+  /** Save every this many steps (0: only at phase ends, abort and the end). */
+  every?: number;
+  /** Keep the newest N periodic checkpoints (default 3); the best is kept besides. */
+  keepLast?: number;
+  /** Also keep the checkpoint with the lowest value of this metric ('total' or 'relL2'). */
+  best?: 'total' | 'relL2';
+}
+
+export interface TrainerOptions {
+  problem: Problem;
+  model: Module;
+  phases: PhaseSpec[];
+  weighting?: LossWeighting;
+  sampling?: SamplingStrategy[];
+  /** Emit a step event every this many steps (default 1; history is recorded every step regardless). */
+  logEvery?: number;
+  /** Evaluate relative L2 against problem.reference every this many steps (needs evalPoints). */
+  evalEvery?: number;
+  evalPoints?: Tensor;
+  checkpoint?: CheckpointOptions;
+  /** Stop when the total loss changes by less than `tol` (relative) over `window` steps, or falls below `targetLoss`. */
+  convergence?: { tol?: number; window?: number; targetLoss?: number };
+  /** Stop when `metric` has not improved by `minDelta` (relative) for `patience` steps. */
+  earlyStopping?: { patience: number; minDelta?: number; metric?: 'total' | 'relL2' };
+  /** Wall-clock budget in seconds for fit(). */
+  timeBudget?: number;
+  /** On a NaN/Inf loss or gradient: stop with an error (default), or roll back to the last good state and scale the LR by `lrFactor` (default 0.5), at most `maxRollbacks` times (default 3). */
+  nanGuard?: 'stop' | { action: 'rollback'; lrFactor?: number; maxRollbacks?: number };
+  signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers for the duration of fit(): stop after the step, checkpoint, resolve. */
+  handleSignals?: boolean;
+  /** Yield to the event loop every this many milliseconds of training (default 20). */
+  yieldEvery?: number;
+  /** Saved verbatim with every checkpoint (the CLI stores its run config here). */
+  config?: unknown;
+}

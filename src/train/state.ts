@@ -1,0 +1,183 @@
+// A Trainer's complete state as checkpoint files, and back. Layout (all listed, with SHA-256,
+// in manifest.json by io/checkpoint_store):
+//   model.safetensors      the model's state dict, as PyTorch names it (load_state_dict-ready)
+//   points.safetensors     current collocation points, one tensor per distinct point set
+//   optimizer.safetensors  the current phase's optimizer tensors (moments, L-BFGS history)
+//   trainer.json           counters, phase plan, problem signature, coefficients, optimizer/
+//                          scheduler/weighting/sampler state dicts, RNG state, monitors
+//   history.json           metrics history (every step)
+//   config.json            the caller's config, verbatim (if one was given)
+import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { dispose, keep } from '../memory.js';
+import { type Module } from '../nn/module.js';
+import { type OptimizerStateDict } from '../optim/optimizer.js';
+import { isSerializedTensor } from '../optim/serialize.js';
+import { type Problem } from '../pinn/problem.js';
+import { tensor } from '../creation.js';
+import { fmt } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { type MetricsHistory } from './events.js';
+import { checkHistory } from './history.js';
+import { type PhaseSpec } from './options.js';
+
+export const TRAINER_STATE_FORMAT = 1;
+
+export interface Progress {
+  /** Completed steps over all phases, the current phase, and completed steps in it. */
+  step: number; phaseIndex: number; phaseStep: number;
+  rollbacks: number;
+  /** Training seconds before this fit (so ETA and budgets continue across resumes). */
+  elapsed: number;
+}
+
+/** Everything besides tensors that a checkpoint records. */
+export interface TrainerJson {
+  format: number;
+  progress: Progress;
+  phases: PhaseSpec[];
+  problem: { inputs: string[]; outputs: string[]; conditions: Array<{ name: string; points: string }>; coefficients: Record<string, number> };
+  optimizer: unknown;
+  scheduler: unknown;
+  weighting: { name: string; state: Record<string, unknown> } | null;
+  sampling: Array<{ name: string; state: Record<string, unknown> }>;
+  earlyStopping: { best: number | null; bestStep: number } | null;
+  rng: string;
+  best: { metric: string; value: number; checkpoint: string } | null;
+}
+
+export interface Captured { json: TrainerJson; history: MetricsHistory; config: unknown }
+
+/** Point sets by identity: conditions that share a tensor share a key (and a forward pass). */
+export function pointKeys(problem: Problem): Map<string, string> {
+  const keyOf = new Map<Tensor, string>();
+  const byCondition = new Map<string, string>();
+  for (const c of problem.conditions) {
+    if (!keyOf.has(c.points)) keyOf.set(c.points, `set${keyOf.size}`);
+    byCondition.set(c.name, keyOf.get(c.points)!);
+  }
+  return byCondition;
+}
+
+/** Optimizer state with its tensors moved out to a name → Tensor map (stored as safetensors). */
+function splitTensors(sd: OptimizerStateDict, out: Record<string, Tensor>): unknown {
+  const walk = (v: unknown): unknown => {
+    if (isSerializedTensor(v)) {
+      const name = `t${Object.keys(out).length}`;
+      out[name] = tensor(v.data, { dtype: v.dtype, shape: v.shape });
+      return { __tensorRef: name };
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(sd);
+}
+
+function joinTensors(json: unknown, tensors: Record<string, Tensor>, where: string): OptimizerStateDict {
+  const walk = (v: unknown): unknown => {
+    if (v && typeof v === 'object' && '__tensorRef' in v) {
+      const t = tensors[(v as { __tensorRef: string }).__tensorRef];
+      if (!t) throw new Error(`${where}: refers to tensor '${(v as { __tensorRef: string }).__tensorRef}', which optimizer.safetensors lacks`);
+      return t;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(json) as OptimizerStateDict;
+}
+
+/** The checkpoint files for a captured state. Tensors are encoded immediately and freed. */
+export function toFiles(problem: Problem, model: Module, optimizerState: OptimizerStateDict | null, c: Captured): Record<string, Uint8Array[] | string> {
+  const made: Record<string, Tensor> = {};
+  try {
+    const json = { ...c.json, optimizer: optimizerState ? splitTensors(optimizerState, made) : null };
+    const keys = pointKeys(problem);
+    const points: Record<string, Tensor> = {};
+    for (const cond of problem.conditions) points[keys.get(cond.name)!] = cond.points;
+    const files: Record<string, Uint8Array[] | string> = {
+      'model.safetensors': encodeSafetensors(model.stateDict(), { format: 'pt', producer: 'pinn-torch', step: String(c.json.progress.step) }),
+      'points.safetensors': encodeSafetensors(points),
+      'optimizer.safetensors': encodeSafetensors(made),
+      'trainer.json': JSON.stringify(json) + '\n',
+      'history.json': JSON.stringify(c.history) + '\n',
+    };
+    if (c.config !== undefined) files['config.json'] = JSON.stringify(c.config, null, 2) + '\n';
+    return files;
+  } finally {
+    dispose(Object.values(made));
+  }
+}
+
+export interface Loaded {
+  json: TrainerJson;
+  history: MetricsHistory;
+  config: unknown;
+  model: Record<string, Tensor>;
+  points: Record<string, Tensor>;
+  optimizer: OptimizerStateDict | null;
+  /** Frees the decoded tensors (after they were copied in). */
+  dispose(): void;
+}
+
+function parseJson(files: Record<string, Uint8Array>, name: string, dir: string): unknown {
+  const b = files[name];
+  if (!b) throw new Error(`${dir}/${name}: missing from the checkpoint`);
+  try { return JSON.parse(Buffer.from(b).toString('utf8')); } catch (e) { throw new Error(`${dir}/${name}: not valid JSON (${(e as Error).message})`); }
+}
+
+/**
+ * Decodes checkpoint files and checks them against the problem and model they are to be loaded
+ * into: same inputs, outputs and conditions, same parameter names, shapes and dtypes. Nothing is
+ * changed here; a mismatch is an error naming the file and the difference.
+ */
+export function fromFiles(files: Record<string, Uint8Array>, dir: string, problem: Problem, model: Module): Loaded {
+  const json = parseJson(files, 'trainer.json', dir) as TrainerJson;
+  const where = `${dir}/trainer.json`;
+  if (!json || json.format !== TRAINER_STATE_FORMAT) throw new Error(`${where}: trainer state format ${JSON.stringify(json?.format)} is not supported (expected ${TRAINER_STATE_FORMAT})`);
+  if (!json.progress || !json.problem || !Array.isArray(json.phases)) throw new Error(`${where}: incomplete (needs progress, problem, phases)`);
+  const sig = (a: string[]) => JSON.stringify(a);
+  const p = json.problem;
+  if (sig(p.inputs) !== sig(problem.inputs) || sig(p.outputs) !== sig(problem.outputs)) {
+    throw new Error(`${where}: checkpoint of another problem (inputs ${p.inputs.join(', ')} → ${p.outputs.join(', ')}; this problem: ${problem.inputs.join(', ')} → ${problem.outputs.join(', ')})`);
+  }
+  const names = problem.conditions.map((c) => c.name);
+  if (sig(p.conditions.map((c) => c.name)) !== sig(names)) {
+    throw new Error(`${where}: checkpoint of another problem (conditions ${p.conditions.map((c) => c.name).join(', ')}; this problem: ${names.join(', ')})`);
+  }
+  const history = checkHistory(parseJson(files, 'history.json', dir), `${dir}/history.json`);
+  const config = files['config.json'] ? parseJson(files, 'config.json', dir) : undefined;
+
+  const decoded: Tensor[] = [];
+  const decode = (name: string) => {
+    if (!files[name]) throw new Error(`${dir}/${name}: missing from the checkpoint`);
+    const t = decodeSafetensors(files[name], `${dir}/${name}`).tensors;
+    for (const x of Object.values(t)) decoded.push(keep(x)); // owned by Loaded until dispose()
+    return t;
+  };
+  try {
+    const weights = decode('model.safetensors');
+    const own = model.stateDict();
+    for (const [k, t] of Object.entries(own)) {
+      const w = weights[k];
+      if (!w) throw new Error(`${dir}/model.safetensors: wrong architecture: no tensor '${k}' (the model has ${Object.keys(own).length} tensors, the file ${Object.keys(weights).length})`);
+      if (fmt(w.shape) !== fmt(t.shape) || w.dtype !== t.dtype) {
+        throw new Error(`${dir}/model.safetensors: wrong architecture: '${k}' is ${w.dtype} ${fmt(w.shape)}, the model's ${t.dtype} ${fmt(t.shape)}`);
+      }
+    }
+    const extra = Object.keys(weights).filter((k) => !(k in own));
+    if (extra.length) throw new Error(`${dir}/model.safetensors: wrong architecture: unexpected tensor(s) ${extra.join(', ')}`);
+    const points = decode('points.safetensors');
+    for (const c of p.conditions) {
+      const t = points[c.points];
+      const cond = problem.conditions.find((k) => k.name === c.name)!;
+      if (!t || t.ndim !== 2 || t.shape[1] !== cond.points.shape[1]) throw new Error(`${dir}/points.safetensors: points of '${c.name}' missing or not [N, ${cond.points.shape[1]}]`);
+    }
+    const optTensors = decode('optimizer.safetensors');
+    const optimizer = json.optimizer ? joinTensors(json.optimizer, optTensors, `${where}: optimizer`) : null;
+    return { json, history, config, model: weights, points, optimizer, dispose: () => dispose(decoded) };
+  } catch (e) {
+    dispose(decoded);
+    throw e;
+  }
+}

@@ -366,7 +366,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       opt.step(() => this.evaluateLoss(values));
       this.timing.optimizer += Math.max(0, seconds() - t1 - (inner() - before));
     } else {
-      tidy(() => this.evaluateLoss(values));
+      tidy(() => { this.evaluateLoss(values); }); // returns nothing: tidy would keep a returned tensor
       const t1 = seconds();
       opt.step();
       this.timing.optimizer += seconds() - t1;

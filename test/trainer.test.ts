@@ -1,0 +1,372 @@
+// The Trainer: event order and contents, control (abort, signals, listeners that throw),
+// monitors, the NaN guard, checkpoints that resume bit for bit in a new process, refusal of
+// damaged checkpoints, and steady memory over a long run.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ListenerError, NonFiniteError, type Tensor, Trainer, type TrainerEvent, type TrainerOptions, memory, nn, pinn, tensor,
+} from '../src/index.js';
+
+const dtype = 'float64';
+const root = mkdtempSync(join(tmpdir(), 'pinn-trainer-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => join(root, `run-${dirs++}`);
+const FIXTURE = join(__dirname, 'fixtures', 'trainer_run.mjs');
+
+/** −u'' = π² sin πx on (0, 1), u(0) = u(1) = 0 (exact: sin πx); `poison` makes the PDE residual NaN when it returns true. */
+function setup(poison: () => boolean = () => false, hidden = 16) {
+  const x = tensor(Array.from({ length: 32 }, (_, i) => [(i + 0.5) / 32]), { dtype });
+  const pde = pinn.pdes.poisson((p) => p.mul(Math.PI).sin().mul(Math.PI ** 2), { spatial: ['x'] });
+  const problem = new pinn.Problem({
+    inputs: ['x'], outputs: ['u'],
+    conditions: [
+      new pinn.PDE('pde', x, (d, c) => { const r = pde(d, c) as Tensor[]; return poison() ? r.map((t) => t.mul(NaN)) : r; }),
+      new pinn.DirichletBC('bc', tensor([[0], [1]], { dtype }), 0, { output: 'u' }),
+    ],
+    reference: (p) => p.mul(Math.PI).sin(),
+  });
+  const model = new nn.MLP([1, hidden, hidden, 1], { seed: 0, dtype });
+  return { problem, model };
+}
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [FIXTURE, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fixture ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(readFileSync(args[2], 'utf8'));
+}
+
+describe('Trainer events', () => {
+  it('arrive in order with the documented fields, on the emitter and the async iterator alike', async () => {
+    const { problem, model } = setup();
+    const dir = freshDir();
+    const trainer = new Trainer({
+      problem, model, logEvery: 5, evalEvery: 10, evalPoints: tensor([[0.3], [0.7]], { dtype }),
+      phases: [
+        { name: 'warm', optimizer: { type: 'adam', lr: 1e-2 }, scheduler: { type: 'StepLR', stepSize: 10, gamma: 0.5 }, steps: 20 },
+        { optimizer: { type: 'lbfgs', maxIter: 4, lineSearchFn: 'strong_wolfe' }, steps: 3 },
+      ],
+      checkpoint: { dir, every: 10 },
+    });
+    const seen: TrainerEvent[] = [];
+    const emitted: string[] = [];
+    for (const type of ['start', 'phaseStart', 'step', 'lbfgsIteration', 'evaluation', 'checkpoint', 'phaseEnd', 'end'] as const) {
+      trainer.on(type, () => emitted.push(type));
+    }
+    const iterated = (async () => { for await (const e of trainer.events()) seen.push(e); })();
+    const result = await trainer.fit();
+    await iterated;
+    expect(seen.map((e) => e.type)).toEqual(emitted);
+    const types = emitted.filter((t, i) => t !== emitted[i - 1]); // run-length collapse
+    // Steps every 5 and at the phase's end; the periodic checkpoint at 20 gives way to the phase-end one.
+    expect(types).toEqual(['start', 'phaseStart', 'step', 'evaluation', 'checkpoint', 'step', 'evaluation', 'phaseEnd', 'checkpoint',
+      'phaseStart', 'lbfgsIteration', 'step', 'phaseEnd', 'checkpoint', 'end']);
+    expect(emitted.filter((t) => t === 'lbfgsIteration').length).toBeGreaterThanOrEqual(3);
+    const steps = seen.filter((e) => e.type === 'step').map((e) => e.data as import('../src/index.js').StepEvent);
+    expect(steps.map((s) => s.step)).toEqual([5, 10, 15, 20, 23]);
+    const s = steps[2]; // step 15: StepLR has halved once
+    expect(s.phase).toBe('warm');
+    expect(s.lr).toBeCloseTo(5e-3, 15);
+    expect(Object.keys(s.losses)).toEqual(['pde', 'bc']);
+    for (const k of ['pde', 'bc']) expect(s.weighted[k]).toBe(s.losses[k] * s.weights[k]);
+    expect(s.total).toBeCloseTo(s.weighted.pde + s.weighted.bc, 12);
+    expect(s.gradNorm).toBeGreaterThan(0);
+    expect(s.stepsPerSecond).toBeGreaterThan(0);
+    expect(s.eta).toBeCloseTo((23 - 15) / s.stepsPerSecond, 6);
+    for (const v of Object.values(s.timing)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(steps[4].phase).toBe('lbfgs');
+    const ends = seen.filter((e) => e.type === 'phaseEnd').map((e) => e.data as import('../src/index.js').PhaseEndEvent);
+    expect(ends[1].lbfgsStopReason).toBeTruthy();
+    // The history has every step; the result matches the last step.
+    expect(result.history.step).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(result.history.total.at(-1)).toBe(result.total);
+    expect(result.history.evaluations.map((e) => e.step)).toEqual([10, 20]);
+    expect(result.stopReason).toBe('completed');
+    expect(result.total).toBeLessThan(result.history.total[0]);
+    expect(result.relL2!.all).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'latest'))).toBe(true);
+    trainer.dispose();
+  }, 60_000);
+
+  it('a listener that throws stops training: fit() rejects with ListenerError and an error event fires', async () => {
+    const { problem, model } = setup();
+    const trainer = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 50 }] });
+    const errors: Error[] = [];
+    trainer.on('error', (e) => errors.push(e));
+    trainer.on('step', (e) => { if (e.step === 3) throw new Error('boom'); });
+    await expect(trainer.fit()).rejects.toThrow(/'step' listener threw: boom/);
+    expect(errors[0]).toBeInstanceOf(ListenerError);
+    expect(trainer.history.step.length).toBe(3);
+    trainer.dispose();
+  });
+
+  it('keeps the event loop responsive while training', async () => {
+    const { problem, model } = setup(() => false, 32);
+    const trainer = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 400 }], yieldEvery: 10 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    await trainer.fit();
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    // A blocked loop would see 0 ticks; a loop that yields every 10 ms sees about one per 10-15 ms.
+    expect(ticks).toBeGreaterThan(Math.min(5, ms / 40));
+    trainer.dispose();
+  }, 60_000);
+});
+
+describe('Trainer control and monitors', () => {
+  it('AbortSignal stops after the current step with a resumable checkpoint', async () => {
+    const { problem, model } = setup();
+    const dir = freshDir();
+    const controller = new AbortController();
+    const options: TrainerOptions = { problem, model, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 100 }], checkpoint: { dir } };
+    const trainer = new Trainer({ ...options, signal: controller.signal });
+    const reasons: string[] = [];
+    trainer.on('checkpoint', (e) => reasons.push(e.reason));
+    trainer.on('step', (e) => { if (e.step === 7) controller.abort(); });
+    const r = await trainer.fit();
+    expect(r.stopReason).toBe('aborted');
+    expect(r.steps).toBe(7);
+    expect(reasons).toEqual(['abort']);
+    const again = await Trainer.resume(dir, options);
+    const r2 = await again.fit();
+    expect(r2.steps).toBe(100);
+    expect(r2.history.step.length).toBe(100);
+    trainer.dispose(); again.dispose();
+  });
+
+  it('with handleSignals, SIGINT stops after the step, checkpoints, and fit() resolves', async () => {
+    const dir = freshDir();
+    const out = join(root, 'sigint.json');
+    const child = spawn(process.execPath, [FIXTURE, 'adam-long', dir, out, '--ready'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => { if (String(d).includes('ready')) resolve(); }));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    expect(r.stopReason).toBe('aborted');
+    expect(r.steps).toBeGreaterThanOrEqual(5);
+    expect(r.lastCheckpoint).toBe(join(dir, `step-${String(r.steps).padStart(8, '0')}`));
+    expect(JSON.parse(readFileSync(join(r.lastCheckpoint, 'manifest.json'), 'utf8')).meta.reason).toBe('abort');
+  }, 60_000);
+
+  it('convergence ends the phase (the next phase runs); early stopping and the time budget end the fit', async () => {
+    const a = setup();
+    const t1 = new Trainer({
+      ...a, convergence: { targetLoss: 1e9 },
+      phases: [{ optimizer: { type: 'adam' }, steps: 50 }, { optimizer: { type: 'sgd', lr: 1e-4 }, steps: 5 }],
+    });
+    const r1 = await t1.fit();
+    expect(r1.history.phase).toEqual([0, 1]); // one step each: the target is met at once
+    expect(r1.stopReason).toBe('completed');
+    const b = setup();
+    const t2 = new Trainer({ ...b, earlyStopping: { patience: 5 }, phases: [{ optimizer: { type: 'sgd', lr: 0 }, steps: 100 }] });
+    const r2 = await t2.fit();
+    expect(r2.stopReason).toBe('earlyStop');
+    expect(r2.steps).toBe(6); // lr 0: the loss never improves after step 1
+    const c = setup();
+    const t3 = new Trainer({ ...c, timeBudget: 0.3, phases: [{ optimizer: { type: 'adam' }, steps: 1_000_000 }] });
+    const r3 = await t3.fit();
+    expect(r3.stopReason).toBe('timeBudget');
+    expect(r3.timing.total).toBeGreaterThanOrEqual(0.3);
+    expect(r3.timing.total).toBeLessThan(5);
+    for (const t of [t1, t2, t3]) t.dispose();
+  });
+
+  it('NaN guard: stops with an error naming the term, or rolls back and lowers the LR', async () => {
+    let step = 0;
+    const s = setup(() => ++step === 12);
+    const stopping = new Trainer({ ...s, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 30 }] });
+    const events: unknown[] = [];
+    stopping.on('nonFinite', (e) => events.push(e));
+    await expect(stopping.fit()).rejects.toThrow(NonFiniteError);
+    expect(events).toEqual([{ step: 11, term: 'pde', action: 'stop' }]);
+    expect(stopping.history.step.length).toBe(11);
+
+    let calls = 0;
+    const r = setup(() => ++calls === 12);
+    const rolling = new Trainer({ ...r, nanGuard: { action: 'rollback', lrFactor: 0.1 }, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 30 }] });
+    const seen: import('../src/index.js').NonFiniteEvent[] = [];
+    rolling.on('nonFinite', (e) => seen.push(e));
+    const result = await rolling.fit();
+    expect(seen).toEqual([{ step: 11, term: 'pde', action: 'rollback', restoredStep: 0, lr: 1e-3 }]);
+    expect(result.steps).toBe(30);
+    expect(result.history.step).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(result.history.lr.at(-1)).toBeCloseTo(1e-3, 15);
+    stopping.dispose(); rolling.dispose();
+  });
+
+  it('rejects bad options with messages naming them', () => {
+    const { problem, model } = setup();
+    expect(() => new Trainer({ problem, model, phases: [] })).toThrow(/phases must be a non-empty array/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adan' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.optimizer\.type must be one of sgd, adam/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: -1 }] })).toThrow(/phases\[0\]\.steps/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, scheduler: { type: 'StepLr' as never }, steps: 1 }] })).toThrow(/scheduler\.type must be one of StepLR/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 1 }], evalEvery: 10 })).toThrow(/evalEvery needs evalPoints/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 1 }], logEvery: 0 })).toThrow(/logEvery must be a positive integer/);
+  });
+});
+
+describe('Trainer checkpoints', () => {
+  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm']) {
+    it(`${scenario}: N steps, checkpoint, resume in a new process, M steps = N + M straight, bit for bit`, () => {
+      const straight = run([scenario, freshDir(), join(root, `${scenario}-a.json`)]);
+      const dir = freshDir();
+      const part = run([scenario, dir, join(root, `${scenario}-b.json`), '--stop-at', '30']);
+      const resumed = run([scenario, dir, join(root, `${scenario}-c.json`), '--resume']);
+      expect(part.stopReason).toBe('aborted');
+      expect(part.steps).toBe(30);
+      expect(resumed.steps).toBe(60);
+      expect(resumed.total).toHaveLength(60);
+      expect(resumed.total).toEqual(straight.total); // numbers compared exactly
+      expect(resumed.weights).toEqual(straight.weights); // hex of the float64 bytes
+      expect(part.weights).not.toEqual(straight.weights);
+    }, 60_000);
+  }
+
+  it('a run killed with SIGKILL while writing checkpoints leaves `latest` loadable', async () => {
+    const dir = freshDir();
+    const cfg = join(root, 'kill.json');
+    // Checkpoint every step so that the kill lands during a write with high probability.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+      const { writeFileSync } = await import('node:fs');
+      const { Trainer, nn, pinn, tensor } = await import(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
+      const x = tensor(Array.from({ length: 256 }, (_, i) => [i / 256]), { dtype: 'float64' });
+      const problem = new pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pinn.PointSetData('d', x, x, { outputs: ['u'] })] });
+      const model = new nn.MLP([1, 128, 128, 1], { seed: 0, dtype: 'float64' });
+      const t = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 100000 }], checkpoint: { dir: ${JSON.stringify(dir)}, every: 1, keepLast: 2 } });
+      t.on('checkpoint', (e) => { if (e.step === 3) writeFileSync(${JSON.stringify(cfg)}, 'ready'); });
+      await t.fit();
+    `], { stdio: 'ignore', env: { ...process.env } });
+    const ready = Date.now();
+    while (!existsSync(cfg) && Date.now() - ready < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 137));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const x = tensor(Array.from({ length: 256 }, (_, i) => [i / 256]), { dtype });
+    const p2 = new pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pinn.PointSetData('d', x, x, { outputs: ['u'] })] });
+    const m2 = new nn.MLP([1, 128, 128, 1], { seed: 1, dtype });
+    const t = await Trainer.resume(dir, { problem: p2, model: m2, phases: [{ optimizer: { type: 'adam' }, steps: 100000 }] });
+    expect(t.history.step.length).toBeGreaterThanOrEqual(3);
+    t.dispose(); p2.dispose();
+  }, 60_000);
+
+  describe('damaged or foreign checkpoints are refused, naming the file and the problem', () => {
+    const options = (hidden = 16) => ({ ...setup(() => false, hidden), phases: [{ optimizer: { type: 'adam' as const }, steps: 3 }] });
+    const saved = (() => {
+      const dir = freshDir();
+      const t = new Trainer({ ...options(), checkpoint: { dir } });
+      return t.fit().then(() => { t.dispose(); return join(dir, readFileSync(join(dir, 'latest'), 'utf8').trim()); });
+    })();
+    const copy = async () => {
+      const src = await saved;
+      const dst = freshDir();
+      spawnSync('cp', ['-r', src, dst]);
+      return dst;
+    };
+
+    it('truncated', async () => {
+      const dir = await copy();
+      const f = join(dir, 'model.safetensors');
+      writeFileSync(f, readFileSync(f).subarray(0, 100));
+      await expect(Trainer.resume(dir, options())).rejects.toThrow(/model\.safetensors: \d+ bytes, the manifest says \d+ \(truncated/);
+    });
+    it('flipped byte', async () => {
+      const dir = await copy();
+      const f = join(dir, 'optimizer.safetensors');
+      const b = readFileSync(f); b[b.length - 3] ^= 0x10; writeFileSync(f, b);
+      await expect(Trainer.resume(dir, options())).rejects.toThrow(/optimizer\.safetensors: SHA-256 does not match the manifest \(corrupted\)/);
+    });
+    it('wrong format version', async () => {
+      const dir = await copy();
+      const f = join(dir, 'manifest.json');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('"format": 1', '"format": 99'));
+      await expect(Trainer.resume(dir, options())).rejects.toThrow(/manifest\.json: checkpoint format 99 is not supported/);
+    });
+    it('wrong architecture', async () => {
+      const dir = await copy();
+      await expect(Trainer.resume(dir, options(8))).rejects.toThrow(/model\.safetensors: wrong architecture: '0\.weight' is float64 \[16, 1\], the model's float64 \[8, 1\]/);
+    });
+    it('another problem', async () => {
+      const dir = await copy();
+      const { model } = setup();
+      const x = tensor([[0.5]], { dtype });
+      const other = new pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pinn.PointSetData('data', x, x, { outputs: ['u'] })] });
+      await expect(Trainer.resume(dir, { problem: other, model, phases: [{ optimizer: { type: 'adam' }, steps: 3 }] }))
+        .rejects.toThrow(/trainer\.json: checkpoint of another problem \(conditions pde, bc; this problem: data\)/);
+    });
+    it('not a checkpoint', async () => {
+      await expect(Trainer.resume(freshDir(), options())).rejects.toThrow(/manifest\.json: missing: not a checkpoint directory/);
+    });
+  });
+
+  it('model.safetensors loads into the same network in PyTorch (load_state_dict) and predicts the same', async () => {
+    const torchOk = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+    if (!torchOk) return void console.warn('skipped: /usr/bin/python3 has no torch');
+    const dir = freshDir();
+    const { problem, model } = setup();
+    const t = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 5 }], checkpoint: { dir } });
+    const r = await t.fit();
+    const x = tensor([[0.1], [0.5], [0.8]], { dtype });
+    const ours = Array.from(model.forward(x).data() as Float64Array);
+    const py = `
+import json, struct, sys, torch
+raw = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+state = {}
+for name, info in header.items():
+    if name == '__metadata__': continue
+    a, b = info['data_offsets']
+    state[name] = torch.frombuffer(bytearray(raw[8 + n + a:8 + n + b]), dtype=torch.float64).reshape(info['shape'])
+net = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1)).double()
+net.load_state_dict(state)
+print(json.dumps(net(torch.tensor([[0.1], [0.5], [0.8]], dtype=torch.float64)).flatten().tolist()))
+`;
+    const out = spawnSync('/usr/bin/python3', ['-c', py, join(r.lastCheckpoint!, 'model.safetensors')], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    const theirs = JSON.parse(out.stdout) as number[];
+    theirs.forEach((v, i) => expect(v).toBeCloseTo(ours[i], 13));
+    t.dispose();
+  }, 60_000);
+
+  it('keeps the newest N checkpoints plus the best', async () => {
+    const dir = freshDir();
+    const t = new Trainer({ ...setup(), phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 50 }], checkpoint: { dir, every: 5, keepLast: 2, best: 'total' } });
+    const r = await t.fit();
+    const kept = readdirSync(dir).filter((n) => n.startsWith('step-')).sort();
+    expect(kept).toContain('step-00000050');
+    expect(kept.length).toBeLessThanOrEqual(3);
+    const best = r.history.total.indexOf(Math.min(...r.history.total.filter((_, i) => (i + 1) % 5 === 0))) + 1;
+    expect(r.bestCheckpoint).toBe(join(dir, `step-${String(best).padStart(8, '0')}`));
+    expect(kept).toContain(`step-${String(best).padStart(8, '0')}`);
+    t.dispose();
+  });
+});
+
+describe('Trainer memory', () => {
+  it('20 000 small steps keep the live tensor count flat and RSS bounded', async () => {
+    const x = tensor(Array.from({ length: 16 }, (_, i) => [i / 16]), { dtype: 'float32' });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'],
+      conditions: [new pinn.PDE('pde', x, (d) => [d.d('u', 'x', 'x').add(d.value('u'))]), new pinn.DirichletBC('bc', tensor([[0]]), 1, { output: 'u' })],
+    });
+    const model = new nn.MLP([1, 8, 1], { seed: 0 });
+    const trainer = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam', lr: 1e-3 }, scheduler: { type: 'ExponentialLR', gamma: 0.9999 }, steps: 20_000 }] });
+    const live: number[] = [];
+    const rss: number[] = [];
+    trainer.on('step', (e) => { if (e.step % 2000 === 0) { live.push(memory().tensors); rss.push(process.memoryUsage().rss); } });
+    await trainer.fit();
+    expect(live).toHaveLength(10);
+    expect(new Set(live).size).toBe(1);
+    expect(rss.at(-1)! - rss[1]).toBeLessThan(48 * 2 ** 20);
+    trainer.dispose();
+  }, 180_000);
+});

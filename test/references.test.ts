@@ -1,4 +1,6 @@
 // Reference solutions satisfy their PDEs; Burgers matches a published benchmark value.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tensor, nn, pinn, rand, tensor, tidy } from '../src/index.js';
 
@@ -59,5 +61,28 @@ describe('Burgers by Cole–Hopf', () => {
       const uxx = (at(x + h, t) - 2 * at(x, t) + at(x - h, t)) / (h * h);
       expect(Math.abs(ut + at(x, t) * ux - nu * uxx)).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('Allen–Cahn by finite differences + RK4', () => {
+  const PY = '/usr/bin/python3';
+  const hasTorch = spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasTorch)('agrees with an independent Fourier-spectral ETDRK4 solution (PyTorch FFT) at t = 1 to 1e-6', () => {
+    const ref = JSON.parse(execFileSync(PY, [join(__dirname, 'fixtures', 'allen_cahn_spectral.py')], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    const u = pinn.references.allenCahn()(tensor(ref.x.map((x: number) => [x, 1]), { dtype: 'float64' })).data() as Float64Array;
+    const err = Math.sqrt(u.reduce((s, v, i) => s + (v - ref.u[i]) ** 2, 0) / ref.u.reduce((s: number, v: number) => s + v * v, 0));
+    expect(err).toBeLessThan(1e-6);
+    expect(err).toBeGreaterThan(0); // two different methods
+  }, 60_000);
+
+  it('starts from x² cos πx, is periodic, and stays within [−1, 1]', () => {
+    const x = Array.from({ length: 41 }, (_, i) => -1 + i / 20);
+    const f = pinn.references.allenCahn();
+    const u0 = f(tensor(x.map((v) => [v, 0]), { dtype: 'float64' })).data() as Float64Array;
+    x.forEach((v, i) => expect(u0[i]).toBeCloseTo(v * v * Math.cos(Math.PI * v), 12));
+    const u1 = f(tensor([[-1, 0.5], [1, 0.5], [0.3, 1], [-0.3, 1]], { dtype: 'float64' })).data() as Float64Array;
+    expect(u1[0]).toBeCloseTo(u1[1], 8); // x = −1 and x = 1 are the same point
+    expect(u1[2]).toBeCloseTo(u1[3], 10); // the initial condition is even, so is the solution
+    for (const v of u1) expect(Math.abs(v)).toBeLessThanOrEqual(1);
   });
 });

@@ -71,3 +71,53 @@ export function burgers(nu: number, { nodes = 4001, zMax = 9 } = {}) {
     return tensor(out, { shape: [n, 1] }).to({ dtype: x.dtype });
   };
 }
+
+/**
+ * Allen–Cahn u_t = D u_xx + 5(u − u³) on x ∈ [−1, 1] (periodic), u(x, 0) = x² cos πx: no closed
+ * form, so a short computation: 4th-order central differences on `nx` periodic nodes and classical
+ * RK4 in time, stepping exactly to each distinct query time; values between nodes by cubic
+ * (Catmull–Rom) interpolation. With the defaults (nx 2048, dt 2e-4) it agrees with an independent
+ * Fourier-spectral ETDRK4 solution to 3e-7 relative at t = 1 (test/references.test.ts). Inputs (x, t).
+ */
+export function allenCahn({ D = 1e-4, nx = 2048, dt = 2e-4 }: { D?: number; nx?: number; dt?: number } = {}) {
+  const h = 2 / nx;
+  const c = D / (12 * h * h);
+  const rhs = (u: Float64Array, out: Float64Array) => {
+    for (let i = 0; i < nx; i++) {
+      const m2 = u[(i - 2 + nx) % nx], m1 = u[(i - 1 + nx) % nx], p1 = u[(i + 1) % nx], p2 = u[(i + 2) % nx], v = u[i];
+      out[i] = c * (-m2 + 16 * m1 - 30 * v + 16 * p1 - p2) + 5 * (v - v * v * v);
+    }
+  };
+  const k = Array.from({ length: 4 }, () => new Float64Array(nx));
+  const tmp = new Float64Array(nx);
+  const rk4 = (u: Float64Array, step: number) => {
+    rhs(u, k[0]);
+    for (let i = 0; i < nx; i++) tmp[i] = u[i] + 0.5 * step * k[0][i];
+    rhs(tmp, k[1]);
+    for (let i = 0; i < nx; i++) tmp[i] = u[i] + 0.5 * step * k[1][i];
+    rhs(tmp, k[2]);
+    for (let i = 0; i < nx; i++) tmp[i] = u[i] + step * k[2][i];
+    rhs(tmp, k[3]);
+    for (let i = 0; i < nx; i++) u[i] += (step / 6) * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]);
+  };
+  const at = (u: Float64Array, x: number): number => {
+    const s = (((x + 1) / h) % nx + nx) % nx;
+    const i = Math.floor(s), f = s - i;
+    const [a, b, cc, d] = [-1, 0, 1, 2].map((o) => u[(i + o + nx) % nx]);
+    return b + 0.5 * f * (cc - a + f * (2 * a - 5 * b + 4 * cc - d + f * (3 * (b - cc) + d - a)));
+  };
+  return (x: Tensor): Tensor => {
+    const pts = x.to('float64').data() as Float64Array;
+    const n = x.shape[0], out = new Float64Array(n);
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => pts[2 * a + 1] - pts[2 * b + 1]);
+    const u = Float64Array.from({ length: nx }, (_, i) => { const xi = -1 + i * h; return xi * xi * Math.cos(Math.PI * xi); });
+    let t = 0;
+    for (const i of order) {
+      const target = pts[2 * i + 1];
+      if (target < 0) throw new Error(`allenCahn reference: negative time ${target}`);
+      while (t < target) { const step = Math.min(dt, target - t); rk4(u, step); t = target - t < dt ? target : t + step; }
+      out[i] = at(u, pts[2 * i]);
+    }
+    return tensor(out, { shape: [n, 1] }).to({ dtype: x.dtype });
+  };
+}

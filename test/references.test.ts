@@ -79,7 +79,7 @@ describe('Allen–Cahn by finite differences + RK4', () => {
     const x = Array.from({ length: 41 }, (_, i) => -1 + i / 20);
     const f = pinn.references.allenCahn();
     const u0 = f(tensor(x.map((v) => [v, 0]), { dtype: 'float64' })).data() as Float64Array;
-    x.forEach((v, i) => expect(u0[i]).toBeCloseTo(v * v * Math.cos(Math.PI * v), 12));
+    x.forEach((v, i) => expect(u0[i]).toBeCloseTo(v * v * Math.cos(Math.PI * v), 8)); // cubic interpolation between nodes
     const u1 = f(tensor([[-1, 0.5], [1, 0.5], [0.3, 1], [-0.3, 1]], { dtype: 'float64' })).data() as Float64Array;
     expect(u1[0]).toBeCloseTo(u1[1], 8); // x = −1 and x = 1 are the same point
     expect(u1[2]).toBeCloseTo(u1[3], 10); // the initial condition is even, so is the solution

@@ -2,6 +2,10 @@
 // shared by every loss term that asks. One reverse pass ∂uᵢ/∂X gives a whole row (every
 // input at once), so rows are what is cached: d(u, 'x', 'y') costs at most one grad call
 // per distinct prefix, however many terms use it.
+//
+// Columns may also arrive precomputed (by the forward engine in taylor.ts); a derivative that
+// did not is computed by reverse mode from what is there, and every request is logged so the
+// caller can precompute it next time.
 import { grad } from '../autograd.js';
 import { complex } from '../functional.js';
 import { onesLike, zeros } from '../creation.js';
@@ -11,18 +15,24 @@ import { Tensor } from '../tensor.js';
 export class Derivatives {
   private readonly rows = new Map<string, Tensor>();
   private readonly columns = new Map<string, Tensor>();
+  /** When set, d() adds the sorted input indices of every derivative asked for ("0", "0,2"). */
+  log: Set<string> | null = null;
+  /** Derivatives asked for that were not precomputed (keys as in `precomputed`). */
+  readonly misses = new Set<string>();
 
   /**
    * @param x network input [N, inputs.length], with requiresGrad
-   * @param u network output [N, outputs.length] (real or complex)
+   * @param u network output [N, outputs.length] (real or complex), a function of x
+   * @param precomputed derivative columns [N, 1] by `${output}|${wrt in input order}`, e.g. `ux|x,y`
    */
-  constructor(readonly x: Tensor, readonly u: Tensor, readonly inputs: string[], readonly outputs: string[]) {
+  constructor(readonly x: Tensor, readonly u: Tensor, readonly inputs: string[], readonly outputs: string[], precomputed?: Map<string, Tensor>) {
     if (x.ndim !== 2 || x.shape[1] !== inputs.length) {
       throw new Error(`Derivatives: inputs [${x.shape.join(', ')}] do not match the ${inputs.length} named inputs (${inputs.join(', ')})`);
     }
     if (u.ndim !== 2 || u.shape[1] !== outputs.length) {
       throw new Error(`Derivatives: network output [${u.shape.join(', ')}] does not match the ${outputs.length} named outputs (${outputs.join(', ')}): check the model's output size`);
     }
+    if (precomputed) for (const [k, v] of precomputed) this.columns.set(k, v);
   }
 
   private inputIndex(name: string): number {
@@ -49,8 +59,10 @@ export class Derivatives {
     if (wrt.length === 0) return this.value(output);
     const order = [...wrt].sort((a, b) => this.inputIndex(a) - this.inputIndex(b));
     const key = `${output}|${order.join(',')}`;
+    this.log?.add(order.map((w) => this.inputIndex(w)).join(','));
     let col = this.columns.get(key);
     if (col) return col;
+    this.misses.add(key);
     const prefix = order.slice(0, -1);
     const row = this.row(`${output}|${prefix.join(',')}`, this.d(output, ...prefix));
     col = row.narrow(1, this.inputIndex(order[order.length - 1]), 1);

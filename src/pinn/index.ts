@@ -1,4 +1,6 @@
 export { Derivatives } from './derivatives.js';
+export { taylor, supportsTaylor } from './taylor.js';
+export type { TaylorRequest, TaylorResult } from './taylor.js';
 export {
   Condition, PDE, OperatorBC, DirichletBC, NeumannBC, RobinBC, PeriodicBC, InitialCondition, InitialVelocity, PointSetData,
 } from './conditions.js';

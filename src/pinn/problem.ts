@@ -5,9 +5,11 @@ import { scalar } from '../creation.js';
 import { type DType } from '../dtype.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
+import { type MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition } from './conditions.js';
 import { Derivatives } from './derivatives.js';
+import { supportsTaylor, taylor } from './taylor.js';
 
 /** Hard constraints: the network's raw output u is replaced by transform(x, u). */
 export type OutputTransform = (x: Tensor, u: Tensor) => Tensor;
@@ -24,6 +26,14 @@ export interface ProblemOptions {
   /** Exact solution for evaluation: x [N, inputs] → u [N, outputs]. */
   reference?: (x: Tensor) => Tensor;
   dtype?: DType;
+  /**
+   * How input derivatives are computed. 'forward': pushed forward through the network with
+   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu, no outputTransform),
+   * much cheaper than 'autograd', nested reverse passes (any model). 'auto' (default): forward
+   * when the model allows it. Forward mode precomputes the derivatives the terms asked for in
+   * earlier steps; anything else (the first step, third orders) is done by reverse mode.
+   */
+  derivatives?: 'auto' | 'forward' | 'autograd';
 }
 
 export interface LossTerms {
@@ -40,6 +50,9 @@ export class Problem {
   readonly trainableCoefficients: string[];
   readonly outputTransform?: OutputTransform;
   readonly reference?: (x: Tensor) => Tensor;
+  readonly derivativeMode: 'auto' | 'forward' | 'autograd';
+  /** Per condition name: the derivatives its terms asked for (sorted input indices, "0,2"). */
+  private readonly asked = new Map<string, Set<string>>();
 
   constructor(o: ProblemOptions) {
     const unique = (what: string, names: string[]) => {
@@ -67,6 +80,10 @@ export class Problem {
     }
     this.outputTransform = o.outputTransform;
     this.reference = o.reference;
+    this.derivativeMode = o.derivatives ?? 'auto';
+    if (!['auto', 'forward', 'autograd'].includes(this.derivativeMode)) {
+      throw new Error(`Problem: derivatives must be 'auto', 'forward' or 'autograd', got '${String(o.derivatives)}'`);
+    }
   }
 
   /** Trainable tensors of the problem itself (coefficients), to optimise beside the model's. */
@@ -80,7 +97,10 @@ export class Problem {
   /** Network output at x, after the hard-constraint transform. */
   predict(model: Module, x: Tensor): Tensor {
     const u = model.forward(x);
-    const out = this.outputTransform ? this.outputTransform(x, u) : u;
+    return this.checkOutput(this.outputTransform ? this.outputTransform(x, u) : u);
+  }
+
+  private checkOutput(out: Tensor): Tensor {
     if (out.ndim !== 2 || out.shape[1] !== this.outputs.length) {
       throw new Error(`Problem: the model returns shape [${out.shape.join(', ')}] but the problem names ${this.outputs.length} outputs (${this.outputs.join(', ')})`);
     }
@@ -89,14 +109,45 @@ export class Problem {
 
   /** Derivative caches, one per distinct point set, for one step. */
   derivatives(model: Module): Map<Tensor, Derivatives> {
+    const forward = this.usesForward(model);
     const byPoints = new Map<Tensor, Derivatives>();
     for (const c of this.conditions) {
       const pts = c.evaluationPoints;
       if (byPoints.has(pts)) continue;
       const x = pts.detach().requiresGrad_();
-      byPoints.set(pts, new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
+      if (!forward) {
+        byPoints.set(pts, new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
+        continue;
+      }
+      // Everything asked at these points before, by any condition sharing them.
+      const wanted = new Set<string>();
+      for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
+      const tuples = [...wanted].map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2);
+      const r = taylor(model as MLP, x, {
+        first: tuples.filter((t) => t.length === 1).map(([i]) => i),
+        second: tuples.filter((t) => t.length === 2) as [number, number][],
+      });
+      this.checkOutput(r.u);
+      const columns = new Map<string, Tensor>();
+      const put = (block: Tensor, wrt: number[]) =>
+        this.outputs.forEach((o, k) => columns.set(`${o}|${wrt.map((i) => this.inputs[i]).join(',')}`, block.narrow(1, k, 1)));
+      for (const [i, block] of r.first) put(block, [i]);
+      for (const [ij, block] of r.second) put(block, ij.split(',').map(Number));
+      byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns));
     }
     return byPoints;
+  }
+
+  /** Whether derivatives(model) pushes derivatives forward (see ProblemOptions.derivatives). */
+  usesForward(model: Module): boolean {
+    if (this.derivativeMode === 'autograd') return false;
+    const ok = !this.outputTransform && supportsTaylor(model);
+    if (!ok && this.derivativeMode === 'forward') {
+      throw new Error(this.outputTransform
+        ? "Problem: derivatives 'forward' cannot go through an outputTransform; use 'auto' or 'autograd'"
+        : "Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation; use 'auto' or 'autograd'");
+    }
+    return ok;
   }
 
   /**
@@ -117,11 +168,17 @@ export class Problem {
     const ds = this.derivatives(model);
     const raw: Record<string, Tensor> = {};
     for (const c of this.conditions) {
+      const d = ds.get(c.evaluationPoints)!;
+      let asked = this.asked.get(c.name);
+      if (!asked) this.asked.set(c.name, (asked = new Set()));
+      d.log = asked; // learn what this term needs, to precompute it next step
       try {
-        raw[c.name] = c.loss(ds.get(c.evaluationPoints)!, this.coefficients);
+        raw[c.name] = c.loss(d, this.coefficients);
       } catch (e) {
         const msg = (e as Error).message;
         throw new Error(msg.startsWith(c.label) ? msg : `${c.label}: ${msg}`);
+      } finally {
+        d.log = null;
       }
     }
     return raw;

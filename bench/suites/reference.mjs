@@ -1,0 +1,30 @@
+// Issue #7's reference step: MLP (x, y, t) → 3×64 tanh → (ux, uy), float32, N = 1000, 2-D
+// elastic-wave residual (ρ = 1, λ = 1, μ = 0.5), loss = mean(r₁²) + mean(r₂²), backward,
+// Adam (lr 1e-3); one step per call. pinn-torch uses Problem's default derivatives ('auto':
+// forward-mode through the MLP); PyTorch the standard nested autograd.grad(create_graph=True).
+// The 'autograd' case is pinn-torch on PyTorch's algorithm, to separate algorithm from bridge.
+import { keep, nn, optim, pinn, rand, tidy } from '../../dist/index.js';
+
+const SIZES = [3, 64, 64, 64, 2];
+
+function referenceStep(derivatives) {
+  const problem = new pinn.Problem({
+    inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: { rho: 1, lambda: 1, mu: 0.5 }, derivatives,
+    conditions: [new pinn.PDE('pde', keep(rand([1000, 3])), pinn.pdes.elasticWave2D(), { loss: 'mse' })],
+  });
+  const net = new nn.MLP(SIZES, { seed: 0, init: 'default' });
+  const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
+  const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
+  step(); // the first step learns which derivatives the residual asks for
+  return step;
+}
+
+const torch = { suite: 'pinn', params: { kind: 'step', sizes: SIZES, n: 1000 } };
+
+export default {
+  name: 'reference',
+  cases: [
+    { name: 'reference step (forward-mode derivatives)', inner: 5, js: () => { const s = referenceStep('auto'); return () => { for (let i = 0; i < 5; i++) s(); }; }, torch },
+    { name: 'reference step, nested autograd', inner: 5, js: () => { const s = referenceStep('autograd'); return () => { for (let i = 0; i < 5; i++) s(); }; }, torch },
+  ],
+};

@@ -1,0 +1,188 @@
+// The forward-mode derivative engine (src/pinn/taylor.ts) against nested reverse-mode autograd.
+import { describe, expect, it } from 'vitest';
+import { Tensor, keep, memory, nn, optim, pinn, rand, tidy } from '../src/index.js';
+
+const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
+/** |a − b| ≤ tol · max|b| elementwise (a scale-relative bound; fails on NaN). */
+function expectClose(a: number[], b: number[], tol: number, what: string) {
+  expect(a.length, what).toBe(b.length);
+  const scale = Math.max(...b.map(Math.abs), 1e-300);
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i] - b[i]) <= tol * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]} (scale ${scale})`);
+  }
+}
+
+const NAMES = ['x', 'y', 't', 's'];
+
+describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () => {
+  const shapes: [number[], nn.ActivationName][] = [
+    [[3, 8, 2], 'tanh'], [[3, 16, 16, 2], 'tanh'], [[2, 5, 5, 5, 1], 'tanh'], [[4, 12, 12, 3], 'sin'], [[3, 9, 9, 9, 2], 'sin'],
+    [[1, 7, 3], 'tanh'], [[3, 4], 'tanh'], [[3, 10, 10, 2], 'sigmoid'], [[3, 10, 10, 2], 'softplus'], [[3, 10, 10, 2], 'silu'],
+  ];
+  for (const [sizes, act] of shapes) {
+    it(`${act} MLP ${sizes.join('→')}: value, every first and second derivative to 1e-12`, () => {
+      const net = new nn.MLP(sizes, { activation: act, seed: 3, dtype: 'float64', init: 'default' });
+      expect(pinn.supportsTaylor(net)).toBe(true);
+      const d = sizes[0], out = sizes[sizes.length - 1];
+      const inputs = NAMES.slice(0, d), outputs = Array.from({ length: out }, (_, k) => `u${k}`);
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([j, i]); // (j, i): order must not matter
+      tidy(() => {
+        const x = rand([23, d], { dtype: 'float64' }).mul(4).sub(2).requiresGrad_();
+        const r = pinn.taylor(net, x, { first: inputs.map((_, i) => i), second: pairs });
+        const ref = new pinn.Derivatives(x, net.forward(x), inputs, outputs);
+        expectClose(flat(r.u), flat(ref.u), 1e-12, 'u');
+        outputs.forEach((o, k) => {
+          inputs.forEach((a, i) => expectClose(flat(r.first.get(i)!.narrow(1, k, 1)), flat(ref.d(o, a)), 1e-12, `${o}_${a}`));
+          for (const [j, i] of pairs) {
+            const got = r.second.get(`${i},${j}`)!;
+            expect(got.shape).toEqual([23, out]);
+            expectClose(flat(got.narrow(1, k, 1)), flat(ref.d(o, inputs[i], inputs[j])), 1e-12, `${o}_${inputs[i]}${inputs[j]}`);
+          }
+        });
+      });
+    });
+  }
+
+  it('computes only what is asked: a subset of pairs, no first derivatives', () => {
+    const net = new nn.MLP([3, 8, 8, 2], { seed: 5, dtype: 'float64' });
+    tidy(() => {
+      const x = rand([11, 3], { dtype: 'float64' }).requiresGrad_();
+      const r = pinn.taylor(net, x, { second: [[2, 0], [1, 1]] });
+      expect([...r.first.keys()]).toEqual([]);
+      expect([...r.second.keys()].sort()).toEqual(['0,2', '1,1']);
+      const ref = new pinn.Derivatives(x, net.forward(x), ['x', 'y', 't'], ['a', 'b']);
+      expectClose(flat(r.second.get('0,2')!.narrow(1, 1, 1)), flat(ref.d('b', 't', 'x')), 1e-12, 'b_xt');
+      expect(() => pinn.taylor(net, x, { first: [3] })).toThrow(/out of range/);
+    });
+  });
+});
+
+const RHO = { rho: 2.7, lambda: 1.3, mu: 0.45 };
+function elastic(pts: Tensor, derivatives: 'auto' | 'forward' | 'autograd', extra: Partial<pinn.ProblemOptions> = {}) {
+  return new pinn.Problem({
+    inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: RHO, derivatives,
+    conditions: [new pinn.PDE('pde', pts, pinn.pdes.elasticWave2D(), { loss: 'mse' })], ...extra,
+  });
+}
+/** Loss and ∂loss/∂θ for every parameter (null where the loss does not depend on it). */
+function lossAndGrads(problem: pinn.Problem, net: nn.Module) {
+  return tidy(() => {
+    net.zeroGrad();
+    const loss = problem.total(problem.losses(net));
+    loss.backward();
+    return { loss: loss.item() as number, grads: [...net.namedParameters()].map(([n, p]) => [n, p.grad ? flat(p.grad) : null] as const) };
+  });
+}
+function expectSameGrads(a: ReturnType<typeof lossAndGrads>, b: ReturnType<typeof lossAndGrads>, tol: number) {
+  expectClose([a.loss], [b.loss], tol, 'loss');
+  a.grads.forEach(([n, g], i) => {
+    const h = b.grads[i][1];
+    if (g === null || h === null) { expect(g, n).toBe(h); return; }
+    expectClose(g, h, tol, `∂loss/∂${n}`);
+  });
+}
+
+describe('Problem with forward-mode derivatives', () => {
+  it('elastic wave (ρ ≠ 1): the forward engine is used from the second step, and loss and gradients equal autograd to 1e-10', () => {
+    const net = new nn.MLP([3, 12, 12, 2], { seed: 11, dtype: 'float64' });
+    const pts = () => tidy(() => rand([40, 3], { dtype: 'float64', }).mul(2).sub(1));
+    const p1 = pts();
+    const fwd = elastic(p1, 'forward'), ag = elastic(tidy(() => p1.clone()), 'autograd');
+    const first = lossAndGrads(fwd, net); // learns what the residual needs (by autograd)
+    tidy(() => { // now everything is precomputed: no reverse-mode miss
+      const d = fwd.derivatives(net).get(fwd.conditions[0].evaluationPoints)!;
+      pinn.pdes.elasticWave2D()(d, fwd.coefficients);
+      expect([...d.misses]).toEqual([]);
+      expect(fwd.usesForward(net)).toBe(true);
+      expect(ag.usesForward(net)).toBe(false);
+    });
+    const second = lossAndGrads(fwd, net), ref = lossAndGrads(ag, net);
+    expectSameGrads(second, ref, 1e-10);
+    expectSameGrads(first, ref, 1e-10);
+    // A loss made only of second derivatives does not depend on the output bias, as with autograd.
+    expect(second.grads.find(([n]) => n === '4.bias')![1]).toBeNull();
+    expect(second.grads.filter(([, g]) => g !== null).length).toBe(5);
+    fwd.dispose(); ag.dispose();
+  });
+
+  it('a third-order derivative falls back to reverse mode from the precomputed second order', () => {
+    const net = new nn.MLP([2, 10, 10, 1], { activation: 'sin', seed: 2, dtype: 'float64' });
+    const pts = tidy(() => rand([30, 2], { dtype: 'float64' }));
+    const residual: pinn.ResidualFn = (d) => d.d('u', 'x', 'x', 'y').add(d.d('u', 'y')).add(d.d('u', 'x', 'x').mul(d.value('u')));
+    const make = (mode: 'forward' | 'autograd', p: Tensor) => new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], derivatives: mode, conditions: [new pinn.PDE('pde', p, residual)] });
+    const fwd = make('forward', pts), ag = make('autograd', tidy(() => pts.clone()));
+    lossAndGrads(fwd, net);
+    tidy(() => {
+      const d = fwd.derivatives(net).get(fwd.conditions[0].evaluationPoints)!;
+      const ref = ag.derivatives(net).get(ag.conditions[0].evaluationPoints)!;
+      expectClose(flat(residual(d, {}) as Tensor), flat(residual(ref, {}) as Tensor), 1e-12, 'residual');
+      expect([...d.misses]).toEqual(['u|x,x,y']);
+    });
+    expectSameGrads(lossAndGrads(fwd, net), lossAndGrads(ag, net), 1e-10);
+    fwd.dispose(); ag.dispose();
+  });
+
+  it('an outputTransform keeps autograd under auto (and is correct); forcing forward is an error', () => {
+    const net = new nn.MLP([3, 10, 10, 2], { seed: 4, dtype: 'float64' });
+    const outputTransform = (x: Tensor, u: Tensor) => u.mul(x.narrow(1, 2, 1).square()).add(x.narrow(1, 0, 1).sin());
+    const pts = tidy(() => rand([25, 3], { dtype: 'float64' }));
+    const auto = elastic(pts, 'auto', { outputTransform });
+    expect(auto.usesForward(net)).toBe(false);
+    lossAndGrads(auto, net);
+    // Reference: the transform written out by hand, derivatives by autograd.
+    tidy(() => {
+      const x = pts.detach().requiresGrad_();
+      const ref = new pinn.Derivatives(x, outputTransform(x, net.forward(x)), ['x', 'y', 't'], ['ux', 'uy']);
+      const d = auto.derivatives(net).get(auto.conditions[0].evaluationPoints)!;
+      expectClose(flat(d.d('ux', 't', 't')), flat(ref.d('ux', 't', 't')), 1e-12, 'ux_tt');
+      expectClose(flat(d.d('uy', 'x', 'y')), flat(ref.d('uy', 'x', 'y')), 1e-12, 'uy_xy');
+    });
+    const forced = elastic(tidy(() => pts.clone()), 'forward', { outputTransform });
+    expect(() => tidy(() => forced.losses(net))).toThrow(/outputTransform/);
+    auto.dispose(); forced.dispose();
+  });
+
+  it('relu and gelu MLPs (and other modules) are not supported: auto falls back, forward is refused', () => {
+    for (const activation of ['relu', 'gelu'] as const) {
+      const net = new nn.MLP([3, 8, 8, 2], { activation, seed: 1, dtype: 'float64' });
+      expect(pinn.supportsTaylor(net)).toBe(false);
+      const pts = tidy(() => rand([20, 3], { dtype: 'float64' }));
+      const auto = elastic(pts, 'auto'), ag = elastic(tidy(() => pts.clone()), 'autograd');
+      lossAndGrads(auto, net);
+      expectSameGrads(lossAndGrads(auto, net), lossAndGrads(ag, net), 1e-12);
+      expect(() => tidy(() => elastic(tidy(() => pts.clone()), 'forward').losses(net))).toThrow(/plain MLP/);
+      auto.dispose(); ag.dispose();
+    }
+    class Wrapped extends nn.MLP {}
+    expect(pinn.supportsTaylor(new Wrapped([3, 4, 2]))).toBe(false);
+    expect(pinn.supportsTaylor(new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 2)))).toBe(false);
+    expect(() => elastic(tidy(() => rand([2, 3])), 'sideways' as 'auto')).toThrow(/derivatives must be/);
+  });
+
+  it('training with forward mode: the live tensor count is flat over 50 Adam steps', () => {
+    const net = new nn.MLP([3, 16, 16, 2], { seed: 0 });
+    const bc = keep(rand([10, 3]));
+    const problem = new pinn.Problem({
+      inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: { rho: 1, lambda: 1, mu: 0.5 },
+      conditions: [
+        new pinn.PDE('pde', keep(rand([50, 3])), pinn.pdes.elasticWave2D(), { loss: 'mse' }),
+        new pinn.DirichletBC('bc', bc, 0, { output: 'ux' }),
+        new pinn.InitialVelocity('iv', bc, 0, { output: 'uy' }),
+      ],
+    });
+    const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
+    const step = () => tidy(() => { opt.zeroGrad(); const l = problem.total(problem.losses(net)); l.backward(); opt.step(); return l.item() as number; });
+    step(); step();
+    const base = memory().tensors;
+    const losses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      losses.push(step());
+      expect(memory().tensors).toBe(base);
+    }
+    expect(problem.usesForward(net)).toBe(true);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[49]).toBeLessThan(losses[0]);
+    problem.dispose();
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--suite NAME] [--no-torch]
+// npm run bench [-- --quick] [--suite NAME | --suite memory] [--no-torch]
 // Runs every suite in bench/suites/ in pinn-torch and in PyTorch eager (same LibTorch, BLAS and
 // threads), alternating JS and Python samples case by case, and reports medians, spread and ratios.
 //
@@ -30,6 +30,7 @@ async function loadSuites() {
   const suites = [];
   for (const f of files) suites.push((await import(pathToFileURL(join(here, 'suites', f)).href)).default);
   if (!only) return suites;
+  if (only === 'memory') return []; // the peak-RSS comparison below is not a timed suite
   const picked = suites.filter((s) => s.name === only);
   if (!picked.length) throw new Error(`--suite ${only}: no such suite (have: ${suites.map((s) => s.name).join(', ')})`);
   return picked;
@@ -93,6 +94,27 @@ function cpuModel() {
   return cpus()[0]?.model ?? 'unknown';
 }
 
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Runs bench/memory_run.{mjs,py} side by side (peak RSS does not mind sharing the CPU) and reads their JSON. */
+async function peakMemory(steps, threads, blasThreads, noTorch) {
+  const launch = (cmd, argv) => new Promise((resolve) => {
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads ?? threads) } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => { try { resolve(code === 0 ? JSON.parse(out) : null); } catch { resolve(null); } });
+  });
+  console.log(`\nmemory: ${steps} reference steps in a fresh process each, pinn-torch and PyTorch side by side…`);
+  const [js, torch] = await Promise.all([
+    launch(process.execPath, [join(here, 'memory_run.mjs'), String(steps)]),
+    noTorch ? null : launch(PY, [join(here, 'memory_run.py'), String(steps), String(threads), String(blasThreads)]),
+  ]);
+  if (!js) { console.error('memory: the pinn-torch run failed'); return null; }
+  const row = { steps, js, torch, ratio: torch ? js.maxRSS / torch.maxRSS : null };
+  console.log(`memory: peak RSS pinn-torch ${mib(js.maxRSS)}` + (torch ? `, PyTorch ${mib(torch.maxRSS)} → ${row.ratio.toFixed(2)}×` : ''));
+  return row;
+}
+
 async function main() {
   const t0 = Date.now();
   const suites = await loadSuites();
@@ -146,11 +168,15 @@ async function main() {
     }
   }
   torch.close?.();
+  const memoryRow = only && only !== 'memory' ? null : await peakMemory(quick ? 300 : 5000, threads, blasThreads, !!torch.note);
   const seconds = (Date.now() - t0) / 1000;
 
   const table = ['| suite | case | pinn-torch (median, p10–p90) | PyTorch eager (median, p10–p90) | ratio |', '|---|---|---|---|---|',
     ...results.map((r) => `| ${r.suite} | ${r.case} | ${fmtNs(r.js.median)} (${fmtNs(r.js.p10)}–${fmtNs(r.js.p90)}) | ` +
       (r.torch ? `${fmtNs(r.torch.median)} (${fmtNs(r.torch.p10)}–${fmtNs(r.torch.p90)}) | ${r.ratio.toFixed(2)}×` : `— | —`) + ' |')].join('\n');
+  const memoryTable = memoryRow ? `\n\nPeak RSS of a ${memoryRow.steps}-step run of the reference step (a fresh process each): ` +
+    `pinn-torch ${mib(memoryRow.js.maxRSS)} (${memoryRow.js.seconds.toFixed(1)} s)` +
+    (memoryRow.torch ? `, PyTorch eager ${mib(memoryRow.torch.maxRSS)} (${memoryRow.torch.seconds.toFixed(1)} s) → ${memoryRow.ratio.toFixed(2)}×` : ', PyTorch not run') : '';
   const notes = torch.note ? `\nNote: ${torch.note}.\n` : '';
   const header = `Machine: ${machine.cpu}, ${machine.cores} cores; LibTorch ${machine.libtorch}; BLAS ${machine.blas}; ` +
     `${threads} intra-op thread(s)${py ? `; PyTorch ${py.torch}` : ''}; ${quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s.\n` +
@@ -163,9 +189,9 @@ async function main() {
   const stem = `${date}${quick ? '-quick' : ''}${only ? `-${only}` : ''}`;
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', `${stem}.json`),
-    JSON.stringify({ date: new Date().toISOString(), quick, rounds: ROUNDS, seconds, note: torch.note ?? null, machine, results }, null, 2) + '\n');
-  writeFileSync(join(here, 'results', `${stem}.md`), `${header}\n${table}\n`);
-  console.log(`\n${header}\n${table}\n\n${summary}\n\nwrote bench/results/${stem}.json and .md (${seconds.toFixed(0)} s)`);
+    JSON.stringify({ date: new Date().toISOString(), quick, rounds: ROUNDS, seconds, note: torch.note ?? null, machine, results, memory: memoryRow }, null, 2) + '\n');
+  writeFileSync(join(here, 'results', `${stem}.md`), `${header}\n${table}${memoryTable}\n`);
+  console.log(`\n${header}\n${table}${memoryTable}\n\n${summary}\n\nwrote bench/results/${stem}.json and .md (${seconds.toFixed(0)} s)`);
 }
 
 main().catch((e) => { console.error(e.stack ?? String(e)); process.exit(1); });

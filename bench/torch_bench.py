@@ -129,10 +129,11 @@ def run(cmd):
         samples.append((time.perf_counter_ns() - t0) / inner)
     return {"samples": samples}
 
-for line in sys.stdin:
-    cmd = json.loads(line)
-    try:
-        out = facts(cmd) if cmd.get("facts") else run(cmd)
-    except Exception as e:
-        out = {"error": f"{type(e).__name__}: {e}"}
-    sys.stdout.write(json.dumps(out) + "\n"); sys.stdout.flush()
+if __name__ == "__main__":  # bench/memory_run.py imports the cases
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        try:
+            out = facts(cmd) if cmd.get("facts") else run(cmd)
+        except Exception as e:
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n"); sys.stdout.flush()

@@ -56,6 +56,16 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
       expect(() => pinn.taylor(net, x, { first: [3] })).toThrow(/out of range/);
     });
   });
+
+  it('asked for nothing (a Dirichlet term): the value alone, through a deep MLP', () => {
+    const net = new nn.MLP([2, 6, 6, 6, 1], { seed: 2, dtype: 'float64' });
+    tidy(() => {
+      const x = rand([9, 2], { dtype: 'float64' });
+      const r = pinn.taylor(net, x);
+      expect(r.first.size + r.second.size).toBe(0);
+      expectClose(flat(r.u), flat(net.forward(x)), 0, 'u');
+    });
+  });
 });
 
 const RHO = { rho: 2.7, lambda: 1.3, mu: 0.45 };

@@ -108,8 +108,8 @@ export class Problem {
   }
 
   /** Derivative caches, one per distinct point set, for one step. */
-  derivatives(model: Module): Map<Tensor, Derivatives> {
-    const forward = this.usesForward(model);
+  derivatives(model: Module, mode?: 'autograd'): Map<Tensor, Derivatives> {
+    const forward = mode !== 'autograd' && this.usesForward(model);
     const byPoints = new Map<Tensor, Derivatives>();
     for (const c of this.conditions) {
       const pts = c.evaluationPoints;
@@ -122,7 +122,7 @@ export class Problem {
       // Everything asked at these points before, by any condition sharing them.
       const wanted = new Set<string>();
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
-      const tuples = [...wanted].map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2);
+      const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
       const r = taylor(model as MLP, x, {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
@@ -165,13 +165,22 @@ export class Problem {
 
   /** Raw loss of every term (call inside tidy). */
   losses(model: Module): Record<string, Tensor> {
-    const ds = this.derivatives(model);
+    if (this.usesForward(model) && this.conditions.some((c) => !this.asked.has(c.name))) {
+      // Learn what each term asks for by evaluating once in reverse mode and discarding it, so
+      // that every step, the first included, runs the same forward computation: a run resumed
+      // in a new process then repeats an uninterrupted one bit for bit.
+      tidy(() => { this.termLosses(this.derivatives(model, 'autograd')); });
+    }
+    return this.termLosses(this.derivatives(model));
+  }
+
+  private termLosses(ds: Map<Tensor, Derivatives>): Record<string, Tensor> {
     const raw: Record<string, Tensor> = {};
     for (const c of this.conditions) {
       const d = ds.get(c.evaluationPoints)!;
       let asked = this.asked.get(c.name);
       if (!asked) this.asked.set(c.name, (asked = new Set()));
-      d.log = asked; // learn what this term needs, to precompute it next step
+      d.log = asked; // a request not precomputed this step (a new branch) is precomputed from the next
       try {
         raw[c.name] = c.loss(d, this.coefficients);
       } catch (e) {

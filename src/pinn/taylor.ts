@@ -24,11 +24,14 @@ import { Tensor } from '../tensor.js';
 /** σ(z), σ'(z) and (when asked) σ''(z), with as few elementwise ops as each allows. */
 type Activation = (z: Tensor, second: boolean) => { a: Tensor; s1: Tensor; s2: Tensor | null };
 
+/** f(x), releasing x (an intermediate: autograd keeps whatever it saved). */
+const then = (x: Tensor, f: (x: Tensor) => Tensor) => { const y = f(x); x.dispose(); return y; };
+
 const ACTIVATIONS = new Map<Function, (m: Module) => Activation>([
   [Tanh, () => (z, second) => {
     const a = z.tanh();
-    const s1 = a.square().rsub(1); // 1 − t²
-    return { a, s1, s2: second ? a.mul(-2).mul(s1) : null }; // −2t(1 − t²)
+    const s1 = then(a.square(), (q) => q.rsub(1)); // 1 − t²
+    return { a, s1, s2: second ? then(a.mul(-2), (m) => m.mul(s1)) : null }; // −2t(1 − t²)
   }],
   [Sin, () => (z, second) => {
     const a = z.sin();
@@ -36,17 +39,18 @@ const ACTIVATIONS = new Map<Function, (m: Module) => Activation>([
   }],
   [Sigmoid, () => (z, second) => {
     const a = z.sigmoid();
-    const s1 = a.mul(a.rsub(1)); // σ(1 − σ)
-    return { a, s1, s2: second ? s1.mul(a.mul(-2).add(1)) : null }; // σ(1 − σ)(1 − 2σ)
+    const s1 = then(a.rsub(1), (q) => a.mul(q)); // σ(1 − σ)
+    return { a, s1, s2: second ? then(then(a.mul(-2), (m) => m.add(1)), (q) => s1.mul(q)) : null }; // σ(1 − σ)(1 − 2σ)
   }],
   [Softplus, (m) => {
     const beta = (m as Softplus).beta;
     return (z, second) => {
-      const s1 = z.mul(beta).sigmoid(); // σ(βz)
-      return { a: z.softplus(beta), s1, s2: second ? s1.mul(s1.rsub(1)).mul(beta) : null };
+      const s1 = then(z.mul(beta), (bz) => bz.sigmoid()); // σ(βz)
+      return { a: z.softplus(beta), s1, s2: second ? then(then(s1.rsub(1), (q) => s1.mul(q)), (q) => q.mul(beta)) : null };
     };
   }],
   [SiLU, () => (z, second) => {
+    // Rarely hot: written plainly; the caller's tidy frees the intermediates.
     const s = z.sigmoid(), oneMinus = s.rsub(1);
     const a = z.mul(s);
     const s1 = s.mul(z.mul(oneMinus).add(1)); // σ(1 + z(1 − σ))
@@ -84,10 +88,38 @@ export interface TaylorResult {
   second: Map<string, Tensor>;
 }
 
-/** Rows `idx` of t along dim 0: a view when they are consecutive, else one index_select. */
+/** Channels `idx` of t [N, C, H] (dim 1): a view when they are consecutive, else one index_select. */
 function pick(t: Tensor, idx: number[]): Tensor {
-  if (idx.every((v, k) => v === idx[0] + k)) return idx.length === t.shape[0] ? t : t.narrow(0, idx[0], idx.length);
-  return t.indexSelect(0, tensor(idx, { dtype: 'int64', device: t.device }));
+  if (idx.every((v, k) => v === idx[0] + k)) return idx.length === t.shape[1] ? t : t.narrow(1, idx[0], idx.length);
+  return t.indexSelect(1, tensor(idx, { dtype: 'int64', device: t.device }));
+}
+
+/** f(t), releasing t unless it is `keepIt`. */
+function consume(t: Tensor, f: (t: Tensor) => Tensor, keepIt?: Tensor): Tensor {
+  const y = f(t);
+  if (t !== keepIt) t.dispose();
+  return y;
+}
+
+/** s·d + s2·q for d, q [N, C, H] and s, s2 [N, 1, H], releasing d and q. */
+function update(s: Tensor, d: Tensor, s2: Tensor, q: Tensor): Tensor {
+  const out = consume(d, (d) => s.mul(d));
+  out.addcmul_(s2, q); // in place on a fresh result: one pass and no allocation fewer than mul + add
+  q.dispose();
+  return out;
+}
+
+/**
+ * The derivative channels of the second layer straight from σ'(z₁), σ''(z₁) [N, H₁]: with
+ * ∂ᵢa₁ = σ'(z₁) ⊙ wᵢ (wᵢ = column i of W₁), ∂ᵢz₂ = (σ' ⊙ wᵢ) W₂ᵀ = σ' (W₂ diag wᵢ)ᵀ, so the
+ * per-channel scaling is applied to the weights ([C, H₂, H₁], small) instead of to C copies
+ * of the activations ([C, N, H₁]); likewise σ'' with wᵢ ⊙ wⱼ. Result [N, C, H₂].
+ */
+function fromFirstLayer(s: Tensor, w2: Tensor, coef: Tensor): Tensor {
+  const [c, h1] = coef.shape, h2 = w2.shape[0];
+  const scaled = consume(coef.unsqueeze(1), (k) => w2.mul(k)); // [C, H₂, H₁]
+  const flat = consume(scaled, (t) => t.reshape(c * h2, h1));
+  return consume(consume(flat, (f) => linear(s, f)), (y) => y.view(-1, c, h2));
 }
 
 /**
@@ -117,37 +149,51 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
   const pos = (i: number) => F.indexOf(i);
   const P = pure.map(pos), A = mixed.map(([i]) => pos(i)), B = mixed.map(([, j]) => pos(j));
 
-  const last = model.layers.length - 1;
-  let z: Tensor = linear(x, model.layers[0].weight, model.layers[0].bias);
-  // ∂ᵢz of the first layer: column i of W as a row [1, H] per channel (broadcast over N).
-  let d1: Tensor | null = F.length ? pick(model.layers[0].weight.t(), F).unsqueeze(1) : null;
-  let d2: Tensor | null = null; // pure second derivatives [|P|, N, H]; null = zero
-  let dm: Tensor | null = null; // mixed second derivatives [|A|, N, H]; null = zero
-  for (let l = 1; l <= last; l++) {
-    const { a, s1, s2 } = act(z, pairs.size > 0);
-    if (P.length) {
-      const t = s2!.mul(pick(d1!, P).square());
-      d2 = d2 ? s1.mul(d2).add(t) : t;
-    }
-    if (A.length) {
-      const t = s2!.mul(pick(d1!, A).mul(pick(d1!, B)));
-      dm = dm ? s1.mul(dm).add(t) : t;
-    }
-    if (d1) d1 = s1.mul(d1);
-    const { weight, bias } = model.layers[l];
-    z = linear(a, weight, bias);
-    if (d1) d1 = linear(d1, weight);
-    if (d2) d2 = linear(d2, weight);
-    if (dm) dm = linear(dm, weight);
+  const layers = model.layers, last = layers.length - 1;
+  let z: Tensor = linear(x, layers[0].weight, layers[0].bias);
+  const [n] = z.shape;
+  // Channels [N, C, H]: first derivatives, pure and mixed second ones (null: not asked or zero).
+  let d1: Tensor | null = null, d2: Tensor | null = null, dm: Tensor | null = null;
+  const second = pairs.size > 0;
+  if (last === 0) {
+    // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
+    if (F.length) d1 = pick(layers[0].weight.t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
   }
-  const [n, out] = z.shape;
-  // A single linear layer: first derivatives are the (constant) weight rows, second ones zero.
-  const full = (t: Tensor) => (t.shape[0] === n ? t : t.expand(n, out));
+  // Intermediates are released as soon as they are consumed (autograd keeps what backward
+  // needs): freed buffers are reused while still in cache, which is much of the speed here.
+  for (let l = 1; l <= last; l++) {
+    const { a, s1, s2 } = act(z, second);
+    z.dispose();
+    const { weight, bias } = layers[l];
+    if (l === 1) {
+      // ∂ᵢz₁ = wᵢ and ∂ᵢⱼz₁ = 0: fold the first layer's weights into the second's.
+      const w = layers[0].weight.t().unsqueeze(0); // [1, d, H₁]
+      const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
+      if (F.length) d1 = fromFirstLayer(s1, weight, wi(F));
+      if (P.length) d2 = fromFirstLayer(s2!, weight, wi(P.map((k) => F[k])).square());
+      if (A.length) dm = fromFirstLayer(s2!, weight, wi(A.map((k) => F[k])).mul(wi(B.map((k) => F[k]))));
+    } else {
+      // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz
+      const g1 = s1.unsqueeze(1), g2 = s2?.unsqueeze(1);
+      if (P.length) d2 = update(g1, d2!, g2!, consume(pick(d1!, P), (p) => p.square(), d1!));
+      if (A.length) {
+        const pa = pick(d1!, A);
+        dm = update(g1, dm!, g2!, consume(pa, (p) => consume(pick(d1!, B), (q) => p.mul(q), d1!), d1!));
+      }
+      if (d1) d1 = consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight));
+      g1.dispose(); g2?.dispose();
+      if (d2) d2 = consume(d2, (d) => linear(d, weight));
+      if (dm) dm = consume(dm, (d) => linear(d, weight));
+    }
+    s1.dispose(); s2?.dispose();
+    z = consume(a, (a) => linear(a, weight, bias));
+  }
+  const out = z.shape[1];
   const zero = () => zeros([n, out], { dtype: z.dtype, device: z.device });
   const first = new Map<number, Tensor>();
-  for (const i of request.first ?? []) first.set(i, full(d1!.select(0, pos(i))));
-  const second = new Map<string, Tensor>();
-  pure.forEach((i, k) => second.set(`${i},${i}`, d2 ? d2.select(0, k) : zero()));
-  mixed.forEach(([i, j], k) => second.set(`${i},${j}`, dm ? dm.select(0, k) : zero()));
-  return { u: z, first, second };
+  for (const i of request.first ?? []) first.set(i, d1!.select(1, pos(i)));
+  const secondOut = new Map<string, Tensor>();
+  pure.forEach((i, k) => secondOut.set(`${i},${i}`, d2 ? d2.select(1, k) : zero()));
+  mixed.forEach(([i, j], k) => secondOut.set(`${i},${j}`, dm ? dm.select(1, k) : zero()));
+  return { u: z, first, second: secondOut };
 }

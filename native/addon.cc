@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   pt::registerTensorIO(env, exports);
   pt::registerOps(env, exports);
   pt::registerAutograd(env, exports);
+  pt::registerJet(env, exports);
   return exports;
 }
 }  // namespace

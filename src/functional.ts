@@ -2,7 +2,7 @@
 import { BINARY, native } from './backend.js';
 import { invalidArgument } from './errors.js';
 import { fmt, normDim } from './shape.js';
-import { Tensor, alive, checkPair, wrap } from './tensor.js';
+import { Tensor, alive, checkPair, wrap, wrapHandle } from './tensor.js';
 
 function tensorList(op: string, ts: unknown): Tensor[] {
   if (!Array.isArray(ts) || ts.length === 0) throw invalidArgument(op, 'tensors', 'a non-empty array of Tensors', ts);
@@ -80,4 +80,25 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new Error(`linear: bias must be [${weight.shape[0]}], got ${fmt(bias.shape)}`);
   }
   return wrap(native.linear(hx, hw, hb));
+}
+
+// ---- fused kernels of the forward-mode derivative engine (native/jet.cc) ---------------
+
+export type JetActivation = 'tanh' | 'sin';
+
+/** σ(z), σ'(z), σ''(z) in one native call, differentiable in z (once). */
+export function activationDerivs(act: JetActivation, z: Tensor): [Tensor, Tensor, Tensor] {
+  const h = alive(z, 'activationDerivs', 'z');
+  return (native.activationDerivs(act, h) as number[]).map((x) => wrapHandle(x)!) as [Tensor, Tensor, Tensor];
+}
+
+/**
+ * One activation layer of derivative channels, fused: returns σ(z), σ'(z)·d1 and
+ * σ'(z)·d2 + σ''(z)·d1[i]·d1[j] for z [N, H], d1 [N, C1, H], d2 [N, C2, H] and one channel pair
+ * (i, j) of d1 per channel of d2. CPU, float32/float64; differentiable once (no double backward).
+ */
+export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, pairs: [number, number][]): [Tensor, Tensor, Tensor] {
+  const hs = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
+  return (native.activationJet(act, ...hs, pairs.map(([i]) => i), pairs.map(([, j]) => j)) as number[])
+    .map((x) => wrapHandle(x)!) as [Tensor, Tensor, Tensor];
 }

@@ -1,6 +1,7 @@
 // The forward-mode derivative engine (src/pinn/taylor.ts) against nested reverse-mode autograd.
 import { describe, expect, it } from 'vitest';
-import { Tensor, keep, memory, nn, optim, pinn, rand, tidy } from '../src/index.js';
+import { Tensor, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { activationDerivs, activationJet } from '../src/functional.js';
 
 const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
 /** |a − b| ≤ tol · max|b| elementwise (a scale-relative bound; fails on NaN). */
@@ -194,5 +195,59 @@ describe('Problem with forward-mode derivatives', () => {
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses[49]).toBeLessThan(losses[0]);
     problem.dispose();
+  });
+});
+
+describe('fused native kernels (tanh, sin on the CPU)', () => {
+  /** Loss from every channel taylor() returns, and its gradient for every weight. */
+  function run(net: nn.MLP, x: Tensor, request: pinn.TaylorRequest) {
+    return tidy(() => {
+      net.zeroGrad();
+      const r = pinn.taylor(net, x, request);
+      let loss = r.u.square().sum();
+      for (const t of [...r.first.values(), ...r.second.values()]) loss = loss.add(t.mul(t.add(1)).sum());
+      loss.backward();
+      return { loss: loss.item() as number, grads: net.parameters().map((p) => flat(p.grad!)) };
+    });
+  }
+  for (const activation of ['tanh', 'sin'] as const) {
+    it(`${activation}: values and weight gradients equal the composite path (1e-12), mixed and pure pairs`, () => {
+      const net = new nn.MLP([3, 12, 12, 12, 2], { activation, seed: 8, dtype: 'float64' });
+      const x = tidy(() => rand([40, 3], { dtype: 'float64' }).mul(6).sub(3));
+      const request: pinn.TaylorRequest = { first: [0, 2], second: [[0, 0], [1, 2], [2, 2], [0, 1]] };
+      const fused = run(net, x, request);
+      pinn.setFusedKernels(false);
+      try {
+        const composite = run(net, x, request);
+        expectClose([fused.loss], [composite.loss], 1e-12, 'loss');
+        fused.grads.forEach((g, i) => expectClose(g, composite.grads[i], 1e-12, `grad ${i}`));
+      } finally {
+        pinn.setFusedKernels(true);
+      }
+      x.dispose();
+    });
+  }
+
+  it('tanh by exp stays finite and saturates exactly for large |z| (float32 and float64)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      tidy(() => {
+        const z = tensor([[-1e4, -50, -1e-6, 0, 1e-6, 50, 1e4]], { dtype });
+        const [a, s1, s2] = activationDerivs('tanh', z);
+        const got = Array.from(a.data() as Float64Array), ref = Array.from(z.tanh().data() as Float64Array);
+        for (const i of [0, 1, 3, 5, 6]) expect(got[i]).toBe(ref[i]); // ±1 and 0 exactly
+        expectClose(got, ref, dtype === 'float32' ? 2.4e-7 : 4.5e-16, `tanh ${dtype}`); // a couple of ulps of 1: absolute error
+        expect([...s1.data(), ...s2.data()].every(Number.isFinite)).toBe(true);
+      });
+    }
+  });
+
+  it('bad arguments are errors naming the kernel, not crashes', () => {
+    tidy(() => {
+      const z = rand([4, 3], { dtype: 'float64' });
+      expect(() => activationJet('tanh', z, rand([4, 2, 5], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 0]])).toThrow(/activationJet: d1 and d2 must be/);
+      expect(() => activationJet('tanh', z, rand([4, 2, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 2]])).toThrow(/activationJet: pair index out of range/);
+      expect(() => activationJet('relu' as 'tanh', z, rand([4, 1, 3], { dtype: 'float64' }), rand([4, 0, 3], { dtype: 'float64' }), [])).toThrow(/unsupported activation 'relu'/);
+      expect(() => activationJet('tanh', z, rand([4, 1, 3]), rand([4, 0, 3]), [])).toThrow(/share a dtype/);
+    });
   });
 });

@@ -1,5 +1,5 @@
 export { Derivatives } from './derivatives.js';
-export { taylor, supportsTaylor } from './taylor.js';
+export { taylor, supportsTaylor, setFusedKernels } from './taylor.js';
 export type { TaylorRequest, TaylorResult } from './taylor.js';
 export {
   Condition, PDE, OperatorBC, DirichletBC, NeumannBC, RobinBC, PeriodicBC, InitialCondition, InitialVelocity, PointSetData,

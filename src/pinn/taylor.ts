@@ -8,12 +8,12 @@
 // tensor ops, so one ordinary backward pass gives the weight gradients of any loss built
 // from the results.
 //
-// Channels are kept in three stacks, each [channels, N, H]: first derivatives, pure second
-// derivatives ∂ᵢᵢ and mixed ones ∂ᵢⱼ (i < j). Each stack goes through a layer as one matmul
-// (channels folded into rows); keeping them apart (rather than one [C·N, H] stack with the
-// value) spares the concatenations that rebuilding a single stack would cost every layer.
+// Channels are kept in two stacks, each [N, C, H]: first derivatives and second ones (pure
+// ∂ᵢᵢ first, then mixed ∂ᵢⱼ); each stack goes through a linear layer as one matmul. On the CPU,
+// tanh and sin layers run as one fused native pass each way (native/jet.cc); other activations
+// and devices use the composite ops below, which compute the same thing.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { linear } from '../functional.js';
+import { type JetActivation, activationDerivs, activationJet, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Linear } from '../nn/linear.js';
@@ -143,18 +143,20 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
     const i = Math.min(checkIndex(p), checkIndex(q)), j = Math.max(p, q);
     pairs.set(`${i},${j}`, [i, j]);
   }
-  const pure = [...pairs.values()].filter(([i, j]) => i === j).map(([i]) => i);
-  const mixed = [...pairs.values()].filter(([i, j]) => i !== j);
-  const F = [...new Set([...(request.first ?? []).map(checkIndex), ...pure, ...mixed.flat()])].sort((a, b) => a - b);
+  // Second-derivative channels, pure (i = i) first; the first-derivative channels F they and
+  // the request need; each second channel as a pair of positions in F.
+  const sec = [...pairs.values()].sort(([a, b], [c, d]) => Number(c === d) - Number(a === b) || a - c || b - d);
+  const F = [...new Set([...(request.first ?? []).map(checkIndex), ...sec.flat()])].sort((a, b) => a - b);
   const pos = (i: number) => F.indexOf(i);
-  const P = pure.map(pos), A = mixed.map(([i]) => pos(i)), B = mixed.map(([, j]) => pos(j));
+  const S = sec.map(([i, j]) => [pos(i), pos(j)] as [number, number]);
+  const I = S.map(([i]) => i), J = S.map(([, j]) => j);
 
   const layers = model.layers, last = layers.length - 1;
   let z: Tensor = linear(x, layers[0].weight, layers[0].bias);
   const [n] = z.shape;
-  // Channels [N, C, H]: first derivatives, pure and mixed second ones (null: not asked or zero).
-  let d1: Tensor | null = null, d2: Tensor | null = null, dm: Tensor | null = null;
-  const second = pairs.size > 0;
+  // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
+  let d1: Tensor | null = null, d2: Tensor | null = null;
+  const fused = fusedActivation(model, z);
   if (last === 0) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
     if (F.length) d1 = pick(layers[0].weight.t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
@@ -162,38 +164,61 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
   // Intermediates are released as soon as they are consumed (autograd keeps what backward
   // needs): freed buffers are reused while still in cache, which is much of the speed here.
   for (let l = 1; l <= last; l++) {
-    const { a, s1, s2 } = act(z, second);
-    z.dispose();
     const { weight, bias } = layers[l];
-    if (l === 1) {
+    let a: Tensor;
+    if (!F.length) {
+      a = model.act.forward(z); // no derivative asked: the value alone
+    } else if (l === 1) {
       // ∂ᵢz₁ = wᵢ and ∂ᵢⱼz₁ = 0: fold the first layer's weights into the second's.
+      let s1: Tensor, s2: Tensor | null;
+      if (fused) [a, s1, s2] = activationDerivs(fused, z);
+      else ({ a, s1, s2 } = act(z, S.length > 0));
       const w = layers[0].weight.t().unsqueeze(0); // [1, d, H₁]
       const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
-      if (F.length) d1 = fromFirstLayer(s1, weight, wi(F));
-      if (P.length) d2 = fromFirstLayer(s2!, weight, wi(P.map((k) => F[k])).square());
-      if (A.length) dm = fromFirstLayer(s2!, weight, wi(A.map((k) => F[k])).mul(wi(B.map((k) => F[k]))));
+      d1 = fromFirstLayer(s1, weight, wi(F));
+      if (S.length) d2 = fromFirstLayer(s2!, weight, wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k]))));
+      s1.dispose(); s2?.dispose();
+    } else if (fused) {
+      d1 = d1!;
+      // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz, in one native pass (and one back)
+      const none = () => d1!.narrow(1, 0, 0);
+      const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), S);
+      a = av;
+      d1.dispose(); d2?.dispose();
+      d1 = consume(e1, (e) => linear(e, weight));
+      d2 = S.length ? consume(e2, (e) => linear(e, weight)) : (e2.dispose(), null);
     } else {
-      // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz
-      const g1 = s1.unsqueeze(1), g2 = s2?.unsqueeze(1);
-      if (P.length) d2 = update(g1, d2!, g2!, consume(pick(d1!, P), (p) => p.square(), d1!));
-      if (A.length) {
-        const pa = pick(d1!, A);
-        dm = update(g1, dm!, g2!, consume(pa, (p) => consume(pick(d1!, B), (q) => p.mul(q), d1!), d1!));
+      d1 = d1!;
+      const r = act(z, S.length > 0);
+      a = r.a;
+      const g1 = r.s1.unsqueeze(1), g2 = r.s2?.unsqueeze(1);
+      if (S.length) {
+        const prod = consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1);
+        d2 = update(g1, d2!, g2!, prod);
       }
-      if (d1) d1 = consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight));
-      g1.dispose(); g2?.dispose();
+      d1 = consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight));
       if (d2) d2 = consume(d2, (d) => linear(d, weight));
-      if (dm) dm = consume(dm, (d) => linear(d, weight));
+      g1.dispose(); g2?.dispose(); r.s1.dispose(); r.s2?.dispose();
     }
-    s1.dispose(); s2?.dispose();
+    z.dispose();
     z = consume(a, (a) => linear(a, weight, bias));
   }
   const out = z.shape[1];
-  const zero = () => zeros([n, out], { dtype: z.dtype, device: z.device });
   const first = new Map<number, Tensor>();
   for (const i of request.first ?? []) first.set(i, d1!.select(1, pos(i)));
-  const secondOut = new Map<string, Tensor>();
-  pure.forEach((i, k) => secondOut.set(`${i},${i}`, d2 ? d2.select(1, k) : zero()));
-  mixed.forEach(([i, j], k) => secondOut.set(`${i},${j}`, dm ? dm.select(1, k) : zero()));
-  return { u: z, first, second: secondOut };
+  const second = new Map<string, Tensor>();
+  sec.forEach(([i, j], k) => second.set(`${i},${j}`, d2 ? d2.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device })));
+  return { u: z, first, second };
 }
+
+/** The fused native kernel's name for this model's activation, when it applies (CPU, tanh or sin). */
+function fusedActivation(model: MLP, z: Tensor): JetActivation | null {
+  if (z.device !== 'cpu' || !useFused) return null;
+  if (model.act instanceof Tanh) return 'tanh';
+  if (model.act instanceof Sin) return 'sin';
+  return null;
+}
+
+let useFused = true;
+/** Turns the fused native kernels off (to compare against the composite path; tests, bench). */
+export function setFusedKernels(on: boolean): void { useFused = on; }

@@ -21,14 +21,24 @@ let scope: Owned[] | null = null;
 export function track(t: Owned): void {
   t.owner = scope;
   if (scope !== null) scope.push(t);
-  else backstop.register(t, t.handle);
+  else backstop.register(t, t.handle, t);
+}
+
+/**
+ * `target` has taken over `source`'s native tensor (Tensor._takeData): the backstop must
+ * neither free it when `source` is collected nor keep `target`'s old handle on record.
+ */
+export function handleMoved(target: Owned, source: Owned): void {
+  backstop.unregister(source);
+  backstop.unregister(target);
+  if (target.kept || target.owner === null) backstop.register(target, target.handle, target);
 }
 
 /** Exempts tensors from every scope's clean-up (model parameters, optimizer state). */
 export function keep<T extends Owned>(t: T): T {
   if (!t.kept) {
     t.kept = true;
-    if (t.owner !== null) backstop.register(t, t.handle); // unscoped tensors already are
+    if (t.owner !== null) backstop.register(t, t.handle, t); // unscoped tensors already are
     t.owner = null;
   }
   return t;

@@ -3,7 +3,7 @@
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
 import { invalidArgument } from './errors.js';
-import { type Owned, keep, track } from './memory.js';
+import { type Owned, handleMoved, keep, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
 export type Scalar = number;
@@ -124,6 +124,7 @@ export class Tensor implements Owned {
     (this as { dtype: DType }).dtype = source.dtype;
     (this as { device: Device }).device = source.device;
     source.handle = -1;
+    handleMoved(this, source);
   }
 
   // ---- memory ----------------------------------------------------------------------

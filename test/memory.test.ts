@@ -1,4 +1,5 @@
 // Memory is owned: scopes free deterministically, counts are exact, RSS stays bounded.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Tensor, dispose, keep, memory, ones, tensor, tidy, zeros } from '../src/index.js';
 
@@ -89,5 +90,25 @@ describe('grad handles', () => {
     for (let i = 0; i < 100; i++) expect(p.grad).toBe(g);
     expect(memory().tensors).toBe(base);
     expect((g as Tensor).toArray()).toEqual([2, 4, 6]);
+  });
+});
+
+describe('the finalizer backstop and Module.to', () => {
+  it("a collected temporary never frees the tensor a parameter took over (Module.to, then GC)", () => {
+    // In a child process with --expose-gc: module.to() moves each cast tensor into its
+    // parameter; the temporary's finalizer used to free it once V8 collected the temporary.
+    const script = `
+      import { nn, rand, memory } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const net = new nn.MLP([2, 8, 1], { seed: 0 });
+      net.to('float64');
+      for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+      const y = net.forward(rand([3, 2], { dtype: 'float64' }));
+      console.log(JSON.stringify({ shape: y.shape, dtype: y.dtype, live: memory().tensors }));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.shape).toEqual([3, 1]);
+    expect(out.dtype).toBe('float64');
+    expect(out.live).toBe(6); // 4 parameters, x and y: nothing freed early, nothing left over
   });
 });

@@ -1,0 +1,226 @@
+// What each CLI command does. A run directory holds everything about one run:
+//   config.json   the validated config        checkpoints/  Trainer checkpoints (latest, best)
+//   metrics.json  result, errors, history     loss.{svg,png}, fields.{svg,png}  the pictures
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { memory, tidy } from '../memory.js';
+import { config as runtimeConfig, setNumThreads } from '../runtime.js';
+import { noGrad } from '../autograd.js';
+import type { EvaluationEvent, FitResult } from '../train/events.js';
+import { Trainer } from '../train/trainer.js';
+import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
+import { fieldSpec, lossSpec, render } from './plots.js';
+import { PRESETS } from './presets.js';
+import { type Run, buildRun } from './problems.js';
+import { type OutputMode, duration, report } from './progress.js';
+
+export interface CommonOptions { out?: string; mode: OutputMode }
+
+/** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
+interface SavedConfig { config: RunConfig; source: string }
+
+const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== 'quiet') process.stdout.write(s + '\n'); };
+
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig): Trainer {
+  return new Trainer({
+    problem: run.problem, model: run.model, weighting: run.weighting, phases: c.phases,
+    logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget,
+    checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
+    handleSignals: true,
+    config: saved,
+  });
+}
+
+/** The run directory and checkpoint root behind a path the user gave (run dir, checkpoints/, or one checkpoint). */
+export function locateRun(path: string): { runDir: string; checkpoints: string } {
+  const p = resolve(path);
+  if (!existsSync(p)) throw new UsageError(`${path}: no such file or directory`);
+  if (!statSync(p).isDirectory()) throw new UsageError(`${path}: not a directory (expected a run directory or a checkpoint)`);
+  if (existsSync(join(p, 'checkpoints'))) return { runDir: p, checkpoints: join(p, 'checkpoints') };
+  if (existsSync(join(p, 'latest'))) return { runDir: dirname(p), checkpoints: p };
+  if (existsSync(join(p, 'manifest.json'))) {
+    const root = dirname(p);
+    return { runDir: basename(root) === 'checkpoints' ? dirname(root) : root, checkpoints: p };
+  }
+  throw new UsageError(`${path}: not a run directory or checkpoint (no checkpoints/, latest or manifest.json inside)`);
+}
+
+function savedConfig(checkpoints: string): SavedConfig {
+  let raw: unknown;
+  try { raw = Trainer.readConfig(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
+  const s = raw as Partial<SavedConfig> | undefined;
+  if (!s || typeof s !== 'object' || !s.config) throw new UsageError(`${checkpoints}: the checkpoint holds no CLI config (it was written by a program, not by 'pinn-torch train')`);
+  return { config: validate(s.config, `${checkpoints} (saved config)`), source: String(s.source ?? 'checkpoint') };
+}
+
+function defaultRunDir(spec: string): string {
+  const name = basename(spec).replace(/\.json$/, '');
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join('runs', `${name}-${stamp}`);
+}
+
+export async function train(spec: string, o: CommonOptions): Promise<number> {
+  const { config: c, source } = loadConfig(spec);
+  const runDir = resolve(o.out ?? defaultRunDir(spec));
+  const ckpt = join(runDir, 'checkpoints');
+  if (existsSync(ckpt) && readdirSync(ckpt).length > 0) {
+    throw new UsageError(`${runDir}: already holds a run (checkpoints/); continue it with 'pinn-torch resume ${o.out ?? runDir}' or pass another --out`);
+  }
+  mkdirSync(runDir, { recursive: true });
+  writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
+  if (c.threads) setNumThreads(c.threads);
+  say(o.mode, `pinn-torch: training ${source} → ${runDir}`);
+  return fitAndReport(c, { config: c, source }, runDir, o, null);
+}
+
+export async function resumeRun(path: string, o: CommonOptions & { config?: string }): Promise<number> {
+  const { runDir, checkpoints } = locateRun(path);
+  const saved = savedConfig(checkpoints);
+  let c = saved.config;
+  if (o.config) {
+    // A new plan for the same problem (e.g. more L-BFGS): the problem itself must not change.
+    const next = loadConfig(o.config).config;
+    if (next.problem.type !== c.problem.type) {
+      throw new UsageError(`${path}: checkpoint of another problem: it trains '${c.problem.type}', ${o.config} describes '${next.problem.type}'`);
+    }
+    c = next;
+  }
+  if (c.threads) setNumThreads(c.threads);
+  say(o.mode, `pinn-torch: resuming ${checkpoints}`);
+  return fitAndReport(c, { config: c, source: saved.source }, o.out ? resolve(o.out) : runDir, o, checkpoints);
+}
+
+async function fitAndReport(c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
+  const run = buildRun(c);
+  let t: Trainer | null = null;
+  try {
+    // Resuming into another --out directory starts its checkpoints there.
+    t = trainer(run, c, runDir, saved);
+    if (from) {
+      try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
+    }
+    let interrupted = false;
+    const onSignal = () => { interrupted = true; };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const detach = report(t, o.mode);
+    let result: FitResult;
+    try {
+      result = await t.fit();
+    } finally {
+      detach();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    const files = await writeOutputs(t, run, c, saved, runDir, result);
+    const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
+    say(o.mode, `${result.stopReason === 'completed' ? 'done' : `stopped (${result.stopReason})`} after ${result.steps} steps in ${duration(result.timing.total)}: loss ${result.total.toExponential(3)}, relative L2 ${errors}`);
+    const coef = Object.entries(result.coefficients);
+    if (coef.length) say(o.mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
+    say(o.mode, `run directory: ${runDir}\n  ${files.map((f) => basename(f)).join(', ')}${result.lastCheckpoint ? `\n  checkpoint: ${result.lastCheckpoint}` : ''}`);
+    if (interrupted) {
+      say(o.mode, `interrupted: continue with 'pinn-torch resume ${runDir}'`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    t?.dispose();
+    disposeRun(run);
+  }
+}
+
+export async function evaluate(path: string, o: CommonOptions): Promise<number> {
+  const { runDir, checkpoints } = locateRun(path);
+  const saved = savedConfig(checkpoints);
+  const c = saved.config;
+  const run = buildRun(c);
+  const outDir = o.out ? resolve(o.out) : runDir;
+  let t: Trainer | null = null;
+  try {
+    t = trainer(run, c, outDir, saved);
+    try { t.load(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
+    const e = t.evaluate();
+    mkdirSync(outDir, { recursive: true });
+    const files = await writeOutputs(t, run, c, saved, outDir, null, e);
+    if (o.mode === 'json') process.stdout.write(JSON.stringify({ type: 'evaluation', data: { ...e, coefficients: run.problem.coefficientValues(), files } }) + '\n');
+    say(o.mode, `step ${e.step}: relative L2 ${formatErrors(e.relL2)}`);
+    const coef = Object.entries(run.problem.coefficientValues());
+    if (coef.length) say(o.mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
+    say(o.mode, `plots: ${files.filter((f) => /\.(png|svg)$/.test(f)).join(', ')}`);
+    return 0;
+  } finally {
+    t?.dispose();
+    disposeRun(run);
+  }
+}
+
+function formatErrors(r: Record<string, number>): string {
+  const parts = Object.entries(r).filter(([k]) => k !== 'all').map(([k, v]) => `${k} ${v.toExponential(2)}`);
+  return `${(r.all ?? NaN).toExponential(2)}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function disposeRun(run: Run): void {
+  run.problem.dispose();
+  run.model.dispose();
+  if (!run.evalPoints.isDisposed) run.evalPoints.dispose();
+  if (!run.slice.points.isDisposed) run.slice.points.dispose();
+}
+
+/** metrics.json, the loss curves and the field heatmaps. Returns the paths written. */
+async function writeOutputs(t: Trainer, run: Run, c: RunConfig, saved: SavedConfig, dir: string, result: FitResult | null, evaluation?: EvaluationEvent): Promise<string[]> {
+  const written: string[] = [];
+  const metrics = {
+    source: saved.source, problem: c.problem.type,
+    ...(result ? { result } : { evaluation, coefficients: run.problem.coefficientValues(), history: t.history }),
+    runtime: runtimeConfig(), memory: memory(),
+  };
+  const metricsPath = join(dir, result ? 'metrics.json' : 'eval.json');
+  writeFileAtomic(metricsPath, Buffer.from(JSON.stringify(metrics) + '\n'));
+  written.push(metricsPath);
+  if (t.history.step.length > 0) written.push(...await render(lossSpec(t.history, t.phaseNames), join(dir, 'loss')));
+  written.push(...await render(fieldSpec(fieldData(run)), join(dir, 'fields')));
+  return written;
+}
+
+function fieldData(run: Run) {
+  const s = run.slice;
+  const { prediction, reference } = tidy(() => noGrad(() => ({
+    prediction: run.problem.predict(run.model, s.points).to('float64').data() as Float64Array,
+    reference: run.problem.reference!(s.points).to('float64').data() as Float64Array,
+  })));
+  const outputs = run.problem.outputs;
+  const column = (a: Float64Array, k: number) => Float64Array.from({ length: a.length / outputs.length }, (_, i) => a[i * outputs.length + k]);
+  const pts = s.points.to('float64');
+  const rows = pts.data() as Float64Array;
+  const width = s.points.shape[1];
+  const ia = run.problem.inputs.indexOf(s.axes[0]), ib = run.problem.inputs.indexOf(s.axes[1]);
+  pts.dispose();
+  return {
+    axes: s.axes, title: s.title,
+    xs: Array.from({ length: s.nx }, (_, i) => rows[i * width + ia]),
+    ys: Array.from({ length: s.ny }, (_, j) => rows[j * s.nx * width + ib]),
+    fields: outputs.map((name, k) => ({ name, prediction: column(prediction, k), reference: column(reference, k) })),
+  };
+}
+
+export function info(mode: OutputMode): number {
+  const c = runtimeConfig();
+  if (mode === 'json') { process.stdout.write(JSON.stringify(c) + '\n'); return 0; }
+  const lines = [
+    `pinn-torch ${c.version}`,
+    `binary:    ${c.binary}`,
+    `LibTorch:  ${c.libtorch.version} (C++11 ABI ${c.libtorch.cxx11Abi ? 'on' : 'off'}; ${c.libtorch.compiler})`,
+    `BLAS:      ${c.blas.name}${c.blas.libraries.length ? ` (${c.blas.libraries.join(', ')})` : ''}`,
+    `threads:   intra-op ${c.threads.intraOp}, BLAS ${c.threads.blas ?? 'n/a'}`,
+    `CUDA:      ${c.cuda.available ? `available, ${c.cuda.deviceCount} device(s)` : 'not available'}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+export function presets(mode: OutputMode): number {
+  if (mode === 'json') { process.stdout.write(JSON.stringify(PRESETS) + '\n'); return 0; }
+  for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name.padEnd(16)} ${p.description}\n`);
+  return 0;
+}

@@ -1,0 +1,247 @@
+// The run config the CLI trains from: a JSON file or a preset, validated in full before any work
+// starts. A file may `extends` a preset and override parts of it (objects merge, arrays replace).
+import { readFileSync } from 'node:fs';
+import { closest, distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+import { PRESETS } from './presets.js';
+
+const positive = z.number().positive();
+const count = z.number().int().positive();
+const sampler = z.enum(['uniform', 'lhs', 'sobol', 'halton', 'grid']);
+
+const problems = {
+  'elastic-wave-2d': z.strictObject({
+    type: z.literal('elastic-wave-2d'),
+    rho: positive, lambda: positive, mu: positive,
+    /** Plane waves of wavenumber k: P-wave amplitude A in ux, S-wave amplitude B in uy. */
+    k: positive, A: z.number(), B: z.number(),
+    interior: count, boundary: count, initial: count, sampler,
+    /** Time of the field plots (the evaluation grid covers all times). */
+    plotTime: z.number().min(0).max(1),
+  }),
+  'mre-helmholtz': z.strictObject({
+    type: z.literal('mre-helmholtz'),
+    rho: positive, omega: positive,
+    /** Stiffness of the tissue that produced the synthetic wave data; the network must find it. */
+    stiffness: positive,
+    points: count, sampler,
+    /** Hidden layers of the separate stiffness network. */
+    stiffnessHidden: z.array(count).min(1),
+  }),
+  'poisson-2d': z.strictObject({ type: z.literal('poisson-2d'), points: count, sampler }),
+  burgers: z.strictObject({
+    type: z.literal('burgers'),
+    nu: positive, interior: count, boundary: count, initial: count, sampler,
+  }),
+} as const;
+export type ProblemType = keyof typeof problems;
+export const PROBLEM_TYPES = Object.keys(problems) as ProblemType[];
+
+const optimizer = z.strictObject({
+  type: z.enum(['sgd', 'adam', 'adamw', 'rmsprop', 'lbfgs']),
+  lr: positive.optional(),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
+  eps: positive.optional(),
+  weightDecay: z.number().min(0).optional(),
+  amsgrad: z.boolean().optional(),
+  momentum: z.number().min(0).optional(),
+  dampening: z.number().min(0).optional(),
+  nesterov: z.boolean().optional(),
+  alpha: positive.optional(),
+  centered: z.boolean().optional(),
+  maxIter: count.optional(),
+  maxEval: count.optional(),
+  historySize: count.optional(),
+  toleranceGrad: z.number().min(0).optional(),
+  toleranceChange: z.number().min(0).optional(),
+  lineSearchFn: z.enum(['strong_wolfe']).nullable().optional(),
+});
+
+const scheduler = z.strictObject({
+  type: z.enum(['StepLR', 'MultiStepLR', 'ExponentialLR', 'CosineAnnealingLR', 'LinearLR', 'ConstantLR', 'ReduceLROnPlateau']),
+  stepSize: count.optional(),
+  milestones: z.array(count).optional(),
+  gamma: positive.optional(),
+  tMax: count.optional(),
+  etaMin: z.number().min(0).optional(),
+  startFactor: positive.optional(),
+  endFactor: positive.optional(),
+  factor: positive.optional(),
+  totalIters: count.optional(),
+  mode: z.enum(['min', 'max']).optional(),
+  patience: z.number().int().min(0).optional(),
+  threshold: z.number().min(0).optional(),
+  thresholdMode: z.enum(['rel', 'abs']).optional(),
+  cooldown: z.number().int().min(0).optional(),
+  minLr: z.number().min(0).optional(),
+});
+
+const weighting = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('static'), weights: z.record(z.string(), z.number().min(0)) }),
+  z.strictObject({
+    type: z.literal('warmup'), terms: z.array(z.string()).min(1), warmup: z.number().int().min(0),
+    init: z.number().min(0), factor: positive.optional(), every: count.optional(), max: positive.optional(),
+  }),
+  z.strictObject({ type: z.literal('gradNorm'), every: count.optional(), alpha: z.number().min(0).max(1).optional() }),
+  z.strictObject({
+    type: z.literal('relobralo'), alpha: z.number().min(0).max(1).optional(), temperature: positive.optional(),
+    expectedRho: z.number().min(0).max(1).optional(),
+  }),
+]);
+
+export const runConfig = z.strictObject({
+  /** Free text shown in `info` and metrics.json. */
+  description: z.string().optional(),
+  problem: z.discriminatedUnion('type', [problems['elastic-wave-2d'], problems['mre-helmholtz'], problems['poisson-2d'], problems.burgers]),
+  model: z.strictObject({
+    hidden: z.array(count).min(1),
+    activation: z.enum(['tanh', 'sin', 'sigmoid', 'softplus', 'silu', 'gelu', 'relu']),
+    init: z.enum(['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform']),
+    dtype: z.enum(['float32', 'float64']),
+  }),
+  phases: z.array(z.strictObject({
+    name: z.string().optional(),
+    steps: count,
+    optimizer,
+    scheduler: scheduler.optional(),
+  })).min(1),
+  weighting: weighting.optional(),
+  seed: z.number().int().min(0),
+  logEvery: count,
+  evalEvery: count,
+  checkpointEvery: z.number().int().min(0),
+  keepLast: count,
+  timeBudget: positive.optional(),
+  threads: count.optional(),
+});
+export type RunConfig = z.infer<typeof runConfig>;
+type ProblemConfig<T extends ProblemType> = Extract<RunConfig['problem'], { type: T }>;
+export type ElasticWaveConfig = ProblemConfig<'elastic-wave-2d'>;
+export type MreConfig = ProblemConfig<'mre-helmholtz'>;
+export type PoissonConfig = ProblemConfig<'poisson-2d'>;
+export type BurgersConfig = ProblemConfig<'burgers'>;
+
+/** A user-facing error: the CLI prints its message as one line, without a stack trace. */
+export class UsageError extends Error {}
+
+/** `name` → "unknown X 'name'; did you mean 'other'?" when one of `known` is close. */
+export function unknownName(what: string, name: string, known: readonly string[]): UsageError {
+  const best = known.length ? closest(name, known as string[]) : undefined;
+  const hint = best && distance(name, best) <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean '${best}'?` : '';
+  return new UsageError(`unknown ${what} '${name}'${hint} (known: ${known.join(', ')})`);
+}
+
+/** Objects merge key by key; arrays and scalars from `over` replace. */
+function merge(base: unknown, over: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** Where a key is valid, for did-you-mean on unknown keys. */
+function knownKeys(schema: z.ZodType, path: PropertyKey[], value: unknown): string[] {
+  let s: z.ZodType = schema;
+  let v: unknown = value;
+  for (const key of path) {
+    s = unwrap(s, v);
+    if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[key as string];
+    else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
+    else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
+    else return [];
+    v = (v as Record<PropertyKey, unknown> | undefined)?.[key];
+    if (!s) return [];
+  }
+  s = unwrap(s, v);
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+function unwrap(s: z.ZodType, v: unknown): z.ZodType {
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodDiscriminatedUnion) {
+      const type = (v as { type?: unknown } | undefined)?.type;
+      const match = (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject && (o.shape as { type: z.ZodLiteral }).type.value === type);
+      if (!match) return s;
+      s = match;
+    } else return s;
+  }
+}
+
+function where(path: PropertyKey[]): string {
+  return path.reduce<string>((a, k) => (typeof k === 'number' ? `${a}[${k}]` : `${a}.${String(k)}`), 'config');
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${typeof v === 'object' ? '' : JSON.stringify(v)}`.trim();
+}
+
+/** One line per problem, naming where it is, what is wrong, and what would be right. */
+function explain(issue: z.core.$ZodIssue, input: unknown): string {
+  const at = where(issue.path);
+  const valueAt = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], input);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(runConfig, issue.path, input);
+      return issue.keys.map((k) => `${at}: ${unknownName('key', k, known).message}`).join('\n');
+    }
+    case 'invalid_type':
+      return valueAt === undefined ? `${at}: missing (expected ${issue.expected})` : `${at}: expected ${issue.expected}, got ${describe(valueAt)}`;
+    case 'invalid_value':
+      if (typeof valueAt === 'string' && issue.values.every((v) => typeof v === 'string')) return `${at}: ${unknownName('value', valueAt, issue.values as string[]).message}`;
+      return `${at}: ${JSON.stringify(valueAt)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union': {
+      const type = (valueAt as { type?: unknown } | undefined)?.type;
+      const kinds = at.endsWith('.problem') ? PROBLEM_TYPES : ['static', 'warmup', 'gradNorm', 'relobralo'];
+      if (typeof type === 'string') return `${at}.type: ${unknownName('type', type, kinds).message}`;
+      return `${at}.type: missing (one of ${kinds.join(', ')})`;
+    }
+    case 'too_small':
+    case 'too_big':
+      return `${at}: ${issue.message.replace(/^Too (small|big): expected \w+ to (have|be) /, 'must be ')}, got ${JSON.stringify(valueAt)}`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+/** Validates a merged config; throws one UsageError listing every problem. */
+export function validate(input: unknown, source: string): RunConfig {
+  const r = runConfig.safeParse(input);
+  if (r.success) return r.data;
+  const lines = [...new Set(r.error.issues.map((i) => explain(i, input)))];
+  throw new UsageError(`${source}: invalid config: ${lines.join('; ')}`);
+}
+
+/** A preset name, or a JSON file path (optionally `extends`-ing a preset), as a validated config. */
+export function loadConfig(spec: string, overrides: unknown = {}): { config: RunConfig; source: string } {
+  let raw: unknown;
+  let source: string;
+  const looksLikeFile = /[./\\]/.test(spec) || spec.endsWith('.json');
+  if (!looksLikeFile) {
+    if (!(spec in PRESETS)) throw unknownName('preset', spec, Object.keys(PRESETS));
+    raw = PRESETS[spec];
+    source = `preset '${spec}'`;
+  } else {
+    source = spec;
+    let text: string;
+    try { text = readFileSync(spec, 'utf8'); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(code === 'ENOENT' ? `${spec}: no such file` : `${spec}: cannot read (${(e as Error).message})`);
+    }
+    try { raw = JSON.parse(text); } catch (e) { throw new UsageError(`${spec}: not valid JSON (${(e as Error).message})`); }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${spec}: a config must be a JSON object`);
+    const { extends: base, ...rest } = raw as Record<string, unknown>;
+    if (base !== undefined) {
+      if (typeof base !== 'string') throw new UsageError(`${spec}: config.extends: expected a preset name, got ${describe(base)}`);
+      if (!(base in PRESETS)) throw new UsageError(`${spec}: config.extends: ${unknownName('preset', base, Object.keys(PRESETS)).message}`);
+      const p = PRESETS[base];
+      const problemType = (rest.problem as { type?: unknown } | undefined)?.type;
+      // A different problem type starts from nothing rather than inheriting the other problem's fields.
+      raw = merge(problemType !== undefined && problemType !== p.problem.type ? { ...p, problem: {} } : p, rest);
+    }
+  }
+  return { config: validate(merge(raw, overrides), source), source };
+}

@@ -1,0 +1,168 @@
+// Turns a validated run config into the objects a Trainer needs: the problem with its points,
+// the model, the weighting, the evaluation points, and the 2-D slice the field plots show.
+import { tensor } from '../creation.js';
+import { cat } from '../functional.js';
+import * as G from '../geometry/index.js';
+import { Concat } from '../nn/concat.js';
+import { MLP } from '../nn/mlp.js';
+import { type Module } from '../nn/module.js';
+import * as pinn from '../pinn/index.js';
+import { type Tensor } from '../tensor.js';
+import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, UsageError, unknownName } from './config.js';
+
+export interface FieldSlice {
+  /** Input columns on the plot's horizontal and vertical axes, and their names. */
+  axes: [string, string];
+  /** Points [nx·ny, inputs], row-major with the horizontal axis fastest. */
+  points: Tensor;
+  nx: number;
+  ny: number;
+  title: string;
+}
+
+export interface Run {
+  problem: pinn.Problem;
+  model: Module;
+  weighting?: pinn.LossWeighting;
+  evalPoints: Tensor;
+  slice: FieldSlice;
+}
+
+const col = (x: Tensor, i: number) => x.narrow(1, i, 1);
+
+/** Points of a regular grid over [lo, hi] per axis, the last axis fastest. */
+function gridRows(axes: Array<{ lo: number; hi: number; n: number }>): number[][] {
+  let rows: number[][] = [[]];
+  for (const { lo, hi, n } of axes) {
+    rows = rows.flatMap((r) => Array.from({ length: n }, (_, i) => [...r, lo + ((hi - lo) * i) / (n - 1)]));
+  }
+  return rows;
+}
+
+/** A slice on axes (a, b) of the unit-ish domain with the other inputs fixed. */
+function slice(dtype: RunConfig['model']['dtype'], axes: [string, string], ranges: [[number, number], [number, number]], n: number, fill: (a: number, b: number) => number[], title: string): FieldSlice {
+  const rows = gridRows([{ lo: ranges[1][0], hi: ranges[1][1], n }, { lo: ranges[0][0], hi: ranges[0][1], n }]).map(([b, a]) => fill(a, b));
+  return { axes, points: tensor(rows, { dtype }), nx: n, ny: n, title };
+}
+
+function mlp(c: RunConfig, inputs: number, outputs: number, hidden = c.model.hidden, seed = c.seed): MLP {
+  return new MLP([inputs, ...hidden, outputs], { activation: c.model.activation, init: c.model.init, dtype: c.model.dtype, seed });
+}
+
+function elasticWave(c: RunConfig, p: ElasticWaveConfig): Run {
+  const dtype = c.model.dtype;
+  const constants = { rho: p.rho, lambda: p.lambda, mu: p.mu };
+  const wp = p.k * Math.sqrt((p.lambda + 2 * p.mu) / p.rho), ws = p.k * Math.sqrt(p.mu / p.rho);
+  const reference = pinn.references.elasticPlaneWaves({ ...constants, k: p.k, A: p.A, B: p.B });
+  const component = (i: number) => (x: Tensor) => reference(x).narrow(1, i, 1);
+  // ∂/∂t of amplitude·sin(kx − ωt) at t = 0
+  const velocity = (amplitude: number, omega: number) => (x: Tensor) => col(x, 0).mul(p.k).cos().mul(-amplitude * omega);
+  const domain = new G.GeometryXTime(new G.Rectangle([0, 0], [1, 1]), new G.TimeDomain(0, 1));
+  const opts = { sampler: p.sampler, seed: c.seed };
+  const problem = new pinn.Problem({
+    inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants, dtype,
+    conditions: [
+      new pinn.PDE('pde', G.toTensor(domain.interior(p.interior, opts), 3, { dtype }), pinn.pdes.elasticWave2D()),
+      ...(['ux', 'uy'] as const).map((o, i) => new pinn.DirichletBC(`bc_${o}`, G.toTensor(domain.boundary(p.boundary, opts).points, 3, { dtype }), component(i), { output: o })),
+      ...(['ux', 'uy'] as const).map((o, i) => new pinn.InitialCondition(`ic_${o}`, G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), component(i), { output: o })),
+      new pinn.InitialVelocity('iv_ux', G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), velocity(p.A, wp), { output: 'ux' }),
+      new pinn.InitialVelocity('iv_uy', G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), velocity(p.B, ws), { output: 'uy' }),
+    ],
+    reference,
+  });
+  const evalRows = gridRows([{ lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 11 }]);
+  return {
+    problem, model: mlp(c, 3, 2), evalPoints: tensor(evalRows, { dtype }),
+    slice: slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 61, (x, y) => [x, y, p.plotTime], `t = ${p.plotTime}`),
+  };
+}
+
+function mre(c: RunConfig, p: MreConfig): Run {
+  const dtype = c.model.dtype;
+  const wave = pinn.references.helmholtzPlaneWave({ rho: p.rho, omega: p.omega, mu: p.stiffness });
+  const square = new G.Rectangle([0, 0], [1, 1]);
+  const X = G.toTensor(square.interior(p.points, { sampler: p.sampler, seed: c.seed }), 2, { dtype });
+  const problem = new pinn.Problem({
+    inputs: ['x', 'y'], outputs: ['u_re', 'u_im', 'mu'], constants: { rho: p.rho, omega: p.omega }, dtype,
+    conditions: [
+      new pinn.PointSetData('wave', X, wave(X), { outputs: ['u_re', 'u_im'] }),
+      new pinn.PDE('pde', X.clone(), pinn.pdes.helmholtz({ muOutput: 'mu' })),
+    ],
+    // The displacement is the data's plane wave; the stiffness should come out constant.
+    reference: (x) => cat([wave(x), col(x, 0).mul(0).add(p.stiffness)], 1),
+  });
+  X.dispose();
+  // Separate displacement and stiffness networks, as MREPINN does.
+  const model = new Concat(mlp(c, 2, 2), mlp(c, 2, 1, p.stiffnessHidden, c.seed + 1));
+  const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 41, (x, y) => [x, y], 'displacement and stiffness');
+  return { problem, model, evalPoints: s.points.clone(), slice: s };
+}
+
+function poisson(c: RunConfig, p: PoissonConfig): Run {
+  const dtype = c.model.dtype;
+  const ref = pinn.references.poisson2D;
+  const square = new G.Rectangle([0, 0], [1, 1]);
+  const problem = new pinn.Problem({
+    inputs: ['x', 'y'], outputs: ['u'], dtype,
+    conditions: [new pinn.PDE('pde', G.toTensor(square.interior(p.points, { sampler: p.sampler, seed: c.seed }), 2, { dtype }), pinn.pdes.poisson(ref.source))],
+    // u = x(1−x)y(1−y)·N: zero on the boundary by construction
+    outputTransform: (x, u) => col(x, 0).mul(col(x, 0).rsub(1)).mul(col(x, 1)).mul(col(x, 1).rsub(1)).mul(u),
+    reference: ref.solution,
+  });
+  const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 51, (x, y) => [x, y], 'u');
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points.clone(), slice: s };
+}
+
+function burgers(c: RunConfig, p: BurgersConfig): Run {
+  const dtype = c.model.dtype;
+  const domain = new G.GeometryXTime(new G.Interval(-1, 1), new G.TimeDomain(0, 1));
+  const opts = { sampler: p.sampler, seed: c.seed };
+  const t = (rows: Float64Array) => G.toTensor(rows, 2, { dtype });
+  // The Cole–Hopf quadrature is slow per point: the grid's values are computed once and reused.
+  const s = slice(dtype, ['x', 't'], [[-1, 1], [0, 1]], 101, (x, tt) => [x, tt], 'u(x, t)');
+  const exact = pinn.references.burgers(p.nu);
+  const onGrid = exact(s.points);
+  const problem = new pinn.Problem({
+    inputs: ['x', 't'], outputs: ['u'], constants: { nu: p.nu }, dtype,
+    conditions: [
+      new pinn.PDE('pde', t(domain.interior(p.interior, opts)), pinn.pdes.burgers()),
+      new pinn.DirichletBC('bc', t(domain.boundary(p.boundary, opts).points), 0, { output: 'u' }),
+      new pinn.InitialCondition('ic', t(domain.initial(p.initial, opts)), (x) => col(x, 0).mul(Math.PI).sin().neg(), { output: 'u' }),
+    ],
+    reference: (x) => (x === s.points ? onGrid.clone() : exact(x)),
+  });
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s };
+}
+
+/** The run a config describes. Sampling and initialisation are seeded by config.seed. */
+export function buildRun(c: RunConfig): Run {
+  const p = c.problem;
+  const run = p.type === 'elastic-wave-2d' ? elasticWave(c, p)
+    : p.type === 'mre-helmholtz' ? mre(c, p)
+      : p.type === 'poisson-2d' ? poisson(c, p)
+        : burgers(c, p);
+  try {
+    return { ...run, weighting: weighting(c, run.problem.conditions.map((t) => t.name)) };
+  } catch (e) {
+    run.problem.dispose(); run.model.dispose(); run.evalPoints.dispose(); run.slice.points.dispose();
+    throw e;
+  }
+}
+
+function weighting(c: RunConfig, terms: string[]): pinn.LossWeighting | undefined {
+  const w = c.weighting;
+  if (!w) return undefined;
+  const check = (names: string[]) => {
+    for (const n of names) if (!terms.includes(n)) throw new UsageError(`config.weighting: ${unknownName('loss term', n, terms).message}`);
+  };
+  switch (w.type) {
+    case 'static': {
+      check(Object.keys(w.weights));
+      const fixed = w.weights;
+      return { name: 'static', weights: (ctx) => ({ ...ctx.base, ...fixed }), stateDict: () => ({}), loadStateDict: () => {} };
+    }
+    case 'warmup': { check(w.terms); const { type: _, ...o } = w; return new pinn.WarmupWeighting(o); }
+    case 'gradNorm': { const { type: _, ...o } = w; return new pinn.GradNormWeighting(o); }
+    case 'relobralo': { const { type: _, ...o } = w; return new pinn.ReLoBRaLoWeighting({ ...o, seed: c.seed }); }
+  }
+}

@@ -1,0 +1,166 @@
+// The CLI as a user drives it: spawned processes, their output, exit codes and files.
+// Runs dist/ (built by `npm ci`'s prepare step, or `npm run build`).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const CLI = resolve(__dirname, '../dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'pinn-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function config(name: string, c: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(c));
+  return path;
+}
+const tinyPoisson = {
+  extends: 'poisson-2d', problem: { type: 'poisson-2d', points: 200, sampler: 'sobol' }, model: { hidden: [16, 16] },
+  phases: [
+    { steps: 40, optimizer: { type: 'adam', lr: 1e-2 } },
+    { steps: 2, optimizer: { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' } },
+  ],
+  evalEvery: 20, checkpointEvery: 20,
+};
+/** Enough Burgers steps that an interrupt lands mid-phase; small enough to finish in seconds. */
+const longBurgers = (steps: number) => ({
+  extends: 'burgers', problem: { interior: 100, boundary: 20, initial: 20 }, model: { hidden: [8, 8] },
+  phases: [{ steps, optimizer: { type: 'adam', lr: 1e-3 } }], evalEvery: 100, checkpointEvery: 0, logEvery: 1,
+});
+
+function png(path: string) {
+  const img = PNG.sync.read(readFileSync(path));
+  const colours = new Set<number>();
+  for (let i = 0; i < img.data.length; i += 4 * 97) colours.add(img.data.readUInt32BE(i));
+  return { width: img.width, height: img.height, colours: colours.size };
+}
+
+describe('pinn-torch CLI', () => {
+  it('info names LibTorch, BLAS, threads and CUDA; presets lists the four reference runs', () => {
+    const i = cli('info');
+    expect(i.code).toBe(0);
+    expect(i.stdout).toMatch(/LibTorch:\s+\d+\.\d+/);
+    expect(i.stdout).toMatch(/BLAS:\s+\w+/);
+    expect(i.stdout).toMatch(/CUDA:\s+(available|not available)/);
+    const p = cli('presets');
+    expect(p.code).toBe(0);
+    for (const name of ['elastic-wave-2d', 'mre-helmholtz', 'poisson-2d', 'burgers']) expect(p.stdout).toContain(name);
+  });
+
+  it('trains a config file: summary on stdout, metrics.json, checkpoints, loss and field plots as real PNGs', () => {
+    const out = join(dir, 'poisson');
+    const r = cli('train', config('poisson.json', tinyPoisson), '--out', out);
+    expect(r.stderr).not.toContain('pinn-torch: error');
+    expect(r.code).toBe(0);
+    const err = Number(/relative L2 ([\d.e+-]+)/.exec(r.stdout)?.[1]);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.result.steps).toBe(42);
+    expect(metrics.result.relL2.all).toBeCloseTo(err, 3);
+    expect(metrics.result.relL2.all).toBeLessThan(0.5); // it learned something: a zero field scores 1
+    expect(metrics.result.history.losses.pde).toHaveLength(42);
+    expect(readdirSync(join(out, 'checkpoints'))).toContain('latest');
+    const loss = png(join(out, 'loss.png')), fields = png(join(out, 'fields.png'));
+    expect(loss.width).toBeGreaterThan(600);
+    expect(loss.height).toBeGreaterThan(300);
+    expect(fields.width).toBeGreaterThan(3 * fields.height - 400); // three panels side by side for one output
+    expect(loss.colours).toBeGreaterThan(3);
+    expect(fields.colours).toBeGreaterThan(50); // heatmaps, not a blank canvas
+    expect(readFileSync(join(out, 'fields.svg'), 'utf8')).toMatch(/^<svg/);
+    // Not a TTY here: plain progress lines, not a bar.
+    expect(r.stderr).toMatch(/\[adam\] step \d+\/42 loss/);
+  }, 120_000);
+
+  it('--json prints one event per line, in order, and nothing else', () => {
+    const r = cli('train', config('json.json', tinyPoisson), '--out', join(dir, 'json'), '--json');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('start');
+    expect(types.at(-1)).toBe('end');
+    expect(types.filter((t) => t === 'phaseStart')).toHaveLength(2);
+    const steps = events.filter((e) => e.type === 'step').map((e) => e.data.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(events.find((e) => e.type === 'step').data.losses).toHaveProperty('pde');
+    expect(r.stderr).toBe('');
+  }, 120_000);
+
+  it('Ctrl-C during train leaves a checkpoint; resume finishes the run; eval prints the errors and writes the plots', async () => {
+    const out = join(dir, 'interrupted');
+    const child = spawn(process.execPath, [CLI, 'train', config('long.json', longBurgers(200_000)), '--out', out], { cwd: dir });
+    let stderr = '', stdout = '';
+    child.stdout.on('data', (b) => { stdout += b; });
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on('data', (b) => {
+        stderr += b;
+        if (/step \d+\/200000/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => done(c));
+    });
+    expect(code).toBe(130);
+    expect(stdout).toContain(`pinn-torch resume ${out}`);
+    const stoppedAt = Number(/after (\d+) steps/.exec(stdout)?.[1]);
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(stoppedAt).toBeLessThan(200_000);
+    expect(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8').trim()).toBe(`step-${String(stoppedAt).padStart(8, '0')}`);
+
+    // The same problem with a shorter plan: resume continues from the checkpoint to its end.
+    const r = cli('resume', out, '--config', config('short.json', longBurgers(stoppedAt + 30)));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`resuming at step ${stoppedAt}`);
+    expect(r.stdout).toContain(`after ${stoppedAt + 30} steps`);
+
+    rmSync(join(out, 'fields.png'));
+    const e = cli('eval', out);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(new RegExp(`step ${stoppedAt + 30}: relative L2 \\d`));
+    const evaluation = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')).evaluation;
+    expect(evaluation.step).toBe(stoppedAt + 30);
+    expect(png(join(out, 'fields.png')).colours).toBeGreaterThan(50);
+  }, 120_000);
+
+  describe('mistakes give one clear line, a non-zero exit code, and no stack trace unless --verbose', () => {
+    const oneLine = (r: ReturnType<typeof cli>, pattern: RegExp) => {
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    };
+    it('a preset typo, with a suggestion', () => oneLine(cli('train', 'elastic-wave2d'), /unknown preset 'elastic-wave2d'; did you mean 'elastic-wave-2d'\?/));
+    it('a missing file', () => oneLine(cli('train', 'nope.json'), /nope\.json: no such file/));
+    it('a bad config: unknown key, wrong type, impossible value, all named with their place', () => {
+      const path = config('bad.json', { extends: 'poisson-2d', modle: {}, seed: 'one', phases: [{ steps: -5, optimizer: { type: 'adam' } }] });
+      const r = cli('train', path);
+      oneLine(r, /bad\.json: invalid config/);
+      expect(r.stderr).toContain("config: unknown key 'modle'; did you mean 'model'?");
+      expect(r.stderr).toContain('config.seed: expected number, got the string "one"');
+      expect(r.stderr).toMatch(/config\.phases\[0\]\.steps: must be >0, got -5/);
+    });
+    it('nothing is trained or written when the config is bad', () => {
+      cli('train', config('bad2.json', { extends: 'poisson-2d', model: { dtype: 'float16' } }), '--out', join(dir, 'never'));
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    });
+    it('a checkpoint of another problem', () => {
+      const other = config('other.json', { ...tinyPoisson, extends: 'burgers', problem: { type: 'burgers', nu: 0.01, interior: 50, boundary: 10, initial: 10, sampler: 'halton' } });
+      oneLine(cli('resume', join(dir, 'poisson'), '--config', other), /checkpoint of another problem: it trains 'poisson-2d', .*other\.json describes 'burgers'/);
+    });
+    it('a checkpoint of another architecture', () => {
+      const wider = config('wider.json', { ...tinyPoisson, model: { hidden: [16, 17] } });
+      oneLine(cli('resume', join(dir, 'poisson'), '--config', wider), /model\.safetensors: wrong architecture/);
+    });
+    it('an unknown command and a stray argument', () => {
+      oneLine(cli('trian', 'burgers'), /unknown command 'trian'; did you mean 'train'\?/);
+      oneLine(cli('info', 'extra'), /info: takes no argument/);
+    });
+    it('--verbose adds the stack trace', () => {
+      const r = cli('train', 'nope.json', '--verbose');
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/\n\s+at /);
+    });
+  });
+});

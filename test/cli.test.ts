@@ -76,6 +76,20 @@ describe('pinn-torch CLI', () => {
     expect(r.stderr).toMatch(/\[adam\] step \d+\/42 loss/);
   }, 120_000);
 
+  it('every preset builds its problem, trains, evaluates against its reference and plots (a few steps each)', () => {
+    for (const preset of ['elastic-wave-2d', 'mre-helmholtz', 'poisson-2d', 'burgers']) {
+      const out = join(dir, `preset-${preset}`);
+      const short = config(`${preset}.json`, { extends: preset, phases: [{ steps: 3, optimizer: { type: 'adam', lr: 1e-3 } }], evalEvery: 3, checkpointEvery: 0 });
+      const r = cli('train', short, '--out', out, '--quiet');
+      expect(r.stderr, preset).toBe('');
+      expect(r.code, preset).toBe(0);
+      const { result } = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+      expect(result.steps).toBe(3);
+      expect(Number.isFinite(result.relL2.all) && result.relL2.all > 0, preset).toBe(true);
+      expect(existsSync(join(out, 'fields.png')), preset).toBe(true);
+    }
+  }, 120_000);
+
   it('--json prints one event per line, in order, and nothing else', () => {
     const r = cli('train', config('json.json', tinyPoisson), '--out', join(dir, 'json'), '--json');
     expect(r.code).toBe(0);

@@ -71,8 +71,8 @@ export interface FieldData {
 /** One row per output: prediction, reference and |prediction − reference| as heatmaps. */
 export function fieldSpec(d: FieldData): TopLevelSpec {
   const half = (v: number[]) => (v.length > 1 ? (v[1] - v[0]) / 2 : 0.5);
-  // Cells overlap by 2 % so anti-aliasing leaves no hairline seams between them.
-  const hx = half(d.xs) * 1.02, hy = half(d.ys) * 1.02;
+  // Cells overlap their neighbours so anti-aliasing leaves no hairline seams between them.
+  const hx = half(d.xs) * 1.2, hy = half(d.ys) * 1.2;
   const panel = (title: string, values: ArrayLike<number>, scheme: string) => ({
     title,
     width: 220,

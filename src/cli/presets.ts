@@ -44,7 +44,7 @@ export const PRESETS: Record<string, Record<string, unknown> & { description: st
     description: "Burgers' equation u_t + u u_x = ν u_xx, ν = 0.01/π, u(x,0) = −sin πx (Raissi et al.'s setup; Cole–Hopf reference)",
     problem: { type: 'burgers', nu: 0.01 / Math.PI, interior: 2540, boundary: 80, initial: 160, sampler: 'halton' },
     model: { hidden: [20, 20, 20], activation: 'tanh', init: 'xavierNormal', dtype: 'float64' },
-    phases: [{ name: 'adam', steps: 10000, optimizer: { type: 'adam', lr: 1e-3 } }, lbfgs(3000, 100)],
+    phases: [{ name: 'adam', steps: 10000, optimizer: { type: 'adam', lr: 1e-3 } }, lbfgs(8000, 100)],
     ...common,
     evalEvery: 1000,
     checkpointEvery: 1000,

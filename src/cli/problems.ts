@@ -59,14 +59,19 @@ function elasticWave(c: RunConfig, p: ElasticWaveConfig): Run {
   const velocity = (amplitude: number, omega: number) => (x: Tensor) => col(x, 0).mul(p.k).cos().mul(-amplitude * omega);
   const domain = new G.GeometryXTime(new G.Rectangle([0, 0], [1, 1]), new G.TimeDomain(0, 1));
   const opts = { sampler: p.sampler, seed: c.seed };
+  // Terms on the same points share one forward pass and one derivative cache.
+  const boundary = G.toTensor(domain.boundary(p.boundary, opts).points, 3, { dtype });
+  const initial = G.toTensor(domain.initial(p.initial, opts), 3, { dtype });
   const problem = new pinn.Problem({
     inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants, dtype,
     conditions: [
       new pinn.PDE('pde', G.toTensor(domain.interior(p.interior, opts), 3, { dtype }), pinn.pdes.elasticWave2D()),
-      ...(['ux', 'uy'] as const).map((o, i) => new pinn.DirichletBC(`bc_${o}`, G.toTensor(domain.boundary(p.boundary, opts).points, 3, { dtype }), component(i), { output: o })),
-      ...(['ux', 'uy'] as const).map((o, i) => new pinn.InitialCondition(`ic_${o}`, G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), component(i), { output: o })),
-      new pinn.InitialVelocity('iv_ux', G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), velocity(p.A, wp), { output: 'ux' }),
-      new pinn.InitialVelocity('iv_uy', G.toTensor(domain.initial(p.initial, opts), 3, { dtype }), velocity(p.B, ws), { output: 'uy' }),
+      new pinn.DirichletBC('bc_ux', boundary, component(0), { output: 'ux' }),
+      new pinn.DirichletBC('bc_uy', boundary, component(1), { output: 'uy' }),
+      new pinn.InitialCondition('ic_ux', initial, component(0), { output: 'ux' }),
+      new pinn.InitialCondition('ic_uy', initial, component(1), { output: 'uy' }),
+      new pinn.InitialVelocity('iv_ux', initial, velocity(p.A, wp), { output: 'ux' }),
+      new pinn.InitialVelocity('iv_uy', initial, velocity(p.B, ws), { output: 'uy' }),
     ],
     reference,
   });
@@ -86,12 +91,11 @@ function mre(c: RunConfig, p: MreConfig): Run {
     inputs: ['x', 'y'], outputs: ['u_re', 'u_im', 'mu'], constants: { rho: p.rho, omega: p.omega }, dtype,
     conditions: [
       new pinn.PointSetData('wave', X, wave(X), { outputs: ['u_re', 'u_im'] }),
-      new pinn.PDE('pde', X.clone(), pinn.pdes.helmholtz({ muOutput: 'mu' })),
+      new pinn.PDE('pde', X, pinn.pdes.helmholtz({ muOutput: 'mu' })),
     ],
     // The displacement is the data's plane wave; the stiffness should come out constant.
     reference: (x) => cat([wave(x), col(x, 0).mul(0).add(p.stiffness)], 1),
   });
-  X.dispose();
   // Separate displacement and stiffness networks, as MREPINN does.
   const model = new Concat(mlp(c, 2, 2), mlp(c, 2, 1, p.stiffnessHidden, c.seed + 1));
   const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 41, (x, y) => [x, y], 'displacement and stiffness');

@@ -4,10 +4,10 @@
 // 80 boundary, 160 initial points (Halton); Adam 15 000 steps at lr 1e-3, then L-BFGS (strong
 // Wolfe, history 100). Error: relative L2 on a 256 × 100 grid against the Cole–Hopf solution.
 //
-// Adam runs in float32 (fast; its noise is larger than float32's rounding) and L-BFGS in float64:
-// in float32 the line search cannot resolve the loss decrease once the loss is small, and
-// L-BFGS reads a step below float32 resolution as convergence after a handful of iterations.
-// The model is cast in place between the two Trainers; the points are the same numbers.
+// Adam runs in float32 (fast; its noise is larger than float32's rounding) and L-BFGS in float64
+// (the phase's `dtype` casts model and points when it starts): in float32 the line search cannot
+// resolve the loss decrease once the loss is small, and L-BFGS reads a step below float32
+// resolution as convergence after a handful of iterations.
 //
 //   node examples/burgers_seeds.mjs [--seeds 0,1,2,3,4] [--adam 15000] [--lbfgs 4000]
 //                                   [--adam-dtype float32] [--lbfgs-dtype float64]
@@ -26,50 +26,36 @@ const grid = [];
 for (let i = 0; i < 256; i++) for (let j = 0; j < 100; j++) grid.push([-1 + (2 * i) / 255, j / 99]);
 const exact = pinn.references.burgers(nu)(tensor(grid, { dtype: 'float64' }));
 
-/** The problem at these points in this dtype, and the evaluation grid to match. */
-function problem(points, dtype) {
-  const t = (p) => G.toTensor(p, 2, { dtype });
-  const reference = exact.to(dtype);
-  return {
-    evalPoints: tensor(grid, { dtype }),
-    problem: new pinn.Problem({
-      inputs: ['x', 't'], outputs: ['u'], constants: { nu },
-      conditions: [
-        new pinn.PDE('pde', t(points.interior), pinn.pdes.burgers()),
-        new pinn.DirichletBC('bc', t(points.boundary), 0, { output: 'u' }),
-        new pinn.InitialCondition('ic', t(points.initial), (x) => x.narrow(1, 0, 1).mul(Math.PI).sin().neg(), { output: 'u' }),
-      ],
-      reference: () => reference,
-    }),
-  };
-}
-
 async function run(seed) {
   const opts = { sampler: 'halton', seed };
-  const points = { interior: domain.interior(2540, opts), boundary: domain.boundary(80, opts).points, initial: domain.initial(160, opts) };
+  const t = (p) => G.toTensor(p, 2, { dtype: adamDtype });
+  const problem = new pinn.Problem({
+    inputs: ['x', 't'], outputs: ['u'], constants: { nu },
+    conditions: [
+      new pinn.PDE('pde', t(domain.interior(2540, opts)), pinn.pdes.burgers()),
+      new pinn.DirichletBC('bc', t(domain.boundary(80, opts).points), 0, { output: 'u' }),
+      new pinn.InitialCondition('ic', t(domain.initial(160, opts)), (x) => x.narrow(1, 0, 1).mul(Math.PI).sin().neg(), { output: 'u' }),
+    ],
+    reference: (x) => exact.to(x.dtype).clone(), // evaluated on the grid only
+  });
   const model = new nn.MLP([2, 20, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed, dtype: adamDtype });
-  const t0 = performance.now();
-  const seconds = () => (performance.now() - t0) / 1000;
-
-  const first = problem(points, adamDtype);
-  const adam = new Trainer({ ...first, model, phases: [{ optimizer: { type: 'adam', lr: 1e-3 }, steps: adamSteps }] });
-  const afterAdam = await adam.fit();
-  const adamSeconds = seconds();
-  adam.dispose(); first.problem.dispose();
-
-  model.to(lbfgsDtype);
-  const second = problem(points, lbfgsDtype);
   const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
-  const trainer = new Trainer({ ...second, model, phases: [{ optimizer: lbfgs, steps: Math.ceil(lbfgsIters / ITERS_PER_STEP) }] });
-  let lbfgsIterations = 0, lbfgsStop = '';
+  const trainer = new Trainer({
+    problem, model, evalPoints: tensor(grid, { dtype: adamDtype }), evalEvery: adamSteps,
+    phases: [
+      { optimizer: { type: 'adam', lr: 1e-3 }, steps: adamSteps },
+      { optimizer: lbfgs, steps: Math.ceil(lbfgsIters / ITERS_PER_STEP), dtype: lbfgsDtype },
+    ],
+  });
+  let lbfgsIterations = 0, lbfgsStop = '', adamSeconds = 0, relL2AfterAdam = NaN;
+  trainer.on('evaluation', (e) => { if (e.step === adamSteps) relL2AfterAdam = e.relL2.all; });
+  trainer.on('phaseEnd', (e) => { if (e.phaseIndex === 0) adamSeconds = r0(); else lbfgsStop = e.lbfgsStopReason ?? ''; });
   trainer.on('lbfgsIteration', () => lbfgsIterations++);
-  trainer.on('phaseEnd', (e) => { lbfgsStop = e.lbfgsStopReason ?? ''; });
+  const t0 = performance.now();
+  const r0 = () => (performance.now() - t0) / 1000;
   const r = await trainer.fit();
-  const out = {
-    seed, relL2: r.relL2.all, relL2AfterAdam: afterAdam.relL2.all, seconds: seconds(), adamSeconds,
-    lbfgsSeconds: seconds() - adamSeconds, lbfgsIterations, lbfgsStop,
-  };
-  trainer.dispose(); second.problem.dispose(); model.dispose();
+  const out = { seed, relL2: r.relL2.all, relL2AfterAdam, seconds: r0(), adamSeconds, lbfgsSeconds: r0() - adamSeconds, lbfgsIterations, lbfgsStop };
+  trainer.dispose(); problem.dispose(); model.dispose();
   return out;
 }
 

@@ -175,3 +175,34 @@ describe('terms on the same points share one forward pass', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('Problem.to(dtype)', () => {
+  it('casts points, data, normals and coefficients in place: shared points stay shared, coefficients stay trainable, losses agree', () => {
+    const pts = tensor([[0.1, 0.2], [0.3, 0.4], [0.7, 0.9]], { dtype: 'float32' });
+    const data = tensor([[0.5], [0.25], [0.125]], { dtype: 'float32' });
+    const problem = new pinn.Problem({
+      inputs: ['x', 't'], outputs: ['u'], coefficients: { alpha: 0.3 },
+      conditions: [
+        new pinn.PDE('heat', pts, pinn.pdes.heat()),
+        new pinn.PointSetData('data', pts, data, { outputs: ['u'] }),
+        new pinn.NeumannBC('flux', tensor([[0, 0.5]], { dtype: 'float32' }), tensor([[-1]], { dtype: 'float32' }), 0, { output: 'u', spatial: ['x'] }),
+      ],
+    });
+    const net32 = new nn.MLP([2, 8, 1], { seed: 1, dtype: 'float32' });
+    const before = tidy(() => Object.fromEntries(Object.entries(problem.losses(net32)).map(([k, v]) => [k, v.item() as number])));
+    const alpha = problem.coefficients.alpha;
+    problem.to('float64');
+    net32.to('float64');
+    expect(problem.conditions[0].points).toBe(problem.conditions[1].points); // still one tensor, one forward
+    expect(problem.conditions[0].points.dtype).toBe('float64');
+    expect(problem.conditions.flatMap((c) => c.tensors()).every((t) => t.dtype === 'float64')).toBe(true);
+    expect(problem.coefficients.alpha).toBe(alpha);
+    expect(alpha.dtype).toBe('float64');
+    expect(alpha.requiresGrad).toBe(true);
+    const after = tidy(() => Object.fromEntries(Object.entries(problem.losses(net32)).map(([k, v]) => [k, v.item() as number])));
+    for (const k of Object.keys(before)) expect(after[k]).toBeCloseTo(before[k], 5); // same numbers, computed in float64
+    expect(after.heat).not.toBe(before.heat);
+    expect(() => problem.to('int64' as never)).toThrow(/floating/);
+    problem.dispose();
+  });
+});

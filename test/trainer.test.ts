@@ -215,7 +215,7 @@ describe('Trainer control and monitors', () => {
 });
 
 describe('Trainer checkpoints', () => {
-  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm']) {
+  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed']) {
     it(`${scenario}: N steps, checkpoint, resume in a new process, M steps = N + M straight, bit for bit`, () => {
       const straight = run([scenario, freshDir(), join(root, `${scenario}-a.json`)]);
       const dir = freshDir();
@@ -230,6 +230,24 @@ describe('Trainer checkpoints', () => {
       expect(part.weights).not.toEqual(straight.weights);
     }, 60_000);
   }
+
+  it('a phase dtype casts model and problem when it starts; a run resumed from before the switch still repeats the straight one bit for bit', () => {
+    const straight = run(['mixed', freshDir(), join(root, 'mixed-a.json')]);
+    expect(straight.dtypes).toEqual(['float64']);
+    expect(straight.pointsDtype).toBe('float64');
+    const dir = freshDir();
+    const part = run(['mixed', dir, join(root, 'mixed-b.json'), '--stop-at', '10']);
+    expect(part.dtypes).toEqual(['float32']); // stopped in the float32 Adam phase
+    expect(readFileSync(join(dir, readFileSync(join(dir, 'latest'), 'utf8').trim(), 'model.safetensors')).subarray(8, 400).toString()).toContain('"F32"');
+    const resumed = run(['mixed', dir, join(root, 'mixed-c.json'), '--resume']);
+    expect(resumed.dtypes).toEqual(['float64']);
+    expect(resumed.total).toEqual(straight.total);
+    expect(resumed.weights).toEqual(straight.weights);
+    // and the L-BFGS phase really ran in float64: its losses are not float32-representable
+    const lbfgsLosses = straight.total.slice(20);
+    expect(lbfgsLosses.some((v: number) => Math.fround(v) !== v)).toBe(true);
+    expect(straight.total.slice(0, 20).every((v: number) => Math.fround(v) === v)).toBe(true);
+  }, 60_000);
 
   it('a run killed with SIGKILL while writing checkpoints leaves `latest` loadable', async () => {
     const dir = freshDir();

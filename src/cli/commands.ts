@@ -185,10 +185,14 @@ async function writeOutputs(t: Trainer, run: Run, c: RunConfig, saved: SavedConf
 
 function fieldData(run: Run) {
   const s = run.slice;
-  const { prediction, reference } = tidy(() => noGrad(() => ({
-    prediction: run.problem.predict(run.model, s.points).to('float64').data() as Float64Array,
-    reference: run.problem.reference!(s.points).to('float64').data() as Float64Array,
-  })));
+  const { prediction, reference } = tidy(() => noGrad(() => {
+    // the model may have switched dtype in a phase; the slice was made in the config's
+    const x = s.points.to(run.model.parameters()[0].dtype);
+    return {
+      prediction: run.problem.predict(run.model, x).to('float64').data() as Float64Array,
+      reference: run.problem.reference!(x).to('float64').data() as Float64Array,
+    };
+  }));
   const outputs = run.problem.outputs;
   const column = (a: Float64Array, k: number) => Float64Array.from({ length: a.length / outputs.length }, (_, i) => a[i * outputs.length + k]);
   const pts = s.points.to('float64');

@@ -104,6 +104,8 @@ export const runConfig = z.strictObject({
     steps: count,
     optimizer,
     scheduler: scheduler.optional(),
+    /** Cast model and problem to this dtype when the phase starts (e.g. float64 for L-BFGS). */
+    dtype: z.enum(['float32', 'float64']).optional(),
   })).min(1),
   weighting: weighting.optional(),
   seed: z.number().int().min(0),

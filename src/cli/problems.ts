@@ -1,7 +1,9 @@
 // Turns a validated run config into the objects a Trainer needs: the problem with its points,
 // the model, the weighting, the evaluation points, and the 2-D slice the field plots show.
 import { tensor } from '../creation.js';
+import { noGrad } from '../autograd.js';
 import { cat } from '../functional.js';
+import { tidy } from '../memory.js';
 import * as G from '../geometry/index.js';
 import { Concat } from '../nn/concat.js';
 import { MLP } from '../nn/mlp.js';
@@ -126,6 +128,11 @@ function burgers(c: RunConfig, p: BurgersConfig): Run {
   const s = slice(dtype, ['x', 't'], [[-1, 1], [0, 1]], 101, (x, tt) => [x, tt], 'u(x, t)');
   const exact = pinn.references.burgers(p.nu);
   const onGrid = exact(s.points);
+  const gridRows = s.points.to('float64').data() as Float64Array;
+  const isGrid = (x: Tensor) => x.shape[0] === s.nx * s.ny && noGrad(() => tidy(() => {
+    const rows = x.to('float64').data() as Float64Array;
+    return rows.every((v, i) => v === gridRows[i]);
+  }));
   const problem = new pinn.Problem({
     inputs: ['x', 't'], outputs: ['u'], constants: { nu: p.nu }, dtype,
     conditions: [
@@ -133,7 +140,8 @@ function burgers(c: RunConfig, p: BurgersConfig): Run {
       new pinn.DirichletBC('bc', t(domain.boundary(p.boundary, opts).points), 0, { output: 'u' }),
       new pinn.InitialCondition('ic', t(domain.initial(p.initial, opts)), (x) => col(x, 0).mul(Math.PI).sin().neg(), { output: 'u' }),
     ],
-    reference: (x) => (x === s.points ? onGrid.clone() : exact(x)),
+    // (evaluation may pass the grid cast to the training dtype: compare values, not identity)
+    reference: (x) => (!isGrid(x) ? exact(x) : x.dtype === onGrid.dtype ? onGrid.clone() : onGrid.to(x.dtype)),
   });
   return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s };
 }

@@ -53,7 +53,8 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
 }
 
 /** Parses safetensors bytes; every inconsistency is an error that says what is wrong and where. */
-export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors data'): SafetensorsFile {
+/** The JSON header of a safetensors file and the data bytes after it (checked, not decoded). */
+export function readSafetensorsHeader(bytes: Uint8Array, where = 'safetensors data'): { header: Record<string, any>; data: Uint8Array } {
   const fail = (msg: string) => new Error(`${where}: ${msg}`);
   if (bytes.length < 8) throw fail(`too short to be a safetensors file (${bytes.length} bytes)`);
   const n = Number(Buffer.from(bytes.buffer, bytes.byteOffset, 8).readBigUInt64LE(0));
@@ -65,7 +66,12 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors data')
     throw fail(`header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fail('header must be a JSON object');
-  const data = bytes.subarray(8 + n);
+  return { header, data: bytes.subarray(8 + n) };
+}
+
+export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors data'): SafetensorsFile {
+  const fail = (msg: string) => new Error(`${where}: ${msg}`);
+  const { header, data } = readSafetensorsHeader(bytes, where);
   const { __metadata__: metadata = {}, ...entries } = header;
   const made: Record<string, Tensor> = {};
   const spans: [number, number, string][] = [];

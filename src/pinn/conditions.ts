@@ -98,7 +98,10 @@ export abstract class Condition {
     return parts.length === 1 ? parts[0] : parts.reduce((a, b) => a.add(b));
   }
 
-  dispose(): void { this.points.dispose(); this.batch?.dispose(); }
+  /** @internal Every tensor this condition owns (for casting and disposal). */
+  tensors(): Tensor[] { return this.batch ? [this.points, this.batch] : [this.points]; }
+
+  dispose(): void { for (const t of this.tensors()) t.dispose(); }
 }
 
 function checkOutput(label: string, output: string, outputs: string[]): void {
@@ -163,7 +166,7 @@ export class NeumannBC extends Condition {
     const dn = this.normalDerivative(d);
     return [dn.sub(evaluate(this.label, this.value, d.x, dn))];
   }
-  override dispose(): void { super.dispose(); this.normals.dispose(); }
+  override tensors(): Tensor[] { return [...super.tensors(), this.normals]; }
 }
 
 /** ∂u/∂n = a·u + g (Robin), with a a number. */
@@ -203,7 +206,7 @@ export class PeriodicBC extends Condition {
     const n = this.points.shape[0];
     return [f.narrow(0, 0, n).sub(f.narrow(0, n, n))];
   }
-  override dispose(): void { super.dispose(); this.partner.dispose(); this.stacked?.dispose(); }
+  override tensors(): Tensor[] { return [...super.tensors(), this.partner, ...(this.stacked ? [this.stacked] : [])]; }
 }
 
 /** u(x, t₀) = g(x). */
@@ -241,5 +244,5 @@ export class PointSetData extends Condition {
   residuals(d: Derivatives): Tensor[] {
     return this.options.outputs.map((o, k) => d.value(o).sub(this.values.narrow(1, k, 1)));
   }
-  override dispose(): void { super.dispose(); this.values.dispose(); }
+  override tensors(): Tensor[] { return [...super.tensors(), this.values]; }
 }

@@ -2,7 +2,8 @@
 // hard-constraint transform and reference solution. `losses(model)` evaluates every term:
 // terms that share a point set share one forward pass and one derivative cache.
 import { scalar } from '../creation.js';
-import { type DType } from '../dtype.js';
+import { noGrad } from '../autograd.js';
+import { type DType, isFloating } from '../dtype.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type MLP } from '../nn/mlp.js';
@@ -203,6 +204,26 @@ export class Problem {
       sum = sum === null ? term : sum.add(term);
     }
     return sum ?? raw[this.conditions[0].name].mul(0);
+  }
+
+  /**
+   * Casts, in place, every point set, target value and coefficient to `dtype` (e.g. float64 for
+   * an L-BFGS phase after float32 Adam). Tensor objects keep their identity, so shared point
+   * sets stay shared and optimizers' references to coefficients stay valid.
+   */
+  to(dtype: DType): this {
+    if (!isFloating(dtype)) throw new Error(`Problem.to: dtype must be a floating type, got ${String(dtype)}`);
+    noGrad(() => {
+      const owned = new Set(this.conditions.flatMap((c) => c.tensors()));
+      for (const t of owned) if (t.dtype !== dtype && isFloating(t.dtype)) t._takeData(t.to(dtype));
+      for (const t of Object.values(this.coefficients)) {
+        if (t.dtype === dtype) continue;
+        const trainable = t.requiresGrad;
+        t._takeData(t.to(dtype).detach());
+        if (trainable) t.requiresGrad_(true);
+      }
+    });
+    return this;
   }
 
   dispose(): void {

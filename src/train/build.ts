@@ -45,6 +45,9 @@ export function checkPhases(phases: PhaseSpec[]): void {
     if (!p.optimizer || !(p.optimizer.type in OPTIMIZERS)) {
       throw new Error(`${where}.optimizer.type must be one of ${OPTIMIZER_TYPES.join(', ')}, got ${JSON.stringify(p.optimizer?.type)}`);
     }
+    if (p.dtype !== undefined && p.dtype !== 'float32' && p.dtype !== 'float64') {
+      throw new Error(`${where}.dtype must be 'float32' or 'float64', got ${JSON.stringify(p.dtype)}`);
+    }
     if (p.scheduler && !(p.scheduler.type in SCHEDULERS)) {
       throw new Error(`${where}.scheduler.type must be one of ${SCHEDULER_TYPES.join(', ')}, got ${JSON.stringify(p.scheduler.type)}`);
     }

@@ -17,6 +17,12 @@ export interface PhaseSpec {
   steps: number;
   /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' }. */
   optimizer: { type: OptimizerType } & Record<string, unknown>;
+  /**
+   * Cast the model and the problem to this dtype when the phase starts (they stay so after it).
+   * E.g. Adam in float32, then L-BFGS in float64: in float32 the line search cannot resolve the
+   * decrease of a small loss and L-BFGS stops after a few iterations.
+   */
+  dtype?: 'float32' | 'float64';
   /** Stepped once per optimizer step (ReduceLROnPlateau with the step's total loss). */
   scheduler?: { type: SchedulerType } & Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
 //                          scheduler/weighting/sampler state dicts, RNG state, monitors
 //   history.json           metrics history (every step)
 //   config.json            the caller's config, verbatim (if one was given)
-import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../io/safetensors.js';
 import { dispose, keep } from '../memory.js';
 import { type Module } from '../nn/module.js';
 import { type OptimizerStateDict } from '../optim/optimizer.js';
@@ -179,5 +179,17 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
   } catch (e) {
     dispose(decoded);
     throw e;
+  }
+}
+
+/** The floating dtype of saved model weights, or null when the file cannot tell (fromFiles then reports why). */
+export function savedDtype(bytes: Uint8Array | undefined): 'float32' | 'float64' | null {
+  if (!bytes) return null;
+  try {
+    const { header } = readSafetensorsHeader(bytes);
+    const codes = Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, e]) => (e as { dtype?: string }).dtype);
+    return codes.includes('F64') ? 'float64' : codes.includes('F32') ? 'float32' : null;
+  } catch {
+    return null;
   }
 }

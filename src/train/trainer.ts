@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type * as TypedEmitterModule from 'typed-emitter';
 import { noGrad } from '../autograd.js';
 import { scalar } from '../creation.js';
+import { type DType, isFloating } from '../dtype.js';
 import { stack } from '../functional.js';
 import { latestCheckpoint, pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../io/checkpoint_store.js';
 import { keep, tidy } from '../memory.js';
@@ -27,7 +28,7 @@ import {
 } from './events.js';
 import { Convergence, EarlyStopping, emptyHistory, record, truncate } from './history.js';
 import { type TrainerOptions } from './options.js';
-import { type Loaded, type Progress, TRAINER_STATE_FORMAT, type TrainerJson, fromFiles, pointKeys, toFiles } from './state.js';
+import { type Loaded, type Progress, TRAINER_STATE_FORMAT, type TrainerJson, fromFiles, pointKeys, savedDtype, toFiles } from './state.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyOptimizer = import('../optim/optimizer.js').Optimizer<any>;
@@ -129,6 +130,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     if (this.running) throw new Error('Trainer.load: cannot load while fit() runs');
     const path = Trainer.checkpointDir(dir);
     const { files } = readCheckpoint(path);
+    // A run that switched dtype in a phase saved its weights in the new one.
+    const saved = savedDtype(files['model.safetensors']);
+    if (saved) this.castTo(saved);
     tidy(() => this.apply(fromFiles(files, path, this.problem, this.model)));
     this.resumed = true;
   }
@@ -266,8 +270,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const ref = this.problem.reference;
     if (!ref || !points) throw new Error('Trainer.evaluate: needs evaluation points and a problem with a reference solution');
     return tidy(() => noGrad(() => {
-      const u = this.problem.predict(this.model, points);
-      const r = ref(points);
+      const x = points.dtype === this.dtype ? points : points.to(this.dtype);
+      const u = this.problem.predict(this.model, x);
+      const r = ref(x);
       if (r.ndim !== 2 || r.shape[0] !== u.shape[0] || r.shape[1] !== u.shape[1]) {
         throw new Error(`Trainer.evaluate: reference returns [${r.shape.join(', ')}], the model [${u.shape.join(', ')}]`);
       }
@@ -286,6 +291,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const i = this.progress.phaseIndex;
     const spec = this.options.phases[i];
     const where = `Trainer: phases[${i}]`;
+    if (spec.dtype) this.castTo(spec.dtype);
     const opt = buildOptimizer(spec, this.params, where);
     if (opt instanceof LBFGS) {
       opt.onIteration = (it) => this.send('lbfgsIteration', {
@@ -305,6 +311,18 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
         l.dispose();
       }
     }
+  }
+
+  /** The dtype the model trains in now (its first floating parameter's). */
+  private get dtype(): DType {
+    return this.params.find((p) => isFloating(p.dtype))?.dtype ?? 'float32';
+  }
+
+  /** Model and problem to `dtype`, in place (parameters keep their identity). */
+  private castTo(dtype: DType): void {
+    if (this.dtype === dtype) return;
+    this.model.to(dtype);
+    this.problem.to(dtype);
   }
 
   private disposeOptimizer(): void {

@@ -111,4 +111,21 @@ describe('the finalizer backstop and Module.to', () => {
     expect(out.dtype).toBe('float64');
     expect(out.live).toBe(6); // 4 parameters, x and y: nothing freed early, nothing left over
   });
+
+  it('the backstop frees unscoped tensors nobody disposed once they are collected (registered in batches)', () => {
+    // 3000 dropped tensors: two full batches registered at once, the rest when the loop turns.
+    const script = `
+      import { rand, memory } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const base = memory().tensors;
+      for (let i = 0; i < 3000; i++) rand([2]);
+      for (let i = 0; i < 3000; i++) rand([2]).dispose();
+      const during = memory().tensors - base;
+      for (let i = 0; i < 10; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+      console.log(JSON.stringify({ during, after: memory().tensors - base }));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.during).toBe(3000);
+    expect(out.after).toBe(0);
+  });
 });

@@ -19,6 +19,17 @@ export function wrap(handle: number): Tensor {
   return new Tensor(handle, shape, dtypeByCode[meta[0]], deviceName(meta[1], meta[2]));
 }
 
+/**
+ * wrap() for results that usually keep an input's shape (elementwise ops): that shape array is
+ * shared when the sizes match, sparing an allocation per op (shapes are never mutated).
+ */
+function wrapLike(handle: number, like: readonly number[]): Tensor {
+  const nd = meta[3];
+  if (nd !== like.length) return wrap(handle);
+  for (let i = 0; i < nd; i++) if (meta[4 + i] !== like[i]) return wrap(handle);
+  return new Tensor(handle, like as number[], dtypeByCode[meta[0]], deviceName(meta[1], meta[2]));
+}
+
 /** Wraps a handle returned without metadata (list results), or null. */
 export function wrapHandle(handle: number | null): Tensor | null {
   if (handle === null) return null;
@@ -138,14 +149,14 @@ export class Tensor implements Owned {
   [Symbol.dispose](): void { this.dispose(); }
 
   // ---- elementwise -----------------------------------------------------------------
-  private unary(code: number, op: string): Tensor { return wrap(native.unary(code, alive(this, op))); }
+  private unary(code: number, op: string): Tensor { return wrapLike(native.unary(code, alive(this, op)), this.shape); }
   private binary(other: TensorOrScalar, op: string): Tensor {
     const h = alive(this, op);
-    if (typeof other === 'number') return wrap(native.scalar(SCALAR[op], h, other));
-    return wrap(native.binary(BINARY[op], h, checkPair(op, this, other)));
+    if (typeof other === 'number') return wrapLike(native.scalar(SCALAR[op], h, other), this.shape);
+    return wrapLike(native.binary(BINARY[op], h, checkPair(op, this, other)), this.shape);
   }
   private reverse(other: number, op: string, rop: string): Tensor {
-    return wrap(native.scalar(SCALAR[rop], alive(this, op), checkNumber(op, other, 'other')));
+    return wrapLike(native.scalar(SCALAR[rop], alive(this, op), checkNumber(op, other, 'other')), this.shape);
   }
 
   add(other: TensorOrScalar): Tensor { return this.binary(other, 'add'); }

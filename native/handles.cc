@@ -15,14 +15,13 @@ double put(at::Tensor t) {
     tb.freeSlots.pop_back();
   } else {
     slot = static_cast<int64_t>(tb.slots.size());
-    if (slot > kSlotMask) throw std::runtime_error("too many live tensors (16M): dispose tensors you no longer need");
+    if (slot > kSlotMask) throw std::runtime_error("too many live tensors (2^20): dispose tensors you no longer need");
     tb.slots.emplace_back();
   }
   Slot& s = tb.slots[slot];
   s.tensor = std::move(t);
   s.live = true;
   tb.live++;
-  // Generations stay below 2^29 so the handle is an exact double (< 2^53).
   return static_cast<double>(slot + (static_cast<int64_t>(s.generation) << kSlotBits));
 }
 
@@ -49,7 +48,7 @@ bool release(double handle) {
   if (!s) return false;
   s->tensor = at::Tensor();
   s->live = false;
-  s->generation = (s->generation + 1) & ((1u << 29) - 1);
+  s->generation = (s->generation + 1) & kGenerationMask;
   Table& tb = table();
   tb.freeSlots.push_back(static_cast<int64_t>(s - tb.slots.data()));
   tb.live--;

@@ -11,9 +11,26 @@ export interface Owned {
   handle: number; // < 0 once disposed
   kept: boolean;
   owner: Owned[] | null; // the scope that will free it, if any
+  registered: boolean; // with the GC backstop
 }
 
 const backstop = new FinalizationRegistry<number>((handle) => native.free(handle));
+
+function register(t: Owned): void {
+  backstop.register(t, t.handle, t);
+  t.registered = true;
+}
+
+/**
+ * Called when a tensor is freed: its backstop entry must go too, or the entry's handle
+ * would be freed again once the object is collected (handles are reused, see handles.h).
+ */
+export function forget(t: Owned): void {
+  if (t.registered) {
+    backstop.unregister(t);
+    t.registered = false;
+  }
+}
 
 let scope: Owned[] | null = null;
 
@@ -27,7 +44,7 @@ let flushQueued = false;
 
 function registerWaiting(): void {
   flushQueued = false;
-  for (const t of waiting) if (t.handle >= 0) backstop.register(t, t.handle, t);
+  for (const t of waiting) if (t.handle >= 0 && !t.registered) register(t);
   waiting.length = 0;
 }
 
@@ -52,16 +69,16 @@ export function track(t: Owned): void {
  */
 export function handleMoved(target: Owned, source: Owned): void {
   registerWaiting(); // so that nothing below is registered twice
-  backstop.unregister(source);
-  backstop.unregister(target);
-  if (target.kept || target.owner === null) backstop.register(target, target.handle, target);
+  forget(source);
+  forget(target);
+  if (target.kept || target.owner === null) register(target);
 }
 
 /** Exempts tensors from every scope's clean-up (model parameters, optimizer state). */
 export function keep<T extends Owned>(t: T): T {
   if (!t.kept) {
     t.kept = true;
-    if (t.owner !== null) backstop.register(t, t.handle, t); // unscoped tensors are already registered or waiting
+    if (t.owner !== null) register(t); // unscoped tensors are already registered or waiting
     t.owner = null;
   }
   return t;
@@ -116,6 +133,7 @@ function release(owned: Owned[], escaping: Set<Owned>): void {
     if (t.handle < 0 || t.kept || escaping.has(t)) continue;
     handles.push(t.handle);
     t.handle = -1;
+    forget(t);
   }
   if (handles.length) native.freeMany(new Float64Array(handles));
 }
@@ -129,6 +147,7 @@ export function dispose(value: unknown): void {
     if (t.handle < 0) continue;
     handles.push(t.handle);
     t.handle = -1;
+    forget(t);
   }
   if (handles.length) native.freeMany(new Float64Array(handles));
 }

@@ -3,7 +3,7 @@
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
 import { invalidArgument } from './errors.js';
-import { type Owned, handleMoved, keep, track } from './memory.js';
+import { type Owned, forget, handleMoved, keep, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
 export type Scalar = number;
@@ -103,6 +103,7 @@ export class Tensor implements Owned {
   readonly device: Device;
   kept = false;
   owner: Owned[] | null = null;
+  registered = false;
 
   /** @internal use tensor(), zeros(), … to create tensors. */
   constructor(handle: number, shape: number[], dtype: DType, device: Device) {
@@ -142,8 +143,9 @@ export class Tensor implements Owned {
   dispose(): void {
     this.dropGradCache();
     if (this.handle >= 0) {
-      native.free(this.handle); // a backstop registration left behind is harmless: the handle is now stale
+      native.free(this.handle);
       this.handle = -1;
+      forget(this);
     }
   }
   [Symbol.dispose](): void { this.dispose(); }

@@ -207,19 +207,39 @@ at::Scalar toScalar(double v) {
   return at::Scalar(v);
 }
 
+// When no input requires grad, an op's result has no history, so the autograd layer of
+// the dispatcher is pure cost: skipping it saves ~85 ns of a ~620 ns `at::add` on a
+// 1-element tensor (C++ loop, this machine). Only for ops whose result is a new tensor:
+// a view made below that layer would lack the view bookkeeping that a later in-place op
+// needs, and in-place ops must bump version counters there.
+bool makesView(int code) {
+  using namespace unary;
+  switch (code) {
+    case real: case imag: case conj: case contiguous: case detach: case t: case flatten: return true;
+    default: return false;
+  }
+}
+
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
-  PT_GUARD(opName(unary::names, code), return result(info.Env(), applyUnary(code, tensorArg(info, 1)));)
+  PT_GUARD(opName(unary::names, code), const T& a = tensorArg(info, 1);
+           if (a.requires_grad() || makesView(code)) return result(info.Env(), applyUnary(code, a));
+           at::AutoDispatchBelowADInplaceOrView belowAutograd;
+           return result(info.Env(), applyUnary(code, a));)
 }
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
-  PT_GUARD(opName(binary::names, code),
-           return result(info.Env(), applyBinary(code, tensorArg(info, 1), tensorArg(info, 2)));)
+  PT_GUARD(opName(binary::names, code), const T& a = tensorArg(info, 1); const T& b = tensorArg(info, 2);
+           if (a.requires_grad() || b.requires_grad()) return result(info.Env(), applyBinary(code, a, b));
+           at::AutoDispatchBelowADInplaceOrView belowAutograd;
+           return result(info.Env(), applyBinary(code, a, b));)
 }
 Napi::Value Scalar(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
-  PT_GUARD(opName(scalar::names, code),
-           return result(info.Env(), applyScalar(code, tensorArg(info, 1), toScalar(num(info, 2))));)
+  PT_GUARD(opName(scalar::names, code), const T& a = tensorArg(info, 1); at::Scalar s = toScalar(num(info, 2));
+           if (a.requires_grad()) return result(info.Env(), applyScalar(code, a, s));
+           at::AutoDispatchBelowADInplaceOrView belowAutograd;
+           return result(info.Env(), applyScalar(code, a, s));)
 }
 Napi::Value Inplace(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();

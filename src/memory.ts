@@ -128,14 +128,16 @@ export function tidy<T>(fn: () => T): T {
 }
 
 function release(owned: Owned[], escaping: Set<Owned>): void {
-  const handles: number[] = [];
+  const handles = new Float64Array(owned.length);
+  let n = 0;
+  const checkEscaping = escaping.size > 0;
   for (const t of owned) {
-    if (t.handle < 0 || t.kept || escaping.has(t)) continue;
-    handles.push(t.handle);
+    if (t.handle < 0 || t.kept || (checkEscaping && escaping.has(t))) continue;
+    handles[n++] = t.handle;
     t.handle = -1;
     forget(t);
   }
-  if (handles.length) native.freeMany(new Float64Array(handles));
+  if (n > 0) native.freeMany(n === owned.length ? handles : handles.subarray(0, n));
 }
 
 /** Frees tensors (also inside arrays / objects) now. Disposing twice is harmless. */

@@ -81,6 +81,18 @@ describe('autograd API', () => {
     expect(noGrad(() => enableGrad(() => x.mul(2))).requiresGrad).toBe(true);
     expect(x.mul(2).detach().requiresGrad).toBe(false);
   }));
+  it('ops on tensors that need no grad record nothing; a view of one still carries in-place history', () => tidy(() => {
+    // The native layer skips autograd dispatch when no input requires grad, except for views.
+    const k = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const w = tensor([[0.5, -1], [2, 3]], { dtype: 'float64' }).requiresGrad_();
+    expect([k.mul(k), k.mul(3), k.tanh(), k.matmul(k)].map((t) => t.requiresGrad)).toEqual([false, false, false, false]);
+    expect([k.add(w), w.mul(3), w.tanh(), k.matmul(w)].map((t) => t.requiresGrad)).toEqual([true, true, true, true]);
+    const base = k.clone();
+    base.t().mul_(w); // base[j][i] *= w[i][j]: base gains history through its view
+    expect(base.requiresGrad).toBe(true);
+    expect(arr(base)).toEqual([0.5, 4, -3, 12]);
+    expect(arr(grad(base.sum(), w)[0]!)).toEqual([1, 3, 2, 4]); // ∂/∂w Σ kᵀ∘w = kᵀ
+  }));
   it('gradients flow through complex ops: L = mean |(a + ib)·c|² gives ∂L/∂a = 2a|c|²/N', () => tidy(() => {
     const a = tensor([0.5, -1, 2], { dtype: 'float64' }).requiresGrad_();
     const b = tensor([1, 0.25, -0.5], { dtype: 'float64' }).requiresGrad_();

@@ -27,6 +27,25 @@ describe('Resample', () => {
     expect(a[0]).not.toEqual(a[1]);
     expect(run()).toEqual(a);
   });
+  it('stops after `until` (e.g. the last Adam step), and rejects a bad schedule', () => tidy(() => {
+    const { problem, model } = setup();
+    const s = new pinn.Resample({ condition: 'pde', every: 5, until: 10, source });
+    expect(Array.from({ length: 31 }, (_, step) => s.apply(step, problem, model)).flatMap((hit, step) => (hit ? [step] : []))).toEqual([5, 10]);
+    const rad = new pinn.RAD({ condition: 'pde', every: 2, until: 2, candidates: 50, source });
+    expect([rad.apply(2, problem, model), rad.apply(4, problem, model)]).toEqual([true, false]);
+    expect(() => new pinn.RAR({ condition: 'pde', every: 2, until: -1, candidates: 5, add: 1, source })).toThrow(/RAR: until must be a non-negative integer step, got -1/);
+    expect(() => new pinn.RAD({ condition: 'pde', every: 0, candidates: 5, source })).toThrow(/RAD: every must be a positive integer, got 0/);
+  }));
+  it('draws in the condition\'s dtype when a phase has cast the problem since the source was written', () => tidy(() => {
+    const { problem, model } = setup();
+    const f32: pinn.PointSource = (n, rng) => G.toTensor(square.interior(n, { rng }), 2, { dtype: 'float32' });
+    for (const s of [new pinn.Resample({ condition: 'pde', every: 1, source: f32 }),
+      new pinn.RAR({ condition: 'pde', every: 1, candidates: 30, add: 3, source: f32 }),
+      new pinn.RAD({ condition: 'pde', every: 1, candidates: 30, source: f32 })]) {
+      expect(s.apply(1, problem, model)).toBe(true);
+      expect(problem.conditions[0].points.dtype).toBe('float64');
+    }
+  }));
 });
 
 describe('RAR', () => {

@@ -37,21 +37,39 @@ abstract class Seeded {
   }
 }
 
-function checkEvery(op: string, every: number): void {
+interface Schedule { every: number; until?: number }
+
+function checkSchedule(op: string, { every, until }: Schedule): void {
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`${op}: every must be a positive integer, got ${every}`);
+  if (until !== undefined && !(Number.isInteger(until) && until >= 0)) throw new RangeError(`${op}: until must be a non-negative integer step, got ${until}`);
+}
+
+/** n fresh points in the condition's dtype (a phase may have cast the problem since the source was written). */
+function draw(source: PointSource, n: number, rng: Random, c: Condition): Tensor {
+  const pool = source(n, rng);
+  return pool.dtype === c.points.dtype ? pool : pool.to({ dtype: c.points.dtype });
+}
+
+/**
+ * Whether a strategy acts before the step that follows `step` completed ones: every `every`
+ * steps, never at 0, and not once `step` passes `until` (e.g. `until: adamSteps - 1` keeps the
+ * points of a following L-BFGS phase fixed: new points would void its curvature history).
+ */
+function due(step: number, { every, until }: Schedule): boolean {
+  return step > 0 && step % every === 0 && (until === undefined || step <= until);
 }
 
 /** Every `every` steps, replaces the condition's points with as many fresh ones. */
 export class Resample extends Seeded implements SamplingStrategy {
   readonly name = 'resample';
-  constructor(readonly o: { condition: string; every: number; source: PointSource; seed?: number }) {
+  constructor(readonly o: Schedule & { condition: string; source: PointSource; seed?: number }) {
     super(o.seed ?? 0);
-    checkEvery('Resample', o.every);
+    checkSchedule('Resample', o);
   }
   apply(step: number, problem: Problem): boolean {
-    if (step === 0 || step % this.o.every !== 0) return false;
+    if (!due(step, this.o)) return false;
     const c = conditionOf(problem, this.o.condition, 'Resample');
-    tidy(() => c.setPoints(this.o.source(c.points.shape[0], this.rng)));
+    tidy(() => c.setPoints(draw(this.o.source, c.points.shape[0], this.rng, c)));
     return true;
   }
 }
@@ -62,20 +80,20 @@ export class Resample extends Seeded implements SamplingStrategy {
  */
 export class RAR extends Seeded implements SamplingStrategy {
   readonly name = 'rar';
-  constructor(readonly o: { condition: string; every: number; source: PointSource; candidates: number; add: number; maxPoints?: number; seed?: number }) {
+  constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; add: number; maxPoints?: number; seed?: number }) {
     super(o.seed ?? 0);
-    checkEvery('RAR', o.every);
+    checkSchedule('RAR', o);
     if (!(Number.isInteger(o.add) && o.add >= 1 && o.add <= o.candidates)) throw new RangeError(`RAR: add must be an integer in [1, candidates], got ${o.add}`);
   }
   apply(step: number, problem: Problem, model: Module): boolean {
-    if (step === 0 || step % this.o.every !== 0) return false;
+    if (!due(step, this.o)) return false;
     const c = conditionOf(problem, this.o.condition, 'RAR');
     if (this.o.maxPoints !== undefined && c.points.shape[0] >= this.o.maxPoints) return false;
     tidy(() => {
-      const pool = this.o.source(this.o.candidates, this.rng);
+      const pool = draw(this.o.source, this.o.candidates, this.rng, c);
       const r = problem.pointwiseResidual(model, c, pool);
       const worst = Array.from(r.keys()).sort((a, b) => r[b] - r[a] || a - b).slice(0, this.o.add);
-      c.setPoints(cat([c.points, pool.indexSelect(0, tensor(worst, { dtype: 'int64' })).to({ dtype: c.points.dtype })]));
+      c.setPoints(cat([c.points, pool.indexSelect(0, tensor(worst, { dtype: 'int64' }))]));
     });
     return true;
   }
@@ -87,9 +105,9 @@ export class RAR extends Seeded implements SamplingStrategy {
  */
 export class RAD extends Seeded implements SamplingStrategy {
   readonly name = 'rad';
-  constructor(readonly o: { condition: string; every: number; source: PointSource; candidates: number; k?: number; c?: number; seed?: number }) {
+  constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; k?: number; c?: number; seed?: number }) {
     super(o.seed ?? 0);
-    checkEvery('RAD', o.every);
+    checkSchedule('RAD', o);
   }
   /** The sampling probabilities for residuals r (exposed for tests and diagnostics). */
   probabilities(r: Float64Array): Float64Array {
@@ -101,12 +119,12 @@ export class RAD extends Seeded implements SamplingStrategy {
     return p.map((v) => v / total);
   }
   apply(step: number, problem: Problem, model: Module): boolean {
-    if (step === 0 || step % this.o.every !== 0) return false;
+    if (!due(step, this.o)) return false;
     const cond = conditionOf(problem, this.o.condition, 'RAD');
     const n = cond.points.shape[0];
     if (this.o.candidates < n) throw new Error(`RAD: candidates (${this.o.candidates}) must be ≥ the condition's ${n} points`);
     tidy(() => {
-      const pool = this.o.source(this.o.candidates, this.rng);
+      const pool = draw(this.o.source, this.o.candidates, this.rng, cond);
       const p = this.probabilities(problem.pointwiseResidual(model, cond, pool));
       const cdf = new Float64Array(p.length);
       p.reduce((acc, v, i) => (cdf[i] = acc + v), 0);

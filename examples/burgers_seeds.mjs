@@ -11,6 +11,7 @@
 //
 //   node examples/burgers_seeds.mjs [--seeds 0,1,2,3,4] [--adam 15000] [--lbfgs 4000]
 //                                   [--adam-dtype float32] [--lbfgs-dtype float64]
+//                                   [--sampler halton] [--points-seed <n>]
 import { Trainer, geometry as G, nn, pinn, tensor } from '../dist/index.js';
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? fallback : process.argv[i + 1]; };
@@ -18,6 +19,13 @@ const seeds = arg('seeds', '0,1,2,3,4').split(',').map(Number);
 const adamSteps = Number(arg('adam', 15000));
 const lbfgsIters = Number(arg('lbfgs', 4000));
 const adamDtype = arg('adam-dtype', 'float32'), lbfgsDtype = arg('lbfgs-dtype', 'float64');
+const sampler = arg('sampler', 'halton');
+const pointsSeed = arg('points-seed', null); // default: the run's seed
+// --rad <every>: during Adam, redraw the 2540 PDE points every <every> steps from 100 000 uniform
+// candidates with p ∝ |r| / mean|r| + 1 (RAD, Wu et al. 2023); the point count stays 2540.
+const radEvery = arg('rad', null);
+// --gradnorm <every>: balance the terms' weights by their gradient norms (jaxpi), EMA 0.9.
+const gradNormEvery = arg('gradnorm', null);
 const nu = 0.01 / Math.PI;
 const ITERS_PER_STEP = 50;
 
@@ -27,7 +35,7 @@ for (let i = 0; i < 256; i++) for (let j = 0; j < 100; j++) grid.push([-1 + (2 *
 const exact = pinn.references.burgers(nu)(tensor(grid, { dtype: 'float64' }));
 
 async function run(seed) {
-  const opts = { sampler: 'halton', seed };
+  const opts = { sampler, seed: pointsSeed === null ? seed : Number(pointsSeed) };
   const t = (p) => G.toTensor(p, 2, { dtype: adamDtype });
   const problem = new pinn.Problem({
     inputs: ['x', 't'], outputs: ['u'], constants: { nu },
@@ -40,8 +48,13 @@ async function run(seed) {
   });
   const model = new nn.MLP([2, 20, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed, dtype: adamDtype });
   const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
+  const sampling = radEvery === null ? [] : [new pinn.RAD({
+    condition: 'pde', every: Number(radEvery), until: adamSteps - 1, candidates: 100000, k: 1, c: 1, seed,
+    source: (n, rng) => G.toTensor(domain.interior(n, { rng }), 2, { dtype: adamDtype }),
+  })];
   const trainer = new Trainer({
-    problem, model, evalPoints: tensor(grid, { dtype: adamDtype }), evalEvery: adamSteps,
+    problem, model, sampling, evalPoints: tensor(grid, { dtype: adamDtype }), evalEvery: adamSteps,
+    weighting: gradNormEvery === null ? undefined : new pinn.GradNormWeighting({ every: Number(gradNormEvery), alpha: 0.9 }),
     phases: [
       { optimizer: { type: 'adam', lr: 1e-3 }, steps: adamSteps },
       { optimizer: lbfgs, steps: Math.ceil(lbfgsIters / ITERS_PER_STEP), dtype: lbfgsDtype },

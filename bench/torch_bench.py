@@ -62,10 +62,15 @@ def case_optim(p):
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         for q in net.parameters(): q.grad = torch.randn_like(q)
         return opt.step
-    opt = torch.optim.LBFGS(net.parameters(), lr=1, max_iter=p["maxIter"], history_size=10, line_search_fn="strong_wolfe", tolerance_change=0, tolerance_grad=0)
+    start = [q.detach().clone() for q in net.parameters()]
     def closure():
-        opt.zero_grad(); loss = ((net(x) - y) ** 2).mean(); loss.backward(); return loss
-    return lambda: opt.step(closure)
+        net.zero_grad(); loss = ((net(x) - y) ** 2).mean(); loss.backward(); return loss
+    def step():  # from the same start with a fresh optimizer every call, as the pinn-torch side
+        with torch.no_grad():
+            for q, s in zip(net.parameters(), start): q.copy_(s)
+        opt = torch.optim.LBFGS(net.parameters(), lr=1, max_iter=p["maxIter"], history_size=10, line_search_fn="strong_wolfe", tolerance_change=0, tolerance_grad=0)
+        opt.step(closure)
+    return step
 
 def elastic_losses(net, X, lam=1.0, mu=0.5, rho=1.0):
     """The elastic-wave residual loss, each gradient row computed once and reused."""

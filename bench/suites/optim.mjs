@@ -1,5 +1,5 @@
 // One optimizer step on the reference MLP 3 → [64]×3 → 2, beside torch.optim.
-import { nn, optim, rand, randn, tidy, keep } from '../../dist/index.js';
+import { manualSeed, nn, noGrad, optim, rand, randn, tidy, keep } from '../../dist/index.js';
 
 const SIZES = [3, 64, 64, 64, 2];
 
@@ -18,14 +18,23 @@ export default {
       torch: { suite: 'optim', params: { optimizer: 'adam', sizes: SIZES, n: 1000 } },
     },
     {
-      name: 'L-BFGS step (5 iterations, strong Wolfe), MLP 3→[64]×3→2, N=1000',
+      // Every call restores the same start and a fresh optimizer on both sides (the same weights
+      // and data: manualSeed(0) draws what torch.manual_seed(0) does), so both do the same
+      // iterations and line-search evaluations instead of diverging trajectories.
+      name: 'L-BFGS step (5 iterations, strong Wolfe) from a fixed start, MLP 3→[64]×3→2, N=1000',
       inner: 1,
       js() {
-        const net = new nn.MLP(SIZES, { init: 'default', seed: 0 });
+        manualSeed(0);
+        const net = new nn.MLP(SIZES, { init: 'default' });
         const x = keep(rand([1000, 3])), y = keep(rand([1000, 2]));
-        const opt = new optim.LBFGS(net.parameters(), { lr: 1, maxIter: 5, historySize: 10, lineSearchFn: 'strong_wolfe', toleranceChange: 0, toleranceGrad: 0 });
-        const closure = () => { opt.zeroGrad(); const l = net.forward(x).sub(y).square().mean(); l.backward(); return l; };
-        return () => tidy(() => opt.step(closure));
+        const params = net.parameters(), start = params.map((p) => keep(p.detach().clone()));
+        const closure = () => { net.zeroGrad(); const l = net.forward(x).sub(y).square().mean(); l.backward(); return l; };
+        return () => tidy(() => {
+          noGrad(() => params.forEach((p, i) => p.copy_(start[i])));
+          const opt = new optim.LBFGS(params, { lr: 1, maxIter: 5, historySize: 10, lineSearchFn: 'strong_wolfe', toleranceChange: 0, toleranceGrad: 0 });
+          opt.step(closure);
+          opt.dispose();
+        });
       },
       torch: { suite: 'optim', params: { optimizer: 'lbfgs', sizes: SIZES, n: 1000, maxIter: 5 } },
     },

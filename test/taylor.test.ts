@@ -1,6 +1,6 @@
 // The forward-mode derivative engine (src/pinn/taylor.ts) against nested reverse-mode autograd.
 import { describe, expect, it } from 'vitest';
-import { Tensor, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { Tensor, cat, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 import { activationDerivs, activationJet } from '../src/functional.js';
 
 const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
@@ -134,24 +134,37 @@ describe('Problem with forward-mode derivatives', () => {
     fwd.dispose(); ag.dispose();
   });
 
-  it('an outputTransform keeps autograd under auto (and is correct); forcing forward is an error', () => {
+  it('through an outputTransform: derivatives, loss and gradients equal autograd\'s; a third order falls back', () => {
     const net = new nn.MLP([3, 10, 10, 2], { seed: 4, dtype: 'float64' });
-    const outputTransform = (x: Tensor, u: Tensor) => u.mul(x.narrow(1, 2, 1).square()).add(x.narrow(1, 0, 1).sin());
-    const pts = tidy(() => rand([25, 3], { dtype: 'float64' }));
-    const auto = elastic(pts, 'auto', { outputTransform });
-    expect(auto.usesForward(net)).toBe(false);
-    lossAndGrads(auto, net);
-    // Reference: the transform written out by hand, derivatives by autograd.
+    const c = (t: Tensor, i: number) => t.narrow(1, i, 1);
+    // Nonlinear in the outputs, mixing them, and depending on every input.
+    const outputTransform = (x: Tensor, u: Tensor) => cat([
+      c(u, 0).mul(c(x, 2).square()).add(c(x, 0).sin()).add(c(u, 0).mul(c(u, 1)).mul(c(x, 1))),
+      c(u, 1).mul(c(x, 0)).mul(c(x, 1)).add(c(u, 0).square()),
+    ], 1);
+    const pts = tidy(() => rand([25, 3], { dtype: 'float64' }).mul(2).sub(1));
+    const fwd = elastic(pts, 'forward', { outputTransform }), ag = elastic(tidy(() => pts.clone()), 'autograd', { outputTransform });
+    expect(elastic(tidy(() => pts.clone()), 'auto', { outputTransform }).usesForward(net)).toBe(true);
+    const first = lossAndGrads(fwd, net); // learns what the residual needs (by autograd)
     tidy(() => {
+      const d = fwd.derivatives(net).get(fwd.conditions[0].evaluationPoints)!;
+      pinn.pdes.elasticWave2D()(d, fwd.coefficients);
+      expect([...d.misses]).toEqual([]);
+      // Reference: the transform written out by hand, derivatives by nested autograd.
       const x = pts.detach().requiresGrad_();
       const ref = new pinn.Derivatives(x, outputTransform(x, net.forward(x)), ['x', 'y', 't'], ['ux', 'uy']);
-      const d = auto.derivatives(net).get(auto.conditions[0].evaluationPoints)!;
+      expectClose(flat(d.value('uy')), flat(ref.value('uy')), 1e-12, 'uy');
       expectClose(flat(d.d('ux', 't', 't')), flat(ref.d('ux', 't', 't')), 1e-12, 'ux_tt');
       expectClose(flat(d.d('uy', 'x', 'y')), flat(ref.d('uy', 'x', 'y')), 1e-12, 'uy_xy');
+      // Not asked before: from T(x, N(x)) by reverse mode, not from the local quadratic model.
+      expectClose(flat(d.d('ux', 'x', 'x', 'y')), flat(ref.d('ux', 'x', 'x', 'y')), 1e-12, 'ux_xxy');
+      expectClose(flat(d.d('uy', 't', 'x')), flat(ref.d('uy', 'x', 't')), 1e-12, 'uy_xt');
+      expect([...d.misses].sort()).toEqual(['ux|x,x,y', 'uy|x,t']);
     });
-    const forced = elastic(tidy(() => pts.clone()), 'forward', { outputTransform });
-    expect(() => tidy(() => forced.losses(net))).toThrow(/outputTransform/);
-    auto.dispose(); forced.dispose();
+    const ref = lossAndGrads(ag, net);
+    expectSameGrads(lossAndGrads(fwd, net), ref, 1e-10);
+    expectSameGrads(first, ref, 1e-10);
+    fwd.dispose(); ag.dispose();
   });
 
   it('relu and gelu MLPs (and other modules) are not supported: auto falls back, forward is refused', () => {

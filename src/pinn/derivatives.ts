@@ -20,12 +20,17 @@ export class Derivatives {
   /** Derivatives asked for that were not precomputed (keys as in `precomputed`). */
   readonly misses = new Set<string>();
 
+  private fallbackDerivatives: Derivatives | null = null;
+
   /**
    * @param x network input [N, inputs.length], with requiresGrad
    * @param u network output [N, outputs.length] (real or complex), a function of x
    * @param precomputed derivative columns [N, 1] by `${output}|${wrt in input order}`, e.g. `ux|x,y`
+   * @param fallback where derivatives that were not precomputed come from, when the
+   *   precomputed ones are not functions of x themselves (then u must not be used either)
    */
-  constructor(readonly x: Tensor, readonly u: Tensor, readonly inputs: string[], readonly outputs: string[], precomputed?: Map<string, Tensor>) {
+  constructor(readonly x: Tensor, readonly u: Tensor, readonly inputs: string[], readonly outputs: string[],
+    precomputed?: Map<string, Tensor>, private readonly fallback?: () => Derivatives) {
     if (x.ndim !== 2 || x.shape[1] !== inputs.length) {
       throw new Error(`Derivatives: inputs [${x.shape.join(', ')}] do not match the ${inputs.length} named inputs (${inputs.join(', ')})`);
     }
@@ -63,6 +68,11 @@ export class Derivatives {
     let col = this.columns.get(key);
     if (col) return col;
     this.misses.add(key);
+    if (this.fallback) {
+      col = (this.fallbackDerivatives ??= this.fallback()).d(output, ...order);
+      this.columns.set(key, col);
+      return col;
+    }
     const prefix = order.slice(0, -1);
     const row = this.row(`${output}|${prefix.join(',')}`, this.d(output, ...prefix));
     col = row.narrow(1, this.inputIndex(order[order.length - 1]), 1);

@@ -29,7 +29,8 @@ export interface ProblemOptions {
   dtype?: DType;
   /**
    * How input derivatives are computed. 'forward': pushed forward through the network with
-   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu, no outputTransform),
+   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu; an outputTransform
+   * is differentiated by reverse mode on its own, see transformedDerivatives),
    * much cheaper than 'autograd', nested reverse passes (any model). 'auto' (default): forward
    * when the model allows it. Forward mode precomputes the derivatives the terms asked for in
    * earlier steps; anything else (the first step, third orders) is done by reverse mode.
@@ -124,6 +125,10 @@ export class Problem {
       const wanted = new Set<string>();
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
+      if (this.outputTransform) {
+        byPoints.set(pts, this.transformedDerivatives(model as MLP, pts, tuples));
+        continue;
+      }
       const r = taylor(model as MLP, x, {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
@@ -139,14 +144,45 @@ export class Problem {
     return byPoints;
   }
 
+  /**
+   * Forward-mode derivatives through the output transform T. The network's derivatives at each
+   * point go into a local quadratic model of it in a fresh input variable xv (equal to x):
+   *   ũ(xv) = u + Σᵢ ∂ᵢu δᵢ + Σ_{i≤j} cᵢⱼ ∂ᵢⱼu δᵢδⱼ,  δ = xv − x (zero), cᵢᵢ = ½, cᵢⱼ = 1,
+   * whose first and second derivatives at δ = 0 are the network's. Reverse mode through T(xv, ũ),
+   * a few elementwise ops, then gives exactly the transformed output's derivatives. Anything
+   * else (third orders, a new request) comes from T(x, N(x)) by nested reverse mode.
+   */
+  private transformedDerivatives(model: MLP, pts: Tensor, tuples: number[][]): Derivatives {
+    const x0 = pts.detach();
+    const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
+    const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
+    const r = taylor(model, x0, { first, second: pairs });
+    this.checkOutput(r.u);
+    const xv = pts.detach().requiresGrad_();
+    const delta = xv.sub(x0);
+    const dx = (i: number) => delta.narrow(1, i, 1);
+    let u = r.u;
+    for (const i of first) u = u.add(r.first.get(i)!.mul(dx(i)));
+    for (const [i, j] of pairs) u = u.add(r.second.get(`${i},${j}`)!.mul(dx(i).mul(dx(j))).mul(i === j ? 0.5 : 1));
+    const local = new Derivatives(xv, this.checkOutput(this.outputTransform!(xv, u)), this.inputs, this.outputs);
+    const columns = new Map<string, Tensor>();
+    for (const o of this.outputs) {
+      columns.set(o, local.value(o));
+      for (const t of tuples) {
+        const wrt = t.map((i) => this.inputs[i]);
+        columns.set(`${o}|${wrt.join(',')}`, local.d(o, ...wrt));
+      }
+    }
+    const x = pts.detach().requiresGrad_();
+    return new Derivatives(x, local.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
+  }
+
   /** Whether derivatives(model) pushes derivatives forward (see ProblemOptions.derivatives). */
   usesForward(model: Module): boolean {
     if (this.derivativeMode === 'autograd') return false;
-    const ok = !this.outputTransform && supportsTaylor(model);
+    const ok = supportsTaylor(model);
     if (!ok && this.derivativeMode === 'forward') {
-      throw new Error(this.outputTransform
-        ? "Problem: derivatives 'forward' cannot go through an outputTransform; use 'auto' or 'autograd'"
-        : "Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation; use 'auto' or 'autograd'");
+      throw new Error("Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation; use 'auto' or 'autograd'");
     }
     return ok;
   }

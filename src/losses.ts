@@ -14,7 +14,7 @@ function reduce(op: string, t: Tensor, reduction: Reduction): Tensor {
 
 function diff(op: string, input: Tensor, target: Tensor | number): Tensor {
   alive(input, op, 'input');
-  if (typeof target === 'number') return input.sub(target);
+  if (typeof target === 'number') return target === 0 ? input : input.sub(target);
   alive(target, op, 'target');
   if (fmt(input.shape) !== fmt(target.shape)) throw new Error(`${op}: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape`);
   return input.sub(target);

@@ -1,6 +1,5 @@
 // Loss terms of a PINN (DeepXDE's icbc, as small classes over one base): each has a name,
 // its own points, a weight, and a residual; its loss is the mean of residual² (or |·|²).
-import { fullLike } from '../creation.js';
 import { isComplex } from '../dtype.js';
 import { type Reduction, l1, msae, mse } from '../losses.js';
 import { fmt } from '../shape.js';
@@ -111,9 +110,14 @@ function checkInput(label: string, input: string, inputs: string[]): void {
   if (!inputs.includes(input)) throw new Error(`${label}: derivative with respect to unknown input '${input}' (inputs: ${inputs.join(', ')})`);
 }
 
-/** Resolves a Value at the points, as a column [N, 1] (or [N, k]). */
-function evaluate(label: string, v: Value, x: Tensor, like: Tensor): Tensor {
-  if (typeof v === 'number') return fullLike(like, v);
+/** t − v with v resolved at the points; a constant costs no tensor (and 0 no op). */
+function minus(label: string, t: Tensor, v: Value, x: Tensor): Tensor {
+  if (typeof v === 'number') return v === 0 ? t : t.sub(v);
+  return t.sub(evaluate(label, v, x));
+}
+
+/** Resolves a non-constant Value at the points, as a column [N, 1] (or [N, k]). */
+function evaluate(label: string, v: Tensor | ((x: Tensor) => Tensor), x: Tensor): Tensor {
   const t = v instanceof Tensor ? v : v(x);
   if (!(t instanceof Tensor)) throw new Error(`${label}: the value function must return a Tensor`);
   if (t.shape[0] !== x.shape[0]) throw new Error(`${label}: value has ${t.shape[0]} rows for ${x.shape[0]} points`);
@@ -138,7 +142,7 @@ export class DirichletBC extends Condition {
   override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
   residuals(d: Derivatives): Tensor[] {
     const u = d.value(this.options.output);
-    return [u.sub(evaluate(this.label, this.value, d.x, u))];
+    return [minus(this.label, u, this.value, d.x)];
   }
 }
 
@@ -164,7 +168,7 @@ export class NeumannBC extends Condition {
   }
   residuals(d: Derivatives): Tensor[] {
     const dn = this.normalDerivative(d);
-    return [dn.sub(evaluate(this.label, this.value, d.x, dn))];
+    return [minus(this.label, dn, this.value, d.x)];
   }
   override tensors(): Tensor[] { return [...super.tensors(), this.normals]; }
 }
@@ -178,7 +182,7 @@ export class RobinBC extends NeumannBC {
   override residuals(d: Derivatives): Tensor[] {
     const dn = this.normalDerivative(d);
     const u = d.value(this.options.output);
-    return [dn.sub(u.mul(this.a)).sub(evaluate(this.label, this.value, d.x, dn))];
+    return [minus(this.label, dn.sub(u.mul(this.a)), this.value, d.x)];
   }
 }
 
@@ -222,7 +226,7 @@ export class InitialVelocity extends Condition {
   }
   residuals(d: Derivatives): Tensor[] {
     const ut = d.d(this.options.output, this.options.time ?? 't');
-    return [ut.sub(evaluate(this.label, this.value, d.x, ut))];
+    return [minus(this.label, ut, this.value, d.x)];
   }
 }
 

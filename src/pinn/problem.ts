@@ -230,13 +230,16 @@ export class Problem {
     return raw;
   }
 
-  /** Σ wᵢ Lᵢ with the conditions' static weights, or the weights given. */
+  /**
+   * Σ wᵢ Lᵢ with the conditions' static weights, or the weights given. With a single term of
+   * weight 1 this is that term's own tensor.
+   */
   total(raw: Record<string, Tensor>, weights?: Record<string, number>): Tensor {
     let sum: Tensor | null = null;
     for (const c of this.conditions) {
       const w = weights?.[c.name] ?? c.weight;
       if (w === 0) continue;
-      const term = raw[c.name].mul(w);
+      const term = w === 1 ? raw[c.name] : raw[c.name].mul(w); // ×1 is exact: skip the op
       sum = sum === null ? term : sum.add(term);
     }
     return sum ?? raw[this.conditions[0].name].mul(0);

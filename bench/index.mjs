@@ -159,6 +159,7 @@ async function main() {
           }
         }
       }
+      fn.dispose?.(); // free the case's tensors before the next one, as the Python worker does
       if (torchError) pySamples.length = 0;
       const row = { suite: suite.name, case: c.name, inner: c.inner, js: summarize(js), torch: summarize(pySamples), torchError };
       row.ratio = row.torch ? row.js.median / row.torch.median : null;

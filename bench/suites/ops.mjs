@@ -10,9 +10,10 @@ function opCase(op, shape, { inner = 1000, scope = 'tidy' } = {}) {
     js() {
       const a = ones(shape), b = ones(shape);
       const call = op === 'tanh' ? () => a.tanh() : () => a[op](b);
-      return scope === 'tidy'
+      const run = scope === 'tidy'
         ? () => tidy(() => { for (let i = 0; i < inner; i++) call(); })
         : () => { for (let i = 0; i < inner; i++) call().dispose(); };
+      return Object.assign(run, { dispose: () => { a.dispose(); b.dispose(); } });
     },
     torch: { suite: 'ops', params: { op, shape } },
   };

@@ -13,7 +13,7 @@ export default {
         const net = new nn.MLP(SIZES, { init: 'default', seed: 0 });
         for (const p of net.parameters()) p.grad = keep(randn([...p.shape]));
         const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
-        return () => { for (let i = 0; i < 20; i++) opt.step(); };
+        return Object.assign(() => { for (let i = 0; i < 20; i++) opt.step(); }, { dispose: () => { opt.dispose(); net.zeroGrad(); net.dispose(); } });
       },
       torch: { suite: 'optim', params: { optimizer: 'adam', sizes: SIZES, n: 1000 } },
     },
@@ -29,12 +29,13 @@ export default {
         const x = keep(rand([1000, 3])), y = keep(rand([1000, 2]));
         const params = net.parameters(), start = params.map((p) => keep(p.detach().clone()));
         const closure = () => { net.zeroGrad(); const l = net.forward(x).sub(y).square().mean(); l.backward(); return l; };
-        return () => tidy(() => {
+        const run = () => tidy(() => {
           noGrad(() => params.forEach((p, i) => p.copy_(start[i])));
           const opt = new optim.LBFGS(params, { lr: 1, maxIter: 5, historySize: 10, lineSearchFn: 'strong_wolfe', toleranceChange: 0, toleranceGrad: 0 });
           opt.step(closure);
           opt.dispose();
         });
+        return Object.assign(run, { dispose: () => { net.zeroGrad(); net.dispose(); for (const t of [x, y, ...start]) t.dispose(); } });
       },
       torch: { suite: 'optim', params: { optimizer: 'lbfgs', sizes: SIZES, n: 1000, maxIter: 5 } },
     },

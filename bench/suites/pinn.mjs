@@ -2,6 +2,9 @@
 // PyTorch runs the same work written the way a careful user would (each gradient row once).
 import { nn, noGrad, optim, pinn, rand, tidy, keep } from '../../dist/index.js';
 
+/** Frees what a case built (modules, problems, optimizers, tensors). */
+const dispose = (things) => { for (const t of things) t.dispose(); };
+
 const CONSTANTS = { rho: 1, lambda: 1, mu: 0.5 };
 
 function elasticProblem(nInterior, nBoundary = 0, nInitial = 0) {
@@ -25,7 +28,8 @@ function stepCase(name, sizes, n, extra = {}) {
       const problem = elasticProblem(n, extra.boundary ?? 0, extra.initial ?? 0);
       const net = new nn.MLP(sizes, { seed: 0, init: 'default' });
       const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
-      return () => { for (let i = 0; i < 5; i++) tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); }); };
+      const run = () => { for (let i = 0; i < 5; i++) tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); }); };
+      return Object.assign(run, { dispose: () => dispose([opt, net, problem]) });
     },
     torch: { suite: 'pinn', params: { kind: 'step', sizes, n, boundary: extra.boundary ?? 0, initial: extra.initial ?? 0 } },
   };
@@ -34,7 +38,10 @@ function stepCase(name, sizes, n, extra = {}) {
 const REF = [3, 64, 64, 64, 2];
 const forward = [32, 256, 1024, 4096].map((n) => ({
   name: `forward, batch ${n}`, inner: 20,
-  js() { const net = new nn.MLP(REF, { seed: 0, init: 'default' }); const x = keep(rand([n, 3])); return () => noGrad(() => tidy(() => { for (let i = 0; i < 20; i++) net.forward(x); })); },
+  js() {
+    const net = new nn.MLP(REF, { seed: 0, init: 'default' }); const x = keep(rand([n, 3]));
+    return Object.assign(() => noGrad(() => tidy(() => { for (let i = 0; i < 20; i++) net.forward(x); })), { dispose: () => dispose([net, x]) });
+  },
   torch: { suite: 'pinn', params: { kind: 'forward', sizes: REF, n } },
 }));
 
@@ -44,12 +51,18 @@ export default {
     ...forward,
     {
       name: 'loss (residual with 2nd derivatives), N 1000', inner: 5,
-      js() { const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' }); return () => { for (let i = 0; i < 5; i++) tidy(() => problem.total(problem.losses(net)).item()); }; },
+      js() {
+        const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' });
+        return Object.assign(() => { for (let i = 0; i < 5; i++) tidy(() => problem.total(problem.losses(net)).item()); }, { dispose: () => dispose([net, problem]) });
+      },
       torch: { suite: 'pinn', params: { kind: 'loss', sizes: REF, n: 1000 } },
     },
     {
       name: 'loss + backward, N 1000', inner: 5,
-      js() { const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' }); return () => { for (let i = 0; i < 5; i++) tidy(() => { net.zeroGrad(); problem.total(problem.losses(net)).backward(); }); }; },
+      js() {
+        const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' });
+        return Object.assign(() => { for (let i = 0; i < 5; i++) tidy(() => { net.zeroGrad(); problem.total(problem.losses(net)).backward(); }); }, { dispose: () => dispose([net, problem]) });
+      },
       torch: { suite: 'pinn', params: { kind: 'backward', sizes: REF, n: 1000 } },
     },
     stepCase('epoch: 1000 interior / 100 boundary / 100 initial, Adam', REF, 1000, { boundary: 100, initial: 100 }),

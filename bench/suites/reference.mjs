@@ -16,15 +16,16 @@ function referenceStep(derivatives) {
   const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
   const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
   step(); // the first step learns which derivatives the residual asks for
-  return step;
+  return Object.assign(step, { dispose: () => { opt.dispose(); net.dispose(); problem.dispose(); } });
 }
+const fiveSteps = (s) => Object.assign(() => { for (let i = 0; i < 5; i++) s(); }, { dispose: s.dispose });
 
 const torch = { suite: 'pinn', params: { kind: 'step', sizes: SIZES, n: 1000 } };
 
 export default {
   name: 'reference',
   cases: [
-    { name: 'reference step (forward-mode derivatives)', inner: 5, js: () => { const s = referenceStep('auto'); return () => { for (let i = 0; i < 5; i++) s(); }; }, torch },
-    { name: 'reference step, nested autograd', inner: 5, js: () => { const s = referenceStep('autograd'); return () => { for (let i = 0; i < 5; i++) s(); }; }, torch },
+    { name: 'reference step (forward-mode derivatives)', inner: 5, js: () => fiveSteps(referenceStep('auto')), torch },
+    { name: 'reference step, nested autograd', inner: 5, js: () => fiveSteps(referenceStep('autograd')), torch },
   ],
 };

@@ -59,6 +59,7 @@ function startTorch() {
 }
 
 function jsSamples(c, fn, maxTime) {
+  fn(); // one warm-up call per round, as the Python side makes (it rebuilds the case each round)
   const b = new Benchmark(c.name, fn, { maxTime, minSamples: MIN_SAMPLES, initCount: 1 });
   b.run({ async: false });
   if (b.error) throw b.error;

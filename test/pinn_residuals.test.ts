@@ -1,7 +1,7 @@
 // PDE residuals and their gradients w.r.t. every weight, against PyTorch on the same MLP.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { Tensor, manualSeed, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { Tensor, complex, manualSeed, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 
 const PY = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
@@ -203,6 +203,19 @@ describe('Problem.to(dtype)', () => {
     for (const k of Object.keys(before)) expect(after[k]).toBeCloseTo(before[k], 5); // same numbers, computed in float64
     expect(after.heat).not.toBe(before.heat);
     expect(() => problem.to('int64' as never)).toThrow(/floating/);
+    problem.dispose();
+  });
+  it('casts complex data at the matching precision (complex64 ↔ complex128), values kept', () => {
+    const pts = tensor([[0.1, 0.2], [0.3, 0.4]], { dtype: 'float32' });
+    const obs = complex(tensor([[0.5], [-0.25]], { dtype: 'float32' }), tensor([[1.5], [0.125]], { dtype: 'float32' }));
+    const problem = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [new pinn.PointSetData('data', pts, obs, { outputs: ['u'] })] });
+    const values = (problem.conditions[0] as pinn.PointSetData).values;
+    problem.to('float64');
+    expect([values.dtype, pts.dtype]).toEqual(['complex128', 'float64']);
+    expect(Array.from(values.real().data() as Float64Array)).toEqual([0.5, -0.25]);
+    expect(Array.from(values.imag().data() as Float64Array)).toEqual([1.5, 0.125]);
+    problem.to('float32');
+    expect([values.dtype, pts.dtype]).toEqual(['complex64', 'float32']);
     problem.dispose();
   });
 });

@@ -3,7 +3,7 @@
 // terms that share a point set share one forward pass and one derivative cache.
 import { scalar } from '../creation.js';
 import { noGrad } from '../autograd.js';
-import { type DType, isFloating } from '../dtype.js';
+import { type DType, isComplex, isFloating } from '../dtype.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type MLP } from '../nn/mlp.js';
@@ -254,7 +254,12 @@ export class Problem {
     if (!isFloating(dtype)) throw new Error(`Problem.to: dtype must be a floating type, got ${String(dtype)}`);
     noGrad(() => {
       const owned = new Set(this.conditions.flatMap((c) => c.tensors()));
-      for (const t of owned) if (t.dtype !== dtype && isFloating(t.dtype)) t._takeData(t.to(dtype));
+      // Complex tensors (e.g. observed complex displacements) follow at the matching precision.
+      const complexDtype: DType = dtype === 'float64' ? 'complex128' : 'complex64';
+      for (const t of owned) {
+        const target = isFloating(t.dtype) ? dtype : isComplex(t.dtype) ? complexDtype : t.dtype;
+        if (t.dtype !== target) t._takeData(t.to(target));
+      }
       for (const t of Object.values(this.coefficients)) {
         if (t.dtype === dtype) continue;
         const trainable = t.requiresGrad;

@@ -220,26 +220,28 @@ bool makesView(int code) {
   }
 }
 
+// op() published as a result, below the autograd layer unless `needsAutograd`.
+template <typename Op>
+Napi::Value resultOf(const Napi::CallbackInfo& info, bool needsAutograd, Op op) {
+  if (needsAutograd) return result(info.Env(), op());
+  at::AutoDispatchBelowADInplaceOrView belowAutograd;
+  return result(info.Env(), op());
+}
+
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
   PT_GUARD(opName(unary::names, code), const T& a = tensorArg(info, 1);
-           if (a.requires_grad() || makesView(code)) return result(info.Env(), applyUnary(code, a));
-           at::AutoDispatchBelowADInplaceOrView belowAutograd;
-           return result(info.Env(), applyUnary(code, a));)
+           return resultOf(info, a.requires_grad() || makesView(code), [&] { return applyUnary(code, a); });)
 }
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
   PT_GUARD(opName(binary::names, code), const T& a = tensorArg(info, 1); const T& b = tensorArg(info, 2);
-           if (a.requires_grad() || b.requires_grad()) return result(info.Env(), applyBinary(code, a, b));
-           at::AutoDispatchBelowADInplaceOrView belowAutograd;
-           return result(info.Env(), applyBinary(code, a, b));)
+           return resultOf(info, a.requires_grad() || b.requires_grad(), [&] { return applyBinary(code, a, b); });)
 }
 Napi::Value Scalar(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
-  PT_GUARD(opName(scalar::names, code), const T& a = tensorArg(info, 1); at::Scalar s = toScalar(num(info, 2));
-           if (a.requires_grad()) return result(info.Env(), applyScalar(code, a, s));
-           at::AutoDispatchBelowADInplaceOrView belowAutograd;
-           return result(info.Env(), applyScalar(code, a, s));)
+  PT_GUARD(opName(scalar::names, code), const T& a = tensorArg(info, 1); const at::Scalar s = toScalar(num(info, 2));
+           return resultOf(info, a.requires_grad(), [&] { return applyScalar(code, a, s); });)
 }
 Napi::Value Inplace(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();

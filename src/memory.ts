@@ -127,31 +127,28 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-function release(owned: Owned[], escaping: Set<Owned>): void {
-  const handles = new Float64Array(owned.length);
+/** Frees, in one native call, every live tensor of `ts` (`size` of them at most) not `exempt`. */
+function freeAll(ts: Iterable<Owned>, size: number, exempt?: (t: Owned) => boolean): void {
+  const handles = new Float64Array(size);
   let n = 0;
-  const checkEscaping = escaping.size > 0;
-  for (const t of owned) {
-    if (t.handle < 0 || t.kept || (checkEscaping && escaping.has(t))) continue;
+  for (const t of ts) {
+    if (t.handle < 0 || exempt?.(t)) continue;
     handles[n++] = t.handle;
     t.handle = -1;
     forget(t);
   }
-  if (n > 0) native.freeMany(n === owned.length ? handles : handles.subarray(0, n));
+  if (n > 0) native.freeMany(n === size ? handles : handles.subarray(0, n));
+}
+
+function release(owned: Owned[], escaping: Set<Owned>): void {
+  freeAll(owned, owned.length, escaping.size > 0 ? (t) => t.kept || escaping.has(t) : (t) => t.kept);
 }
 
 /** Frees tensors (also inside arrays / objects) now. Disposing twice is harmless. */
 export function dispose(value: unknown): void {
   const found = new Set<Owned>();
   collect(value, found);
-  const handles: number[] = [];
-  for (const t of found) {
-    if (t.handle < 0) continue;
-    handles.push(t.handle);
-    t.handle = -1;
-    forget(t);
-  }
-  if (handles.length) native.freeMany(new Float64Array(handles));
+  freeAll(found, found.size);
 }
 
 export interface MemoryInfo {

@@ -12,7 +12,7 @@ import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
-import { type Run, buildRun } from './problems.js';
+import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 
 export interface CommonOptions { out?: string; mode: OutputMode }
@@ -100,26 +100,19 @@ async function fitAndReport(c: RunConfig, saved: SavedConfig, runDir: string, o:
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
-    let interrupted = false;
-    const onSignal = () => { interrupted = true; };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const detach = report(t, o.mode);
     let result: FitResult;
     try {
       result = await t.fit();
     } finally {
       detach();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
     }
     const files = await writeOutputs(t, run, c, saved, runDir, result);
     const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
     say(o.mode, `${result.stopReason === 'completed' ? 'done' : `stopped (${result.stopReason})`} after ${result.steps} steps in ${duration(result.timing.total)}: loss ${result.total.toExponential(3)}, relative L2 ${errors}`);
-    const coef = Object.entries(result.coefficients);
-    if (coef.length) say(o.mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
+    sayCoefficients(o.mode, result.coefficients);
     say(o.mode, `run directory: ${runDir}\n  ${files.map((f) => basename(f)).join(', ')}${result.lastCheckpoint ? `\n  checkpoint: ${result.lastCheckpoint}` : ''}`);
-    if (interrupted) {
+    if (result.stopReason === 'aborted') { // Ctrl-C or SIGTERM: the trainer handles both (handleSignals)
       say(o.mode, `interrupted: continue with 'pinn-torch resume ${runDir}'`);
       return 130;
     }
@@ -145,8 +138,7 @@ export async function evaluate(path: string, o: CommonOptions): Promise<number> 
     const files = await writeOutputs(t, run, c, saved, outDir, null, e);
     if (o.mode === 'json') process.stdout.write(JSON.stringify({ type: 'evaluation', data: { ...e, coefficients: run.problem.coefficientValues(), files } }) + '\n');
     say(o.mode, `step ${e.step}: relative L2 ${formatErrors(e.relL2)}`);
-    const coef = Object.entries(run.problem.coefficientValues());
-    if (coef.length) say(o.mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
+    sayCoefficients(o.mode, run.problem.coefficientValues());
     say(o.mode, `plots: ${files.filter((f) => /\.(png|svg)$/.test(f)).join(', ')}`);
     return 0;
   } finally {
@@ -155,16 +147,14 @@ export async function evaluate(path: string, o: CommonOptions): Promise<number> 
   }
 }
 
+function sayCoefficients(mode: OutputMode, c: Record<string, number>): void {
+  const coef = Object.entries(c);
+  if (coef.length) say(mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
+}
+
 function formatErrors(r: Record<string, number>): string {
   const parts = Object.entries(r).filter(([k]) => k !== 'all').map(([k, v]) => `${k} ${v.toExponential(2)}`);
   return `${(r.all ?? NaN).toExponential(2)}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
-}
-
-function disposeRun(run: Run): void {
-  run.problem.dispose();
-  run.model.dispose();
-  if (!run.evalPoints.isDisposed) run.evalPoints.dispose();
-  if (!run.slice.points.isDisposed) run.slice.points.dispose();
 }
 
 /** metrics.json, the loss curves and the field heatmaps. Returns the paths written. */

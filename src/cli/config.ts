@@ -89,6 +89,8 @@ const weighting = z.discriminatedUnion('type', [
   }),
 ]);
 
+const WEIGHTING_TYPES = weighting.options.map((o) => o.shape.type.value);
+
 export const runConfig = z.strictObject({
   /** Free text shown in `info` and metrics.json. */
   description: z.string().optional(),
@@ -197,7 +199,7 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       return `${at}: ${JSON.stringify(valueAt)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union': {
       const type = (valueAt as { type?: unknown } | undefined)?.type;
-      const kinds = at.endsWith('.problem') ? PROBLEM_TYPES : ['static', 'warmup', 'gradNorm', 'relobralo'];
+      const kinds = at.endsWith('.problem') ? PROBLEM_TYPES : WEIGHTING_TYPES;
       if (typeof type === 'string') return `${at}.type: ${unknownName('type', type, kinds).message}`;
       return `${at}.type: missing (one of ${kinds.join(', ')})`;
     }

@@ -156,9 +156,17 @@ export function buildRun(c: RunConfig): Run {
   try {
     return { ...run, weighting: weighting(c, run.problem.conditions.map((t) => t.name)) };
   } catch (e) {
-    run.problem.dispose(); run.model.dispose(); run.evalPoints.dispose(); run.slice.points.dispose();
+    disposeRun(run);
     throw e;
   }
+}
+
+/** Frees everything a run holds (tensors may be shared: disposing twice is harmless). */
+export function disposeRun(run: Run): void {
+  run.problem.dispose();
+  run.model.dispose();
+  run.evalPoints.dispose();
+  run.slice.points.dispose();
 }
 
 function weighting(c: RunConfig, terms: string[]): pinn.LossWeighting | undefined {

@@ -126,7 +126,7 @@ export class Problem {
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
       if (this.outputTransform) {
-        byPoints.set(pts, this.transformedDerivatives(model as MLP, pts, tuples));
+        byPoints.set(pts, this.transformedDerivatives(model as MLP, x, tuples));
         continue;
       }
       const r = taylor(model as MLP, x, {
@@ -152,13 +152,13 @@ export class Problem {
    * a few elementwise ops, then gives exactly the transformed output's derivatives. Anything
    * else (third orders, a new request) comes from T(x, N(x)) by nested reverse mode.
    */
-  private transformedDerivatives(model: MLP, pts: Tensor, tuples: number[][]): Derivatives {
-    const x0 = pts.detach();
+  private transformedDerivatives(model: MLP, x: Tensor, tuples: number[][]): Derivatives {
+    const x0 = x.detach();
     const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
     const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
     const r = taylor(model, x0, { first, second: pairs });
     this.checkOutput(r.u);
-    const xv = pts.detach().requiresGrad_();
+    const xv = x.detach().requiresGrad_();
     const delta = xv.sub(x0);
     const dx = (i: number) => delta.narrow(1, i, 1);
     let u = r.u;
@@ -173,7 +173,6 @@ export class Problem {
         columns.set(`${o}|${wrt.join(',')}`, local.d(o, ...wrt));
       }
     }
-    const x = pts.detach().requiresGrad_();
     return new Derivatives(x, local.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
   }
 

@@ -35,6 +35,13 @@ describe('Resample', () => {
     expect([rad.apply(2, problem, model), rad.apply(4, problem, model)]).toEqual([true, false]);
     expect(() => new pinn.RAR({ condition: 'pde', every: 2, until: -1, candidates: 5, add: 1, source })).toThrow(/RAR: until must be a non-negative integer step, got -1/);
     expect(() => new pinn.RAD({ condition: 'pde', every: 0, candidates: 5, source })).toThrow(/RAD: every must be a positive integer, got 0/);
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, from: 1.5, source })).toThrow(/Resample: from must be a non-negative integer step, got 1.5/);
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, from: 9, until: 4, source })).toThrow(/Resample: from \(9\) is after until \(4\)/);
+  }));
+  it('starts at `from` (e.g. the first L-BFGS step) and counts `every` from there', () => tidy(() => {
+    const { problem, model } = setup();
+    const s = new pinn.Resample({ condition: 'pde', every: 4, from: 7, until: 20, source });
+    expect(Array.from({ length: 31 }, (_, step) => s.apply(step, problem, model)).flatMap((hit, step) => (hit ? [step] : []))).toEqual([7, 11, 15, 19]);
   }));
   it('draws in the condition\'s dtype when a phase has cast the problem since the source was written', () => tidy(() => {
     const { problem, model } = setup();

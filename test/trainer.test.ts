@@ -180,6 +180,25 @@ describe('Trainer control and monitors', () => {
     for (const t of [t1, t2, t3]) t.dispose();
   });
 
+  it('new points during an L-BFGS phase restart its curvature history; fixed points keep it', async () => {
+    const iterations = async (resample: boolean) => {
+      const { problem, model } = setup();
+      const source: pinn.PointSource = (n, rng) => tensor(Array.from({ length: n }, () => [rng.next()]), { dtype });
+      const trainer = new Trainer({
+        problem, model, sampling: resample ? [new pinn.Resample({ condition: 'pde', every: 2, from: 1, source, seed: 1 })] : [],
+        phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 1 },
+          { optimizer: { type: 'lbfgs', maxIter: 3, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 }, steps: 4 }],
+      });
+      const seen: number[] = [];
+      trainer.on('lbfgsIteration', (e) => seen.push(e.totalIterations));
+      await trainer.fit();
+      trainer.dispose(); problem.dispose(); model.dispose();
+      return seen;
+    };
+    expect(await iterations(false)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // Resampled before steps 1 and 3 (the first and third L-BFGS steps): history restarts at 1 both times.
+    expect(await iterations(true)).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]);
+  });
   it('NaN guard: stops with an error naming the term, or rolls back and lowers the LR', async () => {
     let step = 0;
     const s = setup(() => ++step === 13); // the first step evaluates the residual twice (see Problem.losses)

@@ -171,10 +171,15 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Frees all optimizer state. */
-  dispose(): void {
+  /** Forgets all per-parameter state (moments, curvature history), as a fresh optimizer would have none. */
+  resetState(): void {
     for (const s of this.state.values()) dispose(Object.values(s));
     this.state.clear();
+  }
+
+  /** Frees all optimizer state. */
+  dispose(): void {
+    this.resetState();
   }
 }
 

@@ -37,11 +37,13 @@ abstract class Seeded {
   }
 }
 
-interface Schedule { every: number; until?: number }
+interface Schedule { every: number; from?: number; until?: number }
 
-function checkSchedule(op: string, { every, until }: Schedule): void {
+function checkSchedule(op: string, { every, from, until }: Schedule): void {
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`${op}: every must be a positive integer, got ${every}`);
+  if (from !== undefined && !(Number.isInteger(from) && from >= 0)) throw new RangeError(`${op}: from must be a non-negative integer step, got ${from}`);
   if (until !== undefined && !(Number.isInteger(until) && until >= 0)) throw new RangeError(`${op}: until must be a non-negative integer step, got ${until}`);
+  if (from !== undefined && until !== undefined && from > until) throw new RangeError(`${op}: from (${from}) is after until (${until})`);
 }
 
 /** n fresh points in the condition's dtype (a phase may have cast the problem since the source was written). */
@@ -52,14 +54,14 @@ function draw(source: PointSource, n: number, rng: Random, c: Condition): Tensor
 
 /**
  * Whether a strategy acts before the step that follows `step` completed ones: every `every`
- * steps, never at 0, and not once `step` passes `until` (e.g. `until: adamSteps - 1` keeps the
- * points of a following L-BFGS phase fixed: new points would void its curvature history).
+ * steps counted from `from` (default 0; never at step 0), and not once `step` passes `until`.
+ * E.g. `until: adamSteps - 1` keeps the points of a following L-BFGS phase fixed, and
+ * `from: adamSteps` resamples only during it (the Trainer then restarts L-BFGS's history).
  */
-function due(step: number, { every, until }: Schedule): boolean {
-  return step > 0 && step % every === 0 && (until === undefined || step <= until);
+function due(step: number, { every, from = 0, until }: Schedule): boolean {
+  return step > 0 && step >= from && (step - from) % every === 0 && (until === undefined || step <= until);
 }
 
-/** Every `every` steps, replaces the condition's points with as many fresh ones. */
 export class Resample extends Seeded implements SamplingStrategy {
   readonly name = 'resample';
   constructor(readonly o: Schedule & { condition: string; source: PointSource; seed?: number }) {

@@ -372,6 +372,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const t0 = seconds();
     for (const s of this.options.sampling ?? []) {
       if (s.apply(this.progress.step, this.problem, this.model)) {
+        // New points make a new objective: L-BFGS's curvature pairs and last loss belong to the old one.
+        if (opt instanceof LBFGS) opt.resetState();
         this.send('resample', { step: this.progress.step, strategy: s.name, points: Object.fromEntries(this.problem.conditions.map((c) => [c.name, c.points.shape[0]])) });
       }
     }

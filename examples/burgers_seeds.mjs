@@ -11,7 +11,7 @@
 //
 //   node examples/burgers_seeds.mjs [--seeds 0,1,2,3,4] [--adam 15000] [--lbfgs 4000]
 //                                   [--adam-dtype float32] [--lbfgs-dtype float64]
-//                                   [--sampler halton] [--points-seed <n>]
+//                                   [--sampler halton] [--points-seed <n>] [--ic-weight 1]
 import { Trainer, geometry as G, nn, pinn, tensor } from '../dist/index.js';
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? fallback : process.argv[i + 1]; };
@@ -24,6 +24,11 @@ const pointsSeed = arg('points-seed', null); // default: the run's seed
 // --rad <every>: during Adam, redraw the 2540 PDE points every <every> steps from 100 000 uniform
 // candidates with p ∝ |r| / mean|r| + 1 (RAD, Wu et al. 2023); the point count stays 2540.
 const radEvery = arg('rad', null);
+// --rad-lbfgs <every> [--rad-lbfgs-until <step>]: the same RAD draw during the L-BFGS phase, from its
+// first step (steps there are ITERS_PER_STEP iterations each); each draw restarts L-BFGS's history.
+const radLbfgsEvery = arg('rad-lbfgs', null), radLbfgsUntil = arg('rad-lbfgs-until', null);
+const radC = Number(arg('rad-c', 1)); // RAD's c: the larger, the closer to uniform
+const icWeight = Number(arg('ic-weight', 1)); // the classic setup weighs every term 1
 // --gradnorm <every>: balance the terms' weights by their gradient norms (jaxpi), EMA 0.9.
 const gradNormEvery = arg('gradnorm', null);
 const nu = 0.01 / Math.PI;
@@ -42,16 +47,21 @@ async function run(seed) {
     conditions: [
       new pinn.PDE('pde', t(domain.interior(2540, opts)), pinn.pdes.burgers()),
       new pinn.DirichletBC('bc', t(domain.boundary(80, opts).points), 0, { output: 'u' }),
-      new pinn.InitialCondition('ic', t(domain.initial(160, opts)), (x) => x.narrow(1, 0, 1).mul(Math.PI).sin().neg(), { output: 'u' }),
+      new pinn.InitialCondition('ic', t(domain.initial(160, opts)), (x) => x.narrow(1, 0, 1).mul(Math.PI).sin().neg(), { output: 'u', weight: icWeight }),
     ],
     reference: (x) => exact.to(x.dtype).clone(), // evaluated on the grid only
   });
   const model = new nn.MLP([2, 20, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed, dtype: adamDtype });
   const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
-  const sampling = radEvery === null ? [] : [new pinn.RAD({
-    condition: 'pde', every: Number(radEvery), until: adamSteps - 1, candidates: 100000, k: 1, c: 1, seed,
+  // The L-BFGS-phase draws use their own stream (seed + 1000), so adding them leaves the Adam-phase draws as they were.
+  const rad = (schedule, rngSeed) => new pinn.RAD({
+    condition: 'pde', ...schedule, candidates: 100000, k: 1, c: radC, seed: rngSeed,
     source: (n, rng) => G.toTensor(domain.interior(n, { rng }), 2, { dtype: adamDtype }),
-  })];
+  });
+  const sampling = [
+    ...(radEvery === null ? [] : [rad({ every: Number(radEvery), until: adamSteps - 1 }, seed)]),
+    ...(radLbfgsEvery === null ? [] : [rad({ every: Number(radLbfgsEvery), from: adamSteps, ...(radLbfgsUntil === null ? {} : { until: Number(radLbfgsUntil) }) }, seed + 1000)]),
+  ];
   const trainer = new Trainer({
     problem, model, sampling, evalPoints: tensor(grid, { dtype: adamDtype }), evalEvery: adamSteps,
     weighting: gradNormEvery === null ? undefined : new pinn.GradNormWeighting({ every: Number(gradNormEvery), alpha: 0.9 }),
@@ -67,7 +77,7 @@ async function run(seed) {
   const t0 = performance.now();
   const r0 = () => (performance.now() - t0) / 1000;
   const r = await trainer.fit();
-  const out = { seed, relL2: r.relL2.all, relL2AfterAdam, seconds: r0(), adamSeconds, lbfgsSeconds: r0() - adamSeconds, lbfgsIterations, lbfgsStop };
+  const out = { seed, relL2: r.relL2.all, loss: r.total, losses: r.losses, relL2AfterAdam, seconds: r0(), adamSeconds, lbfgsSeconds: r0() - adamSeconds, lbfgsIterations, lbfgsStop };
   trainer.dispose(); problem.dispose(); model.dispose();
   return out;
 }

@@ -1,6 +1,6 @@
 // Sampling strategies move the collocation points as documented, reproducibly.
 import { describe, expect, it } from 'vitest';
-import { Tensor, geometry as G, nn, pinn, tidy } from '../src/index.js';
+import { Tensor, geometry as G, memory, nn, pinn, tensor, tidy } from '../src/index.js';
 
 // A residual that is the first input itself: |r| = |x|, so "worst" points are the largest |x|.
 const residualIsX: pinn.ResidualFn = (d) => d.x.narrow(1, 0, 1);
@@ -113,5 +113,79 @@ describe('MiniBatch', () => {
   it('names an unknown condition', () => {
     const { problem, model } = setup();
     expect(() => new pinn.MiniBatch({ condition: 'bc', batchSize: 4 }).apply(0, problem, model)).toThrow(/MiniBatch: no condition named 'bc' \(conditions: pde\)/);
+  });
+});
+
+describe('Point sets with per-point data, and shared point sets', () => {
+  // Terms of every kind whose rows carry data: observations, normals, partner points, a tensor value.
+  function dataTerms() {
+    const x = source(12, new G.Random(1));
+    const other = source(12, new G.Random(2));
+    const normals = tensor(Array.from({ length: 12 }, (_, i) => [Math.cos(i), Math.sin(i)]), { dtype: 'float64' });
+    const values = tensor(Array.from({ length: 12 }, (_, i) => [i / 7]), { dtype: 'float64' });
+    return [
+      () => new pinn.PointSetData('data', x.clone(), values.clone(), { outputs: ['u'] }),
+      () => new pinn.NeumannBC('neumann', x.clone(), normals.clone(), values.clone(), { output: 'u', spatial: ['x', 'y'] }),
+      () => new pinn.PeriodicBC('periodic', x.clone(), other.clone(), { output: 'u', derivative: 'x' }),
+      () => new pinn.DirichletBC('dirichlet', x.clone(), values.clone(), { output: 'u' }),
+    ];
+  }
+  const model = new nn.MLP([2, 6, 1], { dtype: 'float64', seed: 3 });
+  const rows = [9, 2, 5, 11, 0];
+
+  it('a batch takes the same rows of the data as of the points: the loss equals that of a term built on those rows', () => tidy(() => {
+    for (const make of dataTerms()) {
+      const batched = make();
+      const p1 = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [batched] });
+      batched.setBatch(tensor(rows, { dtype: 'int64' }));
+      const full = make();
+      // The same term on only the chosen rows, built from scratch.
+      const pick = (t: Tensor) => t.indexSelect(0, tensor(rows, { dtype: 'int64' }));
+      const sub = full instanceof pinn.PointSetData ? new pinn.PointSetData('data', pick(full.points), pick(full.values), { outputs: ['u'] })
+        : full instanceof pinn.NeumannBC ? new pinn.NeumannBC('neumann', pick(full.points), pick(full.normals), pick(full.value as Tensor), { output: 'u', spatial: ['x', 'y'] })
+          : full instanceof pinn.PeriodicBC ? new pinn.PeriodicBC('periodic', pick(full.points), pick(full.partner), { output: 'u', derivative: 'x' })
+            : new pinn.DirichletBC('dirichlet', pick(full.points), pick((full as pinn.DirichletBC).value as Tensor), { output: 'u' });
+      const p2 = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [sub] });
+      const a = p1.losses(model)[batched.name].item() as number;
+      const b = p2.losses(model)[sub.name].item() as number;
+      expect(a, batched.name).toBeGreaterThan(0);
+      expect(a, batched.name).toBeCloseTo(b, 14);
+      p1.dispose(); p2.dispose(); full.dispose();
+    }
+  }));
+
+  it('replacing such points is refused, naming the term and what its rows carry', () => tidy(() => {
+    const fresh = source(12, new G.Random(5));
+    const expected = [/PointSetData 'data': its points come with per-point values/, /NeumannBC 'neumann': its points come with per-point normals, value/,
+      /PeriodicBC 'periodic': its points come with per-point partner points/, /DirichletBC 'dirichlet': its points come with per-point value/];
+    dataTerms().forEach((make, i) => {
+      const c = make();
+      expect(() => c.setPoints(fresh)).toThrow(expected[i]);
+      const problem = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [c] });
+      expect(() => new pinn.RAD({ condition: c.name, every: 1, candidates: 12, source }).apply(1, problem, model)).toThrow(expected[i]);
+      problem.dispose();
+    });
+  }));
+
+  it('resampling one of two terms that share points leaves the other its points; all are freed with the problem', () => {
+    const before = memory().tensors;
+    tidy(() => {
+      const x = source(20, new G.Random(0));
+      const values = tensor(Array.from({ length: 20 }, () => [0.5]), { dtype: 'float64' });
+      const problem = new pinn.Problem({
+        inputs: ['x', 'y'], outputs: ['u'],
+        conditions: [new pinn.PointSetData('data', x, values, { outputs: ['u'] }), new pinn.PDE('pde', x, residualIsX)],
+      });
+      const [data, pde] = problem.conditions;
+      const kept = xs(data.points);
+      new pinn.Resample({ condition: 'pde', every: 1, source, seed: 1 }).apply(1, problem, model);
+      expect(data.points.isDisposed).toBe(false);
+      expect(xs(data.points)).toEqual(kept);
+      expect(xs(pde.points)).not.toEqual(kept);
+      expect(Object.keys(problem.losses(model))).toEqual(['data', 'pde']);
+      problem.dispose();
+      expect(data.points.isDisposed && pde.points.isDisposed).toBe(true);
+    });
+    expect(memory().tensors).toBe(before);
   });
 });

@@ -32,10 +32,21 @@ function checkFinite(term: string, what: string, t: Tensor): void {
   });
 }
 
+// Terms built from the same points tensor share it (one forward pass, one derivative cache), so
+// a point set is freed when the last term holding it lets go, not when the first one does.
+const holders = new WeakMap<Tensor, number>();
+function hold(t: Tensor): void { holders.set(t, (holders.get(t) ?? 0) + 1); }
+function release(t: Tensor): void {
+  const n = (holders.get(t) ?? 1) - 1;
+  if (n > 0) holders.set(t, n);
+  else { holders.delete(t); t.dispose(); }
+}
+
 export abstract class Condition {
   readonly weight: number;
   readonly lossName: LossName;
-  points: Tensor;
+  private held: Tensor;
+  private released = false;
 
   constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}) {
     const label = `${this.constructor.name} '${name}'`;
@@ -46,7 +57,8 @@ export abstract class Condition {
     checkFinite(label, 'points', points);
     // The condition takes ownership of the tensor itself (not a copy), so terms built from the
     // same points share one forward pass and one derivative cache in Problem.
-    this.points = keep(points.requiresGrad ? points.detach() : points);
+    this.held = keep(points.requiresGrad ? points.detach() : points);
+    hold(this.held);
     this.weight = options.weight ?? 1;
     if (!(this.weight >= 0)) throw new Error(`${label}: weight must be ≥ 0, got ${options.weight}`);
     this.lossName = options.loss ?? 'msae';
@@ -55,27 +67,57 @@ export abstract class Condition {
 
   get label(): string { return `${this.constructor.name} '${this.name}'`; }
 
+  /** The term's collocation points [N, inputs]. */
+  get points(): Tensor { return this.held; }
+
   /** The points the network is evaluated at for this term. */
   get evaluationPoints(): Tensor { return this.batch ?? this.points; }
 
+  /**
+   * Tensors with one row per point that belong to them (targets, normals, partner points, a
+   * tensor value), by what they are: they are batched with the points, and they are why such
+   * points cannot be replaced (new points would be paired with the old rows).
+   */
+  protected perPoint(): Record<string, Tensor> { return {}; }
+
   /** A subset of rows used instead of all points (mini-batching); null for all. */
   private batch: Tensor | null = null;
+  /** The per-point tensors' rows for the current batch. */
+  private batched = new Map<Tensor, Tensor>();
+  /** `v` at the rows being evaluated: a per-point tensor's batch rows; anything else as is. */
+  protected atRows<V>(v: V): V { return (v instanceof Tensor ? this.batched.get(v) ?? v : v) as V; }
+  /** Called when the evaluated rows change (subclasses drop what they cached from them). */
+  protected rowsChanged(): void {}
+
   /** @internal used by sampling strategies: evaluate on these rows of `points` only. */
   setBatch(rows: Tensor | null): void {
     this.batch?.dispose();
+    for (const t of this.batched.values()) t.dispose();
+    this.batched.clear();
     this.batch = rows === null ? null : keep(this.points.indexSelect(0, rows));
+    if (rows !== null) for (const t of Object.values(this.perPoint())) this.batched.set(t, keep(t.indexSelect(0, rows)));
+    this.rowsChanged();
   }
 
   /** Replaces the points (resampling, adaptive refinement); checked like the originals. */
   setPoints(points: Tensor): void {
+    const attached = Object.keys(this.perPoint());
+    if (attached.length) {
+      throw new Error(`${this.label}: its points come with per-point ${attached.join(', ')}, which new points would be paired with wrongly; resample a term without per-point data (e.g. a PDE)`);
+    }
     if (!(points instanceof Tensor) || points.ndim !== 2 || points.shape[1] !== this.points.shape[1] || points.shape[0] === 0) {
       throw new Error(`${this.label}: new points must be [N > 0, ${this.points.shape[1]}], got ${points instanceof Tensor ? `[${points.shape.join(', ')}]` : typeof points}`);
     }
     checkFinite(this.label, 'points', points);
+    this.adoptPoints(keep(points.detach().to({ dtype: this.points.dtype, device: this.points.device })));
+  }
+
+  /** @internal Takes `points` as this term's own (other terms may hold the same tensor, as at construction). */
+  adoptPoints(points: Tensor): void {
     this.setBatch(null);
-    const next = keep(points.detach().to({ dtype: this.points.dtype, device: this.points.device }));
-    this.points.dispose();
-    this.points = next;
+    hold(points);
+    release(this.held);
+    this.held = points;
   }
 
   /** Residual(s) at this condition's points. */
@@ -97,10 +139,15 @@ export abstract class Condition {
     return parts.length === 1 ? parts[0] : parts.reduce((a, b) => a.add(b));
   }
 
-  /** @internal Every tensor this condition owns (for casting and disposal). */
-  tensors(): Tensor[] { return this.batch ? [this.points, this.batch] : [this.points]; }
+  /** @internal Every tensor this condition holds (for casting and disposal). */
+  tensors(): Tensor[] { return [this.points, ...(this.batch ? [this.batch] : []), ...this.batched.values()]; }
 
-  dispose(): void { for (const t of this.tensors()) t.dispose(); }
+  /** Frees what the term holds; shared points go with the last term holding them. */
+  dispose(): void {
+    for (const t of this.tensors()) if (t !== this.held) t.dispose();
+    if (!this.released) release(this.held);
+    this.released = true;
+  }
 }
 
 function checkOutput(label: string, output: string, outputs: string[]): void {
@@ -140,9 +187,10 @@ export class OperatorBC extends PDE {}
 export class DirichletBC extends Condition {
   constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, options); }
   override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
+  protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
   residuals(d: Derivatives): Tensor[] {
     const u = d.value(this.options.output);
-    return [minus(this.label, u, this.value, d.x)];
+    return [minus(this.label, u, this.atRows(this.value), d.x)];
   }
 }
 
@@ -163,12 +211,14 @@ export class NeumannBC extends Condition {
     checkOutput(this.label, this.options.output, outputs);
     this.options.spatial.forEach((s) => checkInput(this.label, s, inputs));
   }
+  protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...(this.value instanceof Tensor ? { value: this.value } : {}) }; }
   protected normalDerivative(d: Derivatives): Tensor {
-    return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(this.normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
+    const normals = this.atRows(this.normals);
+    return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
   }
   residuals(d: Derivatives): Tensor[] {
     const dn = this.normalDerivative(d);
-    return [minus(this.label, dn, this.value, d.x)];
+    return [minus(this.label, dn, this.atRows(this.value), d.x)];
   }
   override tensors(): Tensor[] { return [...super.tensors(), this.normals]; }
 }
@@ -182,7 +232,7 @@ export class RobinBC extends NeumannBC {
   override residuals(d: Derivatives): Tensor[] {
     const dn = this.normalDerivative(d);
     const u = d.value(this.options.output);
-    return [minus(this.label, dn.sub(u.mul(this.a)), this.value, d.x)];
+    return [minus(this.label, dn.sub(u.mul(this.a)), this.atRows(this.value), d.x)];
   }
 }
 
@@ -202,12 +252,14 @@ export class PeriodicBC extends Condition {
     checkOutput(this.label, this.options.output, outputs);
     if (this.options.derivative) checkInput(this.label, this.options.derivative, inputs);
   }
+  protected override perPoint(): Record<string, Tensor> { return { 'partner points': this.partner }; }
   private stacked: Tensor | null = null;
-  /** Both sides stacked: rows [0, N) are side A, [N, 2N) side B. */
-  override get evaluationPoints(): Tensor { return (this.stacked ??= keep(cat([this.points, this.partner]))); }
+  protected override rowsChanged(): void { this.stacked?.dispose(); this.stacked = null; }
+  /** Both sides stacked: rows [0, n) are side A, [n, 2n) side B (n: the rows evaluated). */
+  override get evaluationPoints(): Tensor { return (this.stacked ??= keep(cat([super.evaluationPoints, this.atRows(this.partner)]))); }
   residuals(d: Derivatives): Tensor[] {
     const f = this.options.derivative ? d.d(this.options.output, this.options.derivative) : d.value(this.options.output);
-    const n = this.points.shape[0];
+    const n = f.shape[0] / 2;
     return [f.narrow(0, 0, n).sub(f.narrow(0, n, n))];
   }
   override tensors(): Tensor[] { return [...super.tensors(), this.partner, ...(this.stacked ? [this.stacked] : [])]; }
@@ -224,9 +276,10 @@ export class InitialVelocity extends Condition {
     checkOutput(this.label, this.options.output, outputs);
     checkInput(this.label, this.options.time ?? 't', inputs);
   }
+  protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
   residuals(d: Derivatives): Tensor[] {
     const ut = d.d(this.options.output, this.options.time ?? 't');
-    return [minus(this.label, ut, this.value, d.x)];
+    return [minus(this.label, ut, this.atRows(this.value), d.x)];
   }
 }
 
@@ -245,8 +298,10 @@ export class PointSetData extends Condition {
     super.validate(inputs, outputs);
     this.options.outputs.forEach((o) => checkOutput(this.label, o, outputs));
   }
+  protected override perPoint(): Record<string, Tensor> { return { values: this.values }; }
   residuals(d: Derivatives): Tensor[] {
-    return this.options.outputs.map((o, k) => d.value(o).sub(this.values.narrow(1, k, 1)));
+    const values = this.atRows(this.values);
+    return this.options.outputs.map((o, k) => d.value(o).sub(values.narrow(1, k, 1)));
   }
   override tensors(): Tensor[] { return [...super.tensors(), this.values]; }
 }

@@ -156,15 +156,12 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
         }
       });
       const keys = new Map(j.problem.conditions.map((c) => [c.name, c.points]));
-      const old = new Set(this.problem.conditions.map((c) => c.points));
       const fresh = new Map<string, Tensor>();
       for (const c of this.problem.conditions) {
         const key = keys.get(c.name)!;
         if (!fresh.has(key)) fresh.set(key, keep(l.points[key].to({ dtype: c.points.dtype, device: c.points.device }).clone()));
-        c.setBatch(null);
-        c.points = fresh.get(key)!;
+        c.adoptPoints(fresh.get(key)!); // terms that shared points share them again
       }
-      for (const t of old) t.dispose();
       if (j.weighting) this.weighting.loadStateDict(j.weighting.state);
       const sampling = this.options.sampling ?? [];
       if (j.sampling.length !== sampling.length) throw new Error(`trainer.json: ${j.sampling.length} sampling strategies saved, ${sampling.length} given`);

@@ -104,6 +104,22 @@ describe('pinn-torch CLI', () => {
     expect(r.stderr).toBe('');
   }, 120_000);
 
+  it('a config may move the points: RAD during Adam, resampling during L-BFGS, each on schedule', () => {
+    const c = {
+      ...tinyPoisson,
+      sampling: [
+        { type: 'rad', condition: 'pde', every: 10, until: 39, candidates: 2000 },
+        { type: 'resample', condition: 'pde', every: 1, from: 40 },
+      ],
+    };
+    const r = cli('train', config('sampling.json', c), '--out', join(dir, 'sampling'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const moves = events.filter((e) => e.type === 'resample').map((e) => [e.data.step, e.data.strategy, e.data.points.pde]);
+    expect(moves).toEqual([[10, 'rad', 200], [20, 'rad', 200], [30, 'rad', 200], [40, 'resample', 200], [41, 'resample', 200]]);
+    expect(events.at(-1).type).toBe('end');
+  }, 120_000);
+
   it('Ctrl-C during train leaves a checkpoint; resume finishes the run; eval prints the errors and writes the plots', async () => {
     const out = join(dir, 'interrupted');
     const child = spawn(process.execPath, [CLI, 'train', config('long.json', longBurgers(200_000)), '--out', out], { cwd: dir });
@@ -155,6 +171,17 @@ describe('pinn-torch CLI', () => {
       expect(r.stderr).toContain('config.seed: expected number, got the string "one"');
       expect(r.stderr).toMatch(/config\.phases\[0\]\.steps: must be >0, got -5/);
     });
+    it('a sampling strategy on a term that cannot be redrawn, or with a typo', () => {
+      oneLine(cli('train', config('s1.json', { extends: 'mre-helmholtz', sampling: [{ type: 'rad', condition: 'wave', every: 10, candidates: 100 }] }), '--out', join(dir, 'never-s1')),
+        /config\.sampling\[0\]\.condition: 'wave' cannot be redrawn: its points carry data \(terms that can: pde; 'minibatch' works on any\)/);
+      expect(existsSync(join(dir, 'never-s1'))).toBe(false);
+      oneLine(cli('train', config('s2.json', { extends: 'burgers', sampling: [{ type: 'resample', condition: 'pdf', every: 10 }] })),
+        /config\.sampling\[0\]\.condition: unknown loss term 'pdf'; did you mean 'pde'\?/);
+      oneLine(cli('train', config('s3.json', { extends: 'burgers', sampling: [{ type: 'radd', condition: 'pde', every: 10 }] })),
+        /config\.sampling\[0\]\.type: unknown type 'radd'; did you mean 'rad'\?/);
+      oneLine(cli('train', config('s4.json', { extends: 'burgers', sampling: [{ type: 'rad', condition: 'pde', every: 10, candidates: 5 }] })),
+        /config\.sampling\[0\]\.candidates: must be at least the 2540 points of 'pde', got 5/);
+    }, 60_000);
     it('nothing is trained or written when the config is bad', () => {
       cli('train', config('bad2.json', { extends: 'poisson-2d', model: { dtype: 'float16' } }), '--out', join(dir, 'never'));
       expect(existsSync(join(dir, 'never'))).toBe(false);

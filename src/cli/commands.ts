@@ -24,7 +24,7 @@ const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== '
 
 function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig): Trainer {
   return new Trainer({
-    problem: run.problem, model: run.model, weighting: run.weighting, phases: c.phases,
+    problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
     handleSignals: true,
@@ -67,11 +67,17 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
   if (existsSync(ckpt) && readdirSync(ckpt).length > 0) {
     throw new UsageError(`${runDir}: already holds a run (checkpoints/); continue it with 'pinn-torch resume ${o.out ?? runDir}' or pass another --out`);
   }
-  mkdirSync(runDir, { recursive: true });
-  writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
+  const run = buildRun(c); // before anything is written: a config the problem rejects leaves no directory
+  try {
+    mkdirSync(runDir, { recursive: true });
+    writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
+  } catch (e) {
+    disposeRun(run);
+    throw e;
+  }
   if (c.threads) setNumThreads(c.threads);
   say(o.mode, `pinn-torch: training ${source} → ${runDir}`);
-  return fitAndReport(c, { config: c, source }, runDir, o, null);
+  return fitAndReport(run, c, { config: c, source }, runDir, o, null);
 }
 
 export async function resumeRun(path: string, o: CommonOptions & { config?: string }): Promise<number> {
@@ -88,11 +94,11 @@ export async function resumeRun(path: string, o: CommonOptions & { config?: stri
   }
   if (c.threads) setNumThreads(c.threads);
   say(o.mode, `pinn-torch: resuming ${checkpoints}`);
-  return fitAndReport(c, { config: c, source: saved.source }, o.out ? resolve(o.out) : runDir, o, checkpoints);
+  return fitAndReport(buildRun(c), c, { config: c, source: saved.source }, o.out ? resolve(o.out) : runDir, o, checkpoints);
 }
 
-async function fitAndReport(c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
-  const run = buildRun(c);
+/** Trains `run` (and frees it): events to the terminal, outputs and a summary at the end. */
+async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
   let t: Trainer | null = null;
   try {
     // Resuming into another --out directory starts its checkpoints there.

@@ -89,7 +89,18 @@ const weighting = z.discriminatedUnion('type', [
   }),
 ]);
 
+// Where the points go over training (pinn's sampling strategies); `condition` names a loss term.
+const schedule = { condition: z.string(), every: count, from: z.number().int().min(0).optional(), until: z.number().int().min(0).optional() };
+const sampling = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('resample'), ...schedule }),
+  z.strictObject({ type: z.literal('rar'), ...schedule, candidates: count, add: count, maxPoints: count.optional() }),
+  z.strictObject({ type: z.literal('rad'), ...schedule, candidates: count, k: z.number().min(0).optional(), c: z.number().min(0).optional() }),
+  z.strictObject({ type: z.literal('minibatch'), condition: z.string(), batchSize: count }),
+]);
+export type SamplingConfig = z.infer<typeof sampling>;
+
 const WEIGHTING_TYPES = weighting.options.map((o) => o.shape.type.value);
+const SAMPLING_TYPES = sampling.options.map((o) => o.shape.type.value);
 
 export const runConfig = z.strictObject({
   /** Free text shown in `info` and metrics.json. */
@@ -110,6 +121,7 @@ export const runConfig = z.strictObject({
     dtype: z.enum(['float32', 'float64']).optional(),
   })).min(1),
   weighting: weighting.optional(),
+  sampling: z.array(sampling).optional(),
   seed: z.number().int().min(0),
   logEvery: count,
   evalEvery: count,
@@ -198,10 +210,13 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       if (typeof valueAt === 'string' && issue.values.every((v) => typeof v === 'string')) return `${at}: ${unknownName('value', valueAt, issue.values as string[]).message}`;
       return `${at}: ${JSON.stringify(valueAt)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union': {
-      const type = (valueAt as { type?: unknown } | undefined)?.type;
-      const kinds = at.endsWith('.problem') ? PROBLEM_TYPES : WEIGHTING_TYPES;
-      if (typeof type === 'string') return `${at}.type: ${unknownName('type', type, kinds).message}`;
-      return `${at}.type: missing (one of ${kinds.join(', ')})`;
+      // The issue sits on the union's object, or (inside arrays) on its `type` key.
+      const onType = issue.path.at(-1) === 'type';
+      const union = onType ? where(issue.path.slice(0, -1)) : at;
+      const type = onType ? valueAt : (valueAt as { type?: unknown } | undefined)?.type;
+      const kinds = union.endsWith('.problem') ? PROBLEM_TYPES : /\.sampling\[\d+\]$/.test(union) ? SAMPLING_TYPES : WEIGHTING_TYPES;
+      if (typeof type === 'string') return `${union}.type: ${unknownName('type', type, kinds).message}`;
+      return `${union}.type: missing (one of ${kinds.join(', ')})`;
     }
     case 'too_small':
     case 'too_big':

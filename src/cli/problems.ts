@@ -10,7 +10,7 @@ import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import * as pinn from '../pinn/index.js';
 import { type Tensor } from '../tensor.js';
-import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, UsageError, unknownName } from './config.js';
+import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, type SamplingConfig, UsageError, unknownName } from './config.js';
 
 export interface FieldSlice {
   /** Input columns on the plot's horizontal and vertical axes, and their names. */
@@ -26,8 +26,21 @@ export interface Run {
   problem: pinn.Problem;
   model: Module;
   weighting?: pinn.LossWeighting;
+  sampling: pinn.SamplingStrategy[];
   evalPoints: Tensor;
   slice: FieldSlice;
+}
+
+/** What a problem builder makes; buildRun adds the weighting and the sampling strategies. */
+type Built = Omit<Run, 'weighting' | 'sampling'> & {
+  /** Where fresh points for each term that may be resampled come from (terms whose rows carry data have none). */
+  sources: Record<string, pinn.PointSource>;
+};
+
+/** Fresh points from a sampler: a grid has only one arrangement, so redraws of a grid are uniform. */
+function drawFrom(sample: (n: number, o: G.SampleOptions) => Float64Array, sampler: G.SamplerName, dim: number) {
+  const redraw = sampler === 'grid' ? 'uniform' : sampler;
+  return (n: number, rng: G.Random) => G.toTensor(sample(n, { sampler: redraw, rng }), dim, { dtype: 'float64' });
 }
 
 const col = (x: Tensor, i: number) => x.narrow(1, i, 1);
@@ -51,7 +64,7 @@ function mlp(c: RunConfig, inputs: number, outputs: number, hidden = c.model.hid
   return new MLP([inputs, ...hidden, outputs], { activation: c.model.activation, init: c.model.init, dtype: c.model.dtype, seed });
 }
 
-function elasticWave(c: RunConfig, p: ElasticWaveConfig): Run {
+function elasticWave(c: RunConfig, p: ElasticWaveConfig): Built {
   const dtype = c.model.dtype;
   const constants = { rho: p.rho, lambda: p.lambda, mu: p.mu };
   const wp = p.k * Math.sqrt((p.lambda + 2 * p.mu) / p.rho), ws = p.k * Math.sqrt(p.mu / p.rho);
@@ -78,13 +91,19 @@ function elasticWave(c: RunConfig, p: ElasticWaveConfig): Run {
     reference,
   });
   const evalRows = gridRows([{ lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 11 }]);
+  const onBoundary = drawFrom((n, o) => domain.boundary(n, o).points, p.sampler, 3);
+  const atStart = drawFrom((n, o) => domain.initial(n, o), p.sampler, 3);
   return {
     problem, model: mlp(c, 3, 2), evalPoints: tensor(evalRows, { dtype }),
+    sources: {
+      pde: drawFrom((n, o) => domain.interior(n, o), p.sampler, 3),
+      bc_ux: onBoundary, bc_uy: onBoundary, ic_ux: atStart, ic_uy: atStart, iv_ux: atStart, iv_uy: atStart,
+    },
     slice: slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 61, (x, y) => [x, y, p.plotTime], `t = ${p.plotTime}`),
   };
 }
 
-function mre(c: RunConfig, p: MreConfig): Run {
+function mre(c: RunConfig, p: MreConfig): Built {
   const dtype = c.model.dtype;
   const wave = pinn.references.helmholtzPlaneWave({ rho: p.rho, omega: p.omega, mu: p.stiffness });
   const square = new G.Rectangle([0, 0], [1, 1]);
@@ -101,10 +120,12 @@ function mre(c: RunConfig, p: MreConfig): Run {
   // Separate displacement and stiffness networks, as MREPINN does.
   const model = new Concat(mlp(c, 2, 2), mlp(c, 2, 1, p.stiffnessHidden, c.seed + 1));
   const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 41, (x, y) => [x, y], 'displacement and stiffness');
-  return { problem, model, evalPoints: s.points.clone(), slice: s };
+  // 'wave' has none: its points carry the observed displacements.
+  const sources = { pde: drawFrom((n, o) => square.interior(n, o), p.sampler, 2) };
+  return { problem, model, evalPoints: s.points.clone(), slice: s, sources };
 }
 
-function poisson(c: RunConfig, p: PoissonConfig): Run {
+function poisson(c: RunConfig, p: PoissonConfig): Built {
   const dtype = c.model.dtype;
   const ref = pinn.references.poisson2D;
   const square = new G.Rectangle([0, 0], [1, 1]);
@@ -116,10 +137,10 @@ function poisson(c: RunConfig, p: PoissonConfig): Run {
     reference: ref.solution,
   });
   const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 51, (x, y) => [x, y], 'u');
-  return { problem, model: mlp(c, 2, 1), evalPoints: s.points.clone(), slice: s };
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points.clone(), slice: s, sources: { pde: drawFrom((n, o) => square.interior(n, o), p.sampler, 2) } };
 }
 
-function burgers(c: RunConfig, p: BurgersConfig): Run {
+function burgers(c: RunConfig, p: BurgersConfig): Built {
   const dtype = c.model.dtype;
   const domain = new G.GeometryXTime(new G.Interval(-1, 1), new G.TimeDomain(0, 1));
   const opts = { sampler: p.sampler, seed: c.seed };
@@ -143,21 +164,55 @@ function burgers(c: RunConfig, p: BurgersConfig): Run {
     // (evaluation may pass the grid cast to the training dtype: compare values, not identity)
     reference: (x) => (!isGrid(x) ? exact(x) : x.dtype === onGrid.dtype ? onGrid.clone() : onGrid.to(x.dtype)),
   });
-  return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s };
+  const sources = {
+    pde: drawFrom((n, o) => domain.interior(n, o), p.sampler, 2),
+    bc: drawFrom((n, o) => domain.boundary(n, o).points, p.sampler, 2),
+    ic: drawFrom((n, o) => domain.initial(n, o), p.sampler, 2),
+  };
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s, sources };
 }
 
 /** The run a config describes. Sampling and initialisation are seeded by config.seed. */
 export function buildRun(c: RunConfig): Run {
   const p = c.problem;
-  const run = p.type === 'elastic-wave-2d' ? elasticWave(c, p)
+  const { sources, ...run } = p.type === 'elastic-wave-2d' ? elasticWave(c, p)
     : p.type === 'mre-helmholtz' ? mre(c, p)
       : p.type === 'poisson-2d' ? poisson(c, p)
         : burgers(c, p);
   try {
-    return { ...run, weighting: weighting(c, run.problem.conditions.map((t) => t.name)) };
+    const terms = run.problem.conditions.map((t) => t.name);
+    return { ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, sources)) };
   } catch (e) {
-    disposeRun(run);
+    disposeRun({ ...run, sampling: [] });
     throw e;
+  }
+}
+
+/** One sampling strategy of the config, on its own generator stream (seed + 1 + its index). */
+function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Problem, sources: Record<string, pinn.PointSource>): pinn.SamplingStrategy {
+  const at = `config.sampling[${i}]`;
+  const terms = problem.conditions.map((t) => t.name);
+  const term = problem.conditions.find((t) => t.name === s.condition);
+  if (!term) throw new UsageError(`${at}.condition: ${unknownName('loss term', s.condition, terms).message}`);
+  const seed = c.seed + 1 + i;
+  if (s.type === 'minibatch') return new pinn.MiniBatch({ condition: s.condition, batchSize: s.batchSize, seed });
+  const source = sources[s.condition];
+  if (!source) {
+    const can = Object.keys(sources).filter((k) => terms.includes(k));
+    throw new UsageError(`${at}.condition: '${s.condition}' cannot be redrawn: its points carry data (terms that can: ${can.join(', ')}; 'minibatch' works on any)`);
+  }
+  // RAD draws as many points as the term has from its candidates (checked here, not mid-run).
+  if (s.type === 'rad' && s.candidates < term.points.shape[0]) {
+    throw new UsageError(`${at}.candidates: must be at least the ${term.points.shape[0]} points of '${s.condition}', got ${s.candidates}`);
+  }
+  try {
+    switch (s.type) {
+      case 'resample': { const { type: _, ...o } = s; return new pinn.Resample({ ...o, source, seed }); }
+      case 'rar': { const { type: _, ...o } = s; return new pinn.RAR({ ...o, source, seed }); }
+      case 'rad': { const { type: _, ...o } = s; return new pinn.RAD({ ...o, source, seed }); }
+    }
+  } catch (e) {
+    throw new UsageError(`${at}: ${(e as Error).message}`);
   }
 }
 

@@ -150,6 +150,15 @@ describe('Point sets with per-point data, and shared point sets', () => {
       const b = p2.losses(model)[sub.name].item() as number;
       expect(a, batched.name).toBeGreaterThan(0);
       expect(a, batched.name).toBeCloseTo(b, 14);
+      // Re-batching every step keeps the number of live tensors flat.
+      const live = memory().tensors;
+      for (let k = 0; k <= 20; k++) {
+        const idx = tensor(k < 20 ? [k % 12, (k + 5) % 12] : rows, { dtype: 'int64' });
+        batched.setBatch(idx);
+        idx.dispose();
+      }
+      void batched.evaluationPoints; // PeriodicBC rebuilds its stacked sides lazily
+      expect(memory().tensors, batched.name).toBe(live);
       p1.dispose(); p2.dispose(); full.dispose();
     }
   }));

@@ -51,7 +51,7 @@ describe('pinn-torch CLI', () => {
     const p = cli('presets');
     expect(p.code).toBe(0);
     for (const name of ['elastic-wave-2d', 'mre-helmholtz', 'poisson-2d', 'burgers']) expect(p.stdout).toContain(name);
-  });
+  }, 30_000); // two process starts (each loads LibTorch): over 5 s on a loaded 2-core machine
 
   it('trains a config file: summary on stdout, metrics.json, checkpoints, loss and field plots as real PNGs', () => {
     const out = join(dir, 'poisson');

@@ -37,10 +37,23 @@ type Built = Omit<Run, 'weighting' | 'sampling'> & {
   sources: Record<string, pinn.PointSource>;
 };
 
-/** Fresh points from a sampler: a grid has only one arrangement, so redraws of a grid are uniform. */
-function drawFrom(sample: (n: number, o: G.SampleOptions) => Float64Array, sampler: G.SamplerName, dim: number) {
-  const redraw = sampler === 'grid' ? 'uniform' : sampler;
-  return (n: number, rng: G.Random) => G.toTensor(sample(n, { sampler: redraw, rng }), dim, { dtype: 'float64' });
+/**
+ * Where fresh points of a geometry come from (interior, boundary and, for space × time, initial
+ * time), drawn with the config's sampler: a grid has only one arrangement, so its redraws are uniform.
+ */
+function redraws(g: G.Geometry, sampler: G.SamplerName) {
+  const options = (rng: G.Random) => ({ sampler: sampler === 'grid' ? 'uniform' as const : sampler, rng });
+  const points = (rows: Float64Array) => G.toTensor(rows, g.dim, { dtype: 'float64' });
+  const spaceTime = g instanceof G.GeometryXTime ? g : null;
+  const source = (f: (n: number, rng: G.Random) => Float64Array): pinn.PointSource => (n, rng) => points(f(n, rng));
+  return {
+    interior: source((n, rng) => g.interior(n, options(rng))),
+    boundary: source((n, rng) => g.boundary(n, options(rng)).points),
+    initial: source((n, rng) => {
+      if (!spaceTime) throw new Error(`redraws: initial-time points need a space × time domain`);
+      return spaceTime.initial(n, options(rng));
+    }),
+  };
 }
 
 const col = (x: Tensor, i: number) => x.narrow(1, i, 1);
@@ -91,13 +104,12 @@ function elasticWave(c: RunConfig, p: ElasticWaveConfig): Built {
     reference,
   });
   const evalRows = gridRows([{ lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 41 }, { lo: 0, hi: 1, n: 11 }]);
-  const onBoundary = drawFrom((n, o) => domain.boundary(n, o).points, p.sampler, 3);
-  const atStart = drawFrom((n, o) => domain.initial(n, o), p.sampler, 3);
+  const fresh = redraws(domain, p.sampler);
   return {
     problem, model: mlp(c, 3, 2), evalPoints: tensor(evalRows, { dtype }),
     sources: {
-      pde: drawFrom((n, o) => domain.interior(n, o), p.sampler, 3),
-      bc_ux: onBoundary, bc_uy: onBoundary, ic_ux: atStart, ic_uy: atStart, iv_ux: atStart, iv_uy: atStart,
+      pde: fresh.interior, bc_ux: fresh.boundary, bc_uy: fresh.boundary,
+      ic_ux: fresh.initial, ic_uy: fresh.initial, iv_ux: fresh.initial, iv_uy: fresh.initial,
     },
     slice: slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 61, (x, y) => [x, y, p.plotTime], `t = ${p.plotTime}`),
   };
@@ -121,8 +133,7 @@ function mre(c: RunConfig, p: MreConfig): Built {
   const model = new Concat(mlp(c, 2, 2), mlp(c, 2, 1, p.stiffnessHidden, c.seed + 1));
   const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 41, (x, y) => [x, y], 'displacement and stiffness');
   // 'wave' has none: its points carry the observed displacements.
-  const sources = { pde: drawFrom((n, o) => square.interior(n, o), p.sampler, 2) };
-  return { problem, model, evalPoints: s.points.clone(), slice: s, sources };
+  return { problem, model, evalPoints: s.points.clone(), slice: s, sources: { pde: redraws(square, p.sampler).interior } };
 }
 
 function poisson(c: RunConfig, p: PoissonConfig): Built {
@@ -137,7 +148,7 @@ function poisson(c: RunConfig, p: PoissonConfig): Built {
     reference: ref.solution,
   });
   const s = slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 51, (x, y) => [x, y], 'u');
-  return { problem, model: mlp(c, 2, 1), evalPoints: s.points.clone(), slice: s, sources: { pde: drawFrom((n, o) => square.interior(n, o), p.sampler, 2) } };
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points.clone(), slice: s, sources: { pde: redraws(square, p.sampler).interior } };
 }
 
 function burgers(c: RunConfig, p: BurgersConfig): Built {
@@ -164,12 +175,8 @@ function burgers(c: RunConfig, p: BurgersConfig): Built {
     // (evaluation may pass the grid cast to the training dtype: compare values, not identity)
     reference: (x) => (!isGrid(x) ? exact(x) : x.dtype === onGrid.dtype ? onGrid.clone() : onGrid.to(x.dtype)),
   });
-  const sources = {
-    pde: drawFrom((n, o) => domain.interior(n, o), p.sampler, 2),
-    bc: drawFrom((n, o) => domain.boundary(n, o).points, p.sampler, 2),
-    ic: drawFrom((n, o) => domain.initial(n, o), p.sampler, 2),
-  };
-  return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s, sources };
+  const fresh = redraws(domain, p.sampler);
+  return { problem, model: mlp(c, 2, 1), evalPoints: s.points, slice: s, sources: { pde: fresh.interior, bc: fresh.boundary, ic: fresh.initial } };
 }
 
 /** The run a config describes. Sampling and initialisation are seeded by config.seed. */
@@ -181,7 +188,7 @@ export function buildRun(c: RunConfig): Run {
         : burgers(c, p);
   try {
     const terms = run.problem.conditions.map((t) => t.name);
-    return { ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, sources)) };
+    return { ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)) };
   } catch (e) {
     disposeRun({ ...run, sampling: [] });
     throw e;
@@ -189,9 +196,8 @@ export function buildRun(c: RunConfig): Run {
 }
 
 /** One sampling strategy of the config, on its own generator stream (seed + 1 + its index). */
-function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Problem, sources: Record<string, pinn.PointSource>): pinn.SamplingStrategy {
+function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Problem, terms: string[], sources: Record<string, pinn.PointSource>): pinn.SamplingStrategy {
   const at = `config.sampling[${i}]`;
-  const terms = problem.conditions.map((t) => t.name);
   const term = problem.conditions.find((t) => t.name === s.condition);
   if (!term) throw new UsageError(`${at}.condition: ${unknownName('loss term', s.condition, terms).message}`);
   const seed = c.seed + 1 + i;

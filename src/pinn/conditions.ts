@@ -157,6 +157,9 @@ function checkInput(label: string, input: string, inputs: string[]): void {
   if (!inputs.includes(input)) throw new Error(`${label}: derivative with respect to unknown input '${input}' (inputs: ${inputs.join(', ')})`);
 }
 
+/** A prescribed value given as a tensor is per-point data (one row per point). */
+const tensorValue = (v: Value): Record<string, Tensor> => (v instanceof Tensor ? { value: v } : {});
+
 /** t − v with v resolved at the points; a constant costs no tensor (and 0 no op). */
 function minus(label: string, t: Tensor, v: Value, x: Tensor): Tensor {
   if (typeof v === 'number') return v === 0 ? t : t.sub(v);
@@ -187,7 +190,7 @@ export class OperatorBC extends PDE {}
 export class DirichletBC extends Condition {
   constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, options); }
   override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
-  protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
+  protected override perPoint(): Record<string, Tensor> { return tensorValue(this.value); }
   residuals(d: Derivatives): Tensor[] {
     const u = d.value(this.options.output);
     return [minus(this.label, u, this.atRows(this.value), d.x)];
@@ -211,7 +214,7 @@ export class NeumannBC extends Condition {
     checkOutput(this.label, this.options.output, outputs);
     this.options.spatial.forEach((s) => checkInput(this.label, s, inputs));
   }
-  protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...(this.value instanceof Tensor ? { value: this.value } : {}) }; }
+  protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...tensorValue(this.value) }; }
   protected normalDerivative(d: Derivatives): Tensor {
     const normals = this.atRows(this.normals);
     return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
@@ -276,7 +279,7 @@ export class InitialVelocity extends Condition {
     checkOutput(this.label, this.options.output, outputs);
     checkInput(this.label, this.options.time ?? 't', inputs);
   }
-  protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
+  protected override perPoint(): Record<string, Tensor> { return tensorValue(this.value); }
   residuals(d: Derivatives): Tensor[] {
     const ut = d.d(this.options.output, this.options.time ?? 't');
     return [minus(this.label, ut, this.atRows(this.value), d.x)];

@@ -62,6 +62,7 @@ function due(step: number, { every, from = 0, until }: Schedule): boolean {
   return step > 0 && step >= from && (step - from) % every === 0 && (until === undefined || step <= until);
 }
 
+/** Every `every` steps, replaces the condition's points with as many fresh ones. */
 export class Resample extends Seeded implements SamplingStrategy {
   readonly name = 'resample';
   constructor(readonly o: Schedule & { condition: string; source: PointSource; seed?: number }) {

@@ -12,7 +12,10 @@
 //   node examples/burgers_seeds.mjs [--seeds 0,1,2,3,4] [--adam 15000] [--lbfgs 4000]
 //                                   [--adam-dtype float32] [--lbfgs-dtype float64]
 //                                   [--sampler halton] [--points-seed <n>] [--ic-weight 1]
-import { Trainer, geometry as G, nn, pinn, tensor } from '../dist/index.js';
+import { Trainer, allocatorSetByEnvironment, geometry as G, nn, pinn, tensor, tuneAllocator } from '../dist/index.js';
+
+// This script owns its process: keep each step's freed buffers in the heap (README, Performance).
+if (!allocatorSetByEnvironment()) tuneAllocator();
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? fallback : process.argv[i + 1]; };
 const seeds = arg('seeds', '0,1,2,3,4').split(',').map(Number);

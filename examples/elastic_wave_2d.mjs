@@ -5,7 +5,10 @@
 // interior (Sobol), 400 boundary, 400 initial points; Adam 1000 steps, then L-BFGS.
 //
 //   node examples/elastic_wave_2d.mjs [--adam 1000] [--lbfgs 2000] [--seed 0]
-import { Trainer, geometry as G, nn, pinn, tensor } from '../dist/index.js';
+import { Trainer, allocatorSetByEnvironment, geometry as G, nn, pinn, tensor, tuneAllocator } from '../dist/index.js';
+
+// This script owns its process: keep each step's freed buffers in the heap (README, Performance).
+if (!allocatorSetByEnvironment()) tuneAllocator();
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? fallback : process.argv[i + 1]; };
 const adamSteps = Number(arg('adam', 1000)), lbfgsIters = Number(arg('lbfgs', 2000)), seed = Number(arg('seed', 0));

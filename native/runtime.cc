@@ -6,6 +6,9 @@
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstring>
 #include <mutex>
@@ -44,6 +47,20 @@ Napi::Value BlasConfig(const Napi::CallbackInfo& info) {
   o.Set("openblas", cfg ? Napi::Value(Napi::String::New(info.Env(), cfg())) : info.Env().Null());
   o.Set("threads", threads ? Napi::Value(Napi::Number::New(info.Env(), threads())) : info.Env().Null());
   return o;
+}
+
+// glibc's malloc hands a freed block at the heap's top back to the OS once more than the trim
+// threshold is free there, and serves blocks above the mmap threshold with their own mmap; a
+// training step frees most of what it allocated, so by default the next step faults the same
+// pages back in. Raising both keeps them in the heap. Returns false where this is not glibc.
+Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
+  bool ok = false;
+#if defined(__GLIBC__)
+  int mmapThreshold = info[0].As<Napi::Number>().Int32Value();  // TS checked both are integers in range
+  int trimThreshold = info[1].As<Napi::Number>().Int32Value();
+  ok = mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
+#endif
+  return Napi::Boolean::New(info.Env(), ok);
 }
 
 Napi::Value CudaIsAvailable(const Napi::CallbackInfo& info) {
@@ -148,6 +165,7 @@ void registerRuntime(Napi::Env env, Napi::Object exports) {
   struct Fn { const char* name; Napi::Value (*fn)(const Napi::CallbackInfo&); };
   const Fn fns[] = {
       {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
+      {"tuneMalloc", TuneMalloc},
       {"cudaIsAvailable", CudaIsAvailable}, {"cudaDeviceCount", CudaDeviceCount}, {"manualSeed", ManualSeed},
       {"getRngState", GetRngState}, {"setRngState", SetRngState}, {"memory", Memory},
       {"setMetaBuffer", SetMetaBuffer}, {"buildInfo", BuildInfo},

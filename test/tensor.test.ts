@@ -1,5 +1,6 @@
 // Tensor creation, conversion and ops against closed forms and PyTorch.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pt from '../src/index.js';
 import { Tensor, tensor, tidy } from '../src/index.js';
@@ -167,6 +168,40 @@ describe('runtime', () => {
     expect(pt.getNumThreads()).toBe(2);
     pt.setNumThreads(n);
     expect(pt.getNumThreads()).toBe(n);
+  });
+  // In a child process: the setting is process-wide, and the first large block of a fresh
+  // process is where glibc's defaults and the tuned thresholds differ (mmap'd and unmapped on
+  // free, vs kept in the heap).
+  it('tuneAllocator keeps a freed 16 MiB tensor in the heap; glibc by default unmaps it', () => {
+    if (pt.allocatorSetByEnvironment()) return; // the environment's thresholds would decide instead
+    const dist = JSON.stringify(join(__dirname, '..', 'dist', 'index.js'));
+    const probe = (tune: boolean) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const pt = await import(${dist});
+      const tuned = ${tune} ? pt.tuneAllocator() : false;
+      const rss = () => process.memoryUsage().rss;
+      const t = pt.zeros([4, 2 ** 20]); // 16 MiB, every page written
+      const held = rss();
+      t.dispose();
+      console.log(JSON.stringify({ tuned, released: (held - rss()) / 2 ** 20, config: pt.config().allocator }));
+    `], { encoding: 'utf8' }));
+    const byDefault = probe(false), tuned = probe(true);
+    expect(byDefault.config).toBe(null);
+    expect(byDefault.released).toBeGreaterThan(12);
+    expect(tuned.tuned).toBe(true);
+    expect(tuned.config).toEqual({ mmapThreshold: 32 * 2 ** 20, trimThreshold: 256 * 2 ** 20 });
+    expect(tuned.released).toBeLessThan(4);
+  }, 30_000);
+  it('tuneAllocator refuses thresholds glibc would not take', () => {
+    expect(() => pt.tuneAllocator({ mmapThreshold: 64 * 2 ** 20 })).toThrow(/mmapThreshold must be an integer from 0 to 33554432 bytes, got 67108864/);
+    expect(() => pt.tuneAllocator({ trimThreshold: -1 })).toThrow(/trimThreshold must be an integer/);
+    expect(() => pt.tuneAllocator({ trimThreshold: 1.5 })).toThrow(/trimThreshold must be an integer/);
+    expect(pt.config().allocator).toBe(null); // nothing applied
+  });
+  it("allocatorSetByEnvironment sees glibc's variables and tunables", () => {
+    expect(pt.allocatorSetByEnvironment({})).toBe(false);
+    expect(pt.allocatorSetByEnvironment({ MALLOC_TRIM_THRESHOLD_: '1' })).toBe(true);
+    expect(pt.allocatorSetByEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1' })).toBe(true);
+    expect(pt.allocatorSetByEnvironment({ GLIBC_TUNABLES: 'glibc.pthread.rseq=0' })).toBe(false);
   });
   it('getRngState/setRngState replays the random stream exactly', () => {
     const s = pt.getRngState();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { memory, tidy } from '../memory.js';
-import { config as runtimeConfig, setNumThreads } from '../runtime.js';
+import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
 import { noGrad } from '../autograd.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { Trainer } from '../train/trainer.js';
@@ -100,6 +100,9 @@ export async function resumeRun(path: string, o: CommonOptions & { config?: stri
 /** Trains `run` (and frees it): events to the terminal, outputs and a summary at the end. */
 async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
   let t: Trainer | null = null;
+  // The CLI owns its process, so it keeps freed step buffers in the heap (runtime.ts), unless
+  // the environment already chose malloc's thresholds.
+  if (!allocatorSetByEnvironment()) tuneAllocator();
   try {
     // Resuming into another --out directory starts its checkpoints there.
     t = trainer(run, c, runDir, saved);
@@ -213,6 +216,7 @@ export function info(mode: OutputMode): number {
     `LibTorch:  ${c.libtorch.version} (C++11 ABI ${c.libtorch.cxx11Abi ? 'on' : 'off'}; ${c.libtorch.compiler})`,
     `BLAS:      ${c.blas.name}${c.blas.libraries.length ? ` (${c.blas.libraries.join(', ')})` : ''}`,
     `threads:   intra-op ${c.threads.intraOp}, BLAS ${c.threads.blas ?? 'n/a'}`,
+    `allocator: ${c.allocator ? `glibc thresholds mmap ${c.allocator.mmapThreshold / 2 ** 20} MiB, trim ${c.allocator.trimThreshold / 2 ** 20} MiB` : allocatorSetByEnvironment() ? 'as the environment sets it' : 'malloc defaults (tuned when training)'}`,
     `CUDA:      ${c.cuda.available ? `available, ${c.cuda.deviceCount} device(s)` : 'not available'}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

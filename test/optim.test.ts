@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DType, Tensor, memory, optim, tensor, tidy } from '../src/index.js';
+import { CurvatureHistory } from '../src/optim/lbfgs_history.js';
 
 const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'optim.json'), 'utf8'));
 
@@ -14,6 +15,17 @@ function expectClose(actual: ArrayLike<number>, expected: number[], rel: number,
       throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch ${expected[i]} (tolerance ${tol})`);
     }
   }
+}
+
+/** A small seeded generator (mulberry32), for test data that is the same on every run. */
+function mulberry(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 const OPTIMIZERS: Record<string, any> = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop };
@@ -123,6 +135,112 @@ describe('LBFGS', () => {
       }
     });
   }
+
+  function rosenbrock(x0: number[], lineSearchFn: 'strong_wolfe' | null, maxIter = 25) {
+    const x = tensor(x0, { dtype: 'float64' }).requiresGrad_();
+    const opt = new optim.LBFGS([x], { lr: 1, maxIter, historySize: 4, lineSearchFn, toleranceGrad: 0, toleranceChange: 0 });
+    const closure = () => {
+      opt.zeroGrad();
+      const a = x.narrow(0, 0, 1), parts = [];
+      for (let i = 0; i < x0.length; i += 2) {
+        const [u, v] = [x.narrow(0, i, 1), x.narrow(0, i + 1, 1)];
+        parts.push(u.rsub(1).square().add(v.sub(u.square()).square().mul(100)));
+      }
+      const loss = parts.reduce((s, p) => s.add(p), a.mul(0)).sum();
+      loss.backward();
+      return loss;
+    };
+    return { x, opt, closure };
+  }
+
+  for (const q of fx.lbfgsRosenbrock) {
+    it(`follows PyTorch through 8-D Rosenbrock with history 4 wrapping around (lineSearch ${q.lineSearch})`, () => {
+      const { x, opt, closure } = rosenbrock(q.x0, q.lineSearch, q.maxIter);
+      for (let s = 0; s < q.losses.length; s++) {
+        const loss = opt.step(closure);
+        // The recursion's dot products come from stored inner products here (lbfgs_history.ts),
+        // so rounding differs from PyTorch's; unit steps on Rosenbrock amplify it to ~1e-8 in 40 iterations.
+        expect(Math.abs(loss - q.losses[s]), `loss of step ${s + 1}`).toBeLessThanOrEqual(1e-8 * Math.max(1, q.losses[s]));
+        const st = opt.state.get(x)!;
+        expect(st.funcEvals, `func evals after step ${s + 1}`).toBe(q.funcEvals[s]);
+        expect(st.nIter, `iterations after step ${s + 1}`).toBe(q.nIter[s]);
+        expectClose(x.data() as Float64Array, q.x[s], 1e-7, `x after step ${s + 1}`);
+      }
+      opt.dispose();
+    });
+  }
+
+  it('computes the two-loop direction to 1e-13 of the textbook recursion, across wrap-around and a rebuild', () => tidy(() => {
+    // Pairs from a random SPD quadratic (y = A s), so that y·s > 0 as L-BFGS keeps them.
+    const n = 40, m = 6, rand = mulberry(3);
+    const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 + i / 4 : 0) + 0.05 * Math.sin(i * j + 1) * Math.cos(i + j)));
+    const Asym = A.map((row, i) => row.map((v, j) => (v + A[j][i]) / 2));
+    const pairs: { s: number[]; y: number[] }[] = [];
+    const dirs: Tensor[] = [], stps: Tensor[] = [], ro: number[] = [];
+    const g0 = tensor(Array.from({ length: n }, () => rand() - 0.5), { dtype: 'float64' });
+    const history = new CurvatureHistory(dirs, stps, ro, m, g0);
+    const textbook = (g: number[], h: number) => {
+      const q = g.map((v) => -v), al: number[] = [];
+      const dot = (a: number[], b: number[]) => a.reduce((t, v, k) => t + v * b[k], 0);
+      for (let i = pairs.length - 1; i >= 0; i--) { al[i] = dot(pairs[i].s, q) / dot(pairs[i].y, pairs[i].s); pairs[i].y.forEach((v, k) => (q[k] -= al[i] * v)); }
+      const r = q.map((v) => v * h);
+      for (let i = 0; i < pairs.length; i++) { const be = dot(pairs[i].y, r) / dot(pairs[i].y, pairs[i].s); pairs[i].s.forEach((v, k) => (r[k] += (al[i] - be) * v)); }
+      return r;
+    };
+    for (let k = 0; k < 15; k++) { // 15 pushes through 6 slots
+      const s = Array.from({ length: n }, () => rand() - 0.5);
+      const y = Asym.map((row) => row.reduce((t, v, j) => t + v * s[j], 0));
+      pairs.push({ s, y }); if (pairs.length > m) pairs.shift();
+      history.push(tensor(s, { dtype: 'float64' }), tensor(y, { dtype: 'float64' }), 1 / s.reduce((t, v, j) => t + v * y[j], 0), m);
+      const g = Array.from({ length: n }, () => rand() - 0.5), h = 0.3 + rand();
+      expectClose(history.direction(tensor(g, { dtype: 'float64' }), h).data() as Float64Array, textbook(g, h), 1e-13, `direction after ${k + 1} pairs`);
+    }
+    expect(dirs).toHaveLength(m);
+    expectClose(dirs[0].data() as Float64Array, pairs[0].y, 0, 'oldest y, a view of its row');
+    // Rebuilt from the lists (as after loading a state dict), products computed afresh.
+    const copies = [dirs.map((t) => t.clone()), stps.map((t) => t.clone())];
+    const rebuilt = new CurvatureHistory(copies[0], copies[1], [...ro], m, g0);
+    const g = Array.from({ length: n }, () => rand() - 0.5);
+    expectClose(rebuilt.direction(tensor(g, { dtype: 'float64' }), 0.7).data() as Float64Array, textbook(g, 0.7), 1e-13, 'after a rebuild');
+    history.dispose(); rebuilt.dispose();
+  }));
+
+  it('resumes from a JSON state dict bit for bit; without the saved inner products, to rounding', () => {
+    const q = fx.lbfgsRosenbrock[0];
+    const straight = rosenbrock(q.x0, null, q.maxIter);
+    for (let s = 0; s < 3; s++) straight.opt.step(straight.closure);
+    const first = rosenbrock(q.x0, null, q.maxIter);
+    first.opt.step(first.closure);
+    const saved = JSON.parse(JSON.stringify({ opt: first.opt.stateDict(), x: Array.from(first.x.data() as Float64Array) }));
+    expect(saved.opt.state[0].oldDirs).toHaveLength(4);
+    expect(saved.opt.state[0].sy).toHaveLength(16);
+    const resume = (sd: any) => {
+      const r = rosenbrock(saved.x, null, q.maxIter);
+      r.opt.loadStateDict(sd);
+      for (let s = 1; s < 3; s++) r.opt.step(r.closure);
+      return Array.from(r.x.data() as Float64Array);
+    };
+    expect(resume(saved.opt)).toEqual(Array.from(straight.x.data() as Float64Array));
+    const { sy: _sy, yy: _yy, ringStart: _start, ...older } = saved.opt.state[0]; // a checkpoint from before these were saved
+    expectClose(resume({ ...saved.opt, state: { 0: older } }), Array.from(straight.x.data() as Float64Array), 1e-9, 'x');
+  });
+
+  it('refuses a state dict whose curvature lists disagree, naming the key', () => {
+    const q = fx.lbfgsRosenbrock[0];
+    const r = rosenbrock(q.x0, null);
+    r.opt.step(r.closure);
+    const good = JSON.parse(JSON.stringify(r.opt.stateDict()));
+    const bad = (f: (st: any) => void) => { const sd = JSON.parse(JSON.stringify(good)); f(sd.state[0]); return sd; };
+    expect(() => r.opt.loadStateDict(bad((st) => st.ro.pop()))).toThrow(/state '0'.ro must list 4 entries, one per stored pair/);
+    expect(() => r.opt.loadStateDict(bad((st) => st.sy.pop()))).toThrow(/state '0'.sy must hold 4×4 numbers/);
+    expect(() => r.opt.loadStateDict(bad((st) => (st.yy[3] = 'x')))).toThrow(/state '0'.yy must hold 4×4 numbers/);
+    expect(() => r.opt.loadStateDict(bad((st) => (st.ringStart = -1)))).toThrow(/state '0'.ringStart must be a non-negative integer, got -1/);
+    const live = memory().tensors;
+    r.opt.loadStateDict(good);
+    r.opt.step(r.closure); // and a good one goes on stepping
+    expect(memory().tensors).toBe(live);
+    r.opt.dispose();
+  });
 
   it('minimises Rosenbrock from (−1.5, 2) to within 1e-5 of (1, 1) with strong Wolfe', () => {
     const xy = tensor([-1.5, 2], { dtype: 'float64' }).requiresGrad_();

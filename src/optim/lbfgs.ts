@@ -3,10 +3,11 @@
 // curvature products) are JS doubles; vectors are flat tensors of all parameters.
 import { enableGrad, noGrad } from '../autograd.js';
 import { zeros } from '../creation.js';
-import { cat } from '../functional.js';
+import { cat, stack } from '../functional.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
+import { CurvatureHistory, type SavedProducts, floats } from './lbfgs_history.js';
+import { type Closure, type OptimizerStateDict, Optimizer, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
 
 export interface LBFGSIteration {
   /** Iterations in this step() call, and in total across calls. */
@@ -120,6 +121,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   onIteration?: (info: LBFGSIteration) => void;
   lastStopReason: LBFGSStopReason | null = null;
   private readonly params: Tensor[];
+  private history: CurvatureHistory | null = null;
 
   constructor(params: ParamsInput<LBFGSOptions>, o: Partial<LBFGSOptions> & { onIteration?: (i: LBFGSIteration) => void } = {}) {
     const { onIteration, ...options } = o;
@@ -143,7 +145,48 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     if (g.lineSearchFn !== null && g.lineSearchFn !== 'strong_wolfe') throw new Error(`LBFGS: lineSearchFn must be 'strong_wolfe' or null, got ${String(g.lineSearchFn)}`);
   }
   protected stateSpec(): { keys: string[]; optional: string[]; paramShaped: string[] } {
-    return { keys: ['funcEvals', 'nIter'], optional: ['d', 't', 'oldDirs', 'oldStps', 'ro', 'hDiag', 'prevFlatGrad', 'prevLoss'], paramShaped: [] };
+    return { keys: ['funcEvals', 'nIter'], optional: ['d', 't', 'oldDirs', 'oldStps', 'ro', 'hDiag', 'prevFlatGrad', 'prevLoss', 'sy', 'yy', 'ringStart'], paramShaped: [] };
+  }
+
+  /** Checks that the curvature lists of a state dict agree with each other before anything changes. */
+  override loadStateDict(sd: OptimizerStateDict): void {
+    for (const [id, st] of Object.entries(sd?.state ?? {})) {
+      const m = Array.isArray(st.oldDirs) ? st.oldDirs.length : 0;
+      const where = `LBFGS.loadStateDict: state '${id}'`;
+      for (const k of ['oldStps', 'ro'] as const) {
+        if (m && (!Array.isArray(st[k]) || (st[k] as unknown[]).length !== m)) throw new Error(`${where}.${k} must list ${m} entries, one per stored pair (oldDirs)`);
+      }
+      for (const k of ['sy', 'yy'] as const) {
+        const v = st[k];
+        if (v !== undefined && (!Array.isArray(v) || v.length !== m * m || !v.every((x) => typeof x === 'number'))) {
+          throw new Error(`${where}.${k} must hold ${m}×${m} numbers (inner products of the ${m} stored pairs)`);
+        }
+      }
+      const start = st.ringStart;
+      if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) throw new Error(`${where}.ringStart must be a non-negative integer, got ${JSON.stringify(start)}`);
+    }
+    super.loadStateDict(sd);
+    this.dropHistory();
+  }
+
+  override resetState(): void {
+    super.resetState();
+    this.dropHistory();
+  }
+
+  private dropHistory(): void {
+    this.history?.dispose();
+    this.history = null;
+  }
+
+  /** The history over these lists, rebuilt when they are new (a loaded state), or dtype, device or size changed. */
+  private curvature(state: ParamState, dirs: Tensor[], stps: Tensor[], ro: number[], historySize: number, like: Tensor): CurvatureHistory {
+    if (this.history?.fits(dirs, like, historySize)) return this.history;
+    const saved = state.sy !== undefined && this.history === null ? { sy: state.sy, yy: state.yy, ringStart: state.ringStart ?? 0 } as SavedProducts : undefined;
+    const next = new CurvatureHistory(dirs, stps, ro, historySize, like, saved);
+    this.dropHistory();
+    this.history = next;
+    return next;
   }
 
   private gatherFlatGrad(): Tensor {
@@ -197,24 +240,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         } else {
           const y = flatGrad.sub(prevFlatGrad!);
           const s = d!.mul(t!);
-          const ys = item(y.matmul(s));
+          const [ys, yy] = floats(stack([s, y]).matmul(y)); // y·s and y·y in one read-back
+          const history = this.curvature(state, oldDirs, oldStps, ro, historySize, flatGrad);
           if (ys > 1e-10) {
-            if (oldDirs.length === historySize) { oldDirs.shift()!.dispose(); oldStps.shift()!.dispose(); ro.shift(); }
-            oldDirs.push(keep(y)); oldStps.push(keep(s)); ro.push(1 / ys);
-            hDiag = ys / item(y.matmul(y));
+            history.push(s, y, 1 / ys, historySize);
+            hDiag = ys / yy;
           }
-          const al = new Array<number>(oldDirs.length);
-          const q = flatGrad.neg();
-          for (let i = oldDirs.length - 1; i >= 0; i--) {
-            al[i] = item(oldStps[i].matmul(q)) * ro[i];
-            q.add_(oldDirs[i], -al[i]);
-          }
-          const r = q.mul(hDiag);
-          for (let i = 0; i < oldDirs.length; i++) {
-            const beI = item(oldDirs[i].matmul(r)) * ro[i];
-            r.add_(oldStps[i], al[i] - beI);
-          }
-          d = r;
+          d = history.direction(flatGrad, hDiag);
         }
         if (prevFlatGrad === undefined) prevFlatGrad = keep(flatGrad.clone());
         else prevFlatGrad.copy_(flatGrad);
@@ -264,6 +296,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       state.d = keep(d!);
       state.t = t!;
       state.oldDirs = oldDirs; state.oldStps = oldStps; state.ro = ro; state.hDiag = hDiag;
+      if (this.history) Object.assign(state, this.history.saved());
       state.prevFlatGrad = prevFlatGrad!; state.prevLoss = prevLoss!;
       return origLoss;
     }));

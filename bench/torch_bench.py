@@ -57,7 +57,9 @@ def case_ops(p):
 def case_optim(p):
     torch.manual_seed(0)
     net = mlp(p["sizes"])
-    x = torch.rand(p["n"], p["sizes"][0]); y = torch.rand(p["n"], p["sizes"][-1])
+    dtype = getattr(torch, p.get("dtype", "float32"))
+    net = net.to(dtype)
+    x = torch.rand(p["n"], p["sizes"][0], dtype=dtype); y = torch.rand(p["n"], p["sizes"][-1], dtype=dtype)
     if p["optimizer"] == "adam":
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         for q in net.parameters(): q.grad = torch.randn_like(q)
@@ -68,7 +70,8 @@ def case_optim(p):
     def step():  # from the same start with a fresh optimizer every call, as the pinn-torch side
         with torch.no_grad():
             for q, s in zip(net.parameters(), start): q.copy_(s)
-        opt = torch.optim.LBFGS(net.parameters(), lr=1, max_iter=p["maxIter"], history_size=10, line_search_fn="strong_wolfe", tolerance_change=0, tolerance_grad=0)
+        opt = torch.optim.LBFGS(net.parameters(), lr=p["lr"], max_iter=p["maxIter"], history_size=p["historySize"],
+                                line_search_fn=p["lineSearchFn"], tolerance_change=0, tolerance_grad=0)
         opt.step(closure)
     return step
 

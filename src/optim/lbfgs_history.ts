@@ -15,7 +15,6 @@
 // The state dict keeps PyTorch's layout (lists oldDirs = y, oldStps = s, ro); the list entries
 // are views of the matrix rows, so nothing is stored twice.
 import { zeros, tensor } from '../creation.js';
-import { stack } from '../functional.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
@@ -87,12 +86,15 @@ export class CurvatureHistory {
     this.write(slot, s, y);
     this.adopt(slot, this.dirs.length);
     this.ro.push(rho);
-    const p = floats(this.rows.matmul(stack([s, y], 1))); // [2cap, 2]: every row against s and y
+    // Matrix–vector products only: a product with an [n, 2] matrix made OpenBLAS pack (copy)
+    // the whole history first, 4× slower than these two.
     const c = this.capacity;
+    const withY = floats(this.rows.matmul(y)); // [S; Y] y
+    const ysWithS = floats(this.rows.narrow(0, c, c).matmul(s)); // Y s
     for (const j of this.slots) {
-      this.sy[j * c + slot] = p[2 * j + 1];
-      this.sy[slot * c + j] = p[2 * (c + j)];
-      this.yy[j * c + slot] = this.yy[slot * c + j] = p[2 * (c + j) + 1];
+      this.sy[j * c + slot] = withY[j];
+      this.sy[slot * c + j] = ysWithS[j];
+      this.yy[j * c + slot] = this.yy[slot * c + j] = withY[c + j];
     }
   }
 
@@ -118,7 +120,8 @@ export class CurvatureHistory {
     }
     const weights = new (this.rows.dtype === 'float32' ? Float32Array : Float64Array)(2 * c);
     for (let j = 0; j < m; j++) { weights[slots[j]] = coef[j]; weights[c + slots[j]] = -h * alpha[j]; }
-    const d = tensor(weights, { dtype: this.rows.dtype, device: this.rows.device }).matmul(this.rows);
+    // rowsᵀ w rather than w rows: the same numbers, but a matrix–vector product (7× faster at [200, 8706]).
+    const d = this.rows.t().matmul(tensor(weights, { dtype: this.rows.dtype, device: this.rows.device }));
     return d.add_(g, -h);
   }
 

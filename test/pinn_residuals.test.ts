@@ -1,7 +1,7 @@
 // PDE residuals and their gradients w.r.t. every weight, against PyTorch on the same MLP.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { Tensor, complex, manualSeed, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { Tensor, complex, manualSeed, memory, msae, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 
 const PY = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
@@ -123,6 +123,8 @@ describe('problem definitions are checked, naming the term', () => {
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.DirichletBC('left', pts, 0, { output: 'v' })] })).toThrow(/DirichletBC 'left': unknown output 'v' \(outputs: u\)/);
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.InitialVelocity('iv', pts, 0, { output: 'u', time: 'tau' })] })).toThrow(/InitialVelocity 'iv': derivative with respect to unknown input 'tau'/);
     expect(() => new pinn.PointSetData('obs', pts, tensor([[1], [NaN]], { dtype: 'float64' }), { outputs: ['u'] })).toThrow(/PointSetData 'obs': values contain NaN or Inf \(first at row 1\)/);
+    expect(() => new pinn.DirichletBC('wall', pts, tensor([[NaN], [1]], { dtype: 'float64' }), { output: 'u' })).toThrow(/DirichletBC 'wall': value rows contain NaN or Inf \(first at row 0\)/);
+    expect(() => new pinn.InitialVelocity('ut', pts, tensor([1, 2, 3], { dtype: 'float64' }), { output: 'u' })).toThrow(/InitialVelocity 'ut': a tensor value needs one row per point \(\[2\] or \[2, k\]\), got \[3\]/);
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.DirichletBC('a', tensor([[0, 0, 0]]), 0, { output: 'u' })] })).toThrow(/DirichletBC 'a': points have 3 columns, the problem has 2 inputs/);
     const pde = new pinn.Problem({ ...base, conditions: [new pinn.PDE('pde', pts, (d) => d.d('u', 'y'))] });
     expect(() => tidy(() => pde.losses(new nn.MLP([2, 4, 1], { dtype: 'float64' })))).toThrow(/PDE 'pde': derivative with respect to unknown input 'y'/);
@@ -204,6 +206,32 @@ describe('Problem.to(dtype)', () => {
     expect(after.heat).not.toBe(before.heat);
     expect(() => problem.to('int64' as never)).toThrow(/floating/);
     problem.dispose();
+  });
+  it('casts a tensor value of a boundary or initial term with the problem; the caller\'s tensor stays theirs', () => {
+    const live = memory().tensors;
+    const pts = tensor([[0, 0.5], [1, 0.5]], { dtype: 'float32' });
+    const g = tensor([[0.1], [0.7]], { dtype: 'float32' }); // the caller's
+    const normals = tensor([[-1], [1]], { dtype: 'float32' });
+    const problem = new pinn.Problem({
+      inputs: ['x', 't'], outputs: ['u'],
+      conditions: [
+        new pinn.DirichletBC('wall', pts, g, { output: 'u' }),
+        new pinn.NeumannBC('flux', pts, normals, g, { output: 'u', spatial: ['x'] }),
+        new pinn.InitialVelocity('ut', pts, g, { output: 'u' }),
+      ],
+    });
+    const values = problem.conditions.map((c) => (c as pinn.DirichletBC).value as Tensor);
+    expect(values.every((v) => v !== g)).toBe(true);
+    problem.to('float64');
+    expect(values.map((v) => v.dtype)).toEqual(['float64', 'float64', 'float64']);
+    expect(Array.from(values[0].data() as Float64Array)).toEqual([Math.fround(0.1), Math.fround(0.7)]);
+    expect(g.dtype).toBe('float32');
+    const net = new nn.MLP([2, 4, 1], { seed: 0, dtype: 'float64' });
+    tidy(() => Object.values(problem.losses(net)).forEach((l) => expect(l.dtype).toBe('float64')));
+    problem.dispose(); net.dispose();
+    expect(Array.from(g.data() as Float32Array)).toEqual([Math.fround(0.1), Math.fround(0.7)]); // still usable
+    g.dispose(); pts.dispose(); normals.dispose();
+    expect(memory().tensors).toBe(live); // the terms freed their own handles, nothing more
   });
   it('casts complex data at the matching precision (complex64 ↔ complex128), values kept', () => {
     const pts = tensor([[0.1, 0.2], [0.3, 0.4]], { dtype: 'float32' });

@@ -2,8 +2,8 @@
 //
 // PyTorch runs the recursion as ~6 small vector ops per stored pair (a dot product, its
 // read-back and an axpy, twice): with history 100 that is ~600 calls per iteration, each
-// crossing into native code. Here the pairs are rows of one [2·cap, n] matrix and their inner
-// products sᵢ·yⱼ and yᵢ·yⱼ are kept in JS (updated by one product per new pair), so every dot
+// crossing into native code. Here the pairs are rows of one [2·capacity, n] matrix and their inner
+// products sᵢ·yⱼ and yᵢ·yⱼ are kept in JS (two matrix–vector products per new pair), so every dot
 // product of the recursion is a lookup or a combination of numbers already known:
 //   loop 1 (newest first): αᵢ = ρᵢ sᵢ·q,  q = −g − Σ_{j newer} αⱼ yⱼ  ⇒  sᵢ·q = −sᵢ·g − Σ αⱼ sᵢ·yⱼ
 //   loop 2 (oldest first): βᵢ = ρᵢ yᵢ·r,  r = h q + Σ_{j older} cⱼ sⱼ, cⱼ = αⱼ − βⱼ
@@ -102,7 +102,7 @@ export class CurvatureHistory {
   direction(g: Tensor, h: number): Tensor {
     const { capacity: c, slots, sy, yy, ro } = this;
     const m = slots.length;
-    const rg = floats(this.rows.matmul(g)); // sᵢ·g at slot i, yᵢ·g at cap + slot i
+    const rg = floats(this.rows.matmul(g)); // sᵢ·g at slot i, yᵢ·g at capacity + slot i
     const alpha = new Float64Array(m), coef = new Float64Array(m);
     for (let i = m - 1; i >= 0; i--) {
       const si = slots[i];

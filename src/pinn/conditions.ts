@@ -140,7 +140,7 @@ export abstract class Condition {
   }
 
   /** @internal Every tensor this condition holds (for casting and disposal). */
-  tensors(): Tensor[] { return [this.points, ...(this.batch ? [this.batch] : []), ...this.batched.values()]; }
+  tensors(): Tensor[] { return [this.points, ...Object.values(this.perPoint()), ...(this.batch ? [this.batch] : []), ...this.batched.values()]; }
 
   /** Frees what the term holds; shared points go with the last term holding them. */
   dispose(): void {
@@ -159,6 +159,19 @@ function checkInput(label: string, input: string, inputs: string[]): void {
 
 /** A prescribed value given as a tensor is per-point data (one row per point). */
 const tensorValue = (v: Value): Record<string, Tensor> => (v instanceof Tensor ? { value: v } : {});
+
+/**
+ * A tensor value becomes the term's own handle, as points and targets do: checked here, cast
+ * with the problem (Problem.to) and freed with the term, while the caller's tensor stays theirs.
+ */
+function ownValue(label: string, v: Value, points: Tensor): Value {
+  if (!(v instanceof Tensor)) return v;
+  if (v.ndim < 1 || v.ndim > 2 || v.shape[0] !== points.shape[0]) {
+    throw new Error(`${label}: a tensor value needs one row per point ([${points.shape[0]}] or [${points.shape[0]}, k]), got [${v.shape.join(', ')}]`);
+  }
+  checkFinite(label, 'value rows', isComplex(v.dtype) ? v.abs() : v);
+  return keep(v.detach());
+}
 
 /** t − v with v resolved at the points; a constant costs no tensor (and 0 no op). */
 function minus(label: string, t: Tensor, v: Value, x: Tensor): Tensor {
@@ -188,7 +201,11 @@ export class OperatorBC extends PDE {}
 
 /** u = g on the points. */
 export class DirichletBC extends Condition {
-  constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, options); }
+  readonly value: Value;
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string }) {
+    super(name, points, options);
+    this.value = ownValue(this.label, value, this.points);
+  }
   override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
   protected override perPoint(): Record<string, Tensor> { return tensorValue(this.value); }
   residuals(d: Derivatives): Tensor[] {
@@ -200,7 +217,8 @@ export class DirichletBC extends Condition {
 /** ∂u/∂n = n · ∇u = g, with outward normals given per point ([N, spatial inputs]). */
 export class NeumannBC extends Condition {
   readonly normals: Tensor;
-  constructor(name: string, points: Tensor, normals: Tensor, readonly value: Value,
+  readonly value: Value;
+  constructor(name: string, points: Tensor, normals: Tensor, value: Value,
     readonly options: ConditionOptions & { output: string; spatial: string[] }) {
     super(name, points, options);
     if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== points.shape[0] || normals.shape[1] !== options.spatial.length) {
@@ -208,6 +226,7 @@ export class NeumannBC extends Condition {
     }
     checkFinite(this.label, 'normals', normals);
     this.normals = keep(normals.detach());
+    this.value = ownValue(this.label, value, this.points);
   }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
@@ -223,7 +242,6 @@ export class NeumannBC extends Condition {
     const dn = this.normalDerivative(d);
     return [minus(this.label, dn, this.atRows(this.value), d.x)];
   }
-  override tensors(): Tensor[] { return [...super.tensors(), this.normals]; }
 }
 
 /** ∂u/∂n = a·u + g (Robin), with a a number. */
@@ -265,7 +283,7 @@ export class PeriodicBC extends Condition {
     const n = f.shape[0] / 2;
     return [f.narrow(0, 0, n).sub(f.narrow(0, n, n))];
   }
-  override tensors(): Tensor[] { return [...super.tensors(), this.partner, ...(this.stacked ? [this.stacked] : [])]; }
+  override tensors(): Tensor[] { return [...super.tensors(), ...(this.stacked ? [this.stacked] : [])]; }
 }
 
 /** u(x, t₀) = g(x). */
@@ -273,7 +291,11 @@ export class InitialCondition extends DirichletBC {}
 
 /** ∂u/∂t (x, t₀) = g(x), the initial velocity of second-order-in-time problems. */
 export class InitialVelocity extends Condition {
-  constructor(name: string, points: Tensor, readonly value: Value, readonly options: ConditionOptions & { output: string; time?: string }) { super(name, points, options); }
+  readonly value: Value;
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string; time?: string }) {
+    super(name, points, options);
+    this.value = ownValue(this.label, value, this.points);
+  }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
     checkOutput(this.label, this.options.output, outputs);
@@ -306,5 +328,4 @@ export class PointSetData extends Condition {
     const values = this.atRows(this.values);
     return this.options.outputs.map((o, k) => d.value(o).sub(values.narrow(1, k, 1)));
   }
-  override tensors(): Tensor[] { return [...super.tensors(), this.values]; }
 }

@@ -11,7 +11,7 @@
 //
 //   node examples/burgers_seeds.mjs [--seeds 0,1,2,3,4] [--adam 15000] [--lbfgs 4000]
 //                                   [--adam-dtype float32] [--lbfgs-dtype float64]
-//                                   [--sampler halton] [--points-seed <n>] [--ic-weight 1]
+//                                   [--sampler halton] [--points-seed <n>] [--ic-weight 1] [--history 100]
 import { Trainer, allocatorSetByEnvironment, geometry as G, nn, pinn, tensor, tuneAllocator } from '../dist/index.js';
 
 // This script owns its process: keep each step's freed buffers in the heap (README, Performance).
@@ -32,6 +32,7 @@ const radEvery = arg('rad', null);
 const radLbfgsEvery = arg('rad-lbfgs', null), radLbfgsUntil = arg('rad-lbfgs-until', null);
 const radC = Number(arg('rad-c', 1)); // RAD's c: the larger, the closer to uniform
 const icWeight = Number(arg('ic-weight', 1)); // the classic setup weighs every term 1
+const historySize = Number(arg('history', 100)); // L-BFGS curvature pairs kept
 // --gradnorm <every>: balance the terms' weights by their gradient norms (jaxpi), EMA 0.9.
 const gradNormEvery = arg('gradnorm', null);
 const nu = 0.01 / Math.PI;
@@ -55,7 +56,7 @@ async function run(seed) {
     reference: (x) => exact.to(x.dtype).clone(), // evaluated on the grid only
   });
   const model = new nn.MLP([2, 20, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed, dtype: adamDtype });
-  const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
+  const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
   // The L-BFGS-phase draws use their own stream (seed + 1000), so adding them leaves the Adam-phase draws as they were.
   const rad = (schedule, rngSeed) => new pinn.RAD({
     condition: 'pde', ...schedule, candidates: 100000, k: 1, c: radC, seed: rngSeed,

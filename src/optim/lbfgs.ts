@@ -1,6 +1,8 @@
 // L-BFGS with optional strong-Wolfe line search, ported from torch/optim/lbfgs.py so that
-// iterates, function-evaluation counts and stopping match PyTorch's. Scalars (step sizes,
-// curvature products) are JS doubles; vectors are flat tensors of all parameters.
+// iterates, function-evaluation counts and stopping match PyTorch's (iterates to rounding: the
+// two-loop recursion, in lbfgs_history.ts, takes its dot products from stored inner products).
+// Scalars (step sizes, curvature products) are JS doubles; vectors are flat tensors of all
+// parameters.
 import { enableGrad, noGrad } from '../autograd.js';
 import { zeros } from '../creation.js';
 import { cat, stack } from '../functional.js';

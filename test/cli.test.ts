@@ -120,6 +120,16 @@ describe('pinn-torch CLI', () => {
     expect(events.at(-1).type).toBe('end');
   }, 120_000);
 
+  it('a mini-batch until the last Adam step: a batch every step, then all points for L-BFGS', () => {
+    const c = { ...tinyPoisson, sampling: [{ type: 'minibatch', condition: 'pde', batchSize: 50, until: 39 }] };
+    const r = cli('train', config('minibatch.json', c), '--out', join(dir, 'minibatch'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const steps = events.filter((e) => e.type === 'resample').map((e) => e.data.step);
+    expect(steps).toEqual(Array.from({ length: 41 }, (_, i) => i)); // steps 0–39 draw a batch, 40 restores all points
+    expect(events.at(-1).type).toBe('end');
+  }, 120_000);
+
   it('Ctrl-C during train leaves a checkpoint; resume finishes the run; eval prints the errors and writes the plots', async () => {
     const out = join(dir, 'interrupted');
     const child = spawn(process.execPath, [CLI, 'train', config('long.json', longBurgers(200_000)), '--out', out], { cwd: dir });

@@ -110,6 +110,14 @@ describe('MiniBatch', () => {
     b.apply(1, problem, model);
     expect(xs(pde.evaluationPoints)).toEqual(next);
   });
+  it('goes back to all points after `until`, once (for a following full-batch L-BFGS phase)', () => {
+    const { problem, model, pde } = setup(50);
+    const mb = new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: 3, seed: 4 });
+    const changed = [0, 1, 2, 3, 4, 5].map((step) => [mb.apply(step, problem, model), pde.evaluationPoints.shape[0]]);
+    expect(changed).toEqual([[true, 8], [true, 8], [true, 8], [true, 8], [true, 50], [false, 50]]);
+    expect(pde.evaluationPoints).toBe(pde.points);
+    expect(() => new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: -1 })).toThrow(/MiniBatch: until must be a non-negative integer step, got -1/);
+  });
   it('names an unknown condition', () => {
     const { problem, model } = setup();
     expect(() => new pinn.MiniBatch({ condition: 'bc', batchSize: 4 }).apply(0, problem, model)).toThrow(/MiniBatch: no condition named 'bc' \(conditions: pde\)/);

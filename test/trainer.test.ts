@@ -181,11 +181,17 @@ describe('Trainer control and monitors', () => {
   });
 
   it('new points during an L-BFGS phase restart its curvature history; fixed points keep it', async () => {
-    const iterations = async (resample: boolean) => {
+    const iterations = async (strategy: 'none' | 'resample' | 'minibatch' | 'minibatch-until') => {
       const { problem, model } = setup();
       const source: pinn.PointSource = (n, rng) => tensor(Array.from({ length: n }, () => [rng.next()]), { dtype });
+      const sampling = {
+        none: [],
+        resample: [new pinn.Resample({ condition: 'pde', every: 2, from: 1, source, seed: 1 })],
+        minibatch: [new pinn.MiniBatch({ condition: 'pde', batchSize: 8, seed: 1 })],
+        'minibatch-until': [new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: 0, seed: 1 })], // batches for the Adam step only
+      }[strategy];
       const trainer = new Trainer({
-        problem, model, sampling: resample ? [new pinn.Resample({ condition: 'pde', every: 2, from: 1, source, seed: 1 })] : [],
+        problem, model, sampling,
         phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 1 },
           { optimizer: { type: 'lbfgs', maxIter: 3, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 }, steps: 4 }],
       });
@@ -195,9 +201,12 @@ describe('Trainer control and monitors', () => {
       trainer.dispose(); problem.dispose(); model.dispose();
       return seen;
     };
-    expect(await iterations(false)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(await iterations('none')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     // Resampled before steps 1 and 3 (the first and third L-BFGS steps): history restarts at 1 both times.
-    expect(await iterations(true)).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]);
+    expect(await iterations('resample')).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]);
+    // A new batch every step restarts it every step; with `until` the last Adam step, L-BFGS sees all points throughout.
+    expect(await iterations('minibatch')).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    expect(await iterations('minibatch-until')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
   it('NaN guard: stops with an error naming the term, or rolls back and lowers the LR', async () => {
     let step = 0;

@@ -95,7 +95,7 @@ const sampling = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resample'), ...schedule }),
   z.strictObject({ type: z.literal('rar'), ...schedule, candidates: count, add: count, maxPoints: count.optional() }),
   z.strictObject({ type: z.literal('rad'), ...schedule, candidates: count, k: z.number().min(0).optional(), c: z.number().min(0).optional() }),
-  z.strictObject({ type: z.literal('minibatch'), condition: z.string(), batchSize: count }),
+  z.strictObject({ type: z.literal('minibatch'), condition: z.string(), batchSize: count, until: z.number().int().min(0).optional() }),
 ]);
 export type SamplingConfig = z.infer<typeof sampling>;
 

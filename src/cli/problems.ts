@@ -201,7 +201,7 @@ function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Prob
   const term = problem.conditions.find((t) => t.name === s.condition);
   if (!term) throw new UsageError(`${at}.condition: ${unknownName('loss term', s.condition, terms).message}`);
   const seed = c.seed + 1 + i;
-  if (s.type === 'minibatch') return new pinn.MiniBatch({ condition: s.condition, batchSize: s.batchSize, seed });
+  if (s.type === 'minibatch') return new pinn.MiniBatch({ condition: s.condition, batchSize: s.batchSize, until: s.until, seed });
   const source = sources[s.condition];
   if (!source) {
     const can = Object.keys(sources).filter((k) => terms.includes(k));

@@ -143,15 +143,25 @@ export class RAD extends Seeded implements SamplingStrategy {
   }
 }
 
-/** Each step evaluates the condition on a random subset of `batchSize` of its points. */
+/**
+ * Each step evaluates the condition on a random subset of `batchSize` of its points; after step
+ * `until` (e.g. the last Adam step) it goes back to all of them, so that a following L-BFGS
+ * phase minimises one fixed, full objective instead of a new batch each step.
+ */
 export class MiniBatch extends Seeded implements SamplingStrategy {
   readonly name = 'minibatch';
-  constructor(readonly o: { condition: string; batchSize: number; seed?: number }) {
+  constructor(readonly o: { condition: string; batchSize: number; until?: number; seed?: number }) {
     super(o.seed ?? 0);
     if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`MiniBatch: batchSize must be a positive integer, got ${o.batchSize}`);
+    if (o.until !== undefined && !(Number.isInteger(o.until) && o.until >= 0)) throw new RangeError(`MiniBatch: until must be a non-negative integer step, got ${o.until}`);
   }
-  apply(_step: number, problem: Problem): boolean {
+  apply(step: number, problem: Problem): boolean {
     const c = conditionOf(problem, this.o.condition, 'MiniBatch');
+    if (this.o.until !== undefined && step > this.o.until) {
+      if (c.evaluationPoints === c.points) return false;
+      c.setBatch(null); // all points again, once
+      return true;
+    }
     const n = c.points.shape[0], b = Math.min(this.o.batchSize, n);
     // Partial Fisher–Yates: b distinct rows.
     const idx = Array.from({ length: n }, (_, i) => i);

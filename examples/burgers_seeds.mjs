@@ -31,6 +31,7 @@ const radEvery = arg('rad', null);
 // first step (steps there are ITERS_PER_STEP iterations each); each draw restarts L-BFGS's history.
 const radLbfgsEvery = arg('rad-lbfgs', null), radLbfgsUntil = arg('rad-lbfgs-until', null);
 const radC = Number(arg('rad-c', 1)); // RAD's c: the larger, the closer to uniform
+const radK = Number(arg('rad-k', 1)); // RAD's k: p ∝ |r|^k, the larger, the more focused
 const icWeight = Number(arg('ic-weight', 1)); // the classic setup weighs every term 1
 const historySize = Number(arg('history', 100)); // L-BFGS curvature pairs kept
 // --gradnorm <every>: balance the terms' weights by their gradient norms (jaxpi), EMA 0.9.
@@ -59,7 +60,7 @@ async function run(seed) {
   const lbfgs = { type: 'lbfgs', lr: 1, maxIter: ITERS_PER_STEP, historySize, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
   // The L-BFGS-phase draws use their own stream (seed + 1000), so adding them leaves the Adam-phase draws as they were.
   const rad = (schedule, rngSeed) => new pinn.RAD({
-    condition: 'pde', ...schedule, candidates: 100000, k: 1, c: radC, seed: rngSeed,
+    condition: 'pde', ...schedule, candidates: 100000, k: radK, c: radC, seed: rngSeed,
     source: (n, rng) => G.toTensor(domain.interior(n, { rng }), 2, { dtype: adamDtype }),
   });
   const sampling = [

@@ -118,6 +118,15 @@ describe('MiniBatch', () => {
     expect(pde.evaluationPoints).toBe(pde.points);
     expect(() => new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: -1 })).toThrow(/MiniBatch: until must be a non-negative integer step, got -1/);
   });
+  it('restores a periodic term (whose evaluated points are both sides stacked) once, too', () => tidy(() => {
+    const a = source(12, new G.Random(1)), b = source(12, new G.Random(2));
+    const problem = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [new pinn.PeriodicBC('periodic', a, b, { output: 'u' })] });
+    const model = new nn.MLP([2, 4, 1], { seed: 0, dtype: 'float64' });
+    const mb = new pinn.MiniBatch({ condition: 'periodic', batchSize: 4, until: 0, seed: 1 });
+    const periodic = problem.conditions[0];
+    expect([0, 1, 2].map((step) => [mb.apply(step, problem, model), periodic.evaluationPoints.shape[0]])).toEqual([[true, 8], [true, 24], [false, 24]]);
+    problem.dispose(); model.dispose();
+  }));
   it('names an unknown condition', () => {
     const { problem, model } = setup();
     expect(() => new pinn.MiniBatch({ condition: 'bc', batchSize: 4 }).apply(0, problem, model)).toThrow(/MiniBatch: no condition named 'bc' \(conditions: pde\)/);

@@ -23,8 +23,9 @@ export interface ConditionOptions {
 
 const LOSSES: Record<LossName, (r: Tensor, t: number, red: Reduction) => Tensor> = { mse, msae, l1 };
 
-function checkFinite(term: string, what: string, t: Tensor): void {
+function checkFinite(term: string, what: string, values: Tensor): void {
   tidy(() => {
+    const t = isComplex(values.dtype) ? values.abs() : values; // complex: finite when its magnitude is
     const bad = t.isfinite().logicalNot();
     if (!bad.any().item()) return;
     const row = bad.reshape(t.shape[0], -1).to('float32').sum(1).argmax(0).item();
@@ -72,6 +73,9 @@ export abstract class Condition {
 
   /** The points the network is evaluated at for this term. */
   get evaluationPoints(): Tensor { return this.batch ?? this.points; }
+
+  /** True while a mini-batch of the rows is evaluated instead of all of them. */
+  get isBatched(): boolean { return this.batch !== null; }
 
   /**
    * Tensors with one row per point that belong to them (targets, normals, partner points, a
@@ -157,27 +161,6 @@ function checkInput(label: string, input: string, inputs: string[]): void {
   if (!inputs.includes(input)) throw new Error(`${label}: derivative with respect to unknown input '${input}' (inputs: ${inputs.join(', ')})`);
 }
 
-/** A prescribed value given as a tensor is per-point data (one row per point). */
-const tensorValue = (v: Value): Record<string, Tensor> => (v instanceof Tensor ? { value: v } : {});
-
-/**
- * A tensor value becomes the term's own handle, as points and targets do: checked here, cast
- * with the problem (Problem.to) and freed with the term, while the caller's tensor stays theirs.
- */
-function ownValue(label: string, v: Value, points: Tensor): Value {
-  if (!(v instanceof Tensor)) return v;
-  if (v.ndim < 1 || v.ndim > 2 || v.shape[0] !== points.shape[0]) {
-    throw new Error(`${label}: a tensor value needs one row per point ([${points.shape[0]}] or [${points.shape[0]}, k]), got [${v.shape.join(', ')}]`);
-  }
-  checkFinite(label, 'value rows', isComplex(v.dtype) ? v.abs() : v);
-  return keep(v.detach());
-}
-
-/** t − v with v resolved at the points; a constant costs no tensor (and 0 no op). */
-function minus(label: string, t: Tensor, v: Value, x: Tensor): Tensor {
-  if (typeof v === 'number') return v === 0 ? t : t.sub(v);
-  return t.sub(evaluate(label, v, x));
-}
 
 /** Resolves a non-constant Value at the points, as a column [N, 1] (or [N, k]). */
 function evaluate(label: string, v: Tensor | ((x: Tensor) => Tensor), x: Tensor): Tensor {
@@ -199,49 +182,65 @@ export class PDE extends Condition {
 /** A general operator condition F(u, ∂u, …) = 0 on any point set (DeepXDE's OperatorBC). */
 export class OperatorBC extends PDE {}
 
-/** u = g on the points. */
-export class DirichletBC extends Condition {
+/**
+ * A term whose residual is some quantity minus a prescribed value g: a number, a function of
+ * the points, or a tensor with one row per point. A tensor value becomes the term's own handle,
+ * as points and targets do: checked here, cast with the problem (Problem.to), batched with the
+ * points and freed with the term, while the caller's tensor stays theirs.
+ */
+abstract class Prescribed extends Condition {
   readonly value: Value;
-  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string }) {
+  constructor(name: string, points: Tensor, value: Value, options?: ConditionOptions) {
     super(name, points, options);
-    this.value = ownValue(this.label, value, this.points);
+    if (value instanceof Tensor) {
+      const n = this.points.shape[0];
+      if (value.ndim < 1 || value.ndim > 2 || value.shape[0] !== n) {
+        throw new Error(`${this.label}: a tensor value needs one row per point ([${n}] or [${n}, k]), got [${value.shape.join(', ')}]`);
+      }
+      checkFinite(this.label, 'value rows', value);
+      value = keep(value.detach());
+    }
+    this.value = value;
   }
-  override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
-  protected override perPoint(): Record<string, Tensor> { return tensorValue(this.value); }
-  residuals(d: Derivatives): Tensor[] {
-    const u = d.value(this.options.output);
-    return [minus(this.label, u, this.atRows(this.value), d.x)];
+  protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
+  /** q − g at the rows being evaluated; a constant g costs no tensor (and 0 no op). */
+  protected minusValue(q: Tensor, d: Derivatives): Tensor {
+    const g = this.atRows(this.value);
+    if (typeof g === 'number') return g === 0 ? q : q.sub(g);
+    return q.sub(evaluate(this.label, g, d.x));
   }
 }
 
+/** u = g on the points. */
+export class DirichletBC extends Prescribed {
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, value, options); }
+  override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
+  residuals(d: Derivatives): Tensor[] { return [this.minusValue(d.value(this.options.output), d)]; }
+}
+
 /** ∂u/∂n = n · ∇u = g, with outward normals given per point ([N, spatial inputs]). */
-export class NeumannBC extends Condition {
+export class NeumannBC extends Prescribed {
   readonly normals: Tensor;
-  readonly value: Value;
   constructor(name: string, points: Tensor, normals: Tensor, value: Value,
     readonly options: ConditionOptions & { output: string; spatial: string[] }) {
-    super(name, points, options);
+    super(name, points, value, options);
     if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== points.shape[0] || normals.shape[1] !== options.spatial.length) {
       throw new Error(`${this.label}: normals must be [${points.shape[0]}, ${options.spatial.length}] (one per point, one column per spatial input)`);
     }
     checkFinite(this.label, 'normals', normals);
     this.normals = keep(normals.detach());
-    this.value = ownValue(this.label, value, this.points);
   }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
     checkOutput(this.label, this.options.output, outputs);
     this.options.spatial.forEach((s) => checkInput(this.label, s, inputs));
   }
-  protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...tensorValue(this.value) }; }
+  protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...super.perPoint() }; }
   protected normalDerivative(d: Derivatives): Tensor {
     const normals = this.atRows(this.normals);
     return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
   }
-  residuals(d: Derivatives): Tensor[] {
-    const dn = this.normalDerivative(d);
-    return [minus(this.label, dn, this.atRows(this.value), d.x)];
-  }
+  residuals(d: Derivatives): Tensor[] { return [this.minusValue(this.normalDerivative(d), d)]; }
 }
 
 /** ∂u/∂n = a·u + g (Robin), with a a number. */
@@ -253,7 +252,7 @@ export class RobinBC extends NeumannBC {
   override residuals(d: Derivatives): Tensor[] {
     const dn = this.normalDerivative(d);
     const u = d.value(this.options.output);
-    return [minus(this.label, dn.sub(u.mul(this.a)), this.atRows(this.value), d.x)];
+    return [this.minusValue(dn.sub(u.mul(this.a)), d)];
   }
 }
 
@@ -290,22 +289,14 @@ export class PeriodicBC extends Condition {
 export class InitialCondition extends DirichletBC {}
 
 /** ∂u/∂t (x, t₀) = g(x), the initial velocity of second-order-in-time problems. */
-export class InitialVelocity extends Condition {
-  readonly value: Value;
-  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string; time?: string }) {
-    super(name, points, options);
-    this.value = ownValue(this.label, value, this.points);
-  }
+export class InitialVelocity extends Prescribed {
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string; time?: string }) { super(name, points, value, options); }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
     checkOutput(this.label, this.options.output, outputs);
     checkInput(this.label, this.options.time ?? 't', inputs);
   }
-  protected override perPoint(): Record<string, Tensor> { return tensorValue(this.value); }
-  residuals(d: Derivatives): Tensor[] {
-    const ut = d.d(this.options.output, this.options.time ?? 't');
-    return [minus(this.label, ut, this.atRows(this.value), d.x)];
-  }
+  residuals(d: Derivatives): Tensor[] { return [this.minusValue(d.d(this.options.output, this.options.time ?? 't'), d)]; }
 }
 
 /** Observations: u_k(xᵢ) = yᵢₖ for the listed outputs (values [N, outputs.length]). */
@@ -316,7 +307,7 @@ export class PointSetData extends Condition {
     if (!(values instanceof Tensor) || values.ndim !== 2 || values.shape[0] !== points.shape[0] || values.shape[1] !== options.outputs.length) {
       throw new Error(`${this.label}: values must be [${points.shape[0]}, ${options.outputs.length}] (a row per point, a column per listed output)`);
     }
-    checkFinite(this.label, 'values', isComplex(values.dtype) ? values.abs() : values);
+    checkFinite(this.label, 'values', values);
     this.values = keep(values.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {

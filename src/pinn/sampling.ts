@@ -39,10 +39,14 @@ abstract class Seeded {
 
 interface Schedule { every: number; from?: number; until?: number }
 
+function checkStep(op: string, name: string, step: number | undefined): void {
+  if (step !== undefined && !(Number.isInteger(step) && step >= 0)) throw new RangeError(`${op}: ${name} must be a non-negative integer step, got ${step}`);
+}
+
 function checkSchedule(op: string, { every, from, until }: Schedule): void {
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`${op}: every must be a positive integer, got ${every}`);
-  if (from !== undefined && !(Number.isInteger(from) && from >= 0)) throw new RangeError(`${op}: from must be a non-negative integer step, got ${from}`);
-  if (until !== undefined && !(Number.isInteger(until) && until >= 0)) throw new RangeError(`${op}: until must be a non-negative integer step, got ${until}`);
+  checkStep(op, 'from', from);
+  checkStep(op, 'until', until);
   if (from !== undefined && until !== undefined && from > until) throw new RangeError(`${op}: from (${from}) is after until (${until})`);
 }
 
@@ -153,12 +157,12 @@ export class MiniBatch extends Seeded implements SamplingStrategy {
   constructor(readonly o: { condition: string; batchSize: number; until?: number; seed?: number }) {
     super(o.seed ?? 0);
     if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`MiniBatch: batchSize must be a positive integer, got ${o.batchSize}`);
-    if (o.until !== undefined && !(Number.isInteger(o.until) && o.until >= 0)) throw new RangeError(`MiniBatch: until must be a non-negative integer step, got ${o.until}`);
+    checkStep('MiniBatch', 'until', o.until);
   }
   apply(step: number, problem: Problem): boolean {
     const c = conditionOf(problem, this.o.condition, 'MiniBatch');
     if (this.o.until !== undefined && step > this.o.until) {
-      if (c.evaluationPoints === c.points) return false;
+      if (!c.isBatched) return false;
       c.setBatch(null); // all points again, once
       return true;
     }

@@ -138,7 +138,8 @@ using T = at::Tensor;
   X(clampMin_, a.clamp_min_(s))                         \
   X(clampMax_, a.clamp_max_(s))                         \
   X(uniform_, a.uniform_(s.toDouble(), s2.toDouble()))  \
-  X(normal_, a.normal_(s.toDouble(), s2.toDouble()))
+  X(normal_, a.normal_(s.toDouble(), s2.toDouble()))   \
+  X(addmm_, a.addmm_(b, c, s, s2))
 
 // ---- reductions over dims: f(a, dims, keepdim, s) -----------------------------------
 #define PT_REDUCE(X)                                                           \

@@ -449,6 +449,20 @@ export class Tensor implements Owned {
   addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return this.inplace('addcdiv_', t1, t2, value); }
   /** this += weight · (end − this) */
   lerp_(end: Tensor, weight: number): this { return this.inplace('lerp_', end, null, checkNumber('lerp_', weight, 'weight')); }
+  /** this ← beta · this + alpha · (mat1 @ mat2), as PyTorch's addmm_: one pass over this (2-D only). */
+  addmm_(mat1: Tensor, mat2: Tensor, { beta = 1, alpha = 1 } = {}): this {
+    const h = alive(this, 'addmm_');
+    const [h1, h2] = [alive(mat1, 'addmm_', 'mat1'), alive(mat2, 'addmm_', 'mat2')];
+    const [a, b, c] = [this.shape, mat1.shape, mat2.shape];
+    if (a.length !== 2 || b.length !== 2 || c.length !== 2) throw new Error(`addmm_: needs 2-D tensors, got ${fmt(a)} += ${fmt(b)} @ ${fmt(c)}`);
+    if (b[1] !== c[0] || a[0] !== b[0] || a[1] !== c[1]) throw new Error(`addmm_: shapes do not chain: ${fmt(a)} += ${fmt(b)} @ ${fmt(c)}`);
+    for (const m of [mat1, mat2]) {
+      if (m.dtype !== this.dtype) throw new Error(`addmm_: dtypes differ (${this.dtype} and ${m.dtype})`);
+      if (m.device !== this.device) throw new Error(`addmm_: tensors are on different devices (${this.device} and ${m.device})`);
+    }
+    native.inplace(INPLACE.addmm_, h, h1, h2, checkNumber('addmm_', beta, 'beta'), checkNumber('addmm_', alpha, 'alpha'));
+    return this;
+  }
   copy_(src: Tensor): this { return this.inplace('copy_', src, null, 1); }
   zero_(): this { return this.inplace('zero_', null, null, 0); }
   fill_(value: number): this { return this.inplace('fill_', null, null, checkNumber('fill_', value)); }

@@ -124,6 +124,18 @@ describe('ops with broadcasting and scalars', () => {
     const q = p.clone(); const same = q.sqrt_();
     expect(same).toBe(q);
   }));
+  it('addmm_: this ← beta·this + alpha·(mat1 @ mat2), with shape, dtype and disposal checks', () => tidy(() => {
+    const c = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const a = tensor([[1, 0, 2], [0, 1, -1]], { dtype: 'float64' }), b = tensor([[1, 1], [2, 0], [0, 3]], { dtype: 'float64' });
+    // a @ b = [[1, 7], [2, -3]]; 0.5·c + 2·(a @ b)
+    expect(c.clone().addmm_(a, b, { beta: 0.5, alpha: 2 }).toArray()).toEqual([[2.5, 15], [5.5, -4]]);
+    expect(c.clone().addmm_(a, b).toArray()).toEqual([[2, 9], [5, 1]]);
+    expect(() => c.clone().addmm_(b, a)).toThrow(/addmm_: shapes do not chain: \[2, 2\] \+= \[3, 2\] @ \[2, 3\]/);
+    expect(() => c.clone().addmm_(a, b.float())).toThrow(/addmm_: dtypes differ \(float64 and float32\)/);
+    expect(() => c.clone().addmm_(a.flatten(), b)).toThrow(/addmm_: needs 2-D tensors/);
+    const gone = a.clone(); gone.dispose();
+    expect(() => c.clone().addmm_(gone, b)).toThrow(/addmm_: mat1 has been disposed/);
+  }));
 });
 
 describe.skipIf(!hasTorch)('against PyTorch (needs /usr/bin/python3 with torch)', () => {

@@ -277,6 +277,138 @@ describe('LBFGS', () => {
   });
 });
 
+describe('BFGS', () => {
+  /** f(x) = Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)², n-D Rosenbrock. */
+  function rosenbrockN(x0: number[], o: Partial<optim.BFGSOptions> = {}, Opt: typeof optim.BFGS = optim.BFGS) {
+    const x = tensor(x0, { dtype: 'float64' }).requiresGrad_();
+    const n = x0.length;
+    const opt = new Opt([x], { lr: 1, maxIter: 20, lineSearchFn: 'strong_wolfe', ...o });
+    const closure = () => {
+      opt.zeroGrad();
+      const [a, b] = [x.narrow(0, 0, n - 1), x.narrow(0, 1, n - 1)];
+      const loss = b.sub(a.square()).square().mul(100).add(a.rsub(1).square()).sum();
+      loss.backward();
+      return loss;
+    };
+    return { x, opt, closure };
+  }
+  const X0 = [-1.2, 1, -0.5, 0.8, 1.3, -0.7];
+
+  it('updates H by the product formula after Al-Baali scaling, keeps it symmetric, and meets the secant equation', () => {
+    const seen: Array<{ scale: number; err: number; secant: number; asym: number }> = [];
+    class Probe extends optim.BFGS {
+      protected override update(state: any, pair: any): void {
+        const n = pair.s.shape[0];
+        const before = state.H ? Array.from(state.H.data() as Float64Array) : null;
+        super.update(state, pair);
+        const H = Array.from(state.H.data() as Float64Array);
+        const [s, y, g] = [pair.s, pair.y, pair.gPrev].map((v: Tensor) => Array.from(v.data() as Float64Array));
+        const dot = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + v * b[i], 0);
+        const rho = 1 / dot(y, s);
+        // Textbook, densely: H0 = (y·s / y·y) I on the first pair; else H ← max(1, b) H with b = −t ρ s·g.
+        const scale = before === null ? 1 : Math.max(1, -pair.t * rho * dot(s, g));
+        const H0 = before ? before.map((v) => v * scale) : Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? dot(y, s) / dot(y, y) : 0));
+        const A = (i: number, j: number) => (i === j ? 1 : 0) - rho * s[i] * y[j]; // I − ρ s yᵀ
+        const AH = Array.from({ length: n * n }, (_, k) => { const [i, j] = [Math.floor(k / n), k % n]; let v = 0; for (let l = 0; l < n; l++) v += A(i, l) * H0[l * n + j]; return v; });
+        let err = 0, secant = 0, asym = 0;
+        for (let i = 0; i < n; i++) {
+          let Hy = 0;
+          for (let j = 0; j < n; j++) {
+            let v = rho * s[i] * s[j];
+            for (let l = 0; l < n; l++) v += AH[i * n + l] * A(j, l); // (I − ρ y sᵀ) = Aᵀ
+            err = Math.max(err, Math.abs(H[i * n + j] - v) / Math.max(1, Math.abs(v)));
+            asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
+            Hy += H[i * n + j] * y[j];
+          }
+          secant = Math.max(secant, Math.abs(Hy - s[i]) / Math.max(1, Math.abs(s[i])));
+        }
+        seen.push({ scale, err, secant, asym });
+      }
+    }
+    const r = rosenbrockN(X0, { maxIter: 25 }, Probe);
+    r.opt.step(r.closure);
+    expect(seen.length).toBeGreaterThan(15);
+    expect(seen[0].scale).toBe(1);
+    expect(seen.some((u) => u.scale > 1)).toBe(true); // the self-scaling did act
+    for (const u of seen) {
+      expect(u.err).toBeLessThan(1e-10);
+      expect(u.secant).toBeLessThan(1e-8);
+      expect(u.asym).toBeLessThan(1e-10);
+    }
+    r.opt.dispose();
+  });
+
+  for (const selfScaling of [true, false]) {
+    it(`minimises 6-D Rosenbrock to 1e-8 of (1, …, 1) (selfScaling ${selfScaling}), reporting each iteration`, () => {
+      const its: number[] = [];
+      const r = rosenbrockN(X0, { maxIter: 500, maxEval: 1000, toleranceGrad: 1e-12, toleranceChange: 1e-15, selfScaling, onIteration: (i) => its.push(i.totalIterations) });
+      r.opt.step(r.closure);
+      for (const v of r.x.data() as Float64Array) expect(Math.abs(v - 1)).toBeLessThan(1e-8);
+      expect(its.length).toBeLessThan(200);
+      expect(its).toEqual(its.map((_, k) => k + 1));
+      expect(['toleranceGrad', 'toleranceChange', 'lossChange']).toContain(r.opt.lastStopReason);
+      r.opt.dispose();
+    });
+  }
+
+  it('resumes from a JSON state dict bit for bit', () => {
+    const straight = rosenbrockN(X0, { maxIter: 6 });
+    for (let k = 0; k < 3; k++) straight.opt.step(straight.closure);
+    const first = rosenbrockN(X0, { maxIter: 6 });
+    first.opt.step(first.closure);
+    const saved = JSON.parse(JSON.stringify({ opt: first.opt.stateDict(), x: Array.from(first.x.data() as Float64Array) }));
+    expect(saved.opt.state[0].H.shape).toEqual([6, 6]);
+    const r = rosenbrockN(saved.x, { maxIter: 6 });
+    r.opt.loadStateDict(saved.opt);
+    for (let k = 1; k < 3; k++) r.opt.step(r.closure);
+    expect(Array.from(r.x.data() as Float64Array)).toEqual(Array.from(straight.x.data() as Float64Array));
+    const bad = JSON.parse(JSON.stringify(saved.opt));
+    bad.state[0].H.shape = [5, 5];
+    expect(() => r.opt.loadStateDict(bad)).toThrow(/BFGS.loadStateDict: state '0'.H must be a 6 × 6 tensor \(one row and column per parameter\), got shape \[5,5\]/);
+    for (const o of [straight.opt, first.opt, r.opt]) o.dispose();
+  });
+
+  it('keeps H when the objective changes, and starts again from the scaled identity when H leads uphill', () => {
+    const r = rosenbrockN(X0, { maxIter: 5 });
+    r.opt.step(r.closure);
+    const state = () => r.opt.state.get(r.x)!;
+    const H = state().H as Tensor;
+    r.opt.objectiveChanged();
+    expect(state().H).toBe(H);
+    expect(state().prevFlatGrad).toBeUndefined();
+    expect(state().nIter).toBe(5);
+    // An H that points uphill (−I): restarting from −g instead of stopping at 'directionalDerivative'.
+    H.fill_(0).add_(tensor(Array.from({ length: 36 }, (_, k) => (k % 7 === 0 ? -1 : 0)), { dtype: 'float64', shape: [6, 6] }));
+    const before = r.opt.step(r.closure);
+    expect(r.closure().item() as number).toBeLessThan(before);
+    expect(r.opt.lastStopReason).not.toBe('directionalDerivative');
+    expect((state().H as Tensor).data()[0]).toBeGreaterThan(0); // rebuilt from the first new pair
+    r.opt.dispose();
+  });
+
+  it('holds a constant number of live tensors across steps and frees everything on dispose', () => {
+    const live = memory().tensors;
+    const r = rosenbrockN(X0, { maxIter: 4 });
+    r.opt.step(r.closure);
+    const counts: number[] = [];
+    for (let k = 0; k < 5; k++) { r.opt.step(r.closure); counts.push(memory().tensors); }
+    expect(new Set(counts).size).toBe(1);
+    r.opt.dispose();
+    r.x.grad = null;
+    r.x.dispose();
+    expect(memory().tensors).toBe(live);
+  });
+
+  it('refuses an H larger than maxHessianBytes and bad options, saying what to do', () => {
+    const x = tensor(new Array(2000).fill(0), { dtype: 'float64' }).requiresGrad_();
+    expect(() => new optim.BFGS([x], { maxHessianBytes: 2 ** 20 })).toThrow(/2000 parameters need a 2000 × 2000 inverse-Hessian estimate \(31 MiB\), more than maxHessianBytes 1048576; use LBFGS/);
+    expect(() => new optim.BFGS([x], { selfScaling: 'yes' as any })).toThrow(/selfScaling must be a boolean/);
+    expect(() => new optim.BFGS([x], { maxIter: 0 })).toThrow(/maxIter must be a positive integer/);
+    expect(() => new optim.BFGS([x]).step()).toThrow(/BFGS: step needs a closure/);
+    x.dispose();
+  });
+});
+
 describe('optimizer state saved alongside a scheduler', () => {
   it('loads into a fresh optimizer before its scheduler exists (initialLr on either side)', () => {
     const make = () => new optim.SGD([tensor([1], { dtype: 'float64' }).requiresGrad_()], { lr: 0.1 });

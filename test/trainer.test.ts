@@ -180,8 +180,8 @@ describe('Trainer control and monitors', () => {
     for (const t of [t1, t2, t3]) t.dispose();
   });
 
-  it('new points during an L-BFGS phase restart its curvature history; fixed points keep it', async () => {
-    const iterations = async (strategy: 'none' | 'resample' | 'minibatch' | 'minibatch-until') => {
+  it('new points during an L-BFGS phase restart its curvature history; fixed points keep it; BFGS keeps its estimate', async () => {
+    const iterations = async (strategy: 'none' | 'resample' | 'minibatch' | 'minibatch-until', type = 'lbfgs') => {
       const { problem, model } = setup();
       const source: pinn.PointSource = (n, rng) => tensor(Array.from({ length: n }, () => [rng.next()]), { dtype });
       const sampling = {
@@ -193,7 +193,7 @@ describe('Trainer control and monitors', () => {
       const trainer = new Trainer({
         problem, model, sampling,
         phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 1 },
-          { optimizer: { type: 'lbfgs', maxIter: 3, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 }, steps: 4 }],
+          { optimizer: { type: type as 'lbfgs', maxIter: 3, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 }, steps: 4 }],
       });
       const seen: number[] = [];
       trainer.on('lbfgsIteration', (e) => seen.push(e.totalIterations));
@@ -207,6 +207,8 @@ describe('Trainer control and monitors', () => {
     // A new batch every step restarts it every step; with `until` the last Adam step, L-BFGS sees all points throughout.
     expect(await iterations('minibatch')).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
     expect(await iterations('minibatch-until')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // BFGS keeps its Hessian estimate (and count) through new points: only the last step and gradient go.
+    expect(await iterations('resample', 'bfgs')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
   it('NaN guard: stops with an error naming the term, or rolls back and lowers the LR', async () => {
     let step = 0;

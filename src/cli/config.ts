@@ -38,7 +38,7 @@ export type ProblemType = keyof typeof problems;
 export const PROBLEM_TYPES = Object.keys(problems) as ProblemType[];
 
 const optimizer = z.strictObject({
-  type: z.enum(['sgd', 'adam', 'adamw', 'rmsprop', 'lbfgs']),
+  type: z.enum(['sgd', 'adam', 'adamw', 'rmsprop', 'lbfgs', 'bfgs']),
   lr: positive.optional(),
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
   eps: positive.optional(),
@@ -55,6 +55,8 @@ const optimizer = z.strictObject({
   toleranceGrad: z.number().min(0).optional(),
   toleranceChange: z.number().min(0).optional(),
   lineSearchFn: z.enum(['strong_wolfe']).nullable().optional(),
+  selfScaling: z.boolean().optional(),
+  maxHessianBytes: positive.optional(),
 });
 
 const scheduler = z.strictObject({

@@ -2,6 +2,7 @@
 // and a resumed run rebuilds exactly the same objects before loading their state.
 import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
+import { BFGS } from '../optim/bfgs.js';
 import { LBFGS } from '../optim/lbfgs.js';
 import { type Optimizer } from '../optim/optimizer.js';
 import { RMSprop } from '../optim/rmsprop.js';
@@ -20,6 +21,7 @@ const OPTIMIZERS = {
   adamw: (p: Tensor[], o: Record<string, unknown>) => new AdamW(p, o),
   rmsprop: (p: Tensor[], o: Record<string, unknown>) => new RMSprop(p, o),
   lbfgs: (p: Tensor[], o: Record<string, unknown>) => new LBFGS(p, o),
+  bfgs: (p: Tensor[], o: Record<string, unknown>) => new BFGS(p, o),
 };
 
 const SCHEDULERS = {

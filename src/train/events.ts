@@ -42,6 +42,7 @@ export interface StepEvent {
   timing: Timing;
 }
 
+/** One inner iteration of a quasi-Newton phase (L-BFGS or BFGS). */
 export interface LBFGSIterationEvent {
   phase: string; step: number; iteration: number; totalIterations: number; loss: number; funcEvals: number; stepSize: number;
 }
@@ -70,7 +71,7 @@ export interface NonFiniteEvent {
   lr?: number;
 }
 
-export interface PhaseEndEvent { phase: string; phaseIndex: number; step: number; phaseSteps: number; reason: StopReason; lbfgsStopReason?: string }
+export interface PhaseEndEvent { phase: string; phaseIndex: number; step: number; phaseSteps: number; reason: StopReason; /** Why a quasi-Newton phase's last step() returned. */ lbfgsStopReason?: string }
 
 export type StopReason = 'completed' | 'converged' | 'earlyStop' | 'timeBudget' | 'aborted' | 'nonFinite';
 

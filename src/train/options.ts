@@ -6,7 +6,7 @@ import { type LossWeighting } from '../pinn/weighting.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
 
-export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs';
+export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs' | 'bfgs';
 export type SchedulerType =
   | 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR' | 'LinearLR' | 'ConstantLR' | 'ReduceLROnPlateau';
 
@@ -15,7 +15,7 @@ export interface PhaseSpec {
   name?: string;
   /** Optimizer steps in this phase (for L-BFGS: calls to step(), each up to maxIter iterations). */
   steps: number;
-  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' }. */
+  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' } (`bfgs` takes the same plus selfScaling). */
   optimizer: { type: OptimizerType } & Record<string, unknown>;
   /**
    * Cast the model and the problem to this dtype when the phase starts (they stay so after it).

@@ -15,7 +15,7 @@ import { stack } from '../functional.js';
 import { latestCheckpoint, pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../io/checkpoint_store.js';
 import { keep, tidy } from '../memory.js';
 import { type Module } from '../nn/module.js';
-import { LBFGS } from '../optim/lbfgs.js';
+import { QuasiNewton } from '../optim/quasi_newton.js';
 import { ReduceLROnPlateau } from '../optim/lr_scheduler/reduce_lr_on_plateau.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting, StaticWeighting } from '../pinn/weighting.js';
@@ -290,7 +290,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const where = `Trainer: phases[${i}]`;
     if (spec.dtype) this.castTo(spec.dtype);
     const opt = buildOptimizer(spec, this.params, where);
-    if (opt instanceof LBFGS) {
+    if (opt instanceof QuasiNewton) {
       opt.onIteration = (it) => this.send('lbfgsIteration', {
         phase: this.phaseNames[i], step: this.progress.step, iteration: it.iteration, totalIterations: it.totalIterations,
         loss: it.loss, funcEvals: it.funcEvals, stepSize: it.stepSize,
@@ -369,15 +369,15 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const t0 = seconds();
     for (const s of this.options.sampling ?? []) {
       if (s.apply(this.progress.step, this.problem, this.model)) {
-        // New points make a new objective: L-BFGS's curvature pairs and last loss belong to the old one.
-        if (opt instanceof LBFGS) opt.resetState();
+        // New points make a new objective: the last gradient and loss (and L-BFGS's pairs) belong to the old one.
+        if (opt instanceof QuasiNewton) opt.objectiveChanged();
         this.send('resample', { step: this.progress.step, strategy: s.name, points: Object.fromEntries(this.problem.conditions.map((c) => [c.name, c.points.shape[0]])) });
       }
     }
     this.timing.sampling += seconds() - t0;
     const values: { v?: StepValues } = {};
-    if (opt instanceof LBFGS) {
-      // L-BFGS evaluates the loss itself (several times); the rest of its time is its own.
+    if (opt instanceof QuasiNewton) {
+      // A quasi-Newton optimizer evaluates the loss itself (several times); the rest of its time is its own.
       const inner = () => this.timing.forward + this.timing.loss + this.timing.backward;
       const before = inner(), t1 = seconds();
       opt.step(() => this.evaluateLoss(values));
@@ -526,7 +526,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
           }
         }
       }
-      const lbfgsStopReason = this.optimizer instanceof LBFGS ? this.optimizer.lastStopReason : undefined;
+      const lbfgsStopReason = this.optimizer instanceof QuasiNewton ? this.optimizer.lastStopReason : undefined;
       this.send('phaseEnd', {
         phase: this.phaseNames[pi], phaseIndex: pi, step: this.progress.step, phaseSteps: this.progress.phaseStep, reason: phaseReason,
         ...(lbfgsStopReason ? { lbfgsStopReason } : {}),

@@ -13,7 +13,7 @@ import { eye } from '../creation.js';
 import { stack } from '../functional.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import { floats } from './lbfgs_history.js';
+import { floats } from './readback.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
 import { type CurvaturePair, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
@@ -58,12 +58,7 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
   }
 
   /** New points, same unknowns: H is still a good estimate, so only the last step and gradient go. */
-  override objectiveChanged(): void {
-    for (const state of this.state.values()) {
-      for (const k of ['d', 'prevFlatGrad'] as const) (state[k] as Tensor | undefined)?.dispose();
-      for (const k of ['d', 't', 'prevFlatGrad', 'prevLoss']) delete state[k];
-    }
-  }
+  override objectiveChanged(): void { this.forgetLastStep(); }
 
   /** H led nowhere (it can, right after new points or once rounding spoils it): start again from the scaled identity. */
   protected override restart(state: ParamState): boolean {

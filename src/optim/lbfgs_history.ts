@@ -17,9 +17,8 @@
 import { zeros, tensor } from '../creation.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
+import { floats } from './readback.js';
 
-/** A floating-point tensor's values, read back in one call. */
-export const floats = (t: Tensor) => t.data() as Float32Array | Float64Array;
 
 /**
  * What a state dict keeps besides the pairs, so that a resumed run continues bit for bit: their

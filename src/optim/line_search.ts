@@ -1,8 +1,7 @@
 // The strong-Wolfe line search of torch/optim/lbfgs.py (Nocedal & Wright, Alg. 3.5/3.6), shared
 // by the quasi-Newton optimizers. Step sizes and directional derivatives are JS doubles.
 import { Tensor } from '../tensor.js';
-
-export const item = (t: Tensor) => t.item() as number;
+import { item } from './readback.js';
 
 function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
   const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);

@@ -8,8 +8,8 @@ import { zeros } from '../creation.js';
 import { cat, stack } from '../functional.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import { type ObjFunc, item, strongWolfe } from './line_search.js';
-import { floats } from './lbfgs_history.js';
+import { type ObjFunc, strongWolfe } from './line_search.js';
+import { floats, item } from './readback.js';
 import { type Closure, Optimizer, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
 
 export interface QuasiNewtonOptions {
@@ -100,6 +100,16 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
    */
   objectiveChanged(): void { this.resetState(); }
 
+  /** Drops the last gradient and step (they pair with the old objective), keeping the curvature. */
+  protected forgetLastStep(): void {
+    for (const state of this.state.values()) {
+      for (const k of LOOP_KEYS.optional) {
+        if (state[k] instanceof Tensor) (state[k] as Tensor).dispose();
+        delete state[k];
+      }
+    }
+  }
+
   private gatherFlatGrad(): Tensor {
     return cat(this.params.map((p) => { const g = p.grad; return g === null ? zeros([p.numel], { dtype: p.dtype, device: p.device }) : g.reshape(-1); }));
   }
@@ -137,6 +147,12 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
       let prevLoss = state.prevLoss as number | undefined;
       let nIter = 0;
       let reason: QuasiNewtonStopReason = 'maxIter';
+      /** Lets the curvature model start over from −g (see restart); true if it did. */
+      const restarted = (): boolean => {
+        if (!this.restart(state)) return false;
+        prevFlatGrad = forget(prevFlatGrad!);
+        return true;
+      };
 
       while (nIter < maxIter) {
         nIter++;
@@ -159,14 +175,11 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
         t = cautious ? Math.min(1, 1 / item(flatGrad.abs().sum())) * lr : lr;
         const gtd = item(flatGrad.matmul(d!));
         if (gtd > -toleranceChange) {
-          if (this.restart(state)) { // this iteration starts again from −g: it is not counted twice
-            prevFlatGrad = forget(prevFlatGrad); nIter--; state.nIter = (state.nIter as number) - 1; continue;
-          }
+          if (restarted()) { nIter--; state.nIter = (state.nIter as number) - 1; continue; } // the same iteration, from −g
           reason = 'directionalDerivative'; break;
         }
 
         let lsFuncEvals = 0;
-        let optCond = false;
         if (lineSearchFn !== null) {
           const xInit = this.params.map((p) => p.clone());
           const dir = d!;
@@ -179,27 +192,26 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
           };
           [loss, flatGrad, t, lsFuncEvals] = strongWolfe(obj, t, dir, loss, flatGrad, gtd);
           this.addGrad(t, dir);
-          optCond = item(flatGrad.abs().max()) <= toleranceGrad;
         } else {
           this.addGrad(t, d!);
           if (nIter !== maxIter) {
             loss = evaluate();
             flatGrad = this.gatherFlatGrad();
-            optCond = item(flatGrad.abs().max()) <= toleranceGrad;
             lsFuncEvals = 1;
           }
         }
+        const gradMaxAbs = item(flatGrad.abs().max()); // read back once: the report and the stop test
         currentEvals += lsFuncEvals;
         state.funcEvals = (state.funcEvals as number) + lsFuncEvals;
         this.onIteration?.({
           iteration: nIter, totalIterations: state.nIter as number, loss, funcEvals: state.funcEvals as number,
-          stepSize: t!, gradMaxAbs: item(flatGrad.abs().max()),
+          stepSize: t!, gradMaxAbs,
         });
         if (nIter === maxIter) { reason = 'maxIter'; break; }
         if (currentEvals >= maxEval) { reason = 'maxEval'; break; }
-        if (optCond) { reason = 'toleranceGrad'; break; }
+        if (gradMaxAbs <= toleranceGrad) { reason = 'toleranceGrad'; break; }
         if (item(d!.mul(t!).abs().max()) <= toleranceChange) {
-          if (t === 0 && this.restart(state)) { prevFlatGrad = forget(prevFlatGrad); continue; }
+          if (t === 0 && restarted()) continue;
           reason = 'toleranceChange'; break;
         }
         if (Math.abs(loss - prevLoss) < toleranceChange) { reason = 'lossChange'; break; }

@@ -294,54 +294,107 @@ describe('BFGS', () => {
   }
   const X0 = [-1.2, 1, -0.5, 0.8, 1.3, -0.7];
 
-  it('updates H by the product formula after Al-Baali scaling, keeps it symmetric, and meets the secant equation', () => {
-    const seen: Array<{ scale: number; err: number; secant: number; asym: number }> = [];
+  /** Runs 25 iterations on Rosenbrock, calling check(before, after, pair vectors) at every update. */
+  function probeUpdates(update: optim.BFGSUpdate, check: (u: { n: number; before: number[] | null; H: number[]; s: number[]; y: number[]; g: number[]; t: number }) => void): number {
+    let calls = 0;
     class Probe extends optim.BFGS {
       protected override update(state: any, pair: any): void {
-        const n = pair.s.shape[0];
         const before = state.H ? Array.from(state.H.data() as Float64Array) : null;
         super.update(state, pair);
-        const H = Array.from(state.H.data() as Float64Array);
         const [s, y, g] = [pair.s, pair.y, pair.gPrev].map((v: Tensor) => Array.from(v.data() as Float64Array));
-        const dot = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + v * b[i], 0);
-        const rho = 1 / dot(y, s);
-        // Textbook, densely: H0 = (y·s / y·y) I on the first pair; else H ← max(1, b) H with b = −t ρ s·g.
-        const scale = before === null ? 1 : Math.max(1, -pair.t * rho * dot(s, g));
-        const H0 = before ? before.map((v) => v * scale) : Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? dot(y, s) / dot(y, y) : 0));
-        const A = (i: number, j: number) => (i === j ? 1 : 0) - rho * s[i] * y[j]; // I − ρ s yᵀ
-        const AH = Array.from({ length: n * n }, (_, k) => { const [i, j] = [Math.floor(k / n), k % n]; let v = 0; for (let l = 0; l < n; l++) v += A(i, l) * H0[l * n + j]; return v; });
-        let err = 0, secant = 0, asym = 0;
-        for (let i = 0; i < n; i++) {
-          let Hy = 0;
-          for (let j = 0; j < n; j++) {
-            let v = rho * s[i] * s[j];
-            for (let l = 0; l < n; l++) v += AH[i * n + l] * A(j, l); // (I − ρ y sᵀ) = Aᵀ
-            err = Math.max(err, Math.abs(H[i * n + j] - v) / Math.max(1, Math.abs(v)));
-            asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
-            Hy += H[i * n + j] * y[j];
-          }
-          secant = Math.max(secant, Math.abs(Hy - s[i]) / Math.max(1, Math.abs(s[i])));
-        }
-        seen.push({ scale, err, secant, asym });
+        check({ n: s.length, before, H: Array.from(state.H.data() as Float64Array), s, y, g, t: pair.t });
+        calls++;
       }
     }
-    const r = rosenbrockN(X0, { maxIter: 25 }, Probe);
+    const r = rosenbrockN(X0, { maxIter: 25, update }, Probe);
     r.opt.step(r.closure);
-    expect(seen.length).toBeGreaterThan(15);
-    expect(seen[0].scale).toBe(1);
-    expect(seen.some((u) => u.scale > 1)).toBe(true); // the self-scaling did act
-    for (const u of seen) {
-      expect(u.err).toBeLessThan(1e-10);
-      expect(u.secant).toBeLessThan(1e-8);
-      expect(u.asym).toBeLessThan(1e-10);
-    }
     r.opt.dispose();
+    return calls;
+  }
+  const dot = (a: number[], b: number[]) => a.reduce((acc, v, i) => acc + v * b[i], 0);
+  const matVec = (M: number[], v: number[]) => v.map((_, i) => dot(M.slice(i * v.length, (i + 1) * v.length), v));
+  /** Largest |H − Hᵀ|, and whether H has a Cholesky factor (is positive definite). */
+  function symmetricPositive(H: number[], n: number): { asym: number; positive: boolean } {
+    let asym = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
+    const L = new Array(n * n).fill(0);
+    for (let j = 0; j < n; j++) {
+      let d = H[j * n + j];
+      for (let k = 0; k < j; k++) d -= L[j * n + k] ** 2;
+      if (!(d > 0)) return { asym, positive: false };
+      L[j * n + j] = Math.sqrt(d);
+      for (let i = j + 1; i < n; i++) {
+        let v = H[i * n + j];
+        for (let k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
+        L[i * n + j] = v / L[j * n + j];
+      }
+    }
+    return { asym, positive: true };
+  }
+
+  it('ssbfgs: updates H by the product formula after Al-Baali scaling, keeps it symmetric positive definite, and meets the secant equation', () => {
+    const scales: number[] = [];
+    const calls = probeUpdates('ssbfgs', ({ n, before, H, s, y, g, t }) => {
+      const rho = 1 / dot(y, s);
+      // Textbook, densely: H0 = (y·s / y·y) I on the first pair; else H ← max(1, b) H with b = −t ρ s·g.
+      const scale = before === null ? 1 : Math.max(1, -t * rho * dot(s, g));
+      scales.push(scale);
+      const H0 = before ? before.map((v) => v * scale) : Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? dot(y, s) / dot(y, y) : 0));
+      const A = (i: number, j: number) => (i === j ? 1 : 0) - rho * s[i] * y[j]; // I − ρ s yᵀ
+      const AH = Array.from({ length: n * n }, (_, k) => { const [i, j] = [Math.floor(k / n), k % n]; let v = 0; for (let l = 0; l < n; l++) v += A(i, l) * H0[l * n + j]; return v; });
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let v = rho * s[i] * s[j];
+          for (let l = 0; l < n; l++) v += AH[i * n + l] * A(j, l); // (I − ρ y sᵀ) = Aᵀ
+          expect(Math.abs(H[i * n + j] - v) / Math.max(1, Math.abs(v))).toBeLessThan(1e-10);
+        }
+      }
+      matVec(H, y).forEach((v, i) => expect(Math.abs(v - s[i]) / Math.max(1, Math.abs(s[i]))).toBeLessThan(1e-8));
+      const { asym, positive } = symmetricPositive(H, n);
+      expect(asym).toBeLessThan(1e-10);
+      expect(positive).toBe(true);
+    });
+    expect(calls).toBeGreaterThan(15);
+    expect(scales[0]).toBe(1);
+    expect(scales.some((v) => v > 1)).toBe(true); // the self-scaling did act
   });
 
-  for (const selfScaling of [true, false]) {
-    it(`minimises 6-D Rosenbrock to 1e-8 of (1, …, 1) (selfScaling ${selfScaling}), reporting each iteration`, () => {
+  it('ssbroyden: updates H by the Broyden-family formula with Urbán et al.\'s τ and φ, keeping it symmetric positive definite and secant', () => {
+    const taus: number[] = [], phis: number[] = [];
+    const calls = probeUpdates('ssbroyden', ({ n, before, H, s, y, g, t }) => {
+      const rho = 1 / dot(y, s);
+      if (before === null) return; // the first pair is a BFGS update from the scaled identity (tested above)
+      const Hy = matVec(before, y), yHy = dot(y, Hy);
+      // Eqs. 13–23 of Urbán et al. (JCP 2025), written out as in the paper.
+      const h = yHy * rho, b = -t * rho * dot(s, g), a = b * h - 1;
+      const rhoMinus = Math.min(1, h * (1 - Math.sqrt(a / (1 + a))));
+      const thetaMinus = (rhoMinus - 1) / a, thetaPlus = 1 / rhoMinus;
+      const theta = Math.max(thetaMinus, Math.min(thetaPlus, (1 - b) / b));
+      const sigma = 1 + theta * a, sigmaRoot = Math.abs(sigma) ** (1 / (1 - n));
+      const tau = theta <= 0 ? Math.min(Math.min(1, 1 / b) * sigmaRoot, sigma) : Math.min(1, 1 / b) * Math.min(sigmaRoot, 1 / theta);
+      const phi = (1 - theta) / (1 + a * theta);
+      taus.push(tau); phis.push(phi);
+      const v = s.map((si, i) => rho * si - Hy[i] / yHy);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const want = (before[i * n + j] - (Hy[i] * Hy[j]) / yHy + phi * yHy * v[i] * v[j]) / tau + rho * s[i] * s[j];
+          expect(Math.abs(H[i * n + j] - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-9);
+        }
+      }
+      matVec(H, y).forEach((w, i) => expect(Math.abs(w - s[i]) / Math.max(1, Math.abs(s[i]))).toBeLessThan(1e-8));
+      const { asym, positive } = symmetricPositive(H, n);
+      expect(asym).toBeLessThan(1e-10);
+      expect(positive).toBe(true);
+    });
+    expect(calls).toBeGreaterThan(10);
+    expect(phis.some((p) => Math.abs(p - 1) > 1e-3)).toBe(true); // not BFGS in disguise
+    expect(taus.some((v) => v < 1 - 1e-3)).toBe(true);
+  });
+
+  for (const update of ['ssbfgs', 'ssbroyden', 'bfgs'] as const) {
+    it(`minimises 6-D Rosenbrock to 1e-8 of (1, …, 1) (update '${update}'), reporting each iteration`, () => {
       const its: number[] = [];
-      const r = rosenbrockN(X0, { maxIter: 500, maxEval: 1000, toleranceGrad: 1e-12, toleranceChange: 1e-15, selfScaling, onIteration: (i) => its.push(i.totalIterations) });
+      const r = rosenbrockN(X0, { maxIter: 500, maxEval: 1000, toleranceGrad: 1e-12, toleranceChange: 1e-15, update, onIteration: (i) => its.push(i.totalIterations) });
       r.opt.step(r.closure);
       for (const v of r.x.data() as Float64Array) expect(Math.abs(v - 1)).toBeLessThan(1e-8);
       expect(its.length).toBeLessThan(200);
@@ -402,7 +455,8 @@ describe('BFGS', () => {
   it('refuses an H larger than maxHessianBytes and bad options, saying what to do', () => {
     const x = tensor(new Array(2000).fill(0), { dtype: 'float64' }).requiresGrad_();
     expect(() => new optim.BFGS([x], { maxHessianBytes: 2 ** 20 })).toThrow(/2000 parameters need a 2000 × 2000 inverse-Hessian estimate \(31 MiB\), more than maxHessianBytes 1048576; use LBFGS/);
-    expect(() => new optim.BFGS([x], { selfScaling: 'yes' as any })).toThrow(/selfScaling must be a boolean/);
+    expect(() => new optim.BFGS([x], { update: 'sr1' as any })).toThrow(/update must be one of 'bfgs', 'ssbfgs', 'ssbroyden', got "sr1"/);
+    expect(() => new optim.BFGS([x], { selfScaling: false } as any)).toThrow(/selfScaling was replaced by update: 'ssbfgs' \(true\) or 'bfgs' \(false\)/);
     expect(() => new optim.BFGS([x], { maxIter: 0 })).toThrow(/maxIter must be a positive integer/);
     expect(() => new optim.BFGS([x]).step()).toThrow(/BFGS: step needs a closure/);
     x.dispose();

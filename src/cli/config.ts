@@ -55,7 +55,7 @@ const optimizer = z.strictObject({
   toleranceGrad: z.number().min(0).optional(),
   toleranceChange: z.number().min(0).optional(),
   lineSearchFn: z.enum(['strong_wolfe']).nullable().optional(),
-  selfScaling: z.boolean().optional(),
+  update: z.enum(['bfgs', 'ssbfgs', 'ssbroyden']).optional(),
   maxHessianBytes: positive.optional(),
 });
 

@@ -5,10 +5,14 @@
 // costs n² numbers (921 parameters: 6.8 MB in float64) and three passes over them per iteration,
 // so it is for networks of up to a few thousand parameters; L-BFGS beyond.
 //
-//   first pair:      H = (y·s / y·y) I                      (Nocedal & Wright, eq. 6.20)
-//   self-scaling:    b = sᵀH⁻¹s / y·s = −t ρ s·g,  H ← max(1, b) H   (τ = min(1, 1/b), Al-Baali)
-//   BFGS update:     H₊ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ,  ρ = 1 / y·s
-// The update, expanded, is H₊ = H + s ((1 + ρ y·Hy) ρ s − ρ Hy)ᵀ + Hy (−ρ s)ᵀ: one rank-2 addmm_.
+// Every update is a member of the scaled Broyden family (Urbán et al., eqs. 9–23), with
+// ρ = 1/y·s, h = ρ y·Hy, b = sᵀH⁻¹s / y·s = −t ρ s·g and v = ρ s − Hy / y·Hy:
+//   H₊ = (H − Hy Hyᵀ / y·Hy + φ y·Hy v vᵀ) / τ + ρ s sᵀ
+//   'bfgs'       φ = 1, τ = 1                          (textbook BFGS)
+//   'ssbfgs'     φ = 1, τ = min(1, 1/b)                (Al-Baali's self-scaling)
+//   'ssbroyden'  φ and τ chosen per step from h and b  (SSBroyden2 of Urbán et al.)
+// The first pair sets H = (y·s / y·y) I (Nocedal & Wright, eq. 6.20) and makes a BFGS update.
+// Since v lies in span{s, Hy}, each update is one rank-2 addmm_.
 import { eye } from '../creation.js';
 import { stack } from '../functional.js';
 import { keep } from '../memory.js';
@@ -18,16 +22,19 @@ import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamS
 import { type CurvaturePair, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
 export interface BFGSOptions extends QuasiNewtonOptions {
-  /** Al-Baali's self-scaling of H before each update (SSBFGS); false gives textbook BFGS. */
-  selfScaling: boolean;
+  /** The update formula (see the top of this file): 'ssbfgs' (default), 'ssbroyden' or textbook 'bfgs'. */
+  update: BFGSUpdate;
   /** Refuse to build an H larger than this (bytes); n parameters need n² · 8 in float64. */
   maxHessianBytes: number;
 }
 
+export type BFGSUpdate = 'bfgs' | 'ssbfgs' | 'ssbroyden';
+const UPDATES: BFGSUpdate[] = ['bfgs', 'ssbfgs', 'ssbroyden'];
+
 export class BFGS extends QuasiNewton<BFGSOptions> {
   constructor(params: ParamsInput<BFGSOptions>, o: Partial<BFGSOptions> & { onIteration?: (i: QuasiNewtonIteration) => void } = {}) {
     const { onIteration, ...options } = o;
-    super(params, { ...loopDefaults(options.maxIter), selfScaling: true, maxHessianBytes: 2 ** 30, ...options }, onIteration);
+    super(params, { ...loopDefaults(options.maxIter), update: 'ssbfgs', maxHessianBytes: 2 ** 30, ...options }, onIteration);
     const n = this.size;
     const bytes = n * n * (this.params[0].dtype === 'float64' ? 8 : 4);
     if (bytes > this.paramGroups[0].maxHessianBytes) {
@@ -37,7 +44,8 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
 
   protected validate(g: ParamGroup<BFGSOptions>): void {
     this.validateLoop(g);
-    if (typeof g.selfScaling !== 'boolean') throw new TypeError(`BFGS: selfScaling must be a boolean, got ${String(g.selfScaling)}`);
+    if ('selfScaling' in g) throw new TypeError(`BFGS: selfScaling was replaced by update: 'ssbfgs' (true) or 'bfgs' (false)`);
+    if (!UPDATES.includes(g.update)) throw new TypeError(`BFGS: update must be one of ${UPDATES.map((u) => `'${u}'`).join(', ')}, got ${JSON.stringify(g.update)}`);
     if (!(g.maxHessianBytes > 0)) throw new RangeError(`BFGS: maxHessianBytes must be positive, got ${String(g.maxHessianBytes)}`);
   }
   protected curvatureKeys(): string[] { return ['H']; }
@@ -84,9 +92,28 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
     const H = state.H as Tensor;
     const Hy = H.matmul(y);
     const [yHy, sg] = floats(stack([y.matmul(Hy), s.matmul(gPrev)])); // two dot products, one read-back
-    const scale = this.paramGroups[0].selfScaling && !fresh ? Math.max(1, -t * rho * sg) : 1;
-    const h = rho * scale * yHy;
-    const u = s.mul(rho * (1 + h)).sub_(Hy, rho * scale);
-    H.addmm_(stack([s, Hy], 1), stack([u, s.mul(-rho * scale)]), { beta: scale });
+    const kind = fresh ? 'bfgs' : this.paramGroups[0].update;
+    const { tau, phi } = kind === 'ssbroyden' ? ssBroydenParameters(rho * yHy, -t * rho * sg, this.size) : { tau: 1, phi: 1 };
+    const scale = kind === 'ssbfgs' ? Math.max(1, -t * rho * sg) : 1 / tau; // 1/τ; 'ssbfgs': τ = min(1, 1/b)
+    // H₊ = scale · H + [s Hy] C [s Hy]ᵀ, C = [[ρ (1 + φ ρ scale y·Hy), −φ ρ scale], [−φ ρ scale, (φ − 1) scale / y·Hy]].
+    const ss = rho * (1 + phi * rho * scale * yHy), sh = -phi * rho * scale, hh = ((phi - 1) * scale) / yHy;
+    H.addmm_(stack([s, Hy], 1), stack([s.mul(ss).add_(Hy, sh), s.mul(sh).add_(Hy, hh)]), { beta: scale });
   }
+}
+
+/**
+ * τ and φ of SSBroyden2 (Urbán et al., eqs. 13–23): θ, the family parameter, is the value in
+ * [θ⁻, θ⁺] (where the update stays positive definite and well conditioned) closest to the SR1
+ * choice (1 − b)/b; τ then scales H down by at most what the step showed it too large by.
+ */
+function ssBroydenParameters(h: number, b: number, n: number): { tau: number; phi: number } {
+  const a = b * h - 1; // ≥ 0 by Cauchy–Schwarz while H is positive definite
+  if (!(a > 1e-12)) return { tau: Math.min(1, 1 / b), phi: 1 }; // H is exact along s: every member agrees
+  const rhoMinus = Math.min(1, h * (1 - Math.sqrt(a / (1 + a))));
+  const theta = Math.max((rhoMinus - 1) / a, Math.min(1 / rhoMinus, (1 - b) / b));
+  const sigma = 1 + a * theta; // ≥ ρ⁻ > 0
+  const sigmaRoot = sigma ** (1 / (1 - n));
+  const cap = Math.min(1, 1 / b);
+  const tau = theta <= 0 ? Math.min(cap * sigmaRoot, sigma) : cap * Math.min(sigmaRoot, 1 / theta);
+  return { tau, phi: (1 - theta) / sigma };
 }

@@ -10,7 +10,7 @@ export type { RMSpropOptions } from './rmsprop.js';
 export { LBFGS } from './lbfgs.js';
 export type { LBFGSOptions, LBFGSIteration, LBFGSStopReason } from './lbfgs.js';
 export { BFGS } from './bfgs.js';
-export type { BFGSOptions } from './bfgs.js';
+export type { BFGSOptions, BFGSUpdate } from './bfgs.js';
 export { QuasiNewton } from './quasi_newton.js';
 export type { QuasiNewtonOptions, QuasiNewtonIteration, QuasiNewtonStopReason, CurvaturePair } from './quasi_newton.js';
 export * as lrScheduler from './lr_scheduler/index.js';

@@ -15,7 +15,7 @@ export interface PhaseSpec {
   name?: string;
   /** Optimizer steps in this phase (for L-BFGS: calls to step(), each up to maxIter iterations). */
   steps: number;
-  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' } (`bfgs` takes the same plus selfScaling). */
+  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' } (`bfgs` takes the same plus update). */
   optimizer: { type: OptimizerType } & Record<string, unknown>;
   /**
    * Cast the model and the problem to this dtype when the phase starts (they stay so after it).

@@ -84,6 +84,15 @@ describe('RAD', () => {
     expect(meanAbs).toBeGreaterThan(0.7);
     expect(pde.points.shape[0]).toBe(400);
   });
+  it('draws distinct candidates (without replacement), however peaked p is', () => {
+    const { problem, model, pde } = setup(400);
+    // 1000 candidates, p ∝ x⁸: drawn with replacement, 400 draws would repeat about a hundred of them.
+    new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 1000, k: 8, c: 0, seed: 3 }).apply(1, problem, model);
+    const drawn = xs(pde.points);
+    expect(new Set(drawn).size).toBe(400);
+    // Still weighted: the drawn points sit further out than the pool's |x| ≈ 1/2.
+    expect(drawn.reduce((s, v) => s + Math.abs(v), 0) / 400).toBeGreaterThan(0.6);
+  });
 });
 
 describe('MiniBatch', () => {

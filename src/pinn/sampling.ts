@@ -107,8 +107,20 @@ export class RAR extends Seeded implements SamplingStrategy {
 }
 
 /**
+ * n distinct indices, drawn one after another with probability ∝ p among those not yet drawn:
+ * the n smallest of the exponential clocks E_i / p_i (Efraimidis & Spirakis 2006).
+ */
+function weightedWithoutReplacement(p: Float64Array, n: number, rng: Random): number[] {
+  const clock = p.map((w) => -Math.log(1 - rng.next()) / w); // w = 0: never before the others
+  return Array.from(clock.keys()).sort((a, b) => clock[a] - clock[b] || a - b).slice(0, n);
+}
+
+/**
  * Residual-based adaptive distribution (Wu et al. 2023): every `every` steps, draw the
- * condition's N points from a pool of `candidates` with probability p ∝ |r|^k / mean(|r|^k) + c.
+ * condition's N points from a pool of `candidates` with probability p ∝ |r|^k / mean(|r|^k) + c,
+ * without replacement (as Wu et al.): drawn with replacement, the few candidates in a thin
+ * high-residual layer (a shock) would come up many times over, and the layer get fewer distinct
+ * points than p asks for.
  */
 export class RAD extends Seeded implements SamplingStrategy {
   readonly name = 'rad';
@@ -133,15 +145,7 @@ export class RAD extends Seeded implements SamplingStrategy {
     tidy(() => {
       const pool = draw(this.o.source, this.o.candidates, this.rng, cond);
       const p = this.probabilities(problem.pointwiseResidual(model, cond, pool));
-      const cdf = new Float64Array(p.length);
-      p.reduce((acc, v, i) => (cdf[i] = acc + v), 0);
-      const idx = Array.from({ length: n }, () => {
-        const u = this.rng.next() * cdf[cdf.length - 1];
-        let lo = 0, hi = cdf.length - 1;
-        while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid; }
-        return lo;
-      });
-      cond.setPoints(pool.indexSelect(0, tensor(idx, { dtype: 'int64' })));
+      cond.setPoints(pool.indexSelect(0, tensor(weightedWithoutReplacement(p, n, this.rng), { dtype: 'int64' })));
     });
     return true;
   }

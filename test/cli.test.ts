@@ -217,3 +217,28 @@ describe('pinn-torch CLI', () => {
     });
   });
 });
+
+describe('CLI sampling sources', () => {
+  it("resample draws with the problem's sampler; RAD and RAR choose from uniform random pools", async () => {
+    const { loadConfig } = await import('../src/cli/config.js');
+    const { buildRun, disposeRun } = await import('../src/cli/problems.js');
+    const { geometry: G } = await import('../src/index.js');
+    const { config } = loadConfig('poisson-2d', {
+      problem: { type: 'poisson-2d', points: 40, sampler: 'sobol' },
+      sampling: [
+        { type: 'resample', condition: 'pde', every: 5 },
+        { type: 'rad', condition: 'pde', every: 5, candidates: 100 },
+        { type: 'rar', condition: 'pde', every: 5, candidates: 100, add: 2 },
+      ],
+    });
+    const run = buildRun(config);
+    const square = new G.Rectangle([0, 0], [1, 1]);
+    const drawn = (strategy: any) => { const t = strategy.o.source(64, new G.Random(7)); const rows = Array.from(t.data() as Float64Array); t.dispose(); return rows; };
+    const expected = (sampler: 'sobol' | 'uniform') => Array.from(square.interior(64, { sampler, rng: new G.Random(7) }));
+    expect(drawn(run.sampling[0])).toEqual(expected('sobol'));
+    expect(drawn(run.sampling[1])).toEqual(expected('uniform'));
+    expect(drawn(run.sampling[2])).toEqual(expected('uniform'));
+    expect(expected('sobol')).not.toEqual(expected('uniform'));
+    disposeRun(run);
+  });
+});

@@ -244,8 +244,60 @@ describe('Trainer control and monitors', () => {
   });
 });
 
+describe('Trainer validation (held-out residual)', () => {
+  const held = tensor(Array.from({ length: 40 }, (_, i) => [(i + 0.37) / 40.5]), { dtype });
+  const phases: TrainerOptions['phases'] = [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 30 }, { optimizer: { type: 'adam', lr: 0.5 }, steps: 20 }];
+
+  it("reports the PDE's mean squared residual on the held-out points (against finite differences)", async () => {
+    const { problem, model } = setup();
+    const trainer = new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 10 }], validation: { condition: 'pde', points: held, every: 5 } });
+    const checked: number[] = [];
+    trainer.on('validation', (e) => {
+      // −u'' − π² sin πx by central differences of the network itself (h = 1e-4 in float64).
+      const h = 1e-4, xs = Array.from(held.data() as Float64Array);
+      const u = (dx: number) => { const t = model.forward(tensor(xs.map((x) => [x + dx]), { dtype })); const v = Array.from(t.data() as Float64Array); t.dispose(); return v; };
+      const [um, u0, up] = [u(-h), u(0), u(h)];
+      const r = xs.map((x, i) => -(up[i] - 2 * u0[i] + um[i]) / h ** 2 - Math.PI ** 2 * Math.sin(Math.PI * x));
+      const want = r.reduce((a, v) => a + v * v, 0) / r.length;
+      expect(Math.abs(e.value - want) / want).toBeLessThan(1e-4);
+      expect(e.condition).toBe('pde');
+      checked.push(e.step);
+    });
+    const result = await trainer.fit();
+    expect(checked).toEqual([5, 10]);
+    expect(result.history.validation.map((v) => v.step)).toEqual([5, 10]);
+    expect(result.validation?.restored).toBe(false);
+    trainer.dispose();
+  });
+
+  it('restoreBest ends on the parameters of the lowest value from `from` on; without it the last ones stay', async () => {
+    for (const restoreBest of [true, false]) {
+      const { problem, model } = setup();
+      const trainer = new Trainer({ problem, model, phases, validation: { condition: 'pde', points: held, every: 2, restoreBest, from: 4 } });
+      const params = new Map<number, string>();
+      const flat = () => model.parameters().map((p) => Array.from(p.data() as Float64Array).join()).join('|');
+      trainer.on('validation', (e) => params.set(e.step, flat()));
+      const result = await trainer.fit();
+      const values = result.history.validation.filter((v) => v.step >= 4);
+      const best = values.reduce((m, v) => (v.value < m.value ? v : m));
+      expect(result.validation).toEqual({ best: best.value, bestStep: best.step, restored: restoreBest });
+      expect(best.step).toBeLessThan(50); // the LR 0.5 phase made it worse: restoring matters
+      expect(flat()).toBe(restoreBest ? params.get(best.step) : params.get(50));
+      trainer.dispose();
+    }
+  });
+
+  it('refuses a bad validation setup, naming it', () => {
+    const { problem, model } = setup();
+    const p1 = [{ optimizer: { type: 'adam' as const }, steps: 1 }];
+    expect(() => new Trainer({ problem, model, phases: p1, validation: { condition: 'pdf', points: held, every: 5 } })).toThrow(/validation\.condition 'pdf' is not a term of the problem \(terms: pde, bc\)/);
+    expect(() => new Trainer({ problem, model, phases: p1, validation: { condition: 'pde', points: tensor([[0.1, 0.2]], { dtype }), every: 5 } })).toThrow(/validation\.points must be a \[M, 1\] tensor \(one column per input: x\), got \[1, 2\]/);
+    expect(() => new Trainer({ problem, model, phases: p1, validation: { condition: 'pde', points: held, every: 0 } })).toThrow(/validation\.every must be a positive integer, got 0/);
+  });
+});
+
 describe('Trainer checkpoints', () => {
-  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed']) {
+  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed', 'validation']) {
     it(`${scenario}: N steps, checkpoint, resume in a new process, M steps = N + M straight, bit for bit`, () => {
       const straight = run([scenario, freshDir(), join(root, `${scenario}-a.json`)]);
       const dir = freshDir();
@@ -258,6 +310,11 @@ describe('Trainer checkpoints', () => {
       expect(resumed.total).toEqual(straight.total); // numbers compared exactly
       expect(resumed.weights).toEqual(straight.weights); // hex of the float64 bytes
       expect(part.weights).not.toEqual(straight.weights);
+      if (scenario === 'validation') {
+        expect(straight.validation.restored).toBe(true);
+        expect(straight.validation.bestStep).toBeLessThanOrEqual(30); // so the checkpoint had to carry the best parameters
+        expect(resumed.validation).toEqual(straight.validation);
+      }
     }, 60_000);
   }
 

@@ -25,7 +25,7 @@ const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== '
 function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig): Trainer {
   return new Trainer({
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases,
-    logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget,
+    logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
     handleSignals: true,
     config: saved,

@@ -124,6 +124,11 @@ export const runConfig = z.strictObject({
   })).min(1),
   weighting: weighting.optional(),
   sampling: z.array(sampling).optional(),
+  /** A term's mean squared residual on `points` held-out points (uniform random), every `every` steps. */
+  validation: z.strictObject({
+    condition: z.string(), points: count, every: count,
+    restoreBest: z.boolean().optional(), from: z.number().int().min(0).optional(),
+  }).optional(),
   seed: z.number().int().min(0),
   logEvery: count,
   evalEvery: count,

@@ -10,6 +10,7 @@ import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import * as pinn from '../pinn/index.js';
 import { type Tensor } from '../tensor.js';
+import { type ValidationOptions } from '../train/validation.js';
 import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, type SamplingConfig, UsageError, unknownName } from './config.js';
 
 export interface FieldSlice {
@@ -27,12 +28,13 @@ export interface Run {
   model: Module;
   weighting?: pinn.LossWeighting;
   sampling: pinn.SamplingStrategy[];
+  validation?: ValidationOptions;
   evalPoints: Tensor;
   slice: FieldSlice;
 }
 
-/** What a problem builder makes; buildRun adds the weighting and the sampling strategies. */
-type Built = Omit<Run, 'weighting' | 'sampling'> & {
+/** What a problem builder makes; buildRun adds the weighting, the sampling strategies and the validation. */
+type Built = Omit<Run, 'weighting' | 'sampling' | 'validation'> & {
   /** Where new points for each term that may be redrawn come from (terms whose rows carry data have none). */
   sources: (kind: PointKind) => Record<string, pinn.PointSource>;
 };
@@ -201,7 +203,10 @@ export function buildRun(c: RunConfig): Run {
         : burgers(c, p);
   try {
     const terms = run.problem.conditions.map((t) => t.name);
-    return { ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)) };
+    return {
+      ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)),
+      ...(c.validation ? { validation: validation(c, c.validation, terms, sources) } : {}),
+    };
   } catch (e) {
     disposeRun({ ...run, sampling: [] });
     throw e;
@@ -236,8 +241,18 @@ function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Prob
   }
 }
 
+/** Held-out points for the validation term: uniform random, on their own stream (seed + 1000). */
+function validation(c: RunConfig, v: NonNullable<RunConfig['validation']>, terms: string[], sourcesOf: Built['sources']): ValidationOptions {
+  const at = 'config.validation';
+  if (!terms.includes(v.condition)) throw new UsageError(`${at}.condition: ${unknownName('loss term', v.condition, terms).message}`);
+  const source = sourcesOf('pool')[v.condition];
+  if (!source) throw new UsageError(`${at}.condition: '${v.condition}' has no held-out points: its points carry data`);
+  return { ...v, points: source(v.points, new G.Random(c.seed + 1000)) };
+}
+
 /** Frees everything a run holds (tensors may be shared: disposing twice is harmless). */
 export function disposeRun(run: Run): void {
+  run.validation?.points.dispose();
   run.problem.dispose();
   run.model.dispose();
   run.evalPoints.dispose();

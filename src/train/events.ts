@@ -53,6 +53,9 @@ export interface EvaluationEvent {
   relL2: Record<string, number> & { all: number };
 }
 
+/** A condition's mean squared residual on held-out points (TrainerOptions.validation). */
+export interface ValidationEvent { step: number; condition: string; value: number; best: number | null; bestStep: number | null }
+
 export interface ResampleEvent { step: number; strategy: string; points: Record<string, number> }
 
 export type CheckpointReason = 'periodic' | 'phaseEnd' | 'end' | 'abort' | 'signal' | 'best';
@@ -86,6 +89,8 @@ export interface MetricsHistory {
   losses: Record<string, number[]>;
   coefficients: Record<string, number[]>;
   evaluations: EvaluationEvent[];
+  /** Held-out residuals (TrainerOptions.validation), oldest first. */
+  validation: Array<{ step: number; value: number }>;
 }
 
 export interface FitResult {
@@ -100,6 +105,8 @@ export interface FitResult {
   timing: Timing & { total: number };
   lastCheckpoint?: string;
   bestCheckpoint?: string;
+  /** The lowest held-out residual, its step, and whether the model was set back to it. */
+  validation?: { best: number; bestStep: number; restored: boolean };
 }
 
 // A type alias (not an interface) so it satisfies typed-emitter's index-signature constraint.
@@ -109,6 +116,7 @@ export type TrainerEvents = {
   step: (e: StepEvent) => void;
   lbfgsIteration: (e: LBFGSIterationEvent) => void;
   evaluation: (e: EvaluationEvent) => void;
+  validation: (e: ValidationEvent) => void;
   resample: (e: ResampleEvent) => void;
   checkpoint: (e: CheckpointEvent) => void;
   converged: (e: ConvergedEvent) => void;

@@ -8,6 +8,7 @@ export function emptyHistory(terms: string[], coefficients: string[]): MetricsHi
     losses: Object.fromEntries(terms.map((t) => [t, []])),
     coefficients: Object.fromEntries(coefficients.map((c) => [c, []])),
     evaluations: [],
+    validation: [],
   };
 }
 
@@ -29,6 +30,7 @@ export function truncate(h: MetricsHistory, step: number): void {
   if (n < 0) return;
   for (const a of [h.step, h.phase, h.total, h.lr, h.gradNorm, h.stepTime, ...Object.values(h.losses), ...Object.values(h.coefficients)]) a.length = n;
   h.evaluations = h.evaluations.filter((e: EvaluationEvent) => e.step <= step);
+  h.validation = h.validation.filter((e) => e.step <= step);
 }
 
 export function checkHistory(h: unknown, where: string): MetricsHistory {
@@ -37,6 +39,8 @@ export function checkHistory(h: unknown, where: string): MetricsHistory {
   if (!arrays || arrays.some((a) => !Array.isArray(a) || a.length !== o.step.length) || typeof o.losses !== 'object' || !Array.isArray(o.evaluations)) {
     throw new Error(`${where}: not a metrics history (arrays step, phase, total, lr, gradNorm, stepTime of equal length; losses; evaluations)`);
   }
+  if (o.validation === undefined) o.validation = []; // checkpoints written before validation existed
+  if (!Array.isArray(o.validation)) throw new Error(`${where}: validation must be an array`);
   return o;
 }
 

@@ -5,6 +5,7 @@ import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
+import { type ValidationOptions } from './validation.js';
 
 export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs' | 'bfgs';
 export type SchedulerType =
@@ -48,6 +49,11 @@ export interface TrainerOptions {
   /** Evaluate relative L2 against problem.reference every this many steps (needs evalPoints). */
   evalEvery?: number;
   evalPoints?: Tensor;
+  /**
+   * A condition's mean squared residual on held-out points, every `every` steps (a 'validation'
+   * event); `restoreBest` ends fit() on the parameters where it was lowest. Needs no reference.
+   */
+  validation?: ValidationOptions;
   checkpoint?: CheckpointOptions;
   /** Stop when the total loss changes by less than `tol` (relative) over `window` steps, or falls below `targetLoss`. */
   convergence?: { tol?: number; window?: number; targetLoss?: number };

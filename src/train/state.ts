@@ -3,6 +3,7 @@
 //   model.safetensors      the model's state dict, as PyTorch names it (load_state_dict-ready)
 //   points.safetensors     current collocation points, one tensor per distinct point set
 //   optimizer.safetensors  the current phase's optimizer tensors (moments, L-BFGS history)
+//   validation.safetensors the parameters at the lowest held-out residual (with restoreBest)
 //   trainer.json           counters, phase plan, problem signature, coefficients, optimizer/
 //                          scheduler/weighting/sampler state dicts, RNG state, monitors
 //   history.json           metrics history (every step)
@@ -43,9 +44,11 @@ export interface TrainerJson {
   earlyStopping: { best: number | null; bestStep: number } | null;
   rng: string;
   best: { metric: string; value: number; checkpoint: string } | null;
+  /** Absent in checkpoints written before held-out validation existed. */
+  validation?: { best: { step: number; value: number } | null } | null;
 }
 
-export interface Captured { json: TrainerJson; history: MetricsHistory; config: unknown }
+export interface Captured { json: TrainerJson; history: MetricsHistory; config: unknown; validation?: Record<string, Tensor> }
 
 /** Point sets by identity: conditions that share a tensor share a key (and a forward pass). */
 export function pointKeys(problem: Problem): Map<string, string> {
@@ -103,6 +106,7 @@ export function toFiles(problem: Problem, model: Module, optimizerState: Optimiz
       'history.json': JSON.stringify(c.history) + '\n',
     };
     if (c.config !== undefined) files['config.json'] = JSON.stringify(c.config, null, 2) + '\n';
+    if (c.validation && Object.keys(c.validation).length) files['validation.safetensors'] = encodeSafetensors(c.validation);
     return files;
   } finally {
     dispose(Object.values(made));
@@ -116,6 +120,8 @@ export interface Loaded {
   model: Record<string, Tensor>;
   points: Record<string, Tensor>;
   optimizer: OptimizerStateDict | null;
+  /** The best parameters by held-out residual (empty when none were saved). */
+  validation: Record<string, Tensor>;
   /** Frees the decoded tensors (after they were copied in). */
   dispose(): void;
 }
@@ -175,7 +181,8 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
     }
     const optTensors = decode('optimizer.safetensors');
     const optimizer = json.optimizer ? joinTensors(json.optimizer, optTensors, `${where}: optimizer`) : null;
-    return { json, history, config, model: weights, points, optimizer, dispose: () => dispose(decoded) };
+    const validation = files['validation.safetensors'] ? decode('validation.safetensors') : {};
+    return { json, history, config, model: weights, points, optimizer, validation, dispose: () => dispose(decoded) };
   } catch (e) {
     dispose(decoded);
     throw e;

@@ -29,6 +29,7 @@ import {
 import { Convergence, EarlyStopping, emptyHistory, record, truncate } from './history.js';
 import { type TrainerOptions } from './options.js';
 import { type Loaded, type Progress, TRAINER_STATE_FORMAT, type TrainerJson, fromFiles, pointKeys, savedDtype, toFiles } from './state.js';
+import { Validation } from './validation.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyOptimizer = import('../optim/optimizer.js').Optimizer<any>;
@@ -62,6 +63,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
   private readonly weighting: LossWeighting;
   private readonly convergence: Convergence | null;
   private readonly earlyStopping: EarlyStopping | null;
+  private readonly validation: Validation | null;
   private optimizer: AnyOptimizer | null = null;
   private scheduler: Scheduler | null = null;
   private pending: Loaded | null = null;
@@ -99,6 +101,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     this.weighting = o.weighting ?? new StaticWeighting();
     this.convergence = o.convergence ? new Convergence(o.convergence) : null;
     this.earlyStopping = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
+    this.validation = o.validation ? new Validation(o.validation, o.problem) : null;
     this.history = emptyHistory(o.problem.conditions.map((c) => c.name), o.problem.trainableCoefficients);
   }
 
@@ -167,6 +170,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       if (j.sampling.length !== sampling.length) throw new Error(`trainer.json: ${j.sampling.length} sampling strategies saved, ${sampling.length} given`);
       sampling.forEach((s, i) => s.loadStateDict(j.sampling[i].state));
       if (j.earlyStopping && this.earlyStopping) this.earlyStopping.loadStateDict(j.earlyStopping);
+      this.validation?.loadStateDict(j.validation ?? undefined, l.validation, this.params, 'checkpoint validation.safetensors');
       setRngState(new Uint8Array(Buffer.from(j.rng, 'base64')));
       this.progress = { ...j.progress };
       this.best = j.best;
@@ -200,8 +204,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       earlyStopping: this.earlyStopping?.stateDict() ?? null,
       rng: Buffer.from(getRngState()).toString('base64'),
       best: this.best,
+      validation: this.validation?.stateDict() ?? null,
     };
-    return tidy(() => toFiles(this.problem, this.model, this.optimizer?.stateDict() ?? null, { json: j, history: this.history, config: this.options.config }));
+    return tidy(() => toFiles(this.problem, this.model, this.optimizer?.stateDict() ?? null, { json: j, history: this.history, config: this.options.config, validation: this.validation?.tensors() }));
   }
 
   /** Writes a checkpoint now (atomically) and returns its directory. Needs options.checkpoint. */
@@ -512,6 +517,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
           this.history.evaluations.push(e);
           this.send('evaluation', e);
         }
+        if (this.validation?.due(this.progress.step)) this.validate();
         if (o.checkpoint?.every && this.progress.step % o.checkpoint.every === 0 && !last) this.saveCheckpoint('periodic');
         if (typeof o.nanGuard === 'object' && this.progress.phaseStep % 100 === 0) this.takeSnapshot();
         const converged = this.convergence?.check(this.history);
@@ -540,6 +546,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     for (const k of Object.keys(this.timing) as (keyof Timing)[]) this.totalTiming[k] += this.timing[k];
     this.timing = zeroTiming();
     this.progress.elapsed = elapsed();
+    // A finished run ends on its best held-out parameters; an aborted one keeps its live state to resume from.
+    const restored = stopReason !== 'aborted' && stopReason !== 'nonFinite' && this.validation?.o.restoreBest === true && this.validation.restore(this.params);
     if (o.checkpoint && this.progress.step > 0) this.saveCheckpoint(stopReason === 'aborted' ? 'abort' : 'end');
     if (stopReason === 'completed' || stopReason === 'converged') this.disposeOptimizer();
     const n = this.history.step.length;
@@ -555,12 +563,23 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       timing: { ...this.totalTiming, total: this.progress.elapsed },
       ...(this.lastCheckpoint ? { lastCheckpoint: this.lastCheckpoint } : {}),
       ...(this.best ? { bestCheckpoint: `${o.checkpoint!.dir}/${this.best.checkpoint}` } : {}),
+      ...(this.validation?.best ? { validation: { best: this.validation.best.value, bestStep: this.validation.best.step, restored } } : {}),
     };
+  }
+
+  /** Measures the held-out residual, records it, and keeps the parameters when it is the best. */
+  private validate(): void {
+    const v = this.validation!;
+    const value = v.measure(this.problem, this.model);
+    this.history.validation.push({ step: this.progress.step, value });
+    v.offer(this.progress.step, value, this.params);
+    this.send('validation', { step: this.progress.step, condition: v.o.condition, value, best: v.best?.value ?? null, bestStep: v.best?.step ?? null });
   }
 
   /** Frees optimizer state and any pending resume state (the model and problem stay the caller's). */
   dispose(): void {
     this.disposeOptimizer();
+    this.validation?.dispose();
     this.pending?.dispose();
     this.pending = null;
   }

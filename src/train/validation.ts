@@ -1,0 +1,93 @@
+// Held-out residual: a condition's mean squared residual on points it never trains on. The
+// training loss only sees the collocation points; a network can drive it down while it gets
+// worse between them (on Burgers, BFGS moves the shock between points: the loss keeps falling
+// while the error jumps from 7e-4 to 2e-3). The held-out residual rises with that error, so
+// it tells when, and with `restoreBest` the Trainer ends on the parameters where it was lowest:
+// DeepXDE's "test loss" with save_better_only, Keras' restore_best_weights.
+import { noGrad } from '../autograd.js';
+import { keep, tidy } from '../memory.js';
+import { type Module } from '../nn/module.js';
+import { type Problem } from '../pinn/problem.js';
+import { Tensor } from '../tensor.js';
+
+export interface ValidationOptions {
+  /** The condition whose residual is measured (typically the PDE). */
+  condition: string;
+  /** Held-out points [M, inputs], drawn apart from the condition's own. */
+  points: Tensor;
+  /** Measure every this many steps. */
+  every: number;
+  /** Keep the parameters at the lowest value and put them back when fit() ends (not on abort). */
+  restoreBest?: boolean;
+  /** Only values from this step on compete for best (e.g. after an Adam phase). */
+  from?: number;
+}
+
+export interface ValidationBest { step: number; value: number }
+
+export class Validation {
+  best: ValidationBest | null = null;
+  private bestParams: Tensor[] | null = null;
+
+  constructor(readonly o: ValidationOptions, problem: Problem) {
+    const names = problem.conditions.map((c) => c.name);
+    if (!names.includes(o.condition)) throw new Error(`Trainer: validation.condition '${o.condition}' is not a term of the problem (terms: ${names.join(', ')})`);
+    if (!(o.points instanceof Tensor) || o.points.ndim !== 2 || o.points.shape[1] !== problem.inputs.length || o.points.shape[0] < 1) {
+      const got = o.points instanceof Tensor ? `[${o.points.shape.join(', ')}]` : String(o.points);
+      throw new Error(`Trainer: validation.points must be a [M, ${problem.inputs.length}] tensor (one column per input: ${problem.inputs.join(', ')}), got ${got}`);
+    }
+    if (!(Number.isInteger(o.every) && o.every >= 1)) throw new RangeError(`Trainer: validation.every must be a positive integer, got ${String(o.every)}`);
+    if (o.from !== undefined && !(Number.isInteger(o.from) && o.from >= 0)) throw new RangeError(`Trainer: validation.from must be a non-negative integer, got ${String(o.from)}`);
+  }
+
+  due(step: number): boolean { return step % this.o.every === 0; }
+
+  /** Mean over the held-out points of |r|² (summed over the condition's residual components). */
+  measure(problem: Problem, model: Module): number {
+    const cond = problem.conditions.find((c) => c.name === this.o.condition)!;
+    const r = tidy(() => problem.pointwiseResidual(model, cond, this.o.points.to({ dtype: cond.points.dtype, device: cond.points.device })));
+    let sum = 0;
+    for (const v of r) sum += v * v;
+    return sum / r.length;
+  }
+
+  /** Records a value; a new best (from `from` on) copies the parameters when restoreBest is set. */
+  offer(step: number, value: number, params: Tensor[]): boolean {
+    if (step < (this.o.from ?? 0) || !(value < (this.best?.value ?? Infinity))) return false;
+    this.best = { step, value };
+    if (this.o.restoreBest) {
+      this.disposeParams();
+      this.bestParams = noGrad(() => params.map((p) => keep(p.detach().clone())));
+    }
+    return true;
+  }
+
+  /** Puts the best parameters back; false when there are none to restore. */
+  restore(params: Tensor[]): boolean {
+    const saved = this.bestParams;
+    if (!saved) return false;
+    noGrad(() => params.forEach((p, i) => p.copy_(saved[i].to({ dtype: p.dtype, device: p.device }))));
+    return true;
+  }
+
+  stateDict(): { best: ValidationBest | null } { return { best: this.best }; }
+  /** The saved parameters by position (p0, p1, …), for the checkpoint. */
+  tensors(): Record<string, Tensor> { return Object.fromEntries((this.bestParams ?? []).map((t, i) => [`p${i}`, t])); }
+
+  loadStateDict(s: { best: ValidationBest | null } | undefined, tensors: Record<string, Tensor>, params: Tensor[], where: string): void {
+    this.best = s?.best ?? null;
+    this.disposeParams();
+    if (!this.o.restoreBest || !this.best) return;
+    params.forEach((p, i) => {
+      const t = tensors[`p${i}`];
+      if (!t || t.shape.join() !== p.shape.join()) throw new Error(`${where}: best parameters p${i} missing or not [${p.shape.join(', ')}]`);
+    });
+    this.bestParams = params.map((p, i) => keep(tensors[`p${i}`].to({ dtype: p.dtype, device: p.device }).clone()));
+  }
+
+  private disposeParams(): void {
+    for (const t of this.bestParams ?? []) t.dispose();
+    this.bestParams = null;
+  }
+  dispose(): void { this.disposeParams(); }
+}

@@ -19,7 +19,7 @@ export interface ValidationOptions {
   every: number;
   /** Keep the parameters at the lowest value and put them back when fit() ends (not on abort). */
   restoreBest?: boolean;
-  /** Only values from this step on compete for best (e.g. after an Adam phase). */
+  /** Measure only from this step on (e.g. once the last phase starts). */
   from?: number;
 }
 
@@ -40,7 +40,7 @@ export class Validation {
     if (o.from !== undefined && !(Number.isInteger(o.from) && o.from >= 0)) throw new RangeError(`Trainer: validation.from must be a non-negative integer, got ${String(o.from)}`);
   }
 
-  due(step: number): boolean { return step % this.o.every === 0; }
+  due(step: number): boolean { return step >= (this.o.from ?? 0) && step % this.o.every === 0; }
 
   /** Mean over the held-out points of |r|² (summed over the condition's residual components). */
   measure(problem: Problem, model: Module): number {
@@ -51,9 +51,9 @@ export class Validation {
     return sum / r.length;
   }
 
-  /** Records a value; a new best (from `from` on) copies the parameters when restoreBest is set. */
+  /** Records a value; a new best copies the parameters when restoreBest is set. */
   offer(step: number, value: number, params: Tensor[]): boolean {
-    if (step < (this.o.from ?? 0) || !(value < (this.best?.value ?? Infinity))) return false;
+    if (!(value < (this.best?.value ?? Infinity))) return false;
     this.best = { step, value };
     if (this.o.restoreBest) {
       this.disposeParams();

@@ -120,6 +120,8 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
     say(o.mode, `${result.stopReason === 'completed' ? 'done' : `stopped (${result.stopReason})`} after ${result.steps} steps in ${duration(result.timing.total)}: loss ${result.total.toExponential(3)}, relative L2 ${errors}`);
     sayCoefficients(o.mode, result.coefficients);
+    const v = result.validation;
+    if (v) say(o.mode, `held-out residual: lowest ${v.best.toExponential(3)} at step ${v.bestStep}${v.restored ? ', the parameters the run ends on' : ''}`);
     say(o.mode, `run directory: ${runDir}\n  ${files.map((f) => basename(f)).join(', ')}${result.lastCheckpoint ? `\n  checkpoint: ${result.lastCheckpoint}` : ''}`);
     if (result.stopReason === 'aborted') { // Ctrl-C or SIGTERM: the trainer handles both (handleSignals)
       say(o.mode, `interrupted: continue with 'pinn-torch resume ${runDir}'`);

@@ -59,7 +59,7 @@ export function report(t: Trainer, mode: OutputMode, write = (s: string) => proc
   on(t, 'nonFinite', (e) => log(`non-finite ${e.term} at step ${e.step}: ${e.action === 'rollback' ? `rolled back to step ${e.restoredStep}, lr ${num(e.lr ?? NaN)}` : 'stopping'}`), offs);
   on(t, 'converged', (e) => log(`converged at step ${e.step}: ${e.reason}`), offs);
   on(t, 'earlyStop', (e) => log(`early stop at step ${e.step}: ${e.reason}`), offs);
-  on(t, 'phaseEnd', (e) => log(`phase ${e.phase} ended at step ${e.step} (${e.reason}${e.lbfgsStopReason ? `; L-BFGS: ${e.lbfgsStopReason}` : ''})`), offs);
+  on(t, 'phaseEnd', (e) => log(`phase ${e.phase} ended at step ${e.step} (${e.reason}${e.lbfgsStopReason ? `; quasi-Newton stop: ${e.lbfgsStopReason}` : ''})`), offs);
   return () => { offs.forEach((f) => f()); bar?.stop(); };
 
   function payload(e: StepEvent | null) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ListenerError, NonFiniteError, type Tensor, Trainer, type TrainerEvent, type TrainerOptions, memory, nn, pinn, tensor,
+  ListenerError, NonFiniteError, type Tensor, Trainer, type TrainerEvent, type TrainerOptions, memory, nn, pinn, tensor, tidy,
 } from '../src/index.js';
 
 const dtype = 'float64';
@@ -284,6 +284,15 @@ describe('Trainer validation (held-out residual)', () => {
       expect(result.validation).toEqual({ best: best.value, bestStep: best.step, restored: restoreBest });
       expect(best.step).toBeLessThan(50); // the LR 0.5 phase made it worse: restoring matters
       expect(flat()).toBe(restoreBest ? params.get(best.step) : params.get(50));
+      if (restoreBest) {
+        // The reported losses are those of the restored parameters, not the last step's.
+        const now = tidy(() => Object.fromEntries(Object.entries(problem.losses(model)).map(([k, t]) => [k, t.item() as number])));
+        expect(result.losses).toEqual(now);
+        expect(result.total).toBeCloseTo(now.pde + now.bc, 12);
+        expect(result.total).not.toBe(result.history.total.at(-1));
+      } else {
+        expect(result.total).toBe(result.history.total.at(-1));
+      }
       trainer.dispose();
     }
   });

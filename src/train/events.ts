@@ -96,6 +96,7 @@ export interface MetricsHistory {
 export interface FitResult {
   stopReason: StopReason;
   steps: number;
+  /** Raw losses and weighted total of the last step (evaluated before its update, as a closure sees them); after restoreBest, of the restored parameters. */
   losses: Record<string, number>;
   total: number;
   coefficients: Record<string, number>;

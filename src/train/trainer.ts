@@ -462,6 +462,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     let lastYield = seconds();
     let window = { at: seconds(), steps: 0 };
     let stopReason: StopReason = 'completed';
+    let lastWeights: Record<string, number> | undefined;
     this.send('start', {
       step: this.progress.step, totalSteps, resumed: this.resumed, parameters: this.params.reduce((a, p) => a + p.numel, 0),
       phases: phases.map((p, i) => ({ name: this.phaseNames[i], steps: p.steps, optimizer: p.optimizer.type })),
@@ -492,6 +493,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
           continue;
         }
         const stepTime = seconds() - t0;
+        lastWeights = v.weights;
         this.progress.step++;
         this.progress.phaseStep++;
         const coefficients = this.problem.coefficientValues();
@@ -552,11 +554,15 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     if (stopReason === 'completed' || stopReason === 'converged') this.disposeOptimizer();
     const n = this.history.step.length;
     const finalEval = o.evalPoints && this.problem.reference ? this.evaluate() : undefined;
+    // After a restore, report the losses of the parameters the model holds, not of the last step's.
+    const final = restored ? this.lossesNow(lastWeights) : {
+      losses: Object.fromEntries(Object.entries(this.history.losses).map(([k, a]) => [k, a[n - 1]])), total: this.history.total[n - 1],
+    };
     return {
       stopReason,
       steps: this.progress.step,
-      losses: Object.fromEntries(Object.entries(this.history.losses).map(([k, a]) => [k, a[n - 1]])),
-      total: this.history.total[n - 1],
+      losses: final.losses,
+      total: final.total,
       coefficients: this.problem.coefficientValues(),
       ...(finalEval ? { relL2: finalEval.relL2 } : {}),
       history: this.history,
@@ -565,6 +571,16 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       ...(this.best ? { bestCheckpoint: `${o.checkpoint!.dir}/${this.best.checkpoint}` } : {}),
       ...(this.validation?.best ? { validation: { best: this.validation.best.value, bestStep: this.validation.best.step, restored } } : {}),
     };
+  }
+
+  /** Raw losses and their weighted total at the current parameters and points (no step, no backward). */
+  private lossesNow(weights: Record<string, number> | undefined): { losses: Record<string, number>; total: number } {
+    return tidy(() => {
+      const raw = this.problem.losses(this.model);
+      const names = Object.keys(raw);
+      const nums = stack([...names.map((k) => raw[k]), this.problem.total(raw, weights)]).to('float64').data() as Float64Array;
+      return { losses: Object.fromEntries(names.map((k, i) => [k, nums[i]])), total: nums[names.length] };
+    });
   }
 
   /** Measures the held-out residual, records it, and keeps the parameters when it is the best. */

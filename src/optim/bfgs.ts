@@ -92,13 +92,19 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
     const H = state.H as Tensor;
     const Hy = H.matmul(y);
     const [yHy, sg] = floats(stack([y.matmul(Hy), s.matmul(gPrev)])); // two dot products, one read-back
-    const kind = fresh ? 'bfgs' : this.paramGroups[0].update;
-    const { tau, phi } = kind === 'ssbroyden' ? ssBroydenParameters(rho * yHy, -t * rho * sg, this.size) : { tau: 1, phi: 1 };
-    const scale = kind === 'ssbfgs' ? Math.max(1, -t * rho * sg) : 1 / tau; // 1/τ; 'ssbfgs': τ = min(1, 1/b)
+    const { scale, phi } = familyMember(fresh ? 'bfgs' : this.paramGroups[0].update, rho * yHy, -t * rho * sg, this.size);
     // H₊ = scale · H + [s Hy] C [s Hy]ᵀ, C = [[ρ (1 + φ ρ scale y·Hy), −φ ρ scale], [−φ ρ scale, (φ − 1) scale / y·Hy]].
     const ss = rho * (1 + phi * rho * scale * yHy), sh = -phi * rho * scale, hh = ((phi - 1) * scale) / yHy;
     H.addmm_(stack([s, Hy], 1), stack([s.mul(ss).add_(Hy, sh), s.mul(sh).add_(Hy, hh)]), { beta: scale });
   }
+}
+
+/** φ and the scaling 1/τ of H for an update, from h = ρ y·Hy and b = −t ρ s·g (top of this file). */
+function familyMember(update: BFGSUpdate, h: number, b: number, n: number): { scale: number; phi: number } {
+  if (update === 'bfgs') return { scale: 1, phi: 1 };
+  if (update === 'ssbfgs') return { scale: Math.max(1, b), phi: 1 }; // τ = min(1, 1/b)
+  const { tau, phi } = ssBroydenParameters(h, b, n);
+  return { scale: 1 / tau, phi };
 }
 
 /**

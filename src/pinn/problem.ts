@@ -191,12 +191,19 @@ export class Problem {
    * Float64Array: what adaptive sampling ranks candidates by.
    */
   pointwiseResidual(model: Module, c: Condition, points: Tensor): Float64Array {
-    return tidy(() => {
-      const x = points.detach().requiresGrad_();
-      const d = new Derivatives(x, this.predict(model, x), this.inputs, this.outputs);
-      const sq = c.residuals(d, this.coefficients).map((r) => r.abs().square()).reduce((a, b) => a.add(b));
-      return sq.sqrt().reshape(-1).to('float64').data() as Float64Array;
-    });
+    return tidy(() => this.squaredResidual(model, c, points).sqrt().reshape(-1).to('float64').data() as Float64Array);
+  }
+
+  /** Mean over `points` of Σ residual² of condition `c`: one number read back (held-out validation). */
+  meanSquaredResidual(model: Module, c: Condition, points: Tensor): number {
+    return tidy(() => this.squaredResidual(model, c, points).to('float64').mean().item() as number);
+  }
+
+  /** Σ |residual|² per point [N, 1] of condition `c` at `points` (call inside tidy). */
+  private squaredResidual(model: Module, c: Condition, points: Tensor): Tensor {
+    const x = points.detach().requiresGrad_();
+    const d = new Derivatives(x, this.predict(model, x), this.inputs, this.outputs);
+    return c.residuals(d, this.coefficients).map((r) => r.abs().square()).reduce((a, b) => a.add(b));
   }
 
   /** Raw loss of every term (call inside tidy). */

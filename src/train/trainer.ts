@@ -549,7 +549,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     this.timing = zeroTiming();
     this.progress.elapsed = elapsed();
     // A finished run ends on its best held-out parameters; an aborted one keeps its live state to resume from.
-    const restored = stopReason !== 'aborted' && stopReason !== 'nonFinite' && this.validation?.o.restoreBest === true && this.validation.restore(this.params);
+    const restored = stopReason !== 'aborted' && stopReason !== 'nonFinite' && (this.validation?.restore(this.params) ?? false);
     if (o.checkpoint && this.progress.step > 0) this.saveCheckpoint(stopReason === 'aborted' ? 'abort' : 'end');
     if (stopReason === 'completed' || stopReason === 'converged') this.disposeOptimizer();
     const n = this.history.step.length;

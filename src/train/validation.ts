@@ -45,24 +45,20 @@ export class Validation {
   /** Mean over the held-out points of |r|² (summed over the condition's residual components). */
   measure(problem: Problem, model: Module): number {
     const cond = problem.conditions.find((c) => c.name === this.o.condition)!;
-    const r = tidy(() => problem.pointwiseResidual(model, cond, this.o.points.to({ dtype: cond.points.dtype, device: cond.points.device })));
-    let sum = 0;
-    for (const v of r) sum += v * v;
-    return sum / r.length;
+    return tidy(() => problem.meanSquaredResidual(model, cond, this.o.points.to({ dtype: cond.points.dtype, device: cond.points.device })));
   }
 
   /** Records a value; a new best copies the parameters when restoreBest is set. */
-  offer(step: number, value: number, params: Tensor[]): boolean {
-    if (!(value < (this.best?.value ?? Infinity))) return false;
+  offer(step: number, value: number, params: Tensor[]): void {
+    if (!(value < (this.best?.value ?? Infinity))) return;
     this.best = { step, value };
     if (this.o.restoreBest) {
       this.disposeParams();
       this.bestParams = noGrad(() => params.map((p) => keep(p.detach().clone())));
     }
-    return true;
   }
 
-  /** Puts the best parameters back; false when there are none to restore. */
+  /** Puts the best parameters back; false when there are none (restoreBest unset, or no value yet). */
   restore(params: Tensor[]): boolean {
     const saved = this.bestParams;
     if (!saved) return false;

@@ -307,7 +307,7 @@ describe('Trainer validation (held-out residual)', () => {
 });
 
 describe('Trainer checkpoints', () => {
-  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed', 'validation']) {
+  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed', 'validation', 'attention-ntk']) {
     it(`${scenario}: N steps, checkpoint, resume in a new process, M steps = N + M straight, bit for bit`, () => {
       const straight = run([scenario, freshDir(), join(root, `${scenario}-a.json`)]);
       const dir = freshDir();
@@ -320,6 +320,9 @@ describe('Trainer checkpoints', () => {
       expect(resumed.total).toEqual(straight.total); // numbers compared exactly
       expect(resumed.weights).toEqual(straight.weights); // hex of the float64 bytes
       expect(part.weights).not.toEqual(straight.weights);
+      if (scenario === 'attention-ntk') {
+        expect(readdirSync(dir).some((d) => existsSync(join(dir, d, 'attention.safetensors')))).toBe(true);
+      }
       if (scenario === 'validation') {
         expect(straight.validation.restored).toBe(true);
         expect(straight.validation.bestStep).toBeLessThanOrEqual(30); // so the checkpoint had to carry the best parameters

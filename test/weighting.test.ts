@@ -77,3 +77,90 @@ describe('CausalPDE', () => {
     expect(() => new pinn.CausalPDE('c', pts, (d) => d.x, { timeColumn: 1, chunks: 9, epsilon: 1 })).toThrow(/chunks must be an integer in \[1, 4\]/);
   });
 });
+
+describe('bounds and smoothing shared by the adaptive schemes', () => {
+  it('GradNormWeighting: a term whose gradient all but vanishes is held at max, not sent to 1e10', () => {
+    const theta = tensor([1, 2], { dtype: 'float64' }).requiresGrad_();
+    const w = new pinn.GradNormWeighting({ every: 1, alpha: 0 });
+    const got = tidy(() => w.weights(ctx(0, { pde: theta.sum(), bc: theta.mul(1e-12).sum() }, [theta])));
+    expect(got.bc).toBe(pinn.SMOOTHING_DEFAULTS.max);
+    expect(got.pde).toBeCloseTo(1 + 1e-12, 12);
+    const capped = new pinn.GradNormWeighting({ every: 1, alpha: 0, max: 50 });
+    expect(tidy(() => capped.weights(ctx(0, { pde: theta.sum(), bc: theta.mul(1e-12).sum() }, [theta]))).bc).toBe(50);
+  });
+  it('refuses every: 0, negative or fractional values, and alpha outside [0, 1)', () => {
+    expect(() => new pinn.GradNormWeighting({ every: 0 })).toThrow(/GradNormWeighting: every must be a positive integer, got 0/);
+    expect(() => new pinn.GradNormWeighting({ every: -5 })).toThrow(/every must be a positive integer, got -5/);
+    expect(() => new pinn.GradNormWeighting({ every: 2.5 })).toThrow(/every must be a positive integer, got 2.5/);
+    expect(() => new pinn.GradNormWeighting({ alpha: 1 })).toThrow(/alpha must be in \[0, 1\), got 1/);
+    expect(() => new pinn.LRAWeighting({ max: -1 })).toThrow(/LRAWeighting: max must be > 0/);
+    expect(() => new pinn.NTKWeighting({ points: 0 })).toThrow(/NTKWeighting: points must be a positive integer, got 0/);
+    expect(() => new pinn.GradNormWeighting().loadStateDict({ current: { a: 'x' } })).toThrow(/'current' must be null or an object of finite numbers/);
+  });
+});
+
+describe('StaticWeighting', () => {
+  it('uses the given weights and the conditions’ own for the rest; refuses unknown terms and bad values', () => {
+    const w = new pinn.StaticWeighting({ bc: 10 });
+    expect(w.weights(ctx(0, { pde: scalar(1), bc: scalar(1) }, [], { pde: 2 }))).toEqual({ pde: 2, bc: 10 });
+    expect(() => new pinn.StaticWeighting({ bc: 10 }).weights(ctx(0, { pde: scalar(1) }))).toThrow(/no loss term named 'bc' \(terms: pde\)/);
+    expect(() => new pinn.StaticWeighting({ bc: -1 })).toThrow(/the weight of 'bc' must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe('LRAWeighting (Wang, Teng & Perdikaris 2021)', () => {
+  it('weights each non-residual term by max|∇L_r| / mean|∇Lᵢ|, smoothed, on update steps', () => {
+    const theta = tensor([1, 2], { dtype: 'float64' }).requiresGrad_();
+    // ∇pde = (3, 2θ₁) = (3, 4): max 4.  ∇bc = (2θ₀, 1) = (2, 1): mean 1.5.  ∇ic = (0, 0.5): mean 0.25.
+    const make = () => ({ pde: theta.select(0, 0).mul(3).add(theta.select(0, 1).square()), bc: theta.select(0, 0).square().add(theta.select(0, 1)), ic: theta.select(0, 1).mul(0.5) });
+    const w = new pinn.LRAWeighting({ every: 2, alpha: 0.5 });
+    const w0 = tidy(() => w.weights({ ...ctx(0, make(), [theta]), residualTerms: ['pde'] }));
+    expect(w0.pde).toBe(1);
+    expect(w0.bc).toBeCloseTo(0.5 + 0.5 * (4 / 1.5), 12);
+    expect(w0.ic).toBeCloseTo(0.5 + 0.5 * (4 / 0.25), 12);
+    expect(tidy(() => w.weights({ ...ctx(1, make(), [theta]), residualTerms: ['pde'] }))).toEqual(w0);
+    const w2 = tidy(() => w.weights({ ...ctx(2, make(), [theta]), residualTerms: ['pde'] }));
+    expect(w2.bc).toBeCloseTo(0.5 * w0.bc + 0.5 * (4 / 1.5), 12);
+    expect(() => tidy(() => new pinn.LRAWeighting().weights(ctx(0, make(), [theta])))).toThrow(/no PDE residual term/);
+  });
+});
+
+describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {
+  // u = w x + b: the PDE residual u_x − 1 = w − 1 has ∇θr = (1, 0), ‖·‖² = 1 at every point;
+  // the boundary residual u − 0 has ∇θr = (x, 1), ‖·‖² = x² + 1: mean over x = ½, 2 is 3.125.
+  const build = () => {
+    const model = new nn.Linear(1, 1, { dtype: 'float64' });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'],
+      conditions: [
+        new pinn.PDE('pde', tensor([[0.1], [0.3], [0.7]], { dtype: 'float64' }), (d) => d.d('u', 'x').sub(1)),
+        new pinn.DirichletBC('bc', tensor([[0.5], [2]], { dtype: 'float64' }), 0, { output: 'u' }),
+      ],
+    });
+    return { model, problem, params: model.parameters() };
+  };
+  it('the mean NTK diagonal of each term equals the closed form', () => {
+    const { model, problem, params } = build();
+    const [pde, bc] = problem.conditions;
+    expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, pde, params, [0, 1, 2])).toBeCloseTo(1, 12);
+    expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, bc, params, [0, 1])).toBeCloseTo(3.125, 12);
+    expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, bc, params, [1])).toBeCloseTo(5, 12);
+  });
+  it('weights ŵᵢ = Σ tⱼ / tᵢ, and a subsample draw resumes exactly from the state dict', () => {
+    const { model, problem, params } = build();
+    const w = new pinn.NTKWeighting({ every: 1, alpha: 0 });
+    const at = (step: number, ww = w) => tidy(() => ww.weights({ ...ctx(step, tidy(() => problem.losses(model)), params), problem, model }));
+    const got = at(0);
+    expect(got.pde).toBeCloseTo(4.125, 12);
+    expect(got.bc).toBeCloseTo(4.125 / 3.125, 12);
+    const sub = new pinn.NTKWeighting({ every: 1, alpha: 0, points: 1, seed: 4 });
+    const seq = [0, 1, 2, 3, 4, 5].map((s) => at(s, sub).bc);
+    expect(new Set(seq.map((v) => v.toFixed(9))).size).toBeGreaterThan(1); // it does draw different rows
+    for (const v of seq) expect([(1 + 1.25) / 1.25, (1 + 5) / 5].some((e) => Math.abs(v - e) < 1e-12)).toBe(true);
+    const a = new pinn.NTKWeighting({ every: 1, alpha: 0, points: 1, seed: 4 });
+    [0, 1, 2].forEach((s) => at(s, a));
+    const b = new pinn.NTKWeighting({ every: 1, alpha: 0, points: 1, seed: 99 });
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+    expect([3, 4, 5].map((s) => at(s, b).bc)).toEqual(seq.slice(3));
+  });
+});

@@ -78,13 +78,17 @@ const scheduler = z.strictObject({
   minLr: z.number().min(0).optional(),
 });
 
+/** The bounds and EMA every adaptive weighting shares (pinn/weighting/base.ts). */
+const smoothing = { alpha: z.number().min(0).lt(1).optional(), min: z.number().min(0).optional(), max: positive.optional() };
 const weighting = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), weights: z.record(z.string(), z.number().min(0)) }),
   z.strictObject({
     type: z.literal('warmup'), terms: z.array(z.string()).min(1), warmup: z.number().int().min(0),
     init: z.number().min(0), factor: positive.optional(), every: count.optional(), max: positive.optional(),
   }),
-  z.strictObject({ type: z.literal('gradNorm'), every: count.optional(), alpha: z.number().min(0).max(1).optional() }),
+  z.strictObject({ type: z.literal('gradNorm'), every: count.optional(), ...smoothing }),
+  z.strictObject({ type: z.literal('lra'), every: count.optional(), residualTerms: z.array(z.string()).min(1).optional(), ...smoothing }),
+  z.strictObject({ type: z.literal('ntk'), every: count.optional(), points: count.optional(), ...smoothing }),
   z.strictObject({
     type: z.literal('relobralo'), alpha: z.number().min(0).max(1).optional(), temperature: positive.optional(),
     expectedRho: z.number().min(0).max(1).optional(),

@@ -266,13 +266,11 @@ function weighting(c: RunConfig, terms: string[]): pinn.LossWeighting | undefine
     for (const n of names) if (!terms.includes(n)) throw new UsageError(`config.weighting: ${unknownName('loss term', n, terms).message}`);
   };
   switch (w.type) {
-    case 'static': {
-      check(Object.keys(w.weights));
-      const fixed = w.weights;
-      return { name: 'static', weights: (ctx) => ({ ...ctx.base, ...fixed }), stateDict: () => ({}), loadStateDict: () => {} };
-    }
+    case 'static': { check(Object.keys(w.weights)); return new pinn.StaticWeighting(w.weights); }
     case 'warmup': { check(w.terms); const { type: _, ...o } = w; return new pinn.WarmupWeighting(o); }
     case 'gradNorm': { const { type: _, ...o } = w; return new pinn.GradNormWeighting(o); }
+    case 'lra': { if (w.residualTerms) check(w.residualTerms); const { type: _, ...o } = w; return new pinn.LRAWeighting(o); }
+    case 'ntk': { const { type: _, ...o } = w; return new pinn.NTKWeighting({ ...o, seed: c.seed }); }
     case 'relobralo': { const { type: _, ...o } = w; return new pinn.ReLoBRaLoWeighting({ ...o, seed: c.seed }); }
   }
 }

@@ -33,7 +33,7 @@ export class CausalPDE extends PDE {
   }
 
   override loss(d: Derivatives, c: Coefficients): Tensor {
-    const rs = this.residuals(d, c);
+    const rs = this.attendedResiduals(d, c);
     const sq = rs.map((r) => r.abs().square()).reduce((a, b) => a.add(b));
     let offset = 0;
     const chunkLosses = this.chunkSizes.map((size) => { const l = sq.narrow(0, offset, size).mean(); offset += size; return l; });

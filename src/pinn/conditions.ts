@@ -6,6 +6,7 @@ import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { keep, tidy } from '../memory.js';
 import { cat } from '../functional.js';
+import { ResidualAttention } from './attention.js';
 import { type Derivatives } from './derivatives.js';
 
 export type Coefficients = Record<string, Tensor>;
@@ -19,6 +20,8 @@ export interface ConditionOptions {
   weight?: number;
   /** mse (real), msae (mean |r|², real or complex), l1; default: msae, which equals mse for real r. */
   loss?: LossName;
+  /** Per-point multipliers on the residual, moved towards where it is largest (attention.ts). */
+  attention?: ResidualAttention;
 }
 
 const LOSSES: Record<LossName, (r: Tensor, t: number, red: Reduction) => Tensor> = { mse, msae, l1 };
@@ -46,6 +49,8 @@ function release(t: Tensor): void {
 export abstract class Condition {
   readonly weight: number;
   readonly lossName: LossName;
+  /** Residual-based attention, when the term has it. */
+  readonly attention: ResidualAttention | null;
   private held: Tensor;
   private released = false;
 
@@ -56,14 +61,18 @@ export abstract class Condition {
     if (points.ndim !== 2) throw new Error(`${label}: points must be 2-D [N, inputs], got shape ${fmt(points.shape)}`);
     if (points.shape[0] === 0) throw new Error(`${label}: has no points`);
     checkFinite(label, 'points', points);
+    if (options === null || typeof options !== 'object') throw new TypeError(`${label}: options must be an object`);
+    this.weight = options.weight ?? 1;
+    if (!(typeof this.weight === 'number' && this.weight >= 0 && Number.isFinite(this.weight))) throw new Error(`${label}: weight must be a finite number ≥ 0, got ${options.weight}`);
+    this.lossName = options.loss ?? 'msae';
+    if (!(this.lossName in LOSSES)) throw new Error(`${label}: unknown loss '${this.lossName}' (mse, msae, l1)`);
+    if (options.attention !== undefined && !(options.attention instanceof ResidualAttention)) throw new TypeError(`${label}: attention must be a pinn.ResidualAttention`);
+    this.attention = options.attention ?? null;
+    // Everything is checked before the tensor is taken: a failed construction leaves nothing held.
     // The condition takes ownership of the tensor itself (not a copy), so terms built from the
     // same points share one forward pass and one derivative cache in Problem.
     this.held = keep(points.requiresGrad ? points.detach() : points);
     hold(this.held);
-    this.weight = options.weight ?? 1;
-    if (!(this.weight >= 0)) throw new Error(`${label}: weight must be ≥ 0, got ${options.weight}`);
-    this.lossName = options.loss ?? 'msae';
-    if (!(this.lossName in LOSSES)) throw new Error(`${label}: unknown loss '${this.lossName}' (mse, msae, l1)`);
   }
 
   get label(): string { return `${this.constructor.name} '${this.name}'`; }
@@ -95,12 +104,36 @@ export abstract class Condition {
 
   /** @internal used by sampling strategies: evaluate on these rows of `points` only. */
   setBatch(rows: Tensor | null): void {
+    if (rows !== null && this.attention) throw new Error(`${this.label}: residual attention keeps a multiplier per point, so the term cannot be mini-batched`);
     this.batch?.dispose();
     for (const t of this.batched.values()) t.dispose();
     this.batched.clear();
     this.batch = rows === null ? null : keep(this.points.indexSelect(0, rows));
     if (rows !== null) for (const t of Object.values(this.perPoint())) this.batched.set(t, keep(t.indexSelect(0, rows)));
     this.rowsChanged();
+  }
+
+  /**
+   * @internal Runs fn while only `rows` of the rows evaluated now are evaluated (with their
+   * per-point data), then restores them: a few points' residuals on a small graph (NTK weighting).
+   */
+  withRows<T>(rows: Tensor, fn: () => T): T {
+    const outer = { batch: this.batch, batched: this.batched };
+    const inner = new Map<Tensor, Tensor>();
+    for (const t of Object.values(this.perPoint())) inner.set(t, keep(this.atRows(t).indexSelect(0, rows)));
+    const batch = keep((this.batch ?? this.points).indexSelect(0, rows));
+    this.batch = batch;
+    this.batched = inner;
+    this.rowsChanged();
+    try {
+      return fn();
+    } finally {
+      batch.dispose();
+      for (const t of inner.values()) t.dispose();
+      this.batch = outer.batch;
+      this.batched = outer.batched;
+      this.rowsChanged();
+    }
   }
 
   /** Replaces the points (resampling, adaptive refinement); checked like the originals. */
@@ -119,6 +152,7 @@ export abstract class Condition {
   /** @internal Takes `points` as this term's own (other terms may hold the same tensor, as at construction). */
   adoptPoints(points: Tensor): void {
     this.setBatch(null);
+    this.attention?.reset(); // the multipliers belonged to the old points
     hold(points);
     release(this.held);
     this.held = points;
@@ -134,9 +168,15 @@ export abstract class Condition {
     }
   }
 
+  /** The residuals as the loss sees them: multiplied by the attention's λ when the term has one. */
+  protected attendedResiduals(d: Derivatives, c: Coefficients): Tensor[] {
+    const rs = this.residuals(d, c);
+    return this.attention ? this.attention.apply(this.label, rs) : rs;
+  }
+
   /** mean over residuals of loss(r): the term's raw (unweighted) loss. */
   loss(d: Derivatives, c: Coefficients): Tensor {
-    const rs = this.residuals(d, c);
+    const rs = this.attendedResiduals(d, c);
     const fn = LOSSES[this.lossName];
     if (this.lossName === 'mse' && rs.some((r) => isComplex(r.dtype))) throw new Error(`${this.label}: complex residual needs loss 'msae'`);
     const parts = rs.map((r) => fn(r, 0, 'mean'));
@@ -144,11 +184,15 @@ export abstract class Condition {
   }
 
   /** @internal Every tensor this condition holds (for casting and disposal). */
-  tensors(): Tensor[] { return [this.points, ...Object.values(this.perPoint()), ...(this.batch ? [this.batch] : []), ...this.batched.values()]; }
+  tensors(): Tensor[] {
+    const lambda = this.attention?.multipliers;
+    return [this.points, ...Object.values(this.perPoint()), ...(this.batch ? [this.batch] : []), ...this.batched.values(), ...(lambda ? [lambda] : [])];
+  }
 
   /** Frees what the term holds; shared points go with the last term holding them. */
   dispose(): void {
     for (const t of this.tensors()) if (t !== this.held) t.dispose();
+    this.attention?.reset();
     if (!this.released) release(this.held);
     this.released = true;
   }

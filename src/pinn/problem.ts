@@ -8,7 +8,7 @@ import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
-import { type Coefficients, Condition } from './conditions.js';
+import { type Coefficients, Condition, OperatorBC, PDE } from './conditions.js';
 import { Derivatives } from './derivatives.js';
 import { supportsTaylor, taylor } from './taylor.js';
 
@@ -201,9 +201,22 @@ export class Problem {
 
   /** Σ |residual|² per point [N, 1] of condition `c` at `points` (call inside tidy). */
   private squaredResidual(model: Module, c: Condition, points: Tensor): Tensor {
+    return this.residualsAt(model, c, points).map((r) => r.abs().square()).reduce((a, b) => a.add(b));
+  }
+
+  /**
+   * Condition `c`'s residuals at `points` (default: the rows it evaluates now), by reverse
+   * mode, on a graph of those points only (call inside tidy).
+   */
+  residualsAt(model: Module, c: Condition, points: Tensor = c.evaluationPoints): Tensor[] {
     const x = points.detach().requiresGrad_();
     const d = new Derivatives(x, this.predict(model, x), this.inputs, this.outputs);
-    return c.residuals(d, this.coefficients).map((r) => r.abs().square()).reduce((a, b) => a.add(b));
+    return c.residuals(d, this.coefficients);
+  }
+
+  /** Names of the terms that are PDE residuals (not boundary, initial or data terms). */
+  residualTerms(): string[] {
+    return this.conditions.filter((c) => c instanceof PDE && !(c instanceof OperatorBC)).map((c) => c.name);
   }
 
   /** Raw loss of every term (call inside tidy). */
@@ -212,12 +225,13 @@ export class Problem {
       // Learn what each term asks for by evaluating once in reverse mode and discarding it, so
       // that every step, the first included, runs the same forward computation: a run resumed
       // in a new process then repeats an uninterrupted one bit for bit.
-      tidy(() => { this.termLosses(this.derivatives(model, 'autograd')); });
+      // Residuals only, not losses: a loss may keep state (residual attention) that must move once per step.
+      tidy(() => { this.termLosses(this.derivatives(model, 'autograd'), true); });
     }
     return this.termLosses(this.derivatives(model));
   }
 
-  private termLosses(ds: Map<Tensor, Derivatives>): Record<string, Tensor> {
+  private termLosses(ds: Map<Tensor, Derivatives>, probe = false): Record<string, Tensor> {
     const raw: Record<string, Tensor> = {};
     for (const c of this.conditions) {
       const d = ds.get(c.evaluationPoints)!;
@@ -225,7 +239,8 @@ export class Problem {
       if (!asked) this.asked.set(c.name, (asked = new Set()));
       d.log = asked; // a request not precomputed this step (a new branch) is precomputed from the next
       try {
-        raw[c.name] = c.loss(d, this.coefficients);
+        if (probe) c.residuals(d, this.coefficients);
+        else raw[c.name] = c.loss(d, this.coefficients);
       } catch (e) {
         const msg = (e as Error).message;
         throw new Error(msg.startsWith(c.label) ? msg : `${c.label}: ${msg}`);

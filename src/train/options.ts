@@ -2,7 +2,7 @@
 // class names and camelCase options) so that a checkpoint can record and rebuild them.
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
-import { type LossWeighting } from '../pinn/weighting.js';
+import { type LossWeighting } from '../pinn/weighting/index.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
 import { type ValidationOptions } from './validation.js';

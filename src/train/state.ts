@@ -4,6 +4,7 @@
 //   points.safetensors     current collocation points, one tensor per distinct point set
 //   optimizer.safetensors  the current phase's optimizer tensors (moments, L-BFGS history)
 //   validation.safetensors the parameters at the lowest held-out residual (with restoreBest)
+//   attention.safetensors  residual-attention multipliers, by condition name (terms that have them)
 //   trainer.json           counters, phase plan, problem signature, coefficients, optimizer/
 //                          scheduler/weighting/sampler state dicts, RNG state, monitors
 //   history.json           metrics history (every step)
@@ -107,6 +108,8 @@ export function toFiles(problem: Problem, model: Module, optimizerState: Optimiz
     };
     if (c.config !== undefined) files['config.json'] = JSON.stringify(c.config, null, 2) + '\n';
     if (c.validation && Object.keys(c.validation).length) files['validation.safetensors'] = encodeSafetensors(c.validation);
+    const attention = Object.fromEntries(problem.conditions.flatMap((k) => (k.attention?.multipliers ? [[k.name, k.attention.multipliers]] : [])));
+    if (Object.keys(attention).length) files['attention.safetensors'] = encodeSafetensors(attention);
     return files;
   } finally {
     dispose(Object.values(made));
@@ -122,6 +125,8 @@ export interface Loaded {
   optimizer: OptimizerStateDict | null;
   /** The best parameters by held-out residual (empty when none were saved). */
   validation: Record<string, Tensor>;
+  /** Residual-attention multipliers by condition name (empty when none were saved). */
+  attention: Record<string, Tensor>;
   /** Frees the decoded tensors (after they were copied in). */
   dispose(): void;
 }
@@ -182,7 +187,14 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
     const optTensors = decode('optimizer.safetensors');
     const optimizer = json.optimizer ? joinTensors(json.optimizer, optTensors, `${where}: optimizer`) : null;
     const validation = files['validation.safetensors'] ? decode('validation.safetensors') : {};
-    return { json, history, config, model: weights, points, optimizer, validation, dispose: () => dispose(decoded) };
+    const attention = files['attention.safetensors'] ? decode('attention.safetensors') : {};
+    for (const [name, t] of Object.entries(attention)) {
+      const cond = problem.conditions.find((k) => k.name === name);
+      if (!cond?.attention) throw new Error(`${dir}/attention.safetensors: multipliers for '${name}', which has no residual attention in this problem`);
+      const rows = points[p.conditions.find((k) => k.name === name)!.points].shape[0];
+      if (t.ndim !== 2 || t.shape[0] !== rows) throw new Error(`${dir}/attention.safetensors: multipliers of '${name}' are ${fmt(t.shape)}, not one row per point (${rows})`);
+    }
+    return { json, history, config, model: weights, points, optimizer, validation, attention, dispose: () => dispose(decoded) };
   } catch (e) {
     dispose(decoded);
     throw e;

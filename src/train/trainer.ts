@@ -18,7 +18,7 @@ import { type Module } from '../nn/module.js';
 import { QuasiNewton } from '../optim/quasi_newton.js';
 import { ReduceLROnPlateau } from '../optim/lr_scheduler/reduce_lr_on_plateau.js';
 import { type Problem } from '../pinn/problem.js';
-import { type LossWeighting, StaticWeighting } from '../pinn/weighting.js';
+import { type LossWeighting, StaticWeighting } from '../pinn/weighting/index.js';
 import { getRngState, setRngState } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 import { type Scheduler, buildOptimizer, buildScheduler, checkPhases, phaseName } from './build.js';
@@ -61,6 +61,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
   private progress: Progress = { step: 0, phaseIndex: 0, phaseStep: 0, rollbacks: 0, elapsed: 0 };
   private readonly params: Tensor[];
   private readonly weighting: LossWeighting;
+  private readonly residualTerms: string[];
   private readonly convergence: Convergence | null;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly validation: Validation | null;
@@ -99,6 +100,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     this.phaseNames = o.phases.map((p, i) => phaseName(p, i, o.phases));
     this.params = [...o.model.parameters(), ...o.problem.parameters()];
     this.weighting = o.weighting ?? new StaticWeighting();
+    this.residualTerms = o.problem.residualTerms();
     this.convergence = o.convergence ? new Convergence(o.convergence) : null;
     this.earlyStopping = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
     this.validation = o.validation ? new Validation(o.validation, o.problem) : null;
@@ -164,6 +166,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
         const key = keys.get(c.name)!;
         if (!fresh.has(key)) fresh.set(key, keep(l.points[key].to({ dtype: c.points.dtype, device: c.points.device }).clone()));
         c.adoptPoints(fresh.get(key)!); // terms that shared points share them again
+        const lambda = l.attention[c.name];
+        if (c.attention) c.attention.load(lambda ? lambda.to({ dtype: c.points.dtype, device: c.points.device }).clone() : null);
       }
       if (j.weighting) this.weighting.loadStateDict(j.weighting.state);
       const sampling = this.options.sampling ?? [];
@@ -343,7 +347,10 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const raw = this.problem.losses(this.model);
     const t1 = seconds();
     const names = Object.keys(raw);
-    const weights = this.weighting.weights({ step: this.progress.step, raw, params: this.params, base: Object.fromEntries(this.problem.conditions.map((c) => [c.name, c.weight])) });
+    const weights = this.weighting.weights({
+      step: this.progress.step, raw, params: this.params, base: Object.fromEntries(this.problem.conditions.map((c) => [c.name, c.weight])),
+      residualTerms: this.residualTerms, problem: this.problem, model: this.model,
+    });
     const total = this.problem.total(raw, weights);
     const t2 = seconds();
     total.backward();

@@ -1,0 +1,83 @@
+// What every loss weighting shares: the interface the Trainer calls each step, state-dict
+// checks, and the bounds and smoothing that keep adaptive weights from running away.
+import { type Module } from '../../nn/module.js';
+import { type Tensor } from '../../tensor.js';
+import { type Problem } from '../problem.js';
+
+export type Weights = Record<string, number>;
+
+export interface WeightingContext {
+  step: number;
+  /** Raw losses of this step (still attached to the graph). */
+  raw: Record<string, Tensor>;
+  /** Parameters the gradients are taken with respect to (model + coefficients). */
+  params: Tensor[];
+  /** The conditions' own static weights. */
+  base: Weights;
+  /** The terms that are PDE residuals (the reference of LRA); the Trainer fills it from the problem. */
+  residualTerms?: string[];
+  /** The problem and model of this step, for schemes that evaluate residuals themselves (NTK). */
+  problem?: Problem;
+  model?: Module;
+}
+
+export interface LossWeighting {
+  readonly name: string;
+  weights(ctx: WeightingContext): Weights;
+  stateDict(): Record<string, unknown>;
+  loadStateDict(state: Record<string, unknown>): void;
+}
+
+export function checkState(name: string, state: Record<string, unknown>, keys: string[]): void {
+  if (state === null || typeof state !== 'object') throw new Error(`${name}.loadStateDict: expected an object, got ${state === null ? 'null' : typeof state}`);
+  for (const k of keys) if (!(k in state)) throw new Error(`${name}.loadStateDict: missing key '${k}'`);
+  for (const k of Object.keys(state)) if (!keys.includes(k)) throw new Error(`${name}.loadStateDict: unexpected key '${k}'`);
+}
+
+/** A saved weights record: null, or finite numbers by term name. */
+export function checkWeights(name: string, key: string, v: unknown): Weights | null {
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v) || !Object.values(v as object).every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new Error(`${name}.loadStateDict: '${key}' must be null or an object of finite numbers`);
+  }
+  return { ...(v as Weights) };
+}
+
+export function checkEvery(name: string, every: unknown): void {
+  if (every !== undefined && !(Number.isInteger(every) && (every as number) >= 1)) throw new RangeError(`${name}: every must be a positive integer, got ${String(every)}`);
+}
+
+/**
+ * How an adaptive scheme moves its weights: w ← α·w + (1 − α)·ŵ, then clamped to [min, max].
+ * The defaults (α = 0.9, [1e-3, 1e4]) let a weight follow its target over ~10 updates but never
+ * leave four decades above or three below 1, however small a term's gradient gets; a
+ * non-finite target (a vanished gradient) leaves the weight as it was.
+ */
+export interface Smoothing {
+  /** Share of the previous weight kept at each update, in [0, 1) (default 0.9; 0: no smoothing). */
+  alpha?: number;
+  /** Bounds every weight stays within (defaults 1e-3 and 1e4; ±Infinity to switch one off). */
+  min?: number;
+  max?: number;
+}
+
+export const SMOOTHING_DEFAULTS = { alpha: 0.9, min: 1e-3, max: 1e4 } as const;
+
+export function checkSmoothing(name: string, o: Smoothing): Required<Smoothing> {
+  const { alpha = SMOOTHING_DEFAULTS.alpha, min = SMOOTHING_DEFAULTS.min, max = SMOOTHING_DEFAULTS.max } = o;
+  if (!(typeof alpha === 'number' && alpha >= 0 && alpha < 1)) throw new RangeError(`${name}: alpha must be in [0, 1), got ${String(alpha)}`);
+  if (!(typeof min === 'number' && min >= 0)) throw new RangeError(`${name}: min must be ≥ 0, got ${String(min)}`);
+  if (!(typeof max === 'number' && max > 0 && max >= min)) throw new RangeError(`${name}: max must be > 0 and ≥ min, got ${String(max)}`);
+  return { alpha, min, max };
+}
+
+/** One smoothed, bounded update of `current` towards `target` (terms missing from target keep their weight). */
+export function smoothTowards(current: Weights, target: Weights, s: Required<Smoothing>): Weights {
+  const out = { ...current };
+  for (const [k, t] of Object.entries(target)) {
+    if (!Number.isFinite(t)) continue;
+    const w = s.alpha * (current[k] ?? 1) + (1 - s.alpha) * t;
+    out[k] = Math.min(s.max, Math.max(s.min, w));
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import { grad } from '../../autograd.js';
+import { cat, stack } from '../../functional.js';
+import { tidy } from '../../memory.js';
+import { type Tensor } from '../../tensor.js';
+import {
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, checkEvery, checkSmoothing, checkState, checkWeights, smoothTowards,
+} from './base.js';
+
+/**
+ * Learning-rate annealing (Wang, Teng & Perdikaris 2021, "Understanding and mitigating gradient
+ * flow pathologies in physics-informed neural networks", Algorithm 1): every `every` steps,
+ * each term that is not a PDE residual is weighted by
+ *   ŵᵢ = max|∇θ L_r| / mean|∇θ Lᵢ|,
+ * with L_r the sum of the residual terms and max and mean over every entry of every trained
+ * parameter; then w ← α w + (1 − α) ŵ within [min, max] (base.ts). Residual terms keep their
+ * static weight. The paper writes the EMA the other way round: its α = 0.9 is α = 0.1 here.
+ * Costs one extra backward pass per term on update steps.
+ */
+export class LRAWeighting implements LossWeighting {
+  readonly name = 'lra';
+  private current: Weights | null = null;
+  private readonly smoothing: Required<Smoothing>;
+  constructor(readonly o: { every?: number; residualTerms?: string[] } & Smoothing = {}) {
+    checkEvery('LRAWeighting', o.every);
+    if (o.residualTerms !== undefined && !(Array.isArray(o.residualTerms) && o.residualTerms.length > 0)) {
+      throw new TypeError('LRAWeighting: residualTerms must be a non-empty list of term names');
+    }
+    this.smoothing = checkSmoothing('LRAWeighting', o);
+  }
+
+  /** The step's target weights ŵ for the non-residual terms. */
+  static targets(raw: Record<string, Tensor>, params: Tensor[], residualTerms: string[]): Weights {
+    const others = Object.keys(raw).filter((k) => !residualTerms.includes(k));
+    const abs = (l: Tensor) => grad(l, params, { retainGraph: true, allowUnused: true })
+      .filter((g): g is Tensor => g !== null).map((g) => g.abs().reshape(-1).to('float64'));
+    const nums = tidy(() => {
+      const flat = (gs: Tensor[]) => (gs.length ? cat(gs) : null);
+      const residual = residualTerms.map((k) => raw[k]).reduce((a, b) => a.add(b));
+      const gr = flat(abs(residual));
+      const parts = [gr ? gr.max() : residual.detach().mul(0).to('float64')];
+      for (const k of others) {
+        const g = raw[k].requiresGrad ? flat(abs(raw[k])) : null;
+        parts.push(g ? g.mean() : residual.detach().mul(0).to('float64'));
+      }
+      return stack(parts).data() as Float64Array;
+    });
+    return Object.fromEntries(others.map((k, i) => [k, nums[i + 1] > 0 ? nums[0] / nums[i + 1] : NaN]));
+  }
+
+  weights(ctx: WeightingContext): Weights {
+    const every = this.o.every ?? 100;
+    const residualTerms = this.o.residualTerms ?? ctx.residualTerms ?? [];
+    if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
+    for (const k of residualTerms) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
+    if (this.current === null) this.current = { ...ctx.base };
+    if (ctx.step % every === 0) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms), this.smoothing);
+    return { ...this.current };
+  }
+  stateDict() { return { current: this.current }; }
+  loadStateDict(s: Record<string, unknown>) {
+    checkState('LRAWeighting', s, ['current']);
+    this.current = checkWeights('LRAWeighting', 'current', s.current);
+  }
+}

@@ -1,0 +1,94 @@
+import { grad } from '../../autograd.js';
+import { tensor } from '../../creation.js';
+import { isComplex } from '../../dtype.js';
+import { stack } from '../../functional.js';
+import { Random } from '../../geometry/random.js';
+import { tidy } from '../../memory.js';
+import { type Module } from '../../nn/module.js';
+import { type Tensor } from '../../tensor.js';
+import { type Condition } from '../conditions.js';
+import { type Problem } from '../problem.js';
+import {
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, checkEvery, checkSmoothing, checkState, checkWeights, smoothTowards,
+} from './base.js';
+
+/**
+ * NTK weighting (Wang, Yu & Perdikaris 2022, "When and why PINNs fail to train: a neural
+ * tangent kernel perspective", Algorithm 1): every `every` steps, each term i is weighted by
+ *   ŵᵢ = Σⱼ tⱼ / tᵢ,   tᵢ = mean over its points x of ‖∇θ rᵢ(x)‖²,
+ * the mean of the diagonal of its block Kᵢᵢ = JᵢJᵢᵀ of the neural tangent kernel; then
+ * w ← α w + (1 − α) ŵ within [min, max] (base.ts). The paper uses traces; the mean (as jaxpi
+ * does) keeps a term's point count from setting its weight, since every term's loss is a mean:
+ * both agree for equal counts. A vector residual sums its components, a complex one its real
+ * and imaginary parts.
+ *
+ * tᵢ is estimated on `points` rows per term (default 64) drawn without replacement from a
+ * seeded generator, all rows when fewer: one reverse pass per row and component, on a graph of
+ * those rows only, so an update costs about `points` small backward passes per term.
+ */
+export class NTKWeighting implements LossWeighting {
+  readonly name = 'ntk';
+  private current: Weights | null = null;
+  private readonly smoothing: Required<Smoothing>;
+  private readonly rng: Random;
+  constructor(readonly o: { every?: number; points?: number; seed?: number } & Smoothing = {}) {
+    checkEvery('NTKWeighting', o.every);
+    if (o.points !== undefined && !(Number.isInteger(o.points) && o.points >= 1)) throw new RangeError(`NTKWeighting: points must be a positive integer, got ${String(o.points)}`);
+    if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new TypeError(`NTKWeighting: seed must be an integer, got ${String(o.seed)}`);
+    this.smoothing = checkSmoothing('NTKWeighting', o);
+    this.rng = new Random(o.seed ?? 0);
+  }
+
+  /** tᵢ: the mean of ‖∇θ r(x)‖² over `rows` of the points condition c evaluates now. */
+  static meanKernelDiagonal(problem: Problem, model: Module, c: Condition, params: Tensor[], rows: number[]): number {
+    return tidy(() => c.withRows(tensor(rows, { dtype: 'int64' }), () => {
+      const components = problem.residualsAt(model, c).flatMap((r) => (isComplex(r.dtype) ? [r.real(), r.imag()] : [r]));
+      const sq: Tensor[] = [];
+      for (const r of components) {
+        const flat = r.reshape(-1);
+        for (let p = 0; p < flat.shape[0]; p++) {
+          if (!flat.requiresGrad) continue;
+          for (const g of grad(flat.select(0, p), params, { retainGraph: true, allowUnused: true })) if (g) sq.push(g.square().sum().to('float64'));
+        }
+      }
+      return sq.length ? (stack(sq).sum().item() as number) / rows.length : 0;
+    }));
+  }
+
+  /** `k` distinct rows of n, uniformly (partial Fisher–Yates), sorted. */
+  private draw(n: number, k: number): number[] {
+    if (k >= n) return Array.from({ length: n }, (_, i) => i);
+    const idx = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < k; i++) {
+      const j = i + this.rng.int(n - i);
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    return idx.slice(0, k).sort((a, b) => a - b);
+  }
+
+  weights(ctx: WeightingContext): Weights {
+    const every = this.o.every ?? 1000;
+    if (this.current === null) this.current = { ...ctx.base };
+    if (ctx.step % every !== 0) return { ...this.current };
+    const { problem, model } = ctx;
+    if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
+    const t: Weights = {};
+    for (const c of problem.conditions) {
+      if (!(c.name in ctx.raw)) continue;
+      const n = c.evaluationPoints.shape[0];
+      const rows = this.draw(n, Math.min(n, this.o.points ?? 64));
+      t[c.name] = NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows);
+    }
+    const sum = Object.values(t).reduce((a, b) => a + b, 0);
+    const target = Object.fromEntries(Object.entries(t).filter(([, v]) => v > 0).map(([k, v]) => [k, sum / v]));
+    this.current = smoothTowards(this.current, target, this.smoothing);
+    return { ...this.current };
+  }
+  stateDict() { return { current: this.current, rng: this.rng.state() }; }
+  loadStateDict(s: Record<string, unknown>) {
+    checkState('NTKWeighting', s, ['current', 'rng']);
+    if (!Array.isArray(s.rng)) throw new Error("NTKWeighting.loadStateDict: 'rng' must be a generator state (an array)");
+    this.current = checkWeights('NTKWeighting', 'current', s.current);
+    this.rng.setState(s.rng as number[]);
+  }
+}

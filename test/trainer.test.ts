@@ -180,6 +180,22 @@ describe('Trainer control and monitors', () => {
     for (const t of [t1, t2, t3]) t.dispose();
   });
 
+  it("a phase's own time budget ends that phase and the next one runs", async () => {
+    const a = setup();
+    const ends: Array<{ phase: string; reason: string }> = [];
+    const t = new Trainer({
+      ...a, phases: [{ optimizer: { type: 'adam' }, steps: 1_000_000, timeBudget: 0.3 }, { optimizer: { type: 'sgd', lr: 1e-4 }, steps: 5 }],
+    });
+    t.on('phaseEnd', (e) => ends.push({ phase: e.phase, reason: e.reason }));
+    const r = await t.fit();
+    expect(ends).toEqual([{ phase: 'adam', reason: 'timeBudget' }, { phase: 'sgd', reason: 'completed' }]);
+    expect(r.stopReason).toBe('completed');
+    expect(r.history.phase.filter((p) => p === 1)).toHaveLength(5);
+    expect(r.history.phase.filter((p) => p === 0).length).toBeGreaterThan(1);
+    expect(() => new Trainer({ ...a, phases: [{ optimizer: { type: 'adam' }, steps: 5, timeBudget: 0 }] })).toThrow(/phases\[0\]\.timeBudget must be a number of seconds > 0, got 0/);
+    t.dispose();
+  });
+
   it('new points during an L-BFGS phase restart its curvature history; fixed points keep it; BFGS keeps its estimate', async () => {
     const iterations = async (strategy: 'none' | 'resample' | 'minibatch' | 'minibatch-until', type = 'lbfgs') => {
       const { problem, model } = setup();

@@ -125,6 +125,8 @@ export const runConfig = z.strictObject({
     scheduler: scheduler.optional(),
     /** Cast model and problem to this dtype when the phase starts (e.g. float64 for L-BFGS). */
     dtype: z.enum(['float32', 'float64']).optional(),
+    /** Seconds for this phase; when spent, the next phase starts. */
+    timeBudget: positive.optional(),
   })).min(1),
   weighting: weighting.optional(),
   sampling: z.array(sampling).optional(),

@@ -262,27 +262,47 @@ export class DirichletBC extends Prescribed {
   residuals(d: Derivatives): Tensor[] { return [this.minusValue(d.value(this.options.output), d)]; }
 }
 
-/** ∂u/∂n = n · ∇u = g, with outward normals given per point ([N, spatial inputs]). */
+/**
+ * ∂u/∂n = n · ∇u = g, with outward normals given per point: one column per `spatial` input, or
+ * one per problem input as a space-time geometry's boundary gives them ((n_x, 0) for x, t),
+ * whose time column is then skipped. Without `spatial`, the normals have a column per input and
+ * the inputs whose column is zero throughout (time) are left out.
+ */
 export class NeumannBC extends Prescribed {
   readonly normals: Tensor;
+  /** For each spatial input used, its name and the normals column it takes (set by validate). */
+  private terms: Array<{ input: string; column: number }> = [];
   constructor(name: string, points: Tensor, normals: Tensor, value: Value,
-    readonly options: ConditionOptions & { output: string; spatial: string[] }) {
-    super(name, points, value, options);
-    if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== points.shape[0] || normals.shape[1] !== options.spatial.length) {
-      throw new Error(`${this.label}: normals must be [${points.shape[0]}, ${options.spatial.length}] (one per point, one column per spatial input)`);
+    readonly options: ConditionOptions & { output: string; spatial?: string[] }) {
+    const n = points instanceof Tensor ? points.shape[0] : 0;
+    if (!(normals instanceof Tensor) || normals.isDisposed || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] < 1) {
+      throw new Error(`${new.target.name} '${name}': normals must be [${n}, k] (one per point; a column per spatial input, or per problem input)`);
     }
-    checkFinite(this.label, 'normals', normals);
+    if (options?.spatial !== undefined && (!Array.isArray(options.spatial) || options.spatial.length === 0)) {
+      throw new Error(`${new.target.name} '${name}': spatial must be a non-empty list of input names`);
+    }
+    checkFinite(`${new.target.name} '${name}'`, 'normals', normals);
+    super(name, points, value, options);
     this.normals = keep(normals.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
     checkOutput(this.label, this.options.output, outputs);
-    this.options.spatial.forEach((s) => checkInput(this.label, s, inputs));
+    const spatial = this.options.spatial;
+    spatial?.forEach((s) => checkInput(this.label, s, inputs));
+    const k = this.normals.shape[1];
+    if (spatial && k === spatial.length) this.terms = spatial.map((input, column) => ({ input, column }));
+    else if (k === inputs.length) {
+      const used = spatial ?? inputs.filter((_, j) => tidy(() => this.normals.narrow(1, j, 1).abs().max().item() as number) > 0);
+      this.terms = used.map((input) => ({ input, column: inputs.indexOf(input) }));
+    } else {
+      throw new Error(`${this.label}: normals have ${k} columns; expected ${spatial ? `${spatial.length} (spatial: ${spatial.join(', ')}) or ` : ''}${inputs.length} (inputs: ${inputs.join(', ')})`);
+    }
   }
   protected override perPoint(): Record<string, Tensor> { return { normals: this.normals, ...super.perPoint() }; }
   protected normalDerivative(d: Derivatives): Tensor {
     const normals = this.atRows(this.normals);
-    return this.options.spatial.map((s, i) => d.d(this.options.output, s).mul(normals.narrow(1, i, 1))).reduce((a, b) => a.add(b));
+    return this.terms.map(({ input, column }) => d.d(this.options.output, input).mul(normals.narrow(1, column, 1))).reduce((a, b) => a.add(b));
   }
   residuals(d: Derivatives): Tensor[] { return [this.minusValue(this.normalDerivative(d), d)]; }
 }
@@ -290,7 +310,8 @@ export class NeumannBC extends Prescribed {
 /** ∂u/∂n = a·u + g (Robin), with a a number. */
 export class RobinBC extends NeumannBC {
   constructor(name: string, points: Tensor, normals: Tensor, readonly a: number, value: Value,
-    options: ConditionOptions & { output: string; spatial: string[] }) {
+    options: ConditionOptions & { output: string; spatial?: string[] }) {
+    if (!(typeof a === 'number' && Number.isFinite(a))) throw new Error(`RobinBC '${name}': a must be a finite number, got ${String(a)}`);
     super(name, points, normals, value, options);
   }
   override residuals(d: Derivatives): Tensor[] {

@@ -24,8 +24,12 @@ export interface ProblemOptions {
   /** Fixed (non-trained) coefficients, passed to residuals beside the trainable ones. */
   constants?: Record<string, number>;
   outputTransform?: OutputTransform;
-  /** Exact solution for evaluation: x [N, inputs] → u [N, outputs]. */
-  reference?: (x: Tensor) => Tensor;
+  /**
+   * The solution to evaluate against: a function x [N, inputs] → u [N, outputs] (an exact
+   * solution), or data { points [M, inputs], values [M, outputs] } (e.g. a solver's output),
+   * which is then compared at its own points.
+   */
+  reference?: ((x: Tensor) => Tensor) | ReferenceData;
   dtype?: DType;
   /**
    * How input derivatives are computed. 'forward': pushed forward through the network with
@@ -37,6 +41,8 @@ export interface ProblemOptions {
    */
   derivatives?: 'auto' | 'forward' | 'autograd';
 }
+
+export interface ReferenceData { points: Tensor; values: Tensor }
 
 export interface LossTerms {
   /** Raw (unweighted) loss per term. */
@@ -52,6 +58,9 @@ export class Problem {
   readonly trainableCoefficients: string[];
   readonly outputTransform?: OutputTransform;
   readonly reference?: (x: Tensor) => Tensor;
+  /** The points of a reference given as data (where evaluation happens by default). */
+  readonly referencePoints?: Tensor;
+  private referenceValues?: Tensor;
   readonly derivativeMode: 'auto' | 'forward' | 'autograd';
   /** Per condition name: the derivatives its terms asked for (sorted input indices, "0,2"). */
   private readonly asked = new Map<string, Set<string>>();
@@ -81,11 +90,39 @@ export class Problem {
       this.coefficients[k] = keep(scalar(v, { dtype }));
     }
     this.outputTransform = o.outputTransform;
-    this.reference = o.reference;
+    if (o.reference === undefined || typeof o.reference === 'function') this.reference = o.reference;
+    else [this.referencePoints, this.referenceValues, this.reference] = this.referenceFromData(o.reference);
     this.derivativeMode = o.derivatives ?? 'auto';
     if (!['auto', 'forward', 'autograd'].includes(this.derivativeMode)) {
       throw new Error(`Problem: derivatives must be 'auto', 'forward' or 'autograd', got '${String(o.derivatives)}'`);
     }
+  }
+
+  /**
+   * A reference given as data: its points and values, checked and held by the problem, and the
+   * function that returns the values at those points (and refuses other points: data cannot say
+   * what the solution is between its points).
+   */
+  private referenceFromData(r: ReferenceData): [Tensor, Tensor, (x: Tensor) => Tensor] {
+    const { points, values } = (r ?? {}) as Partial<ReferenceData>;
+    const n = this.inputs.length, m = this.outputs.length;
+    if (!(points instanceof Tensor) || points.isDisposed || points.ndim !== 2 || points.shape[1] !== n || points.shape[0] === 0) {
+      throw new Error(`Problem: reference.points must be a tensor [M, ${n}] (one column per input: ${this.inputs.join(', ')})`);
+    }
+    if (!(values instanceof Tensor) || values.isDisposed || values.ndim !== 2 || values.shape[0] !== points.shape[0] || values.shape[1] !== m) {
+      throw new Error(`Problem: reference.values must be a tensor [${points.shape[0]}, ${m}] (a row per point, a column per output: ${this.outputs.join(', ')})`);
+    }
+    for (const [what, t] of [['points', points], ['values', values]] as const) {
+      const bad = tidy(() => (t.isfinite().logicalNot().any().item() as boolean));
+      if (bad) throw new Error(`Problem: reference.${what} contain NaN or Inf`);
+    }
+    const p = keep(tidy(() => points.detach().clone())), v = keep(tidy(() => values.detach().clone()));
+    const at = (x: Tensor): Tensor => {
+      const same = x.shape[0] === p.shape[0] && tidy(() => (x.sub(p.to({ dtype: x.dtype })).abs().max().item() as number) === 0);
+      if (!same) throw new Error(`Problem: the reference is data at its own ${p.shape[0]} points (problem.referencePoints); it cannot be evaluated at other points`);
+      return v.to({ dtype: x.dtype });
+    };
+    return [p, v, at];
   }
 
   /** Trainable tensors of the problem itself (coefficients), to optimise beside the model's. */
@@ -292,6 +329,8 @@ export class Problem {
   }
 
   dispose(): void {
+    this.referencePoints?.dispose();
+    this.referenceValues?.dispose();
     for (const c of this.conditions) c.dispose();
     for (const t of Object.values(this.coefficients)) t.dispose();
   }

@@ -50,6 +50,9 @@ export function checkPhases(phases: PhaseSpec[]): void {
     if (p.dtype !== undefined && p.dtype !== 'float32' && p.dtype !== 'float64') {
       throw new Error(`${where}.dtype must be 'float32' or 'float64', got ${JSON.stringify(p.dtype)}`);
     }
+    if (p.timeBudget !== undefined && !(typeof p.timeBudget === 'number' && p.timeBudget > 0)) {
+      throw new Error(`${where}.timeBudget must be a number of seconds > 0, got ${JSON.stringify(p.timeBudget)}`);
+    }
     if (p.scheduler && !(p.scheduler.type in SCHEDULERS)) {
       throw new Error(`${where}.scheduler.type must be one of ${SCHEDULER_TYPES.join(', ')}, got ${JSON.stringify(p.scheduler.type)}`);
     }

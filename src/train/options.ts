@@ -24,6 +24,11 @@ export interface PhaseSpec {
    * decrease of a small loss and L-BFGS stops after a few iterations.
    */
   dtype?: 'float32' | 'float64';
+  /**
+   * Wall-clock seconds for this phase: when spent, the phase ends (reason 'timeBudget') and the
+   * next one starts. Time already spent counts across a resume.
+   */
+  timeBudget?: number;
   /** Stepped once per optimizer step (ReduceLROnPlateau with the step's total loss). */
   scheduler?: { type: SchedulerType } & Record<string, unknown>;
 }
@@ -48,6 +53,7 @@ export interface TrainerOptions {
   logEvery?: number;
   /** Evaluate relative L2 against problem.reference every this many steps (needs evalPoints). */
   evalEvery?: number;
+  /** Where relative L2 is measured; defaults to the points of a reference given as data. */
   evalPoints?: Tensor;
   /**
    * A condition's mean squared residual on held-out points, every `every` steps (a 'validation'
@@ -59,7 +65,7 @@ export interface TrainerOptions {
   convergence?: { tol?: number; window?: number; targetLoss?: number };
   /** Stop when `metric` has not improved by `minDelta` (relative) for `patience` steps. */
   earlyStopping?: { patience: number; minDelta?: number; metric?: 'total' | 'relL2' };
-  /** Wall-clock budget in seconds for fit(). */
+  /** Wall-clock budget in seconds for fit() (a phase may have its own, PhaseSpec.timeBudget). */
   timeBudget?: number;
   /** On a NaN/Inf loss or gradient: stop with an error (default), or roll back to the last good state and scale the LR by `lrFactor` (default 0.5), at most `maxRollbacks` times (default 3). */
   nanGuard?: 'stop' | { action: 'rollback'; lrFactor?: number; maxRollbacks?: number };

@@ -30,6 +30,8 @@ export interface Progress {
   rollbacks: number;
   /** Training seconds before this fit (so ETA and budgets continue across resumes). */
   elapsed: number;
+  /** Seconds spent in the current phase before this fit (absent in older checkpoints: 0). */
+  phaseElapsed?: number;
 }
 
 /** Everything besides tensors that a checkpoint records. */

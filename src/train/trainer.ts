@@ -89,7 +89,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     };
     positiveInt('logEvery', o.logEvery);
     positiveInt('evalEvery', o.evalEvery);
-    if (o.evalEvery !== undefined && (!o.evalPoints || !o.problem.reference)) throw new Error('Trainer: evalEvery needs evalPoints and a problem with a reference solution');
+    if (o.evalEvery !== undefined && (!(o.evalPoints ?? o.problem.referencePoints) || !o.problem.reference)) throw new Error('Trainer: evalEvery needs evalPoints and a problem with a reference solution');
     if (o.checkpoint && (typeof o.checkpoint.dir !== 'string' || !o.checkpoint.dir)) throw new Error('Trainer: checkpoint.dir must be a directory path');
     if (o.checkpoint?.every !== undefined && !(Number.isInteger(o.checkpoint.every) && o.checkpoint.every >= 0)) throw new RangeError(`Trainer: checkpoint.every must be a non-negative integer, got ${o.checkpoint.every}`);
     if (o.timeBudget !== undefined && !(o.timeBudget > 0)) throw new RangeError(`Trainer: timeBudget must be > 0 seconds, got ${o.timeBudget}`);
@@ -272,7 +272,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
   // ---- evaluation --------------------------------------------------------------------
 
   /** Relative L2 error against the problem's reference, per output and overall. */
-  evaluate(points: Tensor | undefined = this.options.evalPoints): EvaluationEvent {
+  evaluate(points: Tensor | undefined = this.evalPoints): EvaluationEvent {
     const ref = this.problem.reference;
     if (!ref || !points) throw new Error('Trainer.evaluate: needs evaluation points and a problem with a reference solution');
     return tidy(() => noGrad(() => {
@@ -318,6 +318,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       }
     }
   }
+
+  /** Where relative L2 is measured: the given points, else those of a reference given as data. */
+  private get evalPoints(): Tensor | undefined { return this.options.evalPoints ?? this.problem.referencePoints; }
 
   /** The dtype the model trains in now (its first floating parameter's). */
   private get dtype(): DType {
@@ -481,10 +484,14 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
       if (!this.optimizer) this.startPhase();
       this.send('phaseStart', { phase: this.phaseNames[pi], phaseIndex: pi, steps: spec.steps, optimizer: spec.optimizer.type, step: this.progress.step });
       let phaseReason: StopReason = 'completed';
+      let phaseBudgetSpent = false;
+      const phaseStart = seconds(), phaseBefore = this.progress.phaseElapsed ?? 0;
+      const phaseElapsed = () => phaseBefore + (seconds() - phaseStart);
       this.takeSnapshot();
       while (this.progress.phaseStep < spec.steps) {
         if (this.stopRequest) { phaseReason = this.stopRequest; break; }
         if (o.timeBudget !== undefined && elapsed() >= o.timeBudget) { phaseReason = 'timeBudget'; break; }
+        if (spec.timeBudget !== undefined && phaseElapsed() >= spec.timeBudget) { phaseReason = 'timeBudget'; phaseBudgetSpent = true; break; }
         if (seconds() - lastYield >= yieldEvery) {
           await new Promise((r) => setImmediate(r));
           lastYield = seconds();
@@ -503,6 +510,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
         lastWeights = v.weights;
         this.progress.step++;
         this.progress.phaseStep++;
+        this.progress.phaseElapsed = phaseElapsed();
         const coefficients = this.problem.coefficientValues();
         record(this.history, { step: this.progress.step, phase: pi, total: v.total, lr: this.lr(), gradNorm: v.gradNorm, stepTime, losses: v.losses, coefficients });
         window.steps++;
@@ -546,10 +554,12 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
         phase: this.phaseNames[pi], phaseIndex: pi, step: this.progress.step, phaseSteps: this.progress.phaseStep, reason: phaseReason,
         ...(lbfgsStopReason ? { lbfgsStopReason } : {}),
       });
-      if (phaseReason !== 'completed' && phaseReason !== 'converged') { stopReason = phaseReason as StopReason; break; }
+      this.progress.phaseElapsed = phaseElapsed();
+      if (phaseReason !== 'completed' && phaseReason !== 'converged' && !phaseBudgetSpent) { stopReason = phaseReason as StopReason; break; }
       this.disposeOptimizer();
       this.progress.phaseIndex++;
       this.progress.phaseStep = 0;
+      this.progress.phaseElapsed = 0;
       if (o.checkpoint && this.progress.phaseIndex < phases.length) this.saveCheckpoint('phaseEnd');
     }
     for (const k of Object.keys(this.timing) as (keyof Timing)[]) this.totalTiming[k] += this.timing[k];
@@ -560,7 +570,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     if (o.checkpoint && this.progress.step > 0) this.saveCheckpoint(stopReason === 'aborted' ? 'abort' : 'end');
     if (stopReason === 'completed' || stopReason === 'converged') this.disposeOptimizer();
     const n = this.history.step.length;
-    const finalEval = o.evalPoints && this.problem.reference ? this.evaluate() : undefined;
+    const finalEval = this.evalPoints && this.problem.reference ? this.evaluate() : undefined;
     // After a restore, report the losses of the parameters the model holds, not of the last step's.
     const final = restored ? this.lossesNow(lastWeights) : {
       losses: Object.fromEntries(Object.entries(this.history.losses).map(([k, a]) => [k, a[n - 1]])), total: this.history.total[n - 1],

@@ -21,6 +21,7 @@ import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting, StaticWeighting } from '../pinn/weighting/index.js';
 import { getRngState, setRngState } from '../runtime.js';
 import { Tensor } from '../tensor.js';
+import { type AutoOptions, type AutoPlan, autoOptions } from './auto.js';
 import { type Scheduler, buildOptimizer, buildScheduler, checkPhases, phaseName } from './build.js';
 import {
   type CheckpointReason, type EvaluationEvent, type FitResult, type MetricsHistory, type StopReason,
@@ -105,6 +106,21 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     this.earlyStopping = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
     this.validation = o.validation ? new Validation(o.validation, o.problem) : null;
     this.history = emptyHistory(o.problem.conditions.map((c) => c.name), o.problem.trainableCoefficients);
+  }
+
+  /** What Trainer.auto chose and why (undefined for a Trainer built from explicit options). */
+  plan?: AutoPlan;
+
+  /**
+   * A Trainer with the default recipe (train/auto.ts): network, precision, phases, weighting,
+   * redrawing and held-out validation chosen from the problem and `timeBudget` seconds.
+   * `trainer.plan` says what was chosen and why; `trainer.model` is the network it built.
+   */
+  static auto(problem: Problem, o: AutoOptions): Trainer {
+    const { options, plan } = autoOptions(problem, o);
+    const t = new Trainer(options);
+    t.plan = plan;
+    return t;
   }
 
   // ---- resume ------------------------------------------------------------------------

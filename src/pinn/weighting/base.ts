@@ -47,6 +47,18 @@ export function checkEvery(name: string, every: unknown): void {
   if (every !== undefined && !(Number.isInteger(every) && (every as number) >= 1)) throw new RangeError(`${name}: every must be a positive integer, got ${String(every)}`);
 }
 
+/** When an adaptive scheme updates: every `every` steps before step `until` (after it, the weights stay). */
+export interface Schedule { every?: number; until?: number }
+
+export function checkSchedule(name: string, o: Schedule): void {
+  checkEvery(name, o.every);
+  if (o.until !== undefined && !(Number.isInteger(o.until) && o.until >= 0)) throw new RangeError(`${name}: until must be a non-negative integer step, got ${String(o.until)}`);
+}
+
+export function updateDue(step: number, o: Schedule, defaultEvery: number): boolean {
+  return step % (o.every ?? defaultEvery) === 0 && (o.until === undefined || step < o.until);
+}
+
 /**
  * How an adaptive scheme moves its weights: w ← α·w + (1 − α)·ŵ, then clamped to [min, max].
  * The defaults (α = 0.9, [1e-3, 1e4]) let a weight follow its target over ~10 updates but never

@@ -3,7 +3,7 @@ import { stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, checkEvery, checkSmoothing, checkState, checkWeights, smoothTowards,
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /** ‖∇θ Lᵢ‖² of one term as a 0-d tensor (0 for a term that does not depend on θ); call inside tidy. */
@@ -23,8 +23,8 @@ export class GradNormWeighting implements LossWeighting {
   readonly name = 'gradNorm';
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
-  constructor(readonly o: { every?: number } & Smoothing = {}) {
-    checkEvery('GradNormWeighting', o.every);
+  constructor(readonly o: Schedule & Smoothing = {}) {
+    checkSchedule('GradNormWeighting', o);
     this.smoothing = checkSmoothing('GradNormWeighting', o);
   }
   /** ‖∇θLᵢ‖ for every term, read back in one crossing. */
@@ -34,9 +34,8 @@ export class GradNormWeighting implements LossWeighting {
     return Object.fromEntries(names.map((k, i) => [k, Math.sqrt(sq[i])]));
   }
   weights(ctx: WeightingContext): Weights {
-    const every = this.o.every ?? 1000;
     if (this.current === null) this.current = { ...ctx.base };
-    if (ctx.step % every === 0) {
+    if (updateDue(ctx.step, this.o, 1000)) {
       const norms = GradNormWeighting.gradNorms(ctx.raw, ctx.params);
       const total = Object.values(norms).reduce((a, b) => a + b, 0);
       const target = Object.fromEntries(Object.entries(norms).filter(([, n]) => n > 0).map(([k, n]) => [k, total / n]));

@@ -3,7 +3,7 @@ import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, checkEvery, checkSmoothing, checkState, checkWeights, smoothTowards,
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /**
@@ -20,8 +20,8 @@ export class LRAWeighting implements LossWeighting {
   readonly name = 'lra';
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
-  constructor(readonly o: { every?: number; residualTerms?: string[] } & Smoothing = {}) {
-    checkEvery('LRAWeighting', o.every);
+  constructor(readonly o: Schedule & Smoothing & { residualTerms?: string[] } = {}) {
+    checkSchedule('LRAWeighting', o);
     if (o.residualTerms !== undefined && !(Array.isArray(o.residualTerms) && o.residualTerms.length > 0)) {
       throw new TypeError('LRAWeighting: residualTerms must be a non-empty list of term names');
     }
@@ -48,12 +48,11 @@ export class LRAWeighting implements LossWeighting {
   }
 
   weights(ctx: WeightingContext): Weights {
-    const every = this.o.every ?? 100;
     const residualTerms = this.o.residualTerms ?? ctx.residualTerms ?? [];
     if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
     for (const k of residualTerms) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
     if (this.current === null) this.current = { ...ctx.base };
-    if (ctx.step % every === 0) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms), this.smoothing);
+    if (updateDue(ctx.step, this.o, 100)) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms), this.smoothing);
     return { ...this.current };
   }
   stateDict() { return { current: this.current }; }

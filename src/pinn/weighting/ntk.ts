@@ -9,7 +9,7 @@ import { type Tensor } from '../../tensor.js';
 import { type Condition } from '../conditions.js';
 import { type Problem } from '../problem.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, checkEvery, checkSmoothing, checkState, checkWeights, smoothTowards,
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /**
@@ -31,8 +31,8 @@ export class NTKWeighting implements LossWeighting {
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   private readonly rng: Random;
-  constructor(readonly o: { every?: number; points?: number; seed?: number } & Smoothing = {}) {
-    checkEvery('NTKWeighting', o.every);
+  constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number } = {}) {
+    checkSchedule('NTKWeighting', o);
     if (o.points !== undefined && !(Number.isInteger(o.points) && o.points >= 1)) throw new RangeError(`NTKWeighting: points must be a positive integer, got ${String(o.points)}`);
     if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new TypeError(`NTKWeighting: seed must be an integer, got ${String(o.seed)}`);
     this.smoothing = checkSmoothing('NTKWeighting', o);
@@ -67,9 +67,8 @@ export class NTKWeighting implements LossWeighting {
   }
 
   weights(ctx: WeightingContext): Weights {
-    const every = this.o.every ?? 1000;
     if (this.current === null) this.current = { ...ctx.base };
-    if (ctx.step % every !== 0) return { ...this.current };
+    if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
     const t: Weights = {};

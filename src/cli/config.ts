@@ -79,7 +79,9 @@ const scheduler = z.strictObject({
 });
 
 /** The bounds and EMA every adaptive weighting shares (pinn/weighting/base.ts). */
-const smoothing = { alpha: z.number().min(0).lt(1).optional(), min: z.number().min(0).optional(), max: positive.optional() };
+const smoothing = {
+  alpha: z.number().min(0).lt(1).optional(), min: z.number().min(0).optional(), max: positive.optional(), until: z.number().int().min(0).optional(),
+};
 const weighting = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), weights: z.record(z.string(), z.number().min(0)) }),
   z.strictObject({

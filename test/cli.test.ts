@@ -76,6 +76,27 @@ describe('pinn-torch CLI', () => {
     expect(r.stderr).toMatch(/\[adam\] step \d+\/42 loss/);
   }, 120_000);
 
+  it('a config without model and phases trains with the default recipe, and the run directory keeps the plan', () => {
+    const out = join(dir, 'auto');
+    const planless = {
+      problem: { type: 'burgers', nu: 0.01 / Math.PI, interior: 300, boundary: 40, initial: 40, sampler: 'halton' },
+      seed: 0, logEvery: 50, evalEvery: 1_000_000, checkpointEvery: 0, keepLast: 1, timeBudget: 6,
+    };
+    const r = cli('train', config('auto.json', planless), '--out', out);
+    expect(r.stderr).not.toContain('pinn-torch: error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the default recipe plans the run/);
+    const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(saved.model).toEqual({ hidden: [32, 32, 32], activation: 'tanh', init: 'xavierNormal', dtype: 'float32' });
+    expect(saved.phases.map((p: { optimizer: { type: string } }) => p.optimizer.type)).toEqual(['adam', 'bfgs']);
+    expect(saved.weighting.type).toBe('lra');
+    expect(saved.sampling.map((s: { type: string; condition: string }) => `${s.type} ${s.condition}`)).toEqual(['rad pde']);
+    expect(saved.validation.condition).toBe('pde');
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.result.timing.total).toBeLessThan(6 + 3); // the budget ends it (a step may finish past it)
+    expect(metrics.result.relL2.all).toBeLessThan(0.9); // it learned something: a zero field scores 1
+  }, 120_000);
+
   it('every preset builds its problem, trains, evaluates against its reference and plots (a few steps each)', () => {
     for (const preset of ['elastic-wave-2d', 'mre-helmholtz', 'poisson-2d', 'burgers']) {
       const out = join(dir, `preset-${preset}`);

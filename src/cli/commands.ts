@@ -10,6 +10,7 @@ import { noGrad } from '../autograd.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
+import { planConfig } from './auto.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
@@ -24,7 +25,7 @@ const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== '
 
 function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig): Trainer {
   return new Trainer({
-    problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases,
+    problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
     handleSignals: true,
@@ -61,7 +62,14 @@ function defaultRunDir(spec: string): string {
 }
 
 export async function train(spec: string, o: CommonOptions): Promise<number> {
-  const { config: c, source } = loadConfig(spec);
+  const loaded = loadConfig(spec);
+  const source = loaded.source;
+  let c = loaded.config;
+  if (!c.phases) {
+    const planned = planConfig(c);
+    c = planned.config;
+    say(o.mode, `pinn-torch: no phases in ${source}: the default recipe plans the run\n${planned.reasons.map((r) => `  - ${r}`).join('\n')}`);
+  }
   const runDir = resolve(o.out ?? defaultRunDir(spec));
   const ckpt = join(runDir, 'checkpoints');
   if (existsSync(ckpt) && readdirSync(ckpt).length > 0) {
@@ -90,6 +98,7 @@ export async function resumeRun(path: string, o: CommonOptions & { config?: stri
     if (next.problem.type !== c.problem.type) {
       throw new UsageError(`${path}: checkpoint of another problem: it trains '${c.problem.type}', ${o.config} describes '${next.problem.type}'`);
     }
+    if (!next.phases) throw new UsageError(`${o.config}: a plan for resuming must give phases (the default recipe plans new runs only)`);
     c = next;
   }
   if (c.threads) setNumThreads(c.threads);

@@ -119,7 +119,8 @@ export const runConfig = z.strictObject({
     activation: z.enum(['tanh', 'sin', 'sigmoid', 'softplus', 'silu', 'gelu', 'relu']),
     init: z.enum(['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform']),
     dtype: z.enum(['float32', 'float64']),
-  }),
+  }).optional(),
+  /** Without phases, the default recipe (Trainer.auto) plans model, phases, weighting, redraws and validation. */
   phases: z.array(z.strictObject({
     name: z.string().optional(),
     steps: count,
@@ -129,7 +130,7 @@ export const runConfig = z.strictObject({
     dtype: z.enum(['float32', 'float64']).optional(),
     /** Seconds for this phase; when spent, the next phase starts. */
     timeBudget: positive.optional(),
-  })).min(1),
+  })).min(1).optional(),
   weighting: weighting.optional(),
   sampling: z.array(sampling).optional(),
   /** A term's mean squared residual on `points` held-out points (uniform random), every `every` steps. */

@@ -10,6 +10,7 @@ import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import * as pinn from '../pinn/index.js';
 import { type Tensor } from '../tensor.js';
+import { autoHidden } from '../train/auto.js';
 import { type ValidationOptions } from '../train/validation.js';
 import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, type SamplingConfig, UsageError, unknownName } from './config.js';
 
@@ -24,6 +25,8 @@ export interface FieldSlice {
 }
 
 export interface Run {
+  /** The terms whose points can be redrawn (from the problem's domain). */
+  redrawable: string[];
   problem: pinn.Problem;
   model: Module;
   weighting?: pinn.LossWeighting;
@@ -34,7 +37,7 @@ export interface Run {
 }
 
 /** What a problem builder makes; buildRun adds the weighting, the sampling strategies and the validation. */
-type Built = Omit<Run, 'weighting' | 'sampling' | 'validation'> & {
+type Built = Omit<Run, 'weighting' | 'sampling' | 'validation' | 'redrawable'> & {
   /** Where new points for each term that may be redrawn come from (terms whose rows carry data have none). */
   sources: (kind: PointKind) => Record<string, pinn.PointSource>;
 };
@@ -79,17 +82,19 @@ function gridRows(axes: Array<{ lo: number; hi: number; n: number }>): number[][
 }
 
 /** A slice on axes (a, b) of the unit-ish domain with the other inputs fixed. */
-function slice(dtype: RunConfig['model']['dtype'], axes: [string, string], ranges: [[number, number], [number, number]], n: number, fill: (a: number, b: number) => number[], title: string): FieldSlice {
+function slice(dtype: 'float32' | 'float64', axes: [string, string], ranges: [[number, number], [number, number]], n: number, fill: (a: number, b: number) => number[], title: string): FieldSlice {
   const rows = gridRows([{ lo: ranges[1][0], hi: ranges[1][1], n }, { lo: ranges[0][0], hi: ranges[0][1], n }]).map(([b, a]) => fill(a, b));
   return { axes, points: tensor(rows, { dtype }), nx: n, ny: n, title };
 }
 
-function mlp(c: RunConfig, inputs: number, outputs: number, hidden = c.model.hidden, seed = c.seed): MLP {
-  return new MLP([inputs, ...hidden, outputs], { activation: c.model.activation, init: c.model.init, dtype: c.model.dtype, seed });
+/** The config's network, or the default recipe's when the config gives none. */
+function mlp(c: RunConfig, inputs: number, outputs: number, hidden = c.model?.hidden ?? autoHidden(inputs, outputs), seed = c.seed): MLP {
+  const m = c.model ?? { activation: 'tanh', init: 'xavierNormal', dtype: 'float32' } as const;
+  return new MLP([inputs, ...hidden, outputs], { activation: m.activation, init: m.init, dtype: m.dtype, seed });
 }
 
 function elasticWave(c: RunConfig, p: ElasticWaveConfig): Built {
-  const dtype = c.model.dtype;
+  const dtype = c.model?.dtype ?? 'float32';
   const constants = { rho: p.rho, lambda: p.lambda, mu: p.mu };
   const wp = p.k * Math.sqrt((p.lambda + 2 * p.mu) / p.rho), ws = p.k * Math.sqrt(p.mu / p.rho);
   const reference = pinn.references.elasticPlaneWaves({ ...constants, k: p.k, A: p.A, B: p.B });
@@ -129,7 +134,7 @@ function elasticWave(c: RunConfig, p: ElasticWaveConfig): Built {
 }
 
 function mre(c: RunConfig, p: MreConfig): Built {
-  const dtype = c.model.dtype;
+  const dtype = c.model?.dtype ?? 'float32';
   const wave = pinn.references.helmholtzPlaneWave({ rho: p.rho, omega: p.omega, mu: p.stiffness });
   const square = new G.Rectangle([0, 0], [1, 1]);
   const X = G.toTensor(square.interior(p.points, { sampler: p.sampler, seed: c.seed }), 2, { dtype });
@@ -150,7 +155,7 @@ function mre(c: RunConfig, p: MreConfig): Built {
 }
 
 function poisson(c: RunConfig, p: PoissonConfig): Built {
-  const dtype = c.model.dtype;
+  const dtype = c.model?.dtype ?? 'float32';
   const ref = pinn.references.poisson2D;
   const square = new G.Rectangle([0, 0], [1, 1]);
   const problem = new pinn.Problem({
@@ -165,7 +170,7 @@ function poisson(c: RunConfig, p: PoissonConfig): Built {
 }
 
 function burgers(c: RunConfig, p: BurgersConfig): Built {
-  const dtype = c.model.dtype;
+  const dtype = c.model?.dtype ?? 'float32';
   const domain = new G.GeometryXTime(new G.Interval(-1, 1), new G.TimeDomain(0, 1));
   const opts = { sampler: p.sampler, seed: c.seed };
   const t = (rows: Float64Array) => G.toTensor(rows, 2, { dtype });
@@ -204,11 +209,11 @@ export function buildRun(c: RunConfig): Run {
   try {
     const terms = run.problem.conditions.map((t) => t.name);
     return {
-      ...run, weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)),
+      ...run, redrawable: Object.keys(sources('pool')), weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)),
       ...(c.validation ? { validation: validation(c, c.validation, terms, sources) } : {}),
     };
   } catch (e) {
-    disposeRun({ ...run, sampling: [] });
+    disposeRun({ ...run, redrawable: [], sampling: [] });
     throw e;
   }
 }

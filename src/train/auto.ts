@@ -1,17 +1,17 @@
 // The default recipe: a complete training plan from the problem and a time budget, so that a
 // PDE the library has never seen trains without tuning. One recipe for every problem; what it
 // reads from the problem is its size (inputs, outputs, terms, points) and what one step costs
-// here, never which equation it is. docs/auto.md says what it chooses and why.
+// here, never which equation it is. The plan is declarative (the CLI writes it into the run's
+// config); Trainer.auto turns it into objects. docs/auto.md says what it chooses and why.
 import { performance } from 'node:perf_hooks';
 import { type Geometry, toTensor } from '../geometry/geometry.js';
+import { type Random } from '../geometry/random.js';
 import { tidy } from '../memory.js';
 import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
-import { RAD } from '../pinn/sampling.js';
-import { type SamplingStrategy } from '../pinn/sampling.js';
+import { RAD, type SamplingStrategy } from '../pinn/sampling.js';
 import { LRAWeighting } from '../pinn/weighting/index.js';
-import { type Tensor } from '../tensor.js';
 import { type PhaseSpec, type TrainerOptions } from './options.js';
 
 export interface AutoOptions extends Omit<Partial<TrainerOptions>, 'problem' | 'phases'> {
@@ -29,14 +29,16 @@ export interface AutoOptions extends Omit<Partial<TrainerOptions>, 'problem' | '
   steps?: { adam: number; quasiNewton: number };
 }
 
-/** What the recipe chose, with the reason for each choice (printed by the CLI, kept in docs). */
+/** What the recipe chose, declaratively, with the reason for each choice. */
 export interface AutoPlan {
-  /** The network built (sizes empty when the caller gave a model), and the trained parameter count. */
-  model: { sizes: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number };
+  /** The network's hidden widths (tanh, Xavier-normal) and the trained parameter count. */
+  model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number };
   phases: PhaseSpec[];
-  weighting: string;
-  sampling: string[];
-  validation: string | null;
+  weighting: { type: 'lra'; every: number; until: number } | null;
+  /** Redraws of the PDE points (only when they can be redrawn). */
+  sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
+  /** Held-out validation: the term, how many held-out points, and when. */
+  validation: { condition: string; points: number; every: number; restoreBest: true; from: number } | null;
   /** Seconds one loss-and-gradient evaluation took when planned (float32). */
   evaluationSeconds: number;
   reasons: string[];
@@ -46,13 +48,14 @@ export interface AutoPlan {
 const ADAM_SHARE = 0.5;
 /** Dense BFGS up to this many parameters (its inverse-Hessian estimate is n² doubles); L-BFGS beyond. */
 const BFGS_MAX_PARAMETERS = 6000;
-/** RAD redraws in the quasi-Newton phase, and the candidates per point. */
+/** RAD redraws in the quasi-Newton phase. */
 const DRAWS = 3;
+const HELD_OUT_POINTS = 5000;
 
-/** The network: 3 hidden tanh layers, a little wider for more inputs and outputs. */
-function networkSizes(problem: Problem): number[] {
-  const width = problem.inputs.length + problem.outputs.length <= 3 ? 32 : 48;
-  return [problem.inputs.length, width, width, width, problem.outputs.length];
+/** Hidden widths of the recipe's network: 3 tanh layers, a little wider for more inputs and outputs. */
+export function autoHidden(inputs: number, outputs: number): number[] {
+  const width = inputs + outputs <= 3 ? 32 : 48;
+  return [width, width, width];
 }
 
 /** Seconds per loss-and-gradient evaluation of `model` on the problem (the best of three). */
@@ -68,88 +71,104 @@ function timeEvaluation(problem: Problem, model: Module): number {
   return best;
 }
 
-/**
- * Plans a fit of `problem` within `o.timeBudget` seconds and returns the Trainer options and
- * the plan. Casts the problem to float32 (the Adam phase's precision; the quasi-Newton phase
- * casts it to float64) and times one evaluation to size the phases.
- */
-export function autoOptions(problem: Problem, o: AutoOptions): { options: TrainerOptions; plan: AutoPlan } {
+function check(problem: Problem, o: { timeBudget: number; seed?: number; steps?: AutoOptions['steps'] }): void {
   if (!o || typeof o !== 'object') throw new TypeError('Trainer.auto: options must be an object with a timeBudget');
   if (!(typeof o.timeBudget === 'number' && Number.isFinite(o.timeBudget) && o.timeBudget > 0)) {
     throw new RangeError(`Trainer.auto: timeBudget must be a number of seconds > 0, got ${String(o.timeBudget)}`);
   }
-  const seed = o.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw new TypeError(`Trainer.auto: seed must be an integer, got ${String(o.seed)}`);
-  if (o.domain !== undefined && o.domain.dim !== problem.inputs.length) {
-    throw new Error(`Trainer.auto: domain has dimension ${o.domain.dim}, the problem ${problem.inputs.length} inputs (${problem.inputs.join(', ')})`);
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new TypeError(`Trainer.auto: seed must be an integer, got ${String(o.seed)}`);
+  if (o.steps !== undefined && !(o.steps && [o.steps.adam, o.steps.quasiNewton].every((n) => Number.isInteger(n) && n >= 1))) {
+    throw new RangeError(`Trainer.auto: steps must be { adam, quasiNewton }, positive integers, got ${JSON.stringify(o.steps)}`);
   }
+  if (!problem || !Array.isArray(problem.conditions)) throw new TypeError('Trainer.auto: the first argument must be a pinn.Problem');
+}
+
+/**
+ * The plan for training `model` on `problem` within `timeBudget` seconds. Casts both to float32
+ * (the Adam phase's precision; the quasi-Newton phase casts them to float64) and times one
+ * evaluation to size the phases. `canRedraw`: whether the PDE points can be redrawn and
+ * held-out points drawn (a domain is known).
+ */
+export function planAuto(problem: Problem, model: Module, o: { timeBudget: number; steps?: AutoOptions['steps']; canRedraw: boolean; hidden?: number[] }): AutoPlan {
+  check(problem, o);
   const reasons: string[] = [];
-  const sizes = o.model ? [] : networkSizes(problem);
-  const model = o.model ?? new MLP(sizes, { activation: 'tanh', init: 'xavierNormal', seed, dtype: 'float32' });
   const parameters = [...model.parameters(), ...problem.parameters()].reduce((n, p) => n + p.numel, 0);
-  reasons.push(o.model
-    ? `the given model (${parameters} parameters with the problem's coefficients)`
-    : `network ${sizes.join('→')} tanh (${parameters} parameters): small enough for a dense quasi-Newton phase, which reaches far lower losses than Adam alone`);
+  reasons.push(o.hidden
+    ? `network ${[problem.inputs.length, ...o.hidden, problem.outputs.length].join('→')} tanh (${parameters} parameters): small enough for a dense quasi-Newton phase, which reaches far lower losses than Adam alone`
+    : `the given model (${parameters} parameters with the problem's coefficients)`);
   tidy(() => { model.to('float32'); });
   problem.to('float32');
   const evaluation = timeEvaluation(problem, model);
 
   const budget = o.timeBudget;
   const adamSeconds = ADAM_SHARE * budget;
-  if (o.steps !== undefined && !(o.steps && [o.steps.adam, o.steps.quasiNewton].every((n) => Number.isInteger(n) && n >= 1))) {
-    throw new RangeError(`Trainer.auto: steps must be { adam, quasiNewton }, positive integers, got ${JSON.stringify(o.steps)}`);
-  }
   const adamSteps = o.steps?.adam ?? Math.max(1, Math.floor(adamSeconds / (evaluation * 1.15))); // + the optimizer's own work
   const lbfgs = parameters > BFGS_MAX_PARAMETERS;
   // A quasi-Newton iteration costs ~1.25 evaluations in float64 (≈ 1.6× float32) plus its own
   // n² work; 50 iterations make one step.
   const iterationSeconds = 1.25 * 1.6 * evaluation + (lbfgs ? 0 : (4 * parameters * parameters) / 1e9);
   const qnSteps = o.steps?.quasiNewton ?? Math.max(DRAWS + 1, Math.ceil((budget - adamSeconds) / (50 * iterationSeconds)));
-  const decaySteps = adamSteps;
   const phases: PhaseSpec[] = [
     {
       name: 'adam', steps: adamSteps, dtype: 'float32', ...(o.steps ? {} : { timeBudget: adamSeconds }),
       optimizer: { type: 'adam', lr: 1e-3 },
-      scheduler: { type: 'ExponentialLR', gamma: 0.1 ** (1 / decaySteps) },
+      scheduler: { type: 'ExponentialLR', gamma: 0.1 ** (1 / adamSteps) },
     },
     {
       name: lbfgs ? 'lbfgs' : 'bfgs', steps: qnSteps, dtype: 'float64',
-      optimizer: { type: lbfgs ? 'lbfgs' : 'bfgs', lr: 1, maxIter: 50, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0, ...(lbfgs ? { historySize: 100 } : {}) },
+      optimizer: {
+        type: lbfgs ? 'lbfgs' : 'bfgs', lr: 1, maxIter: 50, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0,
+        ...(lbfgs ? { historySize: 100 } : {}),
+      },
     },
   ];
   reasons.push(`Adam (lr 1e-3 decaying to 1e-4) in float32 for ${Math.round(ADAM_SHARE * 100)} % of the budget (~${adamSteps} steps at ${(evaluation * 1e3).toFixed(1)} ms), then ${lbfgs ? 'L-BFGS' : 'self-scaled BFGS'} in float64 for the rest: in float32 a line search cannot resolve the decrease of a small loss`);
 
   const residualTerms = problem.residualTerms();
-  const weighting = residualTerms.length > 0 && residualTerms.length < problem.conditions.length
-    ? new LRAWeighting({ every: 100, until: adamSteps })
-    : undefined;
+  const weighting = residualTerms.length > 0 && residualTerms.length < problem.conditions.length ? { type: 'lra' as const, every: 100, until: adamSteps } : null;
   if (weighting) reasons.push('learning-rate annealing (LRA) balances the boundary, initial and data terms against the PDE during Adam (every 100 steps, bounded, smoothed); the weights then stay, so the quasi-Newton phase sees one objective');
+
+  const redraw = o.canRedraw && residualTerms.length > 0;
+  const every = Math.max(1, Math.floor(qnSteps / (DRAWS + 1)));
+  const sampling = redraw
+    ? residualTerms.map((condition) => {
+      const n = problem.conditions.find((c) => c.name === condition)!.points.shape[0];
+      return { type: 'rad' as const, condition, every, from: adamSteps + every, until: adamSteps + DRAWS * every, candidates: Math.min(100_000, 20 * n) };
+    })
+    : [];
+  const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, from: adamSteps } : null;
+  if (redraw) {
+    reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
+    reasons.push(`the fit ends on the parameters with the lowest residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points (measured every 2 quasi-Newton steps)`);
+  } else reasons.push('no domain to draw from: the points stay as they are and no held-out residual is measured');
+
+  return { model: { hidden: o.hidden ?? [], activation: 'tanh', init: 'xavierNormal', parameters }, phases, weighting, sampling, validation, evaluationSeconds: evaluation, reasons };
+}
+
+/** Trainer options for the plan: the network (unless given), the weighting, the redraws from `domain`, the held-out points. */
+export function autoOptions(problem: Problem, o: AutoOptions): { options: TrainerOptions; plan: AutoPlan } {
+  check(problem, o);
+  if (o.domain !== undefined && o.domain.dim !== problem.inputs.length) {
+    throw new Error(`Trainer.auto: domain has dimension ${o.domain.dim}, the problem ${problem.inputs.length} inputs (${problem.inputs.join(', ')})`);
+  }
+  const seed = o.seed ?? 0;
+  const hidden = o.model ? undefined : autoHidden(problem.inputs.length, problem.outputs.length);
+  const model = o.model ?? new MLP([problem.inputs.length, ...hidden!, problem.outputs.length], { activation: 'tanh', init: 'xavierNormal', seed, dtype: 'float32' });
+  const plan = planAuto(problem, model, { timeBudget: o.timeBudget, steps: o.steps, canRedraw: o.domain !== undefined, hidden });
 
   const sampling: SamplingStrategy[] = [];
   let validation: TrainerOptions['validation'];
-  if (o.domain && residualTerms.length > 0) {
+  if (o.domain) {
     const domain = o.domain, dim = domain.dim;
-    const source = (n: number, rng: import('../geometry/random.js').Random): Tensor => toTensor(domain.interior(n, { rng }), dim, { dtype: 'float64' });
-    const every = Math.max(1, Math.floor(qnSteps / (DRAWS + 1)));
-    residualTerms.forEach((condition, i) => {
-      const n = problem.conditions.find((c) => c.name === condition)!.points.shape[0];
-      sampling.push(new RAD({ condition, every, from: adamSteps + every, until: adamSteps + DRAWS * every, candidates: Math.min(100_000, 20 * n), source, seed: seed + 1 + i }));
-    });
-    reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
-    const held = toTensor(domain.interior(5000, { seed: seed + 1000 }), dim, { dtype: 'float64' });
-    validation = { condition: residualTerms[0], points: held, every: 2, restoreBest: true, from: adamSteps };
-    reasons.push(`the fit ends on the parameters with the lowest residual of '${residualTerms[0]}' on 5000 held-out points (measured every 2 quasi-Newton steps)`);
-  } else reasons.push('no domain given: the points stay as they are and no held-out residual is measured');
-
+    const draw = (n: number, rng: Random) => toTensor(domain.interior(n, { rng }), dim, { dtype: 'float64' });
+    plan.sampling.forEach(({ type: _, ...s }, i) => sampling.push(new RAD({ ...s, source: draw, seed: seed + 1 + i })));
+    if (plan.validation) validation = { ...plan.validation, points: toTensor(domain.interior(plan.validation.points, { seed: seed + 1000 }), dim, { dtype: 'float64' }) };
+  }
   const { domain: _d, seed: _s, timeBudget: _t, model: _m, steps: _n, ...rest } = o;
   const options: TrainerOptions = {
-    ...rest, problem, model, phases, timeBudget: budget,
-    ...(weighting ? { weighting } : {}), ...(sampling.length ? { sampling } : {}), ...(validation ? { validation } : {}),
-  };
-  const plan: AutoPlan = {
-    model: { sizes, activation: 'tanh', init: 'xavierNormal', parameters },
-    phases, weighting: weighting ? 'lra' : 'static', sampling: sampling.map((s) => s.name), validation: validation ? validation.condition : null,
-    evaluationSeconds: evaluation, reasons,
+    ...rest, problem, model, phases: plan.phases, timeBudget: o.timeBudget,
+    ...(plan.weighting ? { weighting: new LRAWeighting({ every: plan.weighting.every, until: plan.weighting.until }) } : {}),
+    ...(sampling.length ? { sampling } : {}), ...(validation ? { validation } : {}),
   };
   return { options, plan };
 }

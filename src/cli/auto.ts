@@ -1,0 +1,36 @@
+// A config without phases trains with the default recipe: the recipe plans from the built
+// problem, and the plan is written into the config (model, phases, weighting, redraws,
+// validation), so the run directory shows what was chosen and `resume` rebuilds the same run.
+import { Concat } from '../nn/concat.js';
+import { MLP } from '../nn/mlp.js';
+import { planAuto } from '../train/auto.js';
+import { type RunConfig, validate } from './config.js';
+import { buildRun, disposeRun } from './problems.js';
+
+/** Seconds the recipe plans for when the config sets no timeBudget. */
+export const DEFAULT_TIME_BUDGET = 600;
+
+/** The config with the recipe's plan in place of what it leaves out, and the plan's reasons. */
+export function planConfig(c: RunConfig): { config: RunConfig; reasons: string[] } {
+  const timeBudget = c.timeBudget ?? DEFAULT_TIME_BUDGET;
+  const run = buildRun(c); // with the recipe's network when the config has no model
+  try {
+    // The widths the builder chose (the displacement network's, when there are two).
+    const first = run.model instanceof Concat ? run.model.branches[0] : run.model;
+    const hidden = c.model || !(first instanceof MLP) ? undefined : first.sizes.slice(1, -1);
+    const canRedraw = run.problem.residualTerms().every((t) => run.redrawable.includes(t));
+    const plan = planAuto(run.problem, run.model, { timeBudget, canRedraw, hidden });
+    const planned: RunConfig = {
+      ...c,
+      model: c.model ?? { hidden: hidden!, activation: plan.model.activation, init: plan.model.init, dtype: 'float32' },
+      phases: plan.phases as RunConfig['phases'],
+      timeBudget,
+      ...(c.weighting || !plan.weighting ? {} : { weighting: plan.weighting }),
+      ...(c.sampling || plan.sampling.length === 0 ? {} : { sampling: plan.sampling }),
+      ...(c.validation || !plan.validation ? {} : { validation: plan.validation }),
+    };
+    return { config: validate(planned, 'the default recipe\'s plan'), reasons: plan.reasons };
+  } finally {
+    disposeRun(run);
+  }
+}

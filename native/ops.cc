@@ -147,16 +147,16 @@ using T = at::Tensor;
   X(mean, at::mean(a, dims, keep))                                             \
   X(amax, at::amax(a, dims, keep))                                             \
   X(amin, at::amin(a, dims, keep))                                             \
-  X(prod, at::prod(a, dims[0], keep))                                          \
-  X(argmax, at::argmax(a, dims[0], keep))                                      \
-  X(argmin, at::argmin(a, dims[0], keep))                                      \
+  X(prod, at::prod(a, oneDim(dims), keep))                                          \
+  X(argmax, at::argmax(a, oneDim(dims), keep))                                      \
+  X(argmin, at::argmin(a, oneDim(dims), keep))                                      \
   X(logsumexp, at::logsumexp(a, dims, keep))                                   \
   X(norm, at::linalg_vector_norm(a, s, at::IntArrayRef(dims), keep))           \
   X(std, at::std(a, at::OptionalIntArrayRef(dims), s != 0.0, keep)) \
   X(var, at::var(a, at::OptionalIntArrayRef(dims), s != 0.0, keep)) \
-  X(softmax, at::softmax(a, dims[0]))                                          \
-  X(logSoftmax, at::log_softmax(a, dims[0]))                                   \
-  X(cumsum, at::cumsum(a, dims[0]))                                            \
+  X(softmax, at::softmax(a, oneDim(dims)))                                          \
+  X(logSoftmax, at::log_softmax(a, oneDim(dims)))                                   \
+  X(cumsum, at::cumsum(a, oneDim(dims)))                                            \
   X(flip, at::flip(a, dims))
 
 #define PT_NAME(n, expr) #n,
@@ -190,6 +190,11 @@ T applyInplace(int code, T& a, const T& b, const T& c, const at::Scalar& s, cons
   using namespace inplace;
   switch (code) { PT_INPLACE(PT_CASE) }
   throw std::runtime_error("unknown in-place op code");
+}
+// Single-dim reductions take exactly one dim; an empty list must not be read (it crashed the process).
+static int64_t oneDim(const std::vector<int64_t>& dims) {
+  if (dims.size() != 1) throw std::invalid_argument("expected exactly one dim, got " + std::to_string(dims.size()));
+  return dims[0];
 }
 T applyReduce(int code, const T& a, std::vector<int64_t> dims, bool keep, double s) {
   using namespace reduce;

@@ -84,6 +84,14 @@ function dimList(op: string, dim: number | number[] | undefined, ndim: number): 
   return out;
 }
 
+/** The single dim an op needs: an integer, not a list and not missing. */
+function oneDim(op: string, dim: unknown): number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+    throw new TypeError(`${op}: dim must be one integer, got ${Array.isArray(dim) ? `[${dim.join(', ')}]` : String(dim)}`);
+  }
+  return dim;
+}
+
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -399,9 +407,26 @@ export class Tensor implements Owned {
     if (this.numel === 0) throw new Error(`${op}: tensor is empty (shape ${fmt(this.shape)})`);
     return this;
   }
-  prod(dim: number, keepdim = false): Tensor { return this.reduce('prod', dim, keepdim); }
-  argmax(dim: number, keepdim = false): Tensor { return this.reduce('argmax', dim, keepdim); }
-  argmin(dim: number, keepdim = false): Tensor { return this.reduce('argmin', dim, keepdim); }
+  /** Product over dim, or over all elements without one (as PyTorch). */
+  prod(dim?: number, keepdim = false): Tensor { return this.overOneDim('prod', dim, keepdim); }
+  /** Index of the largest value over dim, or in the flattened tensor without one (as PyTorch). */
+  argmax(dim?: number, keepdim = false): Tensor { return this.overOneDim('argmax', dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return this.overOneDim('argmin', dim, keepdim); }
+  /** A reduction over one dim; without a dim, over the flattened tensor (all dims kept as 1 with keepdim). */
+  private overOneDim(op: string, dim: number | undefined, keepdim: boolean): Tensor {
+    if (dim === undefined) {
+      alive(this, op);
+      if (this.numel === 0) throw new Error(`${op}: the tensor is empty`);
+      const flat = this.reshape(-1);
+      const r = flat.reduce(op, 0, false);
+      flat.dispose();
+      if (!keepdim) return r;
+      const shaped = r.reshape(this.shape.map(() => 1));
+      r.dispose();
+      return shaped;
+    }
+    return this.reduce(op, oneDim(op, dim), keepdim);
+  }
   logsumexp(dim: number | number[], keepdim = false): Tensor { return this.reduce('logsumexp', dim, keepdim); }
   /** Vector p-norm (‖x‖ₚ = (Σ|xᵢ|ᵖ)^(1/p)) over all elements or over dim. */
   norm(p = 2, dim?: number | number[], keepdim = false): Tensor {
@@ -418,9 +443,9 @@ export class Tensor implements Owned {
   var(dim?: number | number[], { unbiased = true, keepdim = false } = {}): Tensor {
     return this.reduce('var', dim, keepdim, unbiased ? 1 : 0);
   }
-  softmax(dim: number): Tensor { return this.reduce('softmax', dim, false); }
-  logSoftmax(dim: number): Tensor { return this.reduce('logSoftmax', dim, false); }
-  cumsum(dim: number): Tensor { return this.reduce('cumsum', dim, false); }
+  softmax(dim: number): Tensor { return this.reduce('softmax', oneDim('softmax', dim), false); }
+  logSoftmax(dim: number): Tensor { return this.reduce('logSoftmax', oneDim('logSoftmax', dim), false); }
+  cumsum(dim: number): Tensor { return this.reduce('cumsum', oneDim('cumsum', dim), false); }
   any(): Tensor { return this.unary(UNARY.anyAll, 'any'); }
   all(): Tensor { return this.unary(UNARY.allAll, 'all'); }
 

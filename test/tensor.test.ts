@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pt from '../src/index.js';
-import { Tensor, tensor, tidy } from '../src/index.js';
+import { Tensor, ones, scalar, tensor, tidy } from '../src/index.js';
 
 const PY = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
@@ -101,6 +101,19 @@ describe('ops with broadcasting and scalars', () => {
     expect(t.norm(1, 1).toArray()).toEqual([6, 15]);
     expect(t.std(1).toArray()).toEqual([1, 1]);
     expect((t.std(1, { unbiased: false }).toArray() as number[])[0]).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  }));
+  it('single-dim reductions: without a dim over all elements (argmax, argmin, prod), never a crash on a missing dim', () => tidy(() => {
+    const t = tensor([[1, 7, 3], [4, 5, 6]], { dtype: 'float64' });
+    expect(t.argmax().item()).toBe(1); // index in the flattened tensor, as PyTorch
+    expect(t.argmin().item()).toBe(0);
+    expect(t.prod().item()).toBe(2520);
+    expect(t.argmax(undefined, true).shape).toEqual([1, 1]);
+    expect(scalar(3).argmax().item()).toBe(0); // a 0-d tensor once crashed the process here
+    expect(scalar(3).prod().item()).toBe(3);
+    expect(() => ones([2, 2]).softmax([] as never)).toThrow(/softmax: dim must be one integer, got \[\]/);
+    expect(() => ones([2, 2]).cumsum(undefined as never)).toThrow(/cumsum: dim must be one integer, got undefined/);
+    expect(() => ones([2, 2]).logSoftmax([0, 1] as never)).toThrow(/logSoftmax: dim must be one integer, got \[0, 1\]/);
+    expect(() => ones([0]).argmax()).toThrow(/argmax: the tensor is empty/);
   }));
   it('complex: real, imag, abs, conj', () => tidy(() => {
     const z = pt.complex(tensor([3, 0], { dtype: 'float64' }), tensor([4, -2], { dtype: 'float64' }));

@@ -18,7 +18,7 @@ function segmentDistance(p: Pt, a: Pt, b: Pt) {
 const polygonDistance = (p: Pt, v: Pt[]) => Math.min(...v.map((a, i) => segmentDistance(p, a, v[(i + 1) % v.length])));
 
 /** Boundary points and normals: unit, outward (a step out leaves the domain, a step in stays), and equal to boundaryNormal(). */
-function checkNormals(g: G.Geometry, s: G.BoundarySample, eps = 1e-6) {
+function checkNormals(g: G.Geometry, s: Pick<G.BoundarySample, 'points' | 'normals'>, eps = 1e-6) {
   const pts = rows(s.points, g.dim), nrm = rows(s.normals, g.dim);
   expect(g.onBoundary(s.points).every(Boolean)).toBe(true);
   const out = pts.map((p, i) => p.map((v, j) => v + eps * nrm[i][j]));

@@ -1,7 +1,16 @@
 // Axis-aligned boxes: Box [lo, hi] in any dimension, Interval (d = 1), Rectangle (d = 2).
-import { type BoundaryMap, Geometry, allRows, checkPoint } from './geometry.js';
+import { type Tensor } from '../tensor.js';
+import { column, rAndAll, trim } from './adf.js';
+import { type BoundaryMap, Geometry, type Side, allRows, checkPoint } from './geometry.js';
+import { locate } from './parts.js';
 import { type Sampler, grid } from './sampler.js';
 import { type Random } from './random.js';
+
+/** Face f of a box lies on x_j = lo_j (f = 2j) or x_j = hi_j (f = 2j + 1). */
+const axisOf = (face: number) => face >> 1;
+const isUpper = (face: number) => (face & 1) === 1;
+/** The rectangle's edges counter-clockwise from the lower-left corner: bottom, right, top, left. */
+const PERIMETER = [2, 1, 3, 0];
 
 /** The closed axis-aligned box [lo₁, hi₁] × … × [lo_d, hi_d]. */
 export class Box extends Geometry {
@@ -17,6 +26,21 @@ export class Box extends Geometry {
     }
     super(lo.length, [lo, hi]);
     [this.lo, this.hi] = this.bbox;
+    const d = lo.length;
+    this.boundaryParts = d === 1 ? ['left', 'right']
+      : d === 2 ? ['left', 'right', 'bottom', 'top']
+        : Array.from({ length: 2 * d }, (_, f) => `${isUpper(f) ? 'hi' : 'lo'}${axisOf(f)}`);
+  }
+
+  /**
+   * One part per face, face f on x_j = lo_j (f = 2j) or x_j = hi_j (f = 2j + 1): 'left',
+   * 'right' in 1-D; 'left', 'right', 'bottom', 'top' (x = x₀, x = x₁, y = y₀, y = y₁) in 2-D;
+   * 'lo0', 'hi0', 'lo1', 'hi1', … ('lo' + j for x_j = lo_j) from 3-D on.
+   */
+  readonly boundaryParts: readonly string[];
+  /** Per face, its measure (1 for each end of an interval). */
+  get candidateMeasures(): readonly number[] {
+    return this.boundaryParts.map((_, f) => (this.dim === 1 ? 1 : this.faceMeasure(axisOf(f))));
   }
 
   /** Volume ∏_j (hi_j − lo_j). */
@@ -67,32 +91,55 @@ export class Box extends Geometry {
    */
   get boundaryParams(): number { return this.dim <= 2 ? 1 : this.dim; }
 
-  boundaryFromUnit(u: Float64Array, width: number): BoundaryMap {
+  boundaryFromUnit(u: Float64Array, width: number, parts?: readonly number[]): BoundaryMap {
     const d = this.dim, m = Math.floor(u.length / width);
-    const points = new Float64Array(m * d), normals = new Float64Array(m * d);
-    const [lo, hi] = [this.lo, this.hi];
+    const points = new Float64Array(m * d), normals = new Float64Array(m * d), faces = new Int32Array(m);
+    const [lo, hi] = [this.lo, this.hi], measures = this.candidateMeasures;
+    // 2-D: the perimeter counter-clockwise; otherwise the faces in index order.
+    const order = (d === 2 ? PERIMETER : measures.map((_, f) => f)).filter((f) => parts === undefined || parts.includes(f));
+    const total = order.reduce((t, f) => t + measures[f], 0);
     for (let i = 0; i < m; i++) {
-      const p = points.subarray(i * d, (i + 1) * d), r = u[i * width];
-      if (d === 1) {
-        p[0] = r < 0.5 ? lo[0] : hi[0];
-      } else if (d === 2) {
-        const w = hi[0] - lo[0], h = hi[1] - lo[1];
-        let s = r * 2 * (w + h);
-        if (s < w) { p[0] = lo[0] + s; p[1] = lo[1]; }
-        else if ((s -= w) < h) { p[0] = hi[0]; p[1] = lo[1] + s; }
-        else if ((s -= h) < w) { p[0] = hi[0] - s; p[1] = hi[1]; }
-        else { s -= w; p[0] = lo[0]; p[1] = hi[1] - Math.min(s, h); }
+      const p = points.subarray(i * d, (i + 1) * d);
+      const [face, s] = locate(u[i * width] * total, order, (f) => measures[f]);
+      const axis = axisOf(face);
+      if (d === 2) {
+        // Each edge is walked counter-clockwise: bottom →, right ↑, top ←, left ↓.
+        const along = 1 - axis, len = measures[face], t = Math.min(s, len);
+        p[axis] = isUpper(face) ? hi[axis] : lo[axis];
+        p[along] = face === 2 || face === 1 ? lo[along] + t : hi[along] - t;
       } else {
-        let s = r * this.boundaryMeasure, face = 0;
-        while (face < 2 * d - 1 && s >= this.faceMeasure(face >> 1)) { s -= this.faceMeasure(face >> 1); face++; }
-        const axis = face >> 1;
         for (let j = 0, k = 1; j < d; j++) {
-          p[j] = j === axis ? (face & 1 ? hi[j] : lo[j]) : lo[j] + (hi[j] - lo[j]) * u[i * width + k++];
+          p[j] = j === axis ? (isUpper(face) ? hi[j] : lo[j]) : lo[j] + (hi[j] - lo[j]) * u[i * width + k++];
         }
       }
+      faces[i] = face;
       normals.set(this.normalAt(p), i * d);
     }
-    return { points, normals, rows: allRows(m) };
+    return { points, normals, parts: faces, rows: allRows(m) };
+  }
+
+  /** The face's signed distance, positive inside: x_j − lo_j or hi_j − x_j. */
+  private faceDistance(x: Tensor, face: number): Tensor {
+    const j = axisOf(face);
+    return isUpper(face) ? column(x, j).rsub(this.hi[j]) : column(x, j).sub(this.lo[j]);
+  }
+  /** The conjunction of the faces' half-spaces (the box is their intersection). */
+  signedDistance(x: Tensor): Tensor {
+    return rAndAll(this.boundaryParts.map((_, f) => this.faceDistance(x, f)));
+  }
+  /**
+   * Inside, a face's half-space distance vanishes only on that face (the box is convex).
+   * Elsewhere, the face's ADF: its plane's distance trimmed to the face by the conjunction of
+   * the face's own bounding half-spaces (|x − end| in 1-D).
+   */
+  protected someParts(x: Tensor, parts: readonly number[], side: Side): Tensor {
+    return rAndAll(parts.map((face) => {
+      const f = this.faceDistance(x, face);
+      if (side === 'inside') return f;
+      if (this.dim === 1) return f.abs();
+      const across = this.boundaryParts.map((_, g) => g).filter((g) => axisOf(g) !== axisOf(face));
+      return trim(f, rAndAll(across.map((g) => this.faceDistance(x, g))));
+    }));
   }
 }
 

@@ -10,9 +10,16 @@
 //   an arc length), so sampler rows become boundary points with their normals.
 // When a domain needs more candidates (rejection), the sequence is redrawn longer from the same
 // generator state, so the points kept are a prefix of one low-discrepancy sequence.
+//
+// The boundary is split into named parts (`boundaryParts`, parts.ts): boundary samples say which
+// part each point is on, and `where` restricts sampling and distance functions to some parts.
+// `distance(x)` is an approximate distance function φ (adf.ts): zero on the boundary (or on the
+// parts chosen), positive inside, differentiable, for exact Dirichlet conditions u = g + φ·N.
 import { tensor } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
-import { type Tensor } from '../tensor.js';
+import { tidy } from '../memory.js';
+import { type Tensor, alive } from '../tensor.js';
+import { type Where, selectParts } from './parts.js';
 import { Random } from './random.js';
 import { type Sampler, type SamplerName, checkCount, getSampler, grid } from './sampler.js';
 
@@ -24,9 +31,24 @@ export interface SampleOptions {
   /** A generator to draw from (it advances, so successive calls give new points). */
   rng?: Random;
 }
-export interface BoundarySample { points: Float64Array; normals: Float64Array }
+export interface BoundaryOptions extends SampleOptions {
+  /** Sample only on these boundary parts (names or group prefixes, see `boundaryParts`), uniformly in their measure. */
+  where?: Where;
+}
+export interface BoundarySample {
+  points: Float64Array;
+  normals: Float64Array;
+  /** Per point, the index into `boundaryParts` of the part it lies on. */
+  parts: Int32Array;
+}
 /** Boundary points made from rows of a unit-cube sample, with the index of the row each came from. */
 export interface BoundaryMap extends BoundarySample { rows: Int32Array }
+/**
+ * Which closed set a partial distance function must be non-negative on: the domain
+ * ('inside'), the closure of its complement ('outside', for subtracted shapes), or all of space
+ * ('anywhere', zero exactly on the parts and positive off them).
+ */
+export type Side = 'inside' | 'outside' | 'anywhere';
 /** Points as a flat row-major array (n × dim) or as an array of points. */
 export type Points = ArrayLike<number> | readonly ArrayLike<number>[];
 
@@ -136,22 +158,69 @@ export abstract class Geometry {
   abstract normalAt(p: ArrayLike<number>): number[];
 
   // ---- boundary parametrisation --------------------------------------------------------
+  /** Names of the parts of the boundary (faces, edges, circles), indexed by BoundarySample.parts. */
+  abstract readonly boundaryParts: readonly string[];
   /** How many unit-cube coordinates `boundaryFromUnit` uses per point. */
   abstract readonly boundaryParams: number;
   /**
    * Maps rows of a unit-cube sample (`width` ≥ boundaryParams columns, the first
    * boundaryParams used) to boundary points, uniformly in boundary measure, with their outward
-   * normals. Shapes whose parametrisation covers more than their boundary (CSG) drop rows:
-   * `rows` says which row each point came from.
+   * normals and parts; with `parts` (ascending part indices) only on those parts, uniformly in
+   * their measure. Shapes whose parametrisation covers more than their boundary (CSG) drop
+   * rows: `rows` says which row each point came from.
    */
-  abstract boundaryFromUnit(u: Float64Array, width: number): BoundaryMap;
+  abstract boundaryFromUnit(u: Float64Array, width: number, parts?: readonly number[]): BoundaryMap;
 
   /** Measure of Ω (length, area, volume), or NaN when not known in closed form. */
   get measure(): number { return NaN; }
   /** Measure of ∂Ω (a count of points in 1-D), or NaN when not known in closed form. */
   get boundaryMeasure(): number { return NaN; }
+  /** Per part, the measure of the set `boundaryFromUnit` draws its candidates from (the part itself for simple shapes). */
+  abstract readonly candidateMeasures: readonly number[];
   /** Measure of the set `boundaryFromUnit` draws candidates from (∂Ω itself for simple shapes). */
-  get candidateMeasure(): number { return this.boundaryMeasure; }
+  get candidateMeasure(): number { return this.candidateMeasures.reduce((a, b) => a + b, 0); }
+
+  // ---- distance functions ----------------------------------------------------------------
+  /**
+   * Approximate signed distance φ [N, 1] at points x [N, dim]: positive inside, zero on ∂Ω,
+   * negative outside, normalised to first order (|∇φ| = 1 on ∂Ω away from corners), smooth
+   * inside. Built from the shape's faces, edges and circles with R-functions (adf.ts).
+   */
+  abstract signedDistance(x: Tensor): Tensor;
+  /**
+   * A building block for `distance` and CSG: φ [N, 1] that is ≥ 0 on the set `side` names and
+   * zero there exactly on the parts listed (ascending indices; x [N, dim], unchecked). Every
+   * part: ±φ of signedDistance ('anywhere': |φ|); fewer: the shape's own construction.
+   */
+  partsDistance(x: Tensor, parts: readonly number[], side: Side): Tensor {
+    if (parts.length < this.boundaryParts.length) return this.someParts(x, parts, side);
+    const s = this.signedDistance(x);
+    return side === 'inside' ? s : side === 'outside' ? s.neg() : s.abs();
+  }
+  /** partsDistance for a proper, non-empty subset of the parts. */
+  protected abstract someParts(x: Tensor, parts: readonly number[], side: Side): Tensor;
+
+  /**
+   * Approximate distance function φ [N, 1] to the boundary (or, with `where`, to those parts
+   * of it) at points x [N, dim] (float32 or float64; differentiable, so usable in a loss or an
+   * output transform): exactly zero on the boundary parts chosen, positive elsewhere in the
+   * domain, first-order normalised and smooth inside (Sukumar & Srivastava 2022). For
+   * space × time the time column is ignored.
+   *
+   * φ is signed, so differentiable on the parts too, for the whole boundary and for a box's
+   * faces, a disk's circle and polygon edges whose line meets the polygon only there, also as
+   * operands of an intersection or a difference (of a subtracted shape: all its boundary, or a
+   * circle). Other parts (a union's, a subtracted box's single faces, polygon edges whose line
+   * crosses the polygon) are trimmed (adf.trim): unsigned, their gradient exactly on the part
+   * undefined. A union's φ also vanishes where its operands touch without overlapping.
+   */
+  distance(x: Tensor, o: { where?: Where } = {}): Tensor {
+    const op = `${this.name}.distance`;
+    checkPointsTensor(op, x, this.dim);
+    if (typeof o !== 'object' || o === null) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : typeof o}`);
+    const parts = selectParts(op, this.boundaryParts, o.where);
+    return tidy(() => (parts.length === this.boundaryParts.length ? this.signedDistance(x) : this.partsDistance(x, parts, 'inside')));
+  }
 
   protected get name(): string { return this.constructor.name; }
 
@@ -244,31 +313,40 @@ export abstract class Geometry {
   }
 
   /**
-   * n boundary points with their outward unit normals (each n × dim), uniform in boundary
-   * measure. 'grid' spaces the points evenly along one-parameter boundaries (interval ends,
-   * rectangle perimeter, circle, polygon).
+   * n boundary points with their outward unit normals (each n × dim) and parts (indices into
+   * boundaryParts), uniform in boundary measure; with `where`, only on those parts. 'grid'
+   * spaces the points evenly along one-parameter boundaries (interval ends, rectangle
+   * perimeter, circle, polygon).
    */
-  sampleBoundary(n: number, o: SampleOptions = {}): BoundarySample {
+  sampleBoundary(n: number, o: BoundaryOptions = {}): BoundarySample {
     const op = `${this.name}.sampleBoundary`;
     checkCount(op, n);
     const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
+    const parts = o?.where === undefined ? undefined : selectParts(op, this.boundaryParts, o.where);
     const width = this.boundaryParams, d = this.dim;
     if (name === 'grid') {
-      const m = width === 1 ? this.boundaryFromUnit(grid(n, 1), 1) : null;
+      const m = width === 1 ? this.boundaryFromUnit(grid(n, 1), 1, parts) : null;
       if (m === null || m.rows.length < n) {
         throw new Error(`${op}: the 'grid' sampler spaces points evenly only along one-parameter boundaries (interval, rectangle, disk, polygon); use 'sobol' or 'halton' for evenly spread points on this one`);
       }
-      return { points: m.points, normals: m.normals };
+      return { points: m.points, normals: m.normals, parts: m.parts };
     }
     const acceptance = this.boundaryMeasure / this.candidateMeasure;
     const { m } = drawUntil(op, n, width, sampler, rng, Number.isFinite(acceptance) ? acceptance : 0.5, (u) => {
-      const m = this.boundaryFromUnit(u, width);
+      const m = this.boundaryFromUnit(u, width, parts);
       return { m, count: m.rows.length };
     });
-    return { points: m.points.slice(0, n * d), normals: m.normals.slice(0, n * d) };
+    return { points: m.points.slice(0, n * d), normals: m.normals.slice(0, n * d), parts: m.parts.slice(0, n) };
   }
   /** Same as sampleBoundary (the name used by the rest of pinn-torch). */
-  boundary(n: number, o: SampleOptions = {}): BoundarySample { return this.sampleBoundary(n, o); }
+  boundary(n: number, o: BoundaryOptions = {}): BoundarySample { return this.sampleBoundary(n, o); }
+}
+
+/** Checks that x is a floating [N, dim] tensor of points. */
+export function checkPointsTensor(op: string, x: Tensor, dim: number): void {
+  alive(x, op, 'x');
+  if (x.ndim !== 2 || x.shape[1] !== dim) throw new RangeError(`${op}: x must have shape [N, ${dim}], got [${x.shape.join(', ')}]`);
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${op}: x must be float32 or float64, got ${x.dtype}`);
 }
 
 /** Checks a point given as an array of `dim` finite numbers. */

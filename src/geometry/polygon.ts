@@ -1,5 +1,9 @@
 // Simple polygons, from their vertices in either orientation.
-import { type BoundaryMap, Geometry, allRows, checkPoint } from './geometry.js';
+import { type Tensor } from '../tensor.js';
+import { line, rAndAll, segment } from './adf.js';
+import { type BoundaryMap, Geometry, type Side, allRows, checkPoint } from './geometry.js';
+import { type HullTree, hullTree, hullTreeDistance } from './hull_tree.js';
+import { locate } from './parts.js';
 
 /** Orientation of the triangle (a, b, c): > 0 counter-clockwise, < 0 clockwise, 0 collinear. */
 function orient(a: readonly number[], b: readonly number[], c: readonly number[]): number {
@@ -22,6 +26,9 @@ export class Polygon extends Geometry {
   private readonly lengths: number[];
   private readonly edgeNormals: [number, number][];
   private readonly perimeter: number;
+  /** Per edge, whether all other vertices lie strictly inside its line (so the line meets the closed polygon only on the edge). */
+  private readonly supporting: boolean[];
+  private tree?: HullTree;
 
   constructor(vertices: readonly (readonly [number, number])[]) {
     if (!Array.isArray(vertices) || vertices.length < 3) {
@@ -58,7 +65,17 @@ export class Polygon extends Geometry {
       const b = next(i), len = this.lengths[i];
       return [(sign * (b[1] - a[1])) / len, (-sign * (b[0] - a[0])) / len];
     });
+    const tol = 1e-12 * Math.hypot(...this.bbox[1].map((h, j) => h - this.bbox[0][j])) ** 2;
+    this.supporting = this.vertices.map((a, i) => {
+      const b = next(i);
+      return this.vertices.every((v, j) => j === i || j === (i + 1) % k || sign * orient(a, b, v) > tol);
+    });
+    this.boundaryParts = this.vertices.map((_, i) => `edge${i}`);
   }
+
+  /** One part per edge: 'edge0', 'edge1', …, edge i from vertex i to vertex i + 1. */
+  readonly boundaryParts: readonly string[];
+  get candidateMeasures(): readonly number[] { return this.lengths; }
 
   /** Area |signedArea| (shoelace formula). */
   override get measure(): number { return Math.abs(this.signedArea); }
@@ -105,20 +122,44 @@ export class Polygon extends Geometry {
     return [...this.edgeNormals[best]];
   }
 
-  /** One parameter, the arc length s = u·perimeter from vertex 0 along the vertex order. */
+  /** One parameter, the arc length s = u·perimeter from vertex 0 along the vertex order (along the chosen edges only, with `parts`). */
   readonly boundaryParams = 1;
-  boundaryFromUnit(u: Float64Array, width: number): BoundaryMap {
+  boundaryFromUnit(u: Float64Array, width: number, parts?: readonly number[]): BoundaryMap {
     const m = Math.floor(u.length / width), k = this.vertices.length;
-    const points = new Float64Array(2 * m), normals = new Float64Array(2 * m);
+    const order = parts ?? this.vertices.map((_, i) => i);
+    const total = parts === undefined ? this.perimeter : parts.reduce((t, i) => t + this.lengths[i], 0);
+    const points = new Float64Array(2 * m), normals = new Float64Array(2 * m), edges = new Int32Array(m);
     for (let r = 0; r < m; r++) {
-      let s = u[r * width] * this.perimeter, i = 0;
-      while (i < k - 1 && s >= this.lengths[i]) { s -= this.lengths[i]; i++; }
+      const [i, s] = locate(u[r * width] * total, order, (e) => this.lengths[e]);
       const a = this.vertices[i], b = this.vertices[(i + 1) % k], t = Math.min(s / this.lengths[i], 1);
       const p = points.subarray(2 * r, 2 * r + 2);
       p[0] = a[0] + t * (b[0] - a[0]);
       p[1] = a[1] + t * (b[1] - a[1]);
+      edges[r] = i;
       normals.set(this.normalAt(p), 2 * r);
     }
-    return { points, normals, rows: allRows(m) };
+    return { points, normals, parts: edges, rows: allRows(m) };
+  }
+
+  /** Edge i's endpoints, ordered so that the polygon is on the left (counter-clockwise). */
+  private edge(i: number): [readonly number[], readonly number[]] {
+    const a = this.vertices[i], b = this.vertices[(i + 1) % this.vertices.length];
+    return this.signedArea > 0 ? [a, b] : [b, a];
+  }
+  /** The R-function of the polygon's convex-hull tree (hull_tree.ts): for a convex polygon, the conjunction of its edges' lines. */
+  signedDistance(x: Tensor): Tensor {
+    this.tree ??= hullTree(this.vertices);
+    return hullTreeDistance(x, this.tree);
+  }
+  /**
+   * Per chosen edge: inside, its line's distance when the line meets the closed polygon only
+   * on that edge (every edge of a convex polygon); otherwise the trimmed segment ADF of
+   * Sukumar & Srivastava, zero exactly on the edge (its gradient on the edge itself is undefined).
+   */
+  protected someParts(x: Tensor, parts: readonly number[], side: Side): Tensor {
+    return rAndAll(parts.map((i) => {
+      const [a, b] = this.edge(i);
+      return side === 'inside' && this.supporting[i] ? line(x, a, b) : segment(x, a, b);
+    }));
   }
 }

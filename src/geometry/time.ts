@@ -2,7 +2,8 @@
 // Space and time are sampled JOINTLY, as one (d + 1)-dimensional sample: drawing x and t from
 // two separate low-discrepancy sequences would correlate them (two Sobol draws share their first
 // coordinate's digits), leaving most of the space-time domain empty.
-import { type BoundaryMap, Geometry, type SampleOptions } from './geometry.js';
+import { type Tensor } from '../tensor.js';
+import { type BoundaryMap, Geometry, type SampleOptions, type Side } from './geometry.js';
 import { Box, Interval } from './box.js';
 import { type Sampler, checkCount, grid } from './sampler.js';
 import { type Random } from './random.js';
@@ -34,7 +35,9 @@ export class GeometryXTime extends Geometry {
   override get measure(): number { return this.geometry.measure * (this.time.t1 - this.time.t0); }
   /** |∂Ω|·(t1 − t0). */
   override get boundaryMeasure(): number { return this.geometry.boundaryMeasure * (this.time.t1 - this.time.t0); }
-  override get candidateMeasure(): number { return this.geometry.candidateMeasure * (this.time.t1 - this.time.t0); }
+  /** The spatial geometry's parts (each part × [t0, t1]). */
+  get boundaryParts(): readonly string[] { return this.geometry.boundaryParts; }
+  get candidateMeasures(): readonly number[] { return this.geometry.candidateMeasures.map((m) => m * (this.time.t1 - this.time.t0)); }
 
   private space(p: ArrayLike<number>): ArrayLike<number> { return Array.prototype.slice.call(p, 0, this.geometry.dim) as number[]; }
   private inTime(t: number): boolean { return t >= this.time.t0 - this.time.tol && t <= this.time.t1 + this.time.tol; }
@@ -59,15 +62,21 @@ export class GeometryXTime extends Geometry {
 
   /** The geometry's boundary parameters, then one for time: t = t0 + (t1 − t0)·u. */
   get boundaryParams(): number { return this.geometry.boundaryParams + 1; }
-  boundaryFromUnit(u: Float64Array, width: number): BoundaryMap {
-    const s = this.geometry.boundaryFromUnit(u, width), d = this.geometry.dim, k = this.geometry.boundaryParams;
+  boundaryFromUnit(u: Float64Array, width: number, parts?: readonly number[]): BoundaryMap {
+    const s = this.geometry.boundaryFromUnit(u, width, parts), d = this.geometry.dim, k = this.geometry.boundaryParams;
     const m = s.rows.length, points = new Float64Array(m * (d + 1)), normals = new Float64Array(m * (d + 1));
     for (let i = 0; i < m; i++) {
       points.set(s.points.subarray(i * d, (i + 1) * d), i * (d + 1));
       normals.set(s.normals.subarray(i * d, (i + 1) * d), i * (d + 1));
       points[i * (d + 1) + d] = this.time.t0 + (this.time.t1 - this.time.t0) * u[s.rows[i] * width + k];
     }
-    return { points, normals, rows: s.rows };
+    return { points, normals, parts: s.parts, rows: s.rows };
+  }
+
+  /** The spatial geometry's φ of the first dim − 1 columns (time is ignored). */
+  signedDistance(x: Tensor): Tensor { return this.geometry.signedDistance(x.narrow(1, 0, this.geometry.dim)); }
+  protected someParts(x: Tensor, parts: readonly number[], side: Side): Tensor {
+    return this.geometry.partsDistance(x.narrow(1, 0, this.geometry.dim), parts, side);
   }
 
   /** n points (x, t0) with x strictly inside Ω, for initial conditions. */

@@ -16,3 +16,4 @@ export type { AttentionOptions } from './attention.js';
 export { CausalPDE } from './causal.js';
 export { Resample, RAR, RAD, MiniBatch } from './sampling.js';
 export type { SamplingStrategy, PointSource } from './sampling.js';
+export { dirichletTransform, type BoundaryValue, type DirichletTransformOptions } from './hard_constraints.js';

@@ -8,6 +8,9 @@ export { Tanh, Sin, ReLU, GELU, SiLU, Sigmoid, Softplus, Identity, activation, A
 export type { ActivationName } from './activation.js';
 export { MLP, withSeed } from './mlp.js';
 export type { MLPOptions, InitName } from './mlp.js';
+export { AdaptiveSlope, slopeRecovery } from './adaptive.js';
+export type { AdaptiveKind, AdaptiveOptions } from './adaptive.js';
+export { sirenBound, sirenUniform_ } from './siren.js';
 export { FourierFeatures, PeriodicEmbedding, Embedded } from './embeddings.js';
 export { ModifiedMLP, RWFLinear, RWFMLP, ResidualBlock } from './architectures.js';
 export * as init from './init.js';

@@ -12,6 +12,11 @@
 // ∂ᵢᵢ first, then mixed ∂ᵢⱼ); each stack goes through a linear layer as one matmul. On the CPU,
 // tanh and sin layers run as one fused native pass each way (native/jet.cc); other activations
 // and devices use the composite ops below, which compute the same thing.
+//
+// A hidden layer with a pre-activation scale s, σ(s·(W a + b)) (SIREN's fixed ω₀, an adaptive
+// activation's trainable slope, or both), has ∂ᵢ(s z) = s ∂ᵢz and ∂ᵢⱼ(s z) = s ∂ᵢⱼz: the same
+// formulas with s W and s b in place of W and b, which MLP.effectiveLinear provides. So every
+// path here, fused ones included, runs unchanged, and gradients reach the slopes through them.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
 import { type JetActivation, activationDerivs, activationJet, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
@@ -64,8 +69,9 @@ function activationOf(model: MLP): Activation | null {
 }
 
 /**
- * True for a plain MLP (this library's class, not a subclass) whose activation the engine
- * knows (tanh, sin, sigmoid, softplus, silu) and whose parameters are real floating point.
+ * True for a plain MLP (this library's class, not a subclass; SIREN's ω₀ and adaptive slopes
+ * included) whose activation the engine knows (tanh, sin, sigmoid, softplus, silu) and whose
+ * parameters are real floating point.
  */
 export function supportsTaylor(model: Module): model is MLP {
   if (!(model instanceof MLP) || model.constructor !== MLP || !activationOf(model)) return false;
@@ -151,20 +157,21 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
   const S = sec.map(([i, j]) => [pos(i), pos(j)] as [number, number]);
   const I = S.map(([i]) => i), J = S.map(([, j]) => j);
 
-  const layers = model.layers, last = layers.length - 1;
-  let z: Tensor = linear(x, layers[0].weight, layers[0].bias);
+  const last = model.layers.length - 1;
+  const layers = model.layers.map((_, l) => model.effectiveLinear(l)); // [weight, bias], scales folded in
+  let z: Tensor = linear(x, ...layers[0]);
   const [n] = z.shape;
   // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
   let d1: Tensor | null = null, d2: Tensor | null = null;
   const fused = fusedActivation(model, z);
   if (last === 0) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
-    if (F.length) d1 = pick(layers[0].weight.t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
+    if (F.length) d1 = pick(layers[0][0].t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
   }
   // Intermediates are released as soon as they are consumed (autograd keeps what backward
   // needs): freed buffers are reused while still in cache, which is much of the speed here.
   for (let l = 1; l <= last; l++) {
-    const { weight, bias } = layers[l];
+    const [weight, bias] = layers[l];
     let a: Tensor;
     if (!F.length) {
       a = model.act.forward(z); // no derivative asked: the value alone
@@ -173,7 +180,7 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
       let s1: Tensor, s2: Tensor | null;
       if (fused) [a, s1, s2] = activationDerivs(fused, z);
       else ({ a, s1, s2 } = act(z, S.length > 0));
-      const w = layers[0].weight.t().unsqueeze(0); // [1, d, H₁]
+      const w = layers[0][0].t().unsqueeze(0); // [1, d, H₁]
       const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
       d1 = fromFirstLayer(s1, weight, wi(F));
       if (S.length) d2 = fromFirstLayer(s2!, weight, wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k]))));

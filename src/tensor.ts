@@ -458,8 +458,9 @@ export class Tensor implements Owned {
     return this;
   }
   /** this += alpha · other */
+  /** this += alpha · other (PyTorch's add_; for a number other, alpha scales it too). */
   add_(other: TensorOrScalar, alpha = 1): this {
-    return typeof other === 'number' ? this.inplace('addScalar_', null, null, other) : this.inplace('add_', other, null, alpha);
+    return typeof other === 'number' ? this.inplace('addScalar_', null, null, other * checkNumber('add_', alpha, 'alpha')) : this.inplace('add_', other, null, alpha);
   }
   sub_(other: Tensor, alpha = 1): this { return this.inplace('sub_', other, null, alpha); }
   mul_(other: TensorOrScalar): this {
@@ -598,6 +599,7 @@ export class Tensor implements Owned {
     if (value !== null) {
       checkPair('grad', this, value, 'grad');
       if (!sameShape(value.shape, this.shape)) throw new Error(`grad: shape ${fmt(value.shape)} does not match tensor ${fmt(this.shape)}`);
+      if (value.dtype !== this.dtype) throw new Error(`grad: a ${value.dtype} gradient for a ${this.dtype} tensor (PyTorch refuses it too; cast it with .to('${this.dtype}'))`);
     }
     native.setGrad(h, value === null ? null : value.handle);
     this.dropGradCache();

@@ -83,3 +83,22 @@ describe(`bad input gives a clear Error, never a crash (${cases.length} cases)`,
     expect(tidy(() => tensor([1, 2, 3]).mul(2).sum().item())).toBe(12);
   });
 });
+
+describe('no leak after a refused construction, no silently wrong in-place op', () => {
+  it('Problem with a bad coefficient, MLP with an unknown init: nothing is left held', () => {
+    const before = pt.memory().tensors;
+    const bc = () => new pt.pinn.DirichletBC('bc', tensor([[0]]), 0, { output: 'u' });
+    const c1 = bc();
+    expect(() => new pt.pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [c1], coefficients: { a: 1, b: NaN } })).toThrow(/coefficient 'b' must be a finite number, got NaN/);
+    c1.dispose();
+    const c2 = bc();
+    expect(() => new pt.pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [c2], coefficients: { a: 1 }, constants: { a: 2 } })).toThrow(/'a' is both a trainable coefficient and a constant/);
+    c2.dispose();
+    expect(() => new pt.nn.MLP([2, 8, 8, 1], { init: 'xavier' as never })).toThrow(/MLP: unknown init 'xavier' \(known: default, xavierNormal/);
+    expect(pt.memory().tensors).toBe(before);
+  });
+  it('add_(number, alpha) scales the number by alpha, as PyTorch; a grad of another dtype is refused', () => {
+    expect(tidy(() => ones([2]).add_(2, 3).toArray())).toEqual([7, 7]);
+    expect(() => tidy(() => { ones([2]).requiresGrad_().grad = ones([2], { dtype: 'float64' }); })).toThrow(/grad: a float64 gradient for a float32 tensor/);
+  });
+});

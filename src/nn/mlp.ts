@@ -32,6 +32,8 @@ export interface MLPOptions {
   omega0First?: number;
 }
 
+const INITS: readonly string[] = ['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform', 'siren'];
+
 export function initWeight(w: Tensor, init: InitName): void {
   if (init === 'xavierNormal') xavierNormal_(w);
   else if (init === 'xavierUniform') xavierUniform_(w);
@@ -67,6 +69,8 @@ export class MLP extends Module {
       throw new Error(`MLP: sizes must list ≥ 2 positive integers [in, …, out], got ${JSON.stringify(sizes)}`);
     }
     const { init = 'xavierNormal', seed, dtype, device, adaptive } = o;
+    // Checked before any layer exists: a bad init must not leave tensors behind.
+    if (!INITS.includes(init)) throw new Error(`MLP: unknown init '${String(init)}' (known: ${INITS.join(', ')})`);
     const siren = init === 'siren';
     const act = o.activation ?? (siren ? 'sin' : 'tanh');
     if (siren && !(act === 'sin' || act instanceof Sin)) throw new Error(`MLP: init 'siren' needs activation 'sin', got ${nameOf(act)}`);

@@ -81,14 +81,15 @@ export class Problem {
     for (const c of o.conditions) c.validate(o.inputs, o.outputs);
     const dtype = o.dtype ?? o.conditions[0].points.dtype;
     this.trainableCoefficients = Object.keys(o.coefficients ?? {});
-    for (const [k, v] of Object.entries(o.coefficients ?? {})) {
-      if (!Number.isFinite(v)) throw new Error(`Problem: coefficient '${k}' must be a finite number, got ${v}`);
-      this.coefficients[k] = keep(scalar(v, { dtype }).requiresGrad_());
+    // Every value is checked before any tensor is made: a bad one leaves nothing held.
+    for (const [what, values] of [['coefficient', o.coefficients], ['constant', o.constants]] as const) {
+      for (const [k, v] of Object.entries(values ?? {})) {
+        if (!(typeof v === 'number' && Number.isFinite(v))) throw new Error(`Problem: ${what} '${k}' must be a finite number, got ${String(v)}`);
+        if (what === 'constant' && k in (o.coefficients ?? {})) throw new Error(`Problem: '${k}' is both a trainable coefficient and a constant`);
+      }
     }
-    for (const [k, v] of Object.entries(o.constants ?? {})) {
-      if (k in this.coefficients) throw new Error(`Problem: '${k}' is both a trainable coefficient and a constant`);
-      this.coefficients[k] = keep(scalar(v, { dtype }));
-    }
+    for (const [k, v] of Object.entries(o.coefficients ?? {})) this.coefficients[k] = keep(scalar(v, { dtype }).requiresGrad_());
+    for (const [k, v] of Object.entries(o.constants ?? {})) this.coefficients[k] = keep(scalar(v, { dtype }));
     this.outputTransform = o.outputTransform;
     if (o.reference === undefined || typeof o.reference === 'function') this.reference = o.reference;
     else [this.referencePoints, this.referenceValues, this.reference] = this.referenceFromData(o.reference);

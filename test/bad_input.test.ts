@@ -102,3 +102,29 @@ describe('no leak after a refused construction, no silently wrong in-place op', 
     expect(() => tidy(() => { ones([2]).requiresGrad_().grad = ones([2], { dtype: 'float64' }); })).toThrow(/grad: a float64 gradient for a float32 tensor/);
   });
 });
+
+describe('optimizer options and state dicts are checked, not trusted', () => {
+  it('a misspelt option is refused with a suggestion, in code and in a Trainer phase', () => {
+    const x = tensor([1, 2]).requiresGrad_();
+    expect(() => new pt.optim.Adam([x], { lrr: 1e-3 } as never)).toThrow(/Adam: unknown option 'lrr'; did you mean 'lr'\?/);
+    expect(() => new pt.optim.SGD([x], { lr: 0.1, momentun: 0.9 } as never)).toThrow(/SGD: unknown option 'momentun'; did you mean 'momentum'\?/);
+    expect(() => new pt.optim.LBFGS([x], { maxiter: 5 } as never)).toThrow(/LBFGS: unknown option 'maxiter'; did you mean 'maxIter'\?/);
+    const problem = new pt.pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pt.pinn.DirichletBC('bc', tensor([[0]]), 0, { output: 'u' })] });
+    const model = new pt.nn.MLP([1, 4, 1], { seed: 0 });
+    const trainer = new pt.Trainer({ problem, model, phases: [{ optimizer: { type: 'adam', lrr: 1 }, steps: 1 }] });
+    return expect(trainer.fit()).rejects.toThrow(/phases\[0\]\.optimizer: Adam: unknown option 'lrr'; did you mean 'lr'\?/).finally(() => { problem.dispose(); model.dispose(); });
+  });
+  it('loadStateDict refuses a non-numeric lr or step before changing anything', () => {
+    const x = tensor([1, 2]).requiresGrad_();
+    const opt = new pt.optim.Adam([x], { lr: 0.1 });
+    tidy(() => { x.square().sum().backward(); });
+    opt.step();
+    const good = opt.stateDict();
+    const badLr = { ...good, paramGroups: [{ ...good.paramGroups[0], lr: 'abc' }] };
+    expect(() => opt.loadStateDict(badLr as never)).toThrow(/Adam.loadStateDict: paramGroups\[0\]: Adam: lr must be in \[0, Infinity\], got abc/);
+    const badStep = { ...good, state: { 0: { ...good.state[0], step: 'x' } } };
+    expect(() => opt.loadStateDict(badStep as never)).toThrow(/Adam.loadStateDict: state '0'.step must be a non-negative integer, got "x"/);
+    expect(opt.paramGroups[0].lr).toBe(0.1);
+    opt.dispose();
+  });
+});

@@ -1,7 +1,7 @@
 // The run config the CLI trains from: a JSON file or a preset, validated in full before any work
 // starts. A file may `extends` a preset and override parts of it (objects merge, arrays replace).
 import { readFileSync } from 'node:fs';
-import { closest, distance } from 'fastest-levenshtein';
+import { didYouMean } from '../errors.js';
 import { z } from 'zod';
 import { PRESETS } from './presets.js';
 
@@ -158,9 +158,7 @@ export class UsageError extends Error {}
 
 /** `name` → "unknown X 'name'; did you mean 'other'?" when one of `known` is close. */
 export function unknownName(what: string, name: string, known: readonly string[]): UsageError {
-  const best = known.length ? closest(name, known as string[]) : undefined;
-  const hint = best && distance(name, best) <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean '${best}'?` : '';
-  return new UsageError(`unknown ${what} '${name}'${hint} (known: ${known.join(', ')})`);
+  return new UsageError(`unknown ${what} '${name}'${didYouMean(name, known)} (known: ${known.join(', ')})`);
 }
 
 /** Objects merge key by key; arrays and scalars from `over` replace. */

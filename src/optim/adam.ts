@@ -16,6 +16,7 @@ export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, o: Partial<AdamOptions> = {}) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...o });
   }
+  protected optionNames() { return ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize']; }
   protected validate(g: ParamGroup<AdamOptions>): void {
     const op = this.constructor.name;
     checkRange(op, 'lr', g.lr, 0, Infinity);
@@ -27,7 +28,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
   protected stateSpec(g: ParamGroup<AdamOptions>) {
     const keys = ['step', 'expAvg', 'expAvgSq', ...(g.amsgrad ? ['maxExpAvgSq'] : [])];
-    return { keys, paramShaped: keys.slice(1) };
+    return { keys, paramShaped: keys.slice(1), counters: ['step'] };
   }
   step(closure?: Closure): number | undefined {
     const loss = closure ? this.evaluate(closure) : undefined;

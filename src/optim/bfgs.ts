@@ -19,7 +19,7 @@ import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { floats } from './readback.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
-import { type CurvaturePair, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
+import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
 export interface BFGSOptions extends QuasiNewtonOptions {
   /** The update formula (see the top of this file): 'ssbfgs' (default), 'ssbroyden' or textbook 'bfgs'. */
@@ -42,6 +42,7 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
     }
   }
 
+  protected optionNames() { return [...LOOP_OPTIONS, 'update', 'maxHessianBytes']; }
   protected validate(g: ParamGroup<BFGSOptions>): void {
     this.validateLoop(g);
     if ('selfScaling' in g) throw new TypeError(`BFGS: selfScaling was replaced by update: 'ssbfgs' (true) or 'bfgs' (false)`);

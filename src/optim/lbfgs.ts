@@ -4,7 +4,7 @@
 import { Tensor } from '../tensor.js';
 import { CurvatureHistory, type SavedProducts } from './lbfgs_history.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
-import { type CurvaturePair, QuasiNewton, loopDefaults, type QuasiNewtonIteration, type QuasiNewtonOptions, type QuasiNewtonStopReason } from './quasi_newton.js';
+import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, loopDefaults, type QuasiNewtonIteration, type QuasiNewtonOptions, type QuasiNewtonStopReason } from './quasi_newton.js';
 
 export interface LBFGSOptions extends QuasiNewtonOptions { historySize: number }
 export type LBFGSIteration = QuasiNewtonIteration;
@@ -22,6 +22,7 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
     super(params, { ...loopDefaults(options.maxIter), historySize: 100, ...options }, onIteration);
   }
 
+  protected optionNames() { return [...LOOP_OPTIONS, 'historySize']; }
   protected validate(g: ParamGroup<LBFGSOptions>): void {
     this.validateLoop(g);
     if (!Number.isInteger(g.historySize) || g.historySize < 1) throw new RangeError(`LBFGS: historySize must be a positive integer, got ${g.historySize}`);

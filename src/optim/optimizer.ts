@@ -5,6 +5,7 @@ import { noGrad } from '../autograd.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { dispose, keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
+import { checkKeys } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type SerializedValue, type StateValue, deserialize, serialize } from './serialize.js';
 
@@ -45,11 +46,16 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
     const merged = { ...this.defaults, ...group, params: [...group.params] } as ParamGroup<O>;
     this.validate(merged);
+    const { params: _, ...options } = merged;
+    checkKeys(name, 'option', Object.fromEntries(Object.entries(options).filter(([k]) => !SCHEDULER_KEYS.has(k))), this.optionNames());
     this.paramGroups.push(merged);
   }
 
   /** Subclasses check option values here (lr ≥ 0, betas in [0, 1), …). */
   protected abstract validate(group: ParamGroup<O>): void;
+
+  /** Every option a parameter group may have: anything else (a typo such as `lrr`) is refused. */
+  protected abstract optionNames(): readonly string[];
 
   /** Takes one optimisation step. A closure re-evaluates the loss (with backward) and returns it. */
   abstract step(closure?: Closure): number | undefined;
@@ -110,7 +116,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 
   /** Per-parameter state keys and which hold tensors shaped like the parameter. */
-  protected abstract stateSpec(group: ParamGroup<O>): { keys: string[]; optional?: string[]; paramShaped: string[] };
+  protected abstract stateSpec(group: ParamGroup<O>): { keys: string[]; optional?: string[]; paramShaped: string[]; counters?: string[] };
 
   /** Loads a state dict; everything is checked before anything changes. */
   loadStateDict(sd: OptimizerStateDict): void {
@@ -133,6 +139,8 @@ export abstract class Optimizer<O extends { lr: number }> {
       for (const k of Object.keys(own)) if (k !== 'params' && !SCHEDULER_KEYS.has(k) && !(k in g)) throw new Error(`${name}: paramGroups[${gi}] is missing key '${k}'`);
       for (const k of Object.keys(g)) if (!(k in own) && !SCHEDULER_KEYS.has(k)) throw new Error(`${name}: paramGroups[${gi}] has unexpected key '${k}'`);
       g.params.forEach((id, i) => { byId[id] = own.params[i]; groupOf[id] = own; });
+      const { params: _ids, ...options } = g;
+      try { this.validate({ ...own, ...options }); } catch (e) { throw new Error(`${name}: paramGroups[${gi}]: ${(e as Error).message}`); }
     });
     const made: Tensor[] = [];
     const next = new Map<Tensor, ParamState>();
@@ -144,6 +152,10 @@ export abstract class Optimizer<O extends { lr: number }> {
         for (const k of spec.keys) if (!(k in entry)) throw new Error(`${name}: state '${id}' is missing key '${k}'`);
         for (const k of Object.keys(entry)) {
           if (!spec.keys.includes(k) && !(spec.optional ?? []).includes(k)) throw new Error(`${name}: state '${id}' has unexpected key '${k}'`);
+        }
+        for (const k of spec.counters ?? []) {
+          const v = entry[k];
+          if (k in entry && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) throw new Error(`${name}: state '${id}'.${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
         }
         const s: ParamState = {};
         for (const [k, v] of Object.entries(entry)) {

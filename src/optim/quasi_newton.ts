@@ -26,6 +26,9 @@ export interface QuasiNewtonIteration {
 /** Why the last step() returned (PyTorch decides the same way but does not say). */
 export type QuasiNewtonStopReason = 'maxIter' | 'maxEval' | 'toleranceGrad' | 'toleranceChange' | 'lossChange' | 'directionalDerivative';
 
+/** The options both quasi-Newton optimizers take. */
+export const LOOP_OPTIONS = ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'lineSearchFn'] as const;
+
 /** PyTorch's LBFGS defaults, shared: maxEval is 5/4 of maxIter. */
 export function loopDefaults(maxIter = 20): QuasiNewtonOptions {
   return { lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, lineSearchFn: null };
@@ -69,8 +72,8 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
     if (g.lineSearchFn !== null && g.lineSearchFn !== 'strong_wolfe') throw new Error(`${name}: lineSearchFn must be 'strong_wolfe' or null, got ${String(g.lineSearchFn)}`);
   }
 
-  protected stateSpec(): { keys: string[]; optional: string[]; paramShaped: string[] } {
-    return { keys: LOOP_KEYS.keys, optional: [...LOOP_KEYS.optional, ...this.curvatureKeys()], paramShaped: [] };
+  protected stateSpec(): { keys: string[]; optional: string[]; paramShaped: string[]; counters: string[] } {
+    return { keys: LOOP_KEYS.keys, optional: [...LOOP_KEYS.optional, ...this.curvatureKeys()], paramShaped: [], counters: LOOP_KEYS.keys };
   }
 
   /** State keys the curvature model adds. */

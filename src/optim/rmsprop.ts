@@ -12,6 +12,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, o: Partial<RMSpropOptions> = {}) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...o });
   }
+  protected optionNames() { return ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']; }
   protected validate(g: ParamGroup<RMSpropOptions>): void {
     checkRange('RMSprop', 'lr', g.lr, 0, Infinity);
     checkRange('RMSprop', 'alpha', g.alpha, 0, Infinity);
@@ -21,7 +22,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
   protected stateSpec(g: ParamGroup<RMSpropOptions>) {
     const keys = ['step', 'squareAvg', ...(g.momentum > 0 ? ['momentumBuffer'] : []), ...(g.centered ? ['gradAvg'] : [])];
-    return { keys, paramShaped: keys.slice(1) };
+    return { keys, paramShaped: keys.slice(1), counters: ['step'] };
   }
   step(closure?: Closure): number | undefined {
     const loss = closure ? this.evaluate(closure) : undefined;

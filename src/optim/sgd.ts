@@ -10,6 +10,7 @@ export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, o: Partial<SGDOptions> & { lr: number }) {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...o });
   }
+  protected optionNames() { return ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']; }
   protected validate(g: ParamGroup<SGDOptions>): void {
     checkRange('SGD', 'lr', g.lr, 0, Infinity);
     checkRange('SGD', 'momentum', g.momentum, 0, Infinity);

@@ -112,13 +112,23 @@ function firstLeaf(data: unknown): unknown {
   return v;
 }
 
+/** The values an integer dtype holds; a value outside is refused (PyTorch raises; typed arrays would wrap). */
+const INTEGER_RANGE: Partial<Record<DType, [number, number]>> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1], uint8: [0, 255], int64: [-(2 ** 63), 2 ** 63 - 1],
+};
+
 function convert(op: string, flat: unknown[], dtype: DType): Typed {
   const out = new ARRAY_FOR[dtype](flat.length);
   const integral = isIntegral(dtype);
+  const range = INTEGER_RANGE[dtype];
   for (let i = 0; i < flat.length; i++) {
     const v = Number(flat[i]);
     if (integral && !Number.isInteger(v)) {
       throw new Error(`${op}: value ${String(flat[i])} at flat index ${i} is not an integer, as ${dtype} needs`);
+    }
+    // 2⁶³ itself is a double just past int64's top (2⁶³ − 1 has no double): hence < for the top.
+    if (range && !(v >= range[0] && (dtype === 'int64' ? v < 2 ** 63 : v <= range[1]))) {
+      throw new RangeError(`${op}: value ${String(flat[i])} at flat index ${i} is out of range for ${dtype} [${range[0]}, ${dtype === 'int64' ? '2⁶³ − 1' : range[1]}]`);
     }
     (out as any)[i] = dtype === 'int64' ? BigInt(v) : dtype === 'bool' ? (v ? 1 : 0) : v;
   }

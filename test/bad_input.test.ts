@@ -128,3 +128,15 @@ describe('optimizer options and state dicts are checked, not trusted', () => {
     opt.dispose();
   });
 });
+
+describe('integers out of range are refused, not wrapped', () => {
+  it('int32, uint8 and int64 refuse what they cannot hold, and keep what they can', () => {
+    expect(() => tensor([2 ** 40], { dtype: 'int32' })).toThrow(/tensor: value 1099511627776 at flat index 0 is out of range for int32/);
+    expect(() => tensor([1, 256], { dtype: 'uint8' })).toThrow(/value 256 at flat index 1 is out of range for uint8 \[0, 255\]/);
+    expect(() => tensor([-1], { dtype: 'uint8' })).toThrow(/out of range for uint8/);
+    expect(() => tensor([2 ** 63], { dtype: 'int64' })).toThrow(/out of range for int64/);
+    expect(() => tensor(new Float64Array([2 ** 31]), { dtype: 'int32' })).toThrow(/out of range for int32/);
+    expect(tidy(() => tensor([2 ** 31 - 1, -(2 ** 31)], { dtype: 'int32' }).toArray())).toEqual([2 ** 31 - 1, -(2 ** 31)]);
+    expect(tidy(() => tensor([255, 0], { dtype: 'uint8' }).toArray())).toEqual([255, 0]);
+  });
+});

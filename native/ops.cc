@@ -253,8 +253,8 @@ Napi::Value Inplace(const Napi::CallbackInfo& info) {
   int code = info[0].As<Napi::Number>().Int32Value();
   PT_GUARD(opName(inplace::names, code),
            applyInplace(code, tensorArg(info, 1), optionalTensor(info, 2), optionalTensor(info, 3),
-                        info.Length() > 4 ? at::Scalar(num(info, 4)) : at::Scalar(1.0),
-                        info.Length() > 5 ? at::Scalar(num(info, 5)) : at::Scalar(0.0));
+                        info.Length() > 4 ? toScalar(num(info, 4)) : at::Scalar(1.0),
+                        info.Length() > 5 ? toScalar(num(info, 5)) : at::Scalar(0.0));
            return info.Env().Undefined();)
 }
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
@@ -274,7 +274,7 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
 Napi::Value Clamp(const Napi::CallbackInfo& info) {
   auto bound = [&](size_t i) -> c10::optional<at::Scalar> {
     if (info[i].IsNull() || info[i].IsUndefined()) return c10::nullopt;
-    return at::Scalar(num(info, i));
+    return toScalar(num(info, i));
   };
   PT_GUARD("clamp", return result(info.Env(), at::clamp(tensorArg(info, 0), bound(1), bound(2)));)
 }

@@ -140,3 +140,18 @@ describe('integers out of range are refused, not wrapped', () => {
     expect(tidy(() => tensor([255, 0], { dtype: 'uint8' }).toArray())).toEqual([255, 0]);
   });
 });
+
+describe('numbers keep their integer-ness on integer tensors', () => {
+  it('in-place ops and clamp with a number work on int64 and int32 tensors, as in PyTorch', () => tidy(() => {
+    for (const dtype of ['int64', 'int32'] as const) {
+      const t = tensor([1, 2, 3], { dtype });
+      expect(t.mul_(2).toArray()).toEqual([2, 4, 6]);
+      expect(t.add_(1).toArray()).toEqual([3, 5, 7]);
+      expect(t.clampMin_(4).toArray()).toEqual([4, 5, 7]);
+      expect(t.clampMax_(6).toArray()).toEqual([4, 5, 6]);
+      expect(t.clamp(5, null).toArray()).toEqual([5, 5, 6]);
+      expect(t.fill_(9).toArray()).toEqual([9, 9, 9]);
+      expect(t.dtype).toBe(dtype);
+    }
+  }));
+});

@@ -3,7 +3,7 @@
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
 import { invalidArgument } from './errors.js';
-import { type Owned, forget, handleMoved, keep, track } from './memory.js';
+import { type Owned, forget, handleMoved, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
 export type Scalar = number;
@@ -588,7 +588,9 @@ export class Tensor implements Owned {
     if (g === null) { this.dropGradCache(); return null; }
     if (cached !== null && g === cached.handle) return cached;
     this.dropGradCache();
-    return (this.gradCache = keep(wrap(g)));
+    // Owned by the scope that reads it, like any op's result: a tidy that frees this tensor in
+    // bulk frees its gradient's wrapper too (the gradient itself stays with the tensor).
+    return (this.gradCache = wrap(g));
   }
   private gradCache: Tensor | null = null;
   private dropGradCache(): void {

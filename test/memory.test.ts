@@ -1,6 +1,7 @@
 // Memory is owned: scopes free deterministically, counts are exact, RSS stays bounded.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import * as pt from '../src/index.js';
 import { Tensor, dispose, keep, memory, ones, tensor, tidy, zeros } from '../src/index.js';
 
 describe('tidy', () => {
@@ -127,5 +128,21 @@ describe('the finalizer backstop and Module.to', () => {
     const out = JSON.parse(r.stdout);
     expect(out.during).toBe(3000);
     expect(out.after).toBe(0);
+  });
+});
+
+describe('what #21 found leaking', () => {
+  it('reading .grad of a tensor that tidy frees leaves nothing; Module.to frees its intermediates and refuses an integer dtype up front', () => {
+    const { tensor, tidy, memory, nn } = pt;
+    const before = memory().tensors;
+    for (let i = 0; i < 3; i++) tidy(() => { const x = tensor([1, 2]).requiresGrad_(); x.square().sum().backward(); void x.grad; void x.grad; });
+    expect(memory().tensors).toBe(before);
+    const net = new nn.MLP([2, 8, 1], { seed: 0 });
+    const withNet = memory().tensors;
+    net.to('float64'); net.to('float32');
+    expect(memory().tensors).toBe(withNet);
+    expect(() => net.to('int64')).toThrow(/Module.to: parameters must stay floating point \(they carry gradients\), got int64/);
+    expect(net.parameters().every((p) => p.dtype === 'float32' && p.requiresGrad)).toBe(true);
+    net.dispose();
   });
 });

@@ -1,8 +1,8 @@
 // Module: the base of every model. Parameters and sub-modules are registered explicitly
 // (JS has no __setattr__ hook), in order, so names and state dicts match PyTorch's.
-import { type DType, type Device } from '../dtype.js';
+import { DTYPES, type DType, type Device, checkDtype, isFloating } from '../dtype.js';
 import { noGrad } from '../autograd.js';
-import { keep } from '../memory.js';
+import { keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -81,14 +81,19 @@ export abstract class Module {
 
   /** Moves / casts parameters and buffers in place: references held elsewhere stay valid. */
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): this {
-    noGrad(() => {
+    // Checked before anything changes (PyTorch refuses an integer dtype for parameters too).
+    const dtype = typeof target === 'string' ? (DTYPES.includes(target as DType) ? target as DType : undefined) : target?.dtype;
+    if (dtype !== undefined && !isFloating(checkDtype('Module.to', dtype))) {
+      throw new Error(`Module.to: parameters must stay floating point (they carry gradients), got ${dtype}`);
+    }
+    // In a scope of its own: the intermediates of each conversion are freed here, not left to the GC.
+    tidy(() => noGrad(() => {
       for (const [, p] of this.namedParameters()) {
-        const moved = p.to(target as any).detach();
-        p._takeData(moved);
+        p._takeData(p.to(target as any).detach());
         p.requiresGrad_(true);
       }
-      for (const [, b] of this.namedBuffers()) b._takeData(b.to(target as any));
-    });
+      for (const [, b] of this.namedBuffers()) b._takeData(b.to(target as any).detach());
+    }));
     return this;
   }
 

@@ -62,6 +62,7 @@ export function isGradEnabled(): boolean {
 }
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`${enabled ? 'enableGrad' : 'noGrad'}: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
   const before = native.isGradEnabled();
   native.setGradEnabled(enabled);
   try {

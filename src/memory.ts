@@ -103,6 +103,7 @@ function collect(value: unknown, out: Set<Owned>, depth = 0): void {
  * enclosing scope then owns) and those passed to `keep`. Synchronous only.
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`tidy: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
   const outer = scope;
   const mine: Owned[] = [];
   scope = mine;

@@ -305,6 +305,7 @@ export class Tensor implements Owned {
   expand(...shape: number[] | [number[]]): Tensor {
     const h = alive(this, 'expand');
     const s = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
+    if (!s.every((v) => Number.isInteger(v) && v >= -1)) throw new TypeError(`expand: sizes must be integers ≥ 0 (or -1 to keep a dim), got ${fmt(s)}`);
     if (s.length < this.ndim) throw new Error(`expand: target ${fmt(s)} has fewer dims than ${fmt(this.shape)}`);
     const off = s.length - this.ndim;
     for (let i = 0; i < this.ndim; i++) {
@@ -338,6 +339,9 @@ export class Tensor implements Owned {
     const d = normDim('slice', dim, this.ndim);
     const n = this.shape[d];
     if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+    for (const [name, v] of [['start', start], ['end', end]] as const) {
+      if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice: ${name} must be an integer, got ${String(v)}`);
+    }
     const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
     return wrap(native.slice(h, d, clampIdx(start), clampIdx(end ?? n), step));
   }
@@ -427,7 +431,10 @@ export class Tensor implements Owned {
     }
     return this.reduce(op, oneDim(op, dim), keepdim);
   }
-  logsumexp(dim: number | number[], keepdim = false): Tensor { return this.reduce('logsumexp', dim, keepdim); }
+  logsumexp(dim: number | number[], keepdim = false): Tensor {
+    if (dim === undefined || (Array.isArray(dim) && dim.length === 0)) throw new TypeError('logsumexp: dim is required (one dim or a list), as in PyTorch');
+    return this.reduce('logsumexp', dim, keepdim);
+  }
   /** Vector p-norm (‖x‖ₚ = (Σ|xᵢ|ᵖ)^(1/p)) over all elements or over dim. */
   norm(p = 2, dim?: number | number[], keepdim = false): Tensor {
     checkNumber('norm', p, 'p');

@@ -155,3 +155,17 @@ describe('numbers keep their integer-ness on integer tensors', () => {
     }
   }));
 });
+
+describe('messages that name what is wrong', () => {
+  it('tidy and noGrad without a function, slice and expand with non-integers, logsumexp without a dim, NaN rows listed', () => {
+    expect(() => tidy(5 as never)).toThrow(/tidy: expected a function to run, got number/);
+    expect(() => pt.noGrad(null as never)).toThrow(/noGrad: expected a function to run, got null/);
+    expect(() => tidy(() => ones([4]).slice(0, NaN))).toThrow(/slice: start must be an integer, got NaN/);
+    expect(() => tidy(() => ones([4]).slice(0, 0, 2.5))).toThrow(/slice: end must be an integer, got 2.5/);
+    expect(() => tidy(() => ones([1, 2]).expand(3.5, 2))).toThrow(/expand: sizes must be integers/);
+    expect(() => tidy(() => ones([2, 2]).logsumexp(undefined as never))).toThrow(/logsumexp: dim is required/);
+    const pts = tensor([[0], [1], [NaN], [3], [4], [NaN]]);
+    expect(() => new pt.pinn.PDE('p', pts, (d) => d.x)).toThrow(/PDE 'p': points contain NaN or Inf \(rows 2, 5\)/);
+    pts.dispose();
+  });
+});

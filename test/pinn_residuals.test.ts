@@ -122,8 +122,8 @@ describe('problem definitions are checked, naming the term', () => {
     expect(() => new pinn.DirichletBC('left', tensor([[]], { dtype: 'float64', shape: [0, 2] }), 0, { output: 'u' })).toThrow(/DirichletBC 'left': has no points/);
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.DirichletBC('left', pts, 0, { output: 'v' })] })).toThrow(/DirichletBC 'left': unknown output 'v' \(outputs: u\)/);
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.InitialVelocity('iv', pts, 0, { output: 'u', time: 'tau' })] })).toThrow(/InitialVelocity 'iv': derivative with respect to unknown input 'tau'/);
-    expect(() => new pinn.PointSetData('obs', pts, tensor([[1], [NaN]], { dtype: 'float64' }), { outputs: ['u'] })).toThrow(/PointSetData 'obs': values contain NaN or Inf \(first at row 1\)/);
-    expect(() => new pinn.DirichletBC('wall', pts, tensor([[NaN], [1]], { dtype: 'float64' }), { output: 'u' })).toThrow(/DirichletBC 'wall': value rows contain NaN or Inf \(first at row 0\)/);
+    expect(() => new pinn.PointSetData('obs', pts, tensor([[1], [NaN]], { dtype: 'float64' }), { outputs: ['u'] })).toThrow(/PointSetData 'obs': values contain NaN or Inf \(row 1\)/);
+    expect(() => new pinn.DirichletBC('wall', pts, tensor([[NaN], [1]], { dtype: 'float64' }), { output: 'u' })).toThrow(/DirichletBC 'wall': value rows contain NaN or Inf \(row 0\)/);
     expect(() => new pinn.InitialVelocity('ut', pts, tensor([1, 2, 3], { dtype: 'float64' }), { output: 'u' })).toThrow(/InitialVelocity 'ut': a tensor value needs one row per point \(\[2\] or \[2, k\]\), got \[3\]/);
     expect(() => new pinn.Problem({ ...base, conditions: [new pinn.DirichletBC('a', tensor([[0, 0, 0]]), 0, { output: 'u' })] })).toThrow(/DirichletBC 'a': points have 3 columns, the problem has 2 inputs/);
     const pde = new pinn.Problem({ ...base, conditions: [new pinn.PDE('pde', pts, (d) => d.d('u', 'y'))] });

@@ -31,8 +31,10 @@ function checkFinite(term: string, what: string, values: Tensor): void {
     const t = isComplex(values.dtype) ? values.abs() : values; // complex: finite when its magnitude is
     const bad = t.isfinite().logicalNot();
     if (!bad.any().item()) return;
-    const row = bad.reshape(t.shape[0], -1).to('float32').sum(1).argmax(0).item();
-    throw new Error(`${term}: ${what} contain NaN or Inf (first at row ${row})`);
+    const perRow = bad.reshape(t.shape[0], -1).to('float32').sum(1).data() as Float32Array;
+    const rows = Array.from(perRow).flatMap((n, i) => (n > 0 ? [i] : []));
+    const shown = rows.slice(0, 5).join(', ') + (rows.length > 5 ? `, … (${rows.length} rows)` : '');
+    throw new Error(`${term}: ${what} contain NaN or Inf (row${rows.length > 1 ? 's' : ''} ${shown})`);
   });
 }
 

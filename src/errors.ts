@@ -30,3 +30,12 @@ export function checkKeys(op: string, what: string, o: object, known: readonly s
     if (!known.includes(k)) throw new Error(`${op}: unknown ${what} '${k}'${didYouMean(k, known)} (${what}s: ${known.join(', ')})`);
   }
 }
+
+/** A value as JSON for a message; BigInts (which JSON.stringify refuses) print as 5n. */
+export function show(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -2,7 +2,7 @@
 // Methods check their arguments here, then make one call into the binding.
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
 import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
-import { invalidArgument } from './errors.js';
+import { invalidArgument, show } from './errors.js';
 import { type Owned, forget, handleMoved, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
 
@@ -80,7 +80,7 @@ function dimList(op: string, dim: number | number[] | undefined, ndim: number): 
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const dims = Array.isArray(dim) ? dim : [dim];
   const out = dims.map((d) => normDim(op, d, ndim));
-  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${JSON.stringify(dim)} repeats a dimension`);
+  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${show(dim)} repeats a dimension`);
   return out;
 }
 
@@ -275,7 +275,7 @@ export class Tensor implements Owned {
     const shape = (Array.isArray(args[0]) ? args[0] : args) as number[];
     const inferred = shape.filter((d) => d === -1).length;
     if (inferred > 1 || !shape.every((d) => Number.isInteger(d) && d >= -1)) {
-      throw new Error(`${op}: invalid shape ${JSON.stringify(shape)} (integers ≥ 0, at most one -1)`);
+      throw new Error(`${op}: invalid shape ${show(shape)} (integers ≥ 0, at most one -1)`);
     }
     const known = numel(shape.filter((d) => d !== -1));
     const n = this.numel;

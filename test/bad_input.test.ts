@@ -169,3 +169,10 @@ describe('messages that name what is wrong', () => {
     pts.dispose();
   });
 });
+
+describe('sizes too large to hold, and values JSON cannot show', () => {
+  it('interior(1e9) says how much memory it would need; a BigInt in a shape is shown, not a serialisation error', () => {
+    expect(() => new pt.geometry.Rectangle([0, 0], [1, 1]).interior(1e9)).toThrow(/Rectangle.samplePoints: 1000000000 points need 14.9 GiB of coordinates; at most 134217728 coordinates per call/);
+    expect(() => ones([2n as never, 2])).toThrow(/ones: shape must be an array of non-negative integers, got \["2n",2\]/);
+  });
+});

@@ -253,7 +253,7 @@ export abstract class Geometry {
    */
   samplePoints(n: number, o: SampleOptions = {}): Float64Array {
     const op = `${this.name}.samplePoints`;
-    checkCount(op, n);
+    checkCount(op, n, this.dim);
     const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
     if (name === 'grid') return this.gridPoints(op, n);
     return this.rejectInterior(op, n, sampler, rng);
@@ -289,7 +289,7 @@ export abstract class Geometry {
    */
   uniformPoints(n: number): Float64Array {
     const op = `${this.name}.uniformPoints`;
-    checkCount(op, n);
+    checkCount(op, n, this.dim);
     const d = this.dim, [lo, hi] = this.bbox, sides = lo.map((l, j) => hi[j] - l);
     const volume = sides.reduce((a, b) => a * b, 1);
     const fraction = Number.isFinite(this.measure) ? this.measure / volume : 1;
@@ -320,7 +320,7 @@ export abstract class Geometry {
    */
   sampleBoundary(n: number, o: BoundaryOptions = {}): BoundarySample {
     const op = `${this.name}.sampleBoundary`;
-    checkCount(op, n);
+    checkCount(op, n, this.dim);
     const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
     const parts = o?.where === undefined ? undefined : selectParts(op, this.boundaryParts, o.where);
     const width = this.boundaryParams, d = this.dim;

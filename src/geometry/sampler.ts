@@ -18,7 +18,14 @@ export type Sampler = (n: number, d: number, rng: Random) => Float64Array;
 export function checkCount(op: string, n: unknown, d: unknown = 1): void {
   if (!Number.isSafeInteger(n) || (n as number) < 1) throw new RangeError(`${op}: n must be a positive integer, got ${String(n)}`);
   if (!Number.isSafeInteger(d) || (d as number) < 1) throw new RangeError(`${op}: dimension must be a positive integer, got ${String(d)}`);
+  // Coordinates are drawn as one Float64Array (and rejection may draw more): past this, memory runs out.
+  if ((n as number) * (d as number) > MAX_COORDINATES) {
+    throw new RangeError(`${op}: ${String(n)} points need ${(((n as number) * (d as number) * 8) / 2 ** 30).toFixed(1)} GiB of coordinates; at most ${MAX_COORDINATES} coordinates per call (draw in batches)`);
+  }
 }
+
+/** 2²⁷ coordinates (1 GiB of float64) per sampling call. */
+const MAX_COORDINATES = 2 ** 27;
 
 function generator(op: string, rng: unknown): Random {
   if (rng instanceof Random) return rng;

@@ -13,6 +13,7 @@
 //   'ssbroyden'  φ and τ chosen per step from h and b  (SSBroyden2 of Urbán et al.)
 // The first pair sets H = (y·s / y·y) I (Nocedal & Wright, eq. 6.20) and makes a BFGS update.
 // Since v lies in span{s, Hy}, each update is one rank-2 addmm_.
+import { show } from '../errors.js';
 import { eye } from '../creation.js';
 import { stack } from '../functional.js';
 import { keep } from '../memory.js';
@@ -46,7 +47,7 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
   protected validate(g: ParamGroup<BFGSOptions>): void {
     this.validateLoop(g);
     if ('selfScaling' in g) throw new TypeError(`BFGS: selfScaling was replaced by update: 'ssbfgs' (true) or 'bfgs' (false)`);
-    if (!UPDATES.includes(g.update)) throw new TypeError(`BFGS: update must be one of ${UPDATES.map((u) => `'${u}'`).join(', ')}, got ${JSON.stringify(g.update)}`);
+    if (!UPDATES.includes(g.update)) throw new TypeError(`BFGS: update must be one of ${UPDATES.map((u) => `'${u}'`).join(', ')}, got ${show(g.update)}`);
     if (!(g.maxHessianBytes > 0)) throw new RangeError(`BFGS: maxHessianBytes must be positive, got ${String(g.maxHessianBytes)}`);
   }
   protected curvatureKeys(): string[] { return ['H']; }
@@ -60,7 +61,7 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
     for (const [id, st] of Object.entries(sd?.state ?? {})) {
       const H = st.H as { shape?: unknown } | undefined;
       if (H !== undefined && JSON.stringify(H?.shape) !== JSON.stringify([n, n])) {
-        throw new Error(`BFGS.loadStateDict: state '${id}'.H must be a ${n} × ${n} tensor (one row and column per parameter), got shape ${JSON.stringify(H?.shape)}`);
+        throw new Error(`BFGS.loadStateDict: state '${id}'.H must be a ${n} × ${n} tensor (one row and column per parameter), got shape ${show(H?.shape)}`);
       }
     }
     super.loadStateDict(sd);

@@ -1,6 +1,7 @@
 // L-BFGS, ported from torch/optim/lbfgs.py so that iterates, function-evaluation counts and
 // stopping match PyTorch's (iterates to rounding: the two-loop recursion, in lbfgs_history.ts,
 // takes its dot products from stored inner products). The iteration itself is quasi_newton.ts.
+import { show } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CurvatureHistory, type SavedProducts } from './lbfgs_history.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
@@ -44,7 +45,7 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
         }
       }
       const start = st.ringStart;
-      if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) throw new Error(`${where}.ringStart must be a non-negative integer, got ${JSON.stringify(start)}`);
+      if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) throw new Error(`${where}.ringStart must be a non-negative integer, got ${show(start)}`);
     }
     super.loadStateDict(sd);
     this.dropHistory();

@@ -5,7 +5,7 @@ import { noGrad } from '../autograd.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { dispose, keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
-import { checkKeys } from '../errors.js';
+import { checkKeys, show } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type SerializedValue, type StateValue, deserialize, serialize } from './serialize.js';
 
@@ -155,7 +155,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         }
         for (const k of spec.counters ?? []) {
           const v = entry[k];
-          if (k in entry && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) throw new Error(`${name}: state '${id}'.${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
+          if (k in entry && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) throw new Error(`${name}: state '${id}'.${k} must be a non-negative integer, got ${show(v)}`);
         }
         const s: ParamState = {};
         for (const [k, v] of Object.entries(entry)) {

@@ -1,5 +1,6 @@
 // JSON-safe tensors for state dicts. Float values survive JSON exactly (shortest round-trip
 // decimal of a double), so a resumed run continues bit for bit.
+import { show } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -32,5 +33,5 @@ export function deserialize(v: unknown, where: string, made: Tensor[]): StateVal
   }
   if (Array.isArray(v)) return v.map((x, i) => deserialize(x, `${where}[${i}]`, made));
   if (v === null || ['number', 'boolean', 'string'].includes(typeof v)) return v as StateValue;
-  throw new Error(`${where}: unsupported value ${JSON.stringify(v)}`);
+  throw new Error(`${where}: unsupported value ${show(v)}`);
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validate } from '../src/cli/config.js';
+import { nn } from '../src/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'pinn-cli-'));
@@ -261,5 +263,15 @@ describe('CLI sampling sources', () => {
     expect(drawn(run.sampling[2])).toEqual(expected('uniform'));
     expect(expected('sobol')).not.toEqual(expected('uniform'));
     disposeRun(run);
+  });
+});
+
+describe('config messages for values JSON cannot show', () => {
+  it('steps: 1e400 (Infinity once parsed) is named as not finite; Module.loadStateDict(null) says what it expected', () => {
+    const c = JSON.parse('{"problem":{"type":"poisson-2d","points":10,"sampler":"sobol"},"phases":[{"steps":1e400,"optimizer":{"type":"adam"}}],"seed":0,"logEvery":1,"evalEvery":1,"checkpointEvery":0,"keepLast":1}');
+    expect(() => validate(c, 'x.json')).toThrow(/x\.json: invalid config: config\.phases\[0\]\.steps: must be a finite number, got Infinity/);
+    const net = new nn.MLP([1, 2, 1]);
+    expect(() => net.loadStateDict(null as never)).toThrow(/MLP\.loadStateDict: expected an object of tensors by name, got null/);
+    net.dispose();
   });
 });

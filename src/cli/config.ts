@@ -206,7 +206,8 @@ function where(path: PropertyKey[]): string {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${typeof v === 'object' ? '' : JSON.stringify(v)}`.trim();
+  // String(v) for numbers: JSON would print Infinity (a 1e400 in the file) as null.
+  return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${typeof v === 'object' ? '' : String(v)}`.trim();
 }
 
 /** One line per problem, naming where it is, what is wrong, and what would be right. */
@@ -219,6 +220,7 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       return issue.keys.map((k) => `${at}: ${unknownName('key', k, known).message}`).join('\n');
     }
     case 'invalid_type':
+      if (typeof valueAt === 'number' && !Number.isFinite(valueAt)) return `${at}: must be a finite number, got ${valueAt}`;
       return valueAt === undefined ? `${at}: missing (expected ${issue.expected})` : `${at}: expected ${issue.expected}, got ${describe(valueAt)}`;
     case 'invalid_value':
       if (typeof valueAt === 'string' && issue.values.every((v) => typeof v === 'string')) return `${at}: ${unknownName('value', valueAt, issue.values as string[]).message}`;
@@ -234,7 +236,7 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case 'too_small':
     case 'too_big':
-      return `${at}: ${issue.message.replace(/^Too (small|big): expected \w+ to (have|be) /, 'must be ')}, got ${JSON.stringify(valueAt)}`;
+      return `${at}: ${issue.message.replace(/^Too (small|big): expected \w+ to (have|be) /, 'must be ')}, got ${typeof valueAt === 'number' ? String(valueAt) : JSON.stringify(valueAt)}`;
     default:
       return `${at}: ${issue.message}`;
   }

@@ -110,6 +110,9 @@ export abstract class Module {
    * dtypes), so a failed load changes nothing.
    */
   loadStateDict(state: StateDict, { strict = true } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new TypeError(`${this.constructor.name}.loadStateDict: expected an object of tensors by name, got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
+    }
     const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));

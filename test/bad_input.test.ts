@@ -176,3 +176,18 @@ describe('sizes too large to hold, and values JSON cannot show', () => {
     expect(() => ones([2n as never, 2])).toThrow(/ones: shape must be an array of non-negative integers, got \["2n",2\]/);
   });
 });
+
+describe('a condition built from several tensors takes none of them when one is wrong', () => {
+  it('DirichletBC, NeumannBC, PeriodicBC and PointSetData leave the live count unchanged after a refusal', () => {
+    const { pinn } = pt;
+    const before = pt.memory().tensors;
+    const tries: Array<() => unknown> = [
+      () => new pinn.DirichletBC('d', ones([3, 1]), ones([2]), { output: 'u' }),
+      () => new pinn.NeumannBC('n', ones([3, 2]), ones([2, 2]), 0, { output: 'u' }),
+      () => new pinn.PeriodicBC('p', ones([3, 1]), ones([4, 1]), { output: 'u' }),
+      () => new pinn.PointSetData('o', ones([3, 1]), ones([3, 2]), { outputs: ['u'] }),
+    ];
+    for (const make of tries) expect(() => tidy(() => { make(); })).toThrow();
+    expect(pt.memory().tensors).toBe(before);
+  });
+});

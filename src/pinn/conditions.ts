@@ -56,7 +56,12 @@ export abstract class Condition {
   private held: Tensor;
   private released = false;
 
-  constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}) {
+  /**
+   * `checks` runs after the points' own checks and before anything is taken: subclasses check
+   * their other tensors there (given the label and the number of points), so a refused
+   * construction holds nothing.
+   */
+  constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}, checks?: (label: string, n: number) => void) {
     const label = `${this.constructor.name} '${name}'`;
     if (typeof name !== 'string' || !name) throw new Error(`${this.constructor.name}: a condition needs a name`);
     if (!(points instanceof Tensor) || points.isDisposed) throw new Error(`${label}: points must be a live Tensor [N, inputs]`);
@@ -70,6 +75,7 @@ export abstract class Condition {
     if (!(this.lossName in LOSSES)) throw new Error(`${label}: unknown loss '${this.lossName}' (mse, msae, l1)`);
     if (options.attention !== undefined && !(options.attention instanceof ResidualAttention)) throw new TypeError(`${label}: attention must be a pinn.ResidualAttention`);
     this.attention = options.attention ?? null;
+    checks?.(label, points.shape[0]);
     // Everything is checked before the tensor is taken: a failed construction leaves nothing held.
     // The condition takes ownership of the tensor itself (not a copy), so terms built from the
     // same points share one forward pass and one derivative cache in Problem.
@@ -236,17 +242,17 @@ export class OperatorBC extends PDE {}
  */
 abstract class Prescribed extends Condition {
   readonly value: Value;
-  constructor(name: string, points: Tensor, value: Value, options?: ConditionOptions) {
-    super(name, points, options);
-    if (value instanceof Tensor) {
-      const n = this.points.shape[0];
-      if (value.ndim < 1 || value.ndim > 2 || value.shape[0] !== n) {
-        throw new Error(`${this.label}: a tensor value needs one row per point ([${n}] or [${n}, k]), got [${value.shape.join(', ')}]`);
+  constructor(name: string, points: Tensor, value: Value, options?: ConditionOptions, checks?: (label: string, n: number) => void) {
+    super(name, points, options, (label, n) => {
+      if (value instanceof Tensor) {
+        if (value.isDisposed || value.ndim < 1 || value.ndim > 2 || value.shape[0] !== n) {
+          throw new Error(`${label}: a tensor value needs one row per point ([${n}] or [${n}, k]), got ${value.isDisposed ? 'a disposed tensor' : `[${value.shape.join(', ')}]`}`);
+        }
+        checkFinite(label, 'value rows', value);
       }
-      checkFinite(this.label, 'value rows', value);
-      value = keep(value.detach());
-    }
-    this.value = value;
+      checks?.(label, n);
+    });
+    this.value = value instanceof Tensor ? keep(value.detach()) : value;
   }
   protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
   /** q − g at the rows being evaluated; a constant g costs no tensor (and 0 no op). */
@@ -276,15 +282,15 @@ export class NeumannBC extends Prescribed {
   private terms: Array<{ input: string; column: number }> = [];
   constructor(name: string, points: Tensor, normals: Tensor, value: Value,
     readonly options: ConditionOptions & { output: string; spatial?: string[] }) {
-    const n = points instanceof Tensor ? points.shape[0] : 0;
-    if (!(normals instanceof Tensor) || normals.isDisposed || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] < 1) {
-      throw new Error(`${new.target.name} '${name}': normals must be [${n}, k] (one per point; a column per spatial input, or per problem input)`);
-    }
-    if (options?.spatial !== undefined && (!Array.isArray(options.spatial) || options.spatial.length === 0)) {
-      throw new Error(`${new.target.name} '${name}': spatial must be a non-empty list of input names`);
-    }
-    checkFinite(`${new.target.name} '${name}'`, 'normals', normals);
-    super(name, points, value, options);
+    super(name, points, value, options, (label, n) => {
+      if (!(normals instanceof Tensor) || normals.isDisposed || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] < 1) {
+        throw new Error(`${label}: normals must be [${n}, k] (one per point; a column per spatial input, or per problem input)`);
+      }
+      if (options?.spatial !== undefined && (!Array.isArray(options.spatial) || options.spatial.length === 0)) {
+        throw new Error(`${label}: spatial must be a non-empty list of input names`);
+      }
+      checkFinite(label, 'normals', normals);
+    });
     this.normals = keep(normals.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {
@@ -327,11 +333,12 @@ export class RobinBC extends NeumannBC {
 export class PeriodicBC extends Condition {
   readonly partner: Tensor;
   constructor(name: string, pointsA: Tensor, pointsB: Tensor, readonly options: ConditionOptions & { output: string; derivative?: string }) {
-    super(name, pointsA, options);
-    if (!(pointsB instanceof Tensor) || fmt(pointsB.shape) !== fmt(pointsA.shape)) {
-      throw new Error(`${this.label}: the two point sets must have the same shape, got ${fmt(pointsA.shape)} and ${pointsB instanceof Tensor ? fmt(pointsB.shape) : typeof pointsB}`);
-    }
-    checkFinite(this.label, 'partner points', pointsB);
+    super(name, pointsA, options, (label) => {
+      if (!(pointsB instanceof Tensor) || pointsB.isDisposed || fmt(pointsB.shape) !== fmt(pointsA.shape)) {
+        throw new Error(`${label}: the two point sets must have the same shape, got ${fmt(pointsA.shape)} and ${pointsB instanceof Tensor && !pointsB.isDisposed ? fmt(pointsB.shape) : 'no live tensor'}`);
+      }
+      checkFinite(label, 'partner points', pointsB);
+    });
     this.partner = keep(pointsB.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {
@@ -370,11 +377,13 @@ export class InitialVelocity extends Prescribed {
 export class PointSetData extends Condition {
   readonly values: Tensor;
   constructor(name: string, points: Tensor, values: Tensor, readonly options: ConditionOptions & { outputs: string[] }) {
-    super(name, points, options);
-    if (!(values instanceof Tensor) || values.ndim !== 2 || values.shape[0] !== points.shape[0] || values.shape[1] !== options.outputs.length) {
-      throw new Error(`${this.label}: values must be [${points.shape[0]}, ${options.outputs.length}] (a row per point, a column per listed output)`);
-    }
-    checkFinite(this.label, 'values', values);
+    super(name, points, options, (label, n) => {
+      if (!Array.isArray(options?.outputs) || options.outputs.length === 0) throw new Error(`${label}: options.outputs must list the observed outputs`);
+      if (!(values instanceof Tensor) || values.isDisposed || values.ndim !== 2 || values.shape[0] !== n || values.shape[1] !== options.outputs.length) {
+        throw new Error(`${label}: values must be [${n}, ${options.outputs.length}] (a row per point, a column per listed output)`);
+      }
+      checkFinite(label, 'values', values);
+    });
     this.values = keep(values.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {

@@ -11,10 +11,11 @@ import { buildRun, disposeRun } from './problems.js';
 export const DEFAULT_TIME_BUDGET = 600;
 
 /** The config with the recipe's plan in place of what it leaves out, and the plan's reasons. */
-export function planConfig(c: RunConfig): { config: RunConfig; reasons: string[] } {
+export function planConfig(c: RunConfig, device?: string): { config: RunConfig; reasons: string[] } {
   const timeBudget = c.timeBudget ?? DEFAULT_TIME_BUDGET;
   const run = buildRun(c); // with the recipe's network when the config has no model
   try {
+    if (device) { run.model.to(device); run.problem.to({ device }); } // timed where it will train
     // The widths the builder chose (the displacement network's, when there are two).
     const first = run.model instanceof Concat ? run.model.branches[0] : run.model;
     const hidden = c.model || !(first instanceof MLP) ? undefined : first.sizes.slice(1, -1);

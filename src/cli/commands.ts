@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { memory, tidy } from '../memory.js';
 import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
 import { noGrad } from '../autograd.js';
+import { parseDevice } from '../dtype.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
@@ -16,15 +17,23 @@ import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 
-export interface CommonOptions { out?: string; mode: OutputMode }
+export interface CommonOptions { out?: string; mode: OutputMode; device?: string }
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
 interface SavedConfig { config: RunConfig; source: string }
 
 const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== 'quiet') process.stdout.write(s + '\n'); };
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig): Trainer {
+/** The device to train on (--device, else the config's), checked before any work: one line, exit code 2. */
+function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
+  const device = o.device ?? c.device;
+  if (device === undefined) return undefined;
+  try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
+}
+
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string): Trainer {
   return new Trainer({
+    device,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
@@ -65,8 +74,9 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
   const loaded = loadConfig(spec);
   const source = loaded.source;
   let c = loaded.config;
+  const device = deviceOf(c, o);
   if (!c.phases) {
-    const planned = planConfig(c);
+    const planned = planConfig(c, device);
     c = planned.config;
     say(o.mode, `pinn-torch: no phases in ${source}: the default recipe plans the run\n${planned.reasons.map((r) => `  - ${r}`).join('\n')}`);
   }
@@ -114,7 +124,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   if (!allocatorSetByEnvironment()) tuneAllocator();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    t = trainer(run, c, runDir, saved);
+    t = trainer(run, c, runDir, saved, deviceOf(c, o));
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
@@ -151,7 +161,7 @@ export async function evaluate(path: string, o: CommonOptions): Promise<number> 
   const outDir = o.out ? resolve(o.out) : runDir;
   let t: Trainer | null = null;
   try {
-    t = trainer(run, c, outDir, saved);
+    t = trainer(run, c, outDir, saved, deviceOf(c, o));
     try { t.load(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
     const e = t.evaluate();
     mkdirSync(outDir, { recursive: true });
@@ -229,6 +239,7 @@ export function info(mode: OutputMode): number {
     `threads:   intra-op ${c.threads.intraOp}, BLAS ${c.threads.blas ?? 'n/a'}`,
     `allocator: ${c.allocator ? `glibc thresholds mmap ${c.allocator.mmapThreshold / 2 ** 20} MiB, trim ${c.allocator.trimThreshold / 2 ** 20} MiB` : allocatorSetByEnvironment() ? 'as the environment sets it' : 'malloc defaults (tuned when training)'}`,
     `CUDA:      ${c.cuda.available ? `available, ${c.cuda.deviceCount} device(s)` : 'not available'}`,
+    `devices:   ${['cpu', ...Array.from({ length: c.cuda.available ? c.cuda.deviceCount : 0 }, (_, i) => `cuda:${i}`)].join(', ')} (--device, or "device" in a config)`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

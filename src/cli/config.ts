@@ -145,6 +145,8 @@ export const runConfig = z.strictObject({
   keepLast: count,
   timeBudget: positive.optional(),
   threads: count.optional(),
+  /** 'cpu', 'cuda' or 'cuda:N' (the --device option overrides it). */
+  device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, "'cpu', 'cuda' or 'cuda:N'").optional(),
 });
 export type RunConfig = z.infer<typeof runConfig>;
 type ProblemConfig<T extends ProblemType> = Extract<RunConfig['problem'], { type: T }>;

@@ -16,6 +16,7 @@ commands:
 options:
   --out <dir>       run directory (train), or where resume/eval write their files
   --config <file>   (resume) a new plan for the same problem, e.g. more steps
+  --device <d>      cpu, cuda or cuda:N (train, resume, eval; overrides the config's "device")
   --quiet           no progress output        --json    one JSON event per line on stdout
   --verbose         stack traces on errors    --help    this text
 
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        out: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
+        out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
         verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -44,15 +45,16 @@ async function main(argv: string[]): Promise<number> {
   const needsTarget = ['train', 'resume', 'eval'].includes(command);
   if (needsTarget && !target) throw new UsageError(`${command}: missing ${command === 'train' ? 'a config file or preset name' : 'a run directory or checkpoint'}`);
   if (!needsTarget && target) throw new UsageError(`${command}: takes no argument, got '${target}'`);
+  if (v.device !== undefined && !needsTarget) throw new UsageError(`--device is for train, resume and eval`);
   if (v.config && command !== 'resume') throw new UsageError(`--config is for resume; for train, pass the config as the argument`);
   const mode = v.json ? 'json' : v.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'plain';
 
   // Loading the native addon is the slow part of start-up: only commands that need it pay.
   const commands = await import('./commands.js');
   switch (command) {
-    case 'train': return commands.train(target, { out: v.out, mode });
-    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config });
-    case 'eval': return commands.evaluate(target, { out: v.out, mode });
+    case 'train': return commands.train(target, { out: v.out, mode, device: v.device });
+    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config, device: v.device });
+    case 'eval': return commands.evaluate(target, { out: v.out, mode, device: v.device });
     case 'info': return commands.info(mode);
     default: return commands.presets(mode);
   }

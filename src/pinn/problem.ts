@@ -3,7 +3,7 @@
 // terms that share a point set share one forward pass and one derivative cache.
 import { scalar } from '../creation.js';
 import { noGrad } from '../autograd.js';
-import { type DType, isComplex, isFloating } from '../dtype.js';
+import { type DType, type Device, isComplex, isFloating, parseDevice } from '../dtype.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type MLP } from '../nn/mlp.js';
@@ -305,27 +305,35 @@ export class Problem {
   }
 
   /**
-   * Casts, in place, every point set, target value and coefficient to `dtype` (e.g. float64 for
-   * an L-BFGS phase after float32 Adam). Tensor objects keep their identity, so shared point
-   * sets stay shared and optimizers' references to coefficients stay valid.
+   * Moves and casts, in place, every point set, per-point value, reference and coefficient: to
+   * `dtype` (e.g. float64 for an L-BFGS phase after float32 Adam; complex data follows at the
+   * matching precision) and/or to `device`. Tensor objects keep their identity, so shared point
+   * sets stay shared and optimizers' references to coefficients stay valid. Everything is
+   * checked before anything moves.
    */
-  to(dtype: DType): this {
-    if (!isFloating(dtype)) throw new Error(`Problem.to: dtype must be a floating type, got ${String(dtype)}`);
-    noGrad(() => {
-      const owned = new Set(this.conditions.flatMap((c) => c.tensors()));
-      // Complex tensors (e.g. observed complex displacements) follow at the matching precision.
-      const complexDtype: DType = dtype === 'float64' ? 'complex128' : 'complex64';
-      for (const t of owned) {
-        const target = isFloating(t.dtype) ? dtype : isComplex(t.dtype) ? complexDtype : t.dtype;
-        if (t.dtype !== target) t._takeData(t.to(target));
+  to(target: DType | { dtype?: DType; device?: Device | string }): this {
+    const { dtype, device } = typeof target === 'string' ? { dtype: target, device: undefined } : (target ?? {});
+    if (dtype !== undefined && !isFloating(dtype)) throw new Error(`Problem.to: dtype must be a floating type, got ${String(dtype)}`);
+    const deviceName = device === undefined ? undefined : parseDevice('Problem.to', device)[2];
+    const complexDtype: DType = dtype === 'float64' ? 'complex128' : 'complex64';
+    const want = (t: Tensor) => ({
+      dtype: dtype === undefined ? t.dtype : isFloating(t.dtype) ? dtype : isComplex(t.dtype) ? complexDtype : t.dtype,
+      device: deviceName ?? t.device,
+    });
+    tidy(() => noGrad(() => {
+      const data = [...this.conditions.flatMap((c) => c.tensors()), ...(this.referencePoints ? [this.referencePoints, this.referenceValues!] : [])];
+      for (const t of new Set(data)) {
+        const w = want(t);
+        if (t.dtype !== w.dtype || t.device !== w.device) t._takeData(t.to(w));
       }
       for (const t of Object.values(this.coefficients)) {
-        if (t.dtype === dtype) continue;
+        const w = want(t);
+        if (t.dtype === w.dtype && t.device === w.device) continue;
         const trainable = t.requiresGrad;
-        t._takeData(t.to(dtype).detach());
+        t._takeData(t.to(w).detach());
         if (trainable) t.requiresGrad_(true);
       }
-    });
+    }));
     return this;
   }
 

@@ -154,6 +154,7 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
   const seed = o.seed ?? 0;
   const hidden = o.model ? undefined : autoHidden(problem.inputs.length, problem.outputs.length);
   const model = o.model ?? new MLP([problem.inputs.length, ...hidden!, problem.outputs.length], { activation: 'tanh', init: 'xavierNormal', seed, dtype: 'float32' });
+  if (o.device !== undefined) { model.to(o.device); problem.to({ device: o.device }); } // timed where it will train
   const plan = planAuto(problem, model, { timeBudget: o.timeBudget, steps: o.steps, canRedraw: o.domain !== undefined, hidden });
 
   const sampling: SamplingStrategy[] = [];

@@ -1,5 +1,6 @@
 // What a Trainer is given. Phases name their optimizer and scheduler declaratively (PyTorch's
 // class names and camelCase options) so that a checkpoint can record and rebuild them.
+import { type Device } from '../dtype.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
@@ -46,6 +47,12 @@ export interface CheckpointOptions {
 export interface TrainerOptions {
   problem: Problem;
   model: Module;
+  /**
+   * Where to train ('cpu', 'cuda', 'cuda:N'): the model and everything the problem holds move
+   * there when the Trainer is made; points drawn later (resampling) follow. Checked first: an
+   * unavailable device is one error before any work.
+   */
+  device?: Device | string;
   phases: PhaseSpec[];
   weighting?: LossWeighting;
   sampling?: SamplingStrategy[];

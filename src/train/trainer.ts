@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type * as TypedEmitterModule from 'typed-emitter';
 import { noGrad } from '../autograd.js';
 import { scalar } from '../creation.js';
-import { type DType, isFloating } from '../dtype.js';
+import { type DType, isFloating, parseDevice } from '../dtype.js';
 import { stack } from '../functional.js';
 import { latestCheckpoint, pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../io/checkpoint_store.js';
 import { keep, tidy } from '../memory.js';
@@ -95,6 +95,11 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     if (o.checkpoint?.every !== undefined && !(Number.isInteger(o.checkpoint.every) && o.checkpoint.every >= 0)) throw new RangeError(`Trainer: checkpoint.every must be a non-negative integer, got ${o.checkpoint.every}`);
     if (o.timeBudget !== undefined && !(o.timeBudget > 0)) throw new RangeError(`Trainer: timeBudget must be > 0 seconds, got ${o.timeBudget}`);
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('Trainer: signal must be an AbortSignal');
+    if (o.device !== undefined) {
+      const device = parseDevice('Trainer', o.device)[2]; // an unavailable device fails here, before anything moves
+      o.model.to(device);
+      o.problem.to({ device });
+    }
     this.options = o;
     this.problem = o.problem;
     this.model = o.model;
@@ -292,7 +297,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
     const ref = this.problem.reference;
     if (!ref || !points) throw new Error('Trainer.evaluate: needs evaluation points and a problem with a reference solution');
     return tidy(() => noGrad(() => {
-      const x = points.dtype === this.dtype ? points : points.to(this.dtype);
+      const device = this.params[0]?.device ?? 'cpu';
+      const x = points.dtype === this.dtype && points.device === device ? points : points.to({ dtype: this.dtype, device });
       const u = this.problem.predict(this.model, x);
       const r = ref(x);
       if (r.ndim !== 2 || r.shape[0] !== u.shape[0] || r.shape[1] !== u.shape[1]) {

@@ -51,6 +51,8 @@ const BFGS_MAX_PARAMETERS = 6000;
 /** RAD redraws in the quasi-Newton phase. */
 const DRAWS = 3;
 const HELD_OUT_POINTS = 5000;
+/** The quasi-Newton phase is planned this many times longer than estimated; the budget ends it. */
+const QN_SLACK = 4;
 
 /** Hidden widths of the recipe's network: 3 tanh layers, a little wider for more inputs and outputs. */
 export function autoHidden(inputs: number, outputs: number): number[] {
@@ -107,7 +109,11 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
   // A quasi-Newton iteration costs ~1.25 evaluations in float64 (≈ 1.6× float32) plus its own
   // n² work; 50 iterations make one step.
   const iterationSeconds = 1.25 * 1.6 * evaluation + (lbfgs ? 0 : (4 * parameters * parameters) / 1e9);
-  const qnSteps = o.steps?.quasiNewton ?? Math.max(DRAWS + 1, Math.ceil((budget - adamSeconds) / (50 * iterationSeconds)));
+  // The estimate sets when the redraws come; the phase itself gets QN_SLACK times as many steps,
+  // so the fit's time budget, not the estimate, ends it (the estimate ran out 20-30 s early in
+  // the first accuracy run, with time left).
+  const qnEstimate = Math.max(DRAWS + 1, Math.ceil((budget - adamSeconds) / (50 * iterationSeconds)));
+  const qnSteps = o.steps?.quasiNewton ?? QN_SLACK * qnEstimate;
   const phases: PhaseSpec[] = [
     {
       name: 'adam', steps: adamSteps, dtype: 'float32', ...(o.steps ? {} : { timeBudget: adamSeconds }),
@@ -129,7 +135,7 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
   if (weighting) reasons.push('learning-rate annealing (LRA) balances the boundary, initial and data terms against the PDE during Adam (every 100 steps, bounded, smoothed); the weights then stay, so the quasi-Newton phase sees one objective');
 
   const redraw = o.canRedraw && residualTerms.length > 0;
-  const every = Math.max(1, Math.floor(qnSteps / (DRAWS + 1)));
+  const every = Math.max(1, Math.floor((o.steps?.quasiNewton ?? qnEstimate) / (DRAWS + 1)));
   const sampling = redraw
     ? residualTerms.map((condition) => {
       const n = problem.conditions.find((c) => c.name === condition)!.points.shape[0];

@@ -5,6 +5,8 @@
 
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Before anything can call into LibTorch: refuse a LibTorch other than the one built against.
+  pt::checkLoadedTorch(env);
   pt::registerRuntime(env, exports);
   pt::registerTensorIO(env, exports);
   pt::registerOps(env, exports);

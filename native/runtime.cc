@@ -10,15 +10,111 @@
 #include <malloc.h>
 #endif
 
+#include <cctype>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
+#include <sstream>
+#include <string>
 #include <unordered_set>
 
 #include "args.h"
 #include "errors.h"
 #include "ops.h"
 
+#ifndef PINN_TORCH_LIB_DIR
+#define PINN_TORCH_LIB_DIR ""
+#endif
+
+// What this binary was built against, as plain text in the file: the loader and
+// the install read it without loading the binary (scripts/libtorch/binary.mjs: readBuildStamp).
+extern "C" __attribute__((used, visibility("default"))) const char pinn_torch_build_stamp[] =
+    "pinn-torch-build-stamp;torch=" TORCH_VERSION ";libdir=" PINN_TORCH_LIB_DIR ";end";
+
 namespace pt {
+namespace {
+
+std::string readText(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return "";
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The text between `key` and the next `end` character in `text`, or "".
+std::string after(const std::string& text, const std::string& key, char end) {
+  auto k = text.find(key);
+  if (k == std::string::npos) return "";
+  k += key.size();
+  auto e = text.find(end, k);
+  return e == std::string::npos ? "" : text.substr(k, e - k);
+}
+
+// The version of the LibTorch a loaded shared library belongs to, from the files each layout
+// keeps beside its libraries (same rules as scripts/libtorch/version.mjs); "" when unknown.
+std::string versionNear(const std::string& lib) {
+  auto slash = lib.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : lib.substr(0, slash);
+  std::string file = slash == std::string::npos ? lib : lib.substr(slash + 1);
+  for (const std::string& cfg : {dir + "/../share/cmake/Torch/TorchConfigVersion.cmake", dir + "/cmake/Torch/TorchConfigVersion.cmake"}) {
+    std::string v = after(readText(cfg), "set(PACKAGE_VERSION \"", '"');
+    if (!v.empty()) return v;
+  }
+  std::string build = readText(dir + "/../build-version");  // official archive
+  build = build.substr(0, build.find_first_of("\r\n"));
+  if (!build.empty()) return build;
+  std::string py = readText(dir + "/../version.py");  // Python wheel
+  auto k = py.find("__version__");
+  if (k != std::string::npos) {
+    auto q = py.find_first_of("'\"", k);
+    auto e = q == std::string::npos ? q : py.find(py[q], q + 1);
+    if (e != std::string::npos) return py.substr(q + 1, e - q - 1);
+  }
+  auto so = file.find(".so.");  // Debian: libtorch_cpu.so.1.13
+  if (so != std::string::npos && so + 4 < file.size() && isdigit(static_cast<unsigned char>(file[so + 4]))) return file.substr(so + 4);
+  return "";
+}
+
+std::string pathOf(const void* addr) {
+  Dl_info di{};
+  return dladdr(addr, &di) && di.dli_fname ? std::string(di.dli_fname) : std::string();
+}
+
+}  // namespace
+
+LoadedTorch loadedTorch() {
+  LoadedTorch t;
+  t.path = pathOf(reinterpret_cast<const void*>(&at::get_num_threads));  // lives in libtorch_cpu
+  // The real file first (a folder of symlinks names no version of its own), then the name as loaded.
+  char real[PATH_MAX];
+  if (!t.path.empty() && realpath(t.path.c_str(), real)) t.version = versionNear(real);
+  if (t.version.empty()) t.version = versionNear(t.path);
+  return t;
+}
+
+void checkLoadedTorch(Napi::Env env) {
+  LoadedTorch t = loadedTorch();
+  int major = 0, minor = 0;
+  if (std::sscanf(t.version.c_str(), "%d.%d", &major, &minor) != 2) return;  // unknown: every symbol bound (-z now)
+  if (major == TORCH_VERSION_MAJOR && minor == TORCH_VERSION_MINOR) return;
+  std::string self = pathOf(reinterpret_cast<const void*>(&checkLoadedTorch));
+  const char* ldPath = std::getenv("LD_LIBRARY_PATH");
+  std::string msg = "pinn-torch: LibTorch mismatch: " + self + " was built against LibTorch " TORCH_VERSION " (" PINN_TORCH_LIB_DIR
+      ") but the LibTorch that loads here is " + t.version + " (" + t.path + "). Refusing to use it: mixing LibTorch versions crashes. "
+      "To fix: rebuild it against the LibTorch to use (LIBTORCH=/path/to/libtorch or /path/to/torch-*.whl npm rebuild pinn-torch; "
+      "in a clone: npm run build:native)";
+  if (ldPath && *ldPath) {
+    msg += ", or unset LD_LIBRARY_PATH (" + std::string(ldPath) + "), which puts another LibTorch before the one it was built against.";
+  } else {
+    msg += ", or make LibTorch " TORCH_VERSION " loadable again at " PINN_TORCH_LIB_DIR ".";
+  }
+  throw Napi::Error::New(env, msg);
+}
+
 namespace {
 
 // OpenBLAS keeps its own thread pool that at::set_num_threads does not drive
@@ -137,6 +233,12 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("torchVersion", TORCH_VERSION);
+  o.Set("torchLibDir", PINN_TORCH_LIB_DIR);
+  LoadedTorch loaded = loadedTorch();
+  Napi::Object lt = Napi::Object::New(env);
+  lt.Set("version", loaded.version.empty() ? env.Null() : Napi::Value(Napi::String::New(env, loaded.version)));
+  lt.Set("path", loaded.path.empty() ? env.Null() : Napi::Value(Napi::String::New(env, loaded.path)));
+  o.Set("loaded", lt);
   o.Set("cxx11Abi", static_cast<bool>(_GLIBCXX_USE_CXX11_ABI));
   o.Set("compiler", __VERSION__);
   o.Set("parallelInfo", at::get_parallel_info());

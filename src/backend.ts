@@ -8,7 +8,11 @@ const loaded = loadBinding();
 export const native: any = loaded.binding;
 export const binaryPath = loaded.path;
 export const buildInfo = native.buildInfo() as {
+  /** The LibTorch version the binary was built against (compile time), and where its libraries were. */
   torchVersion: string;
+  torchLibDir?: string;
+  /** The LibTorch actually loaded (runtime): libtorch_cpu's file and its version, when known. */
+  loaded?: { version: string | null; path: string | null };
   cxx11Abi: boolean;
   compiler: string;
   parallelInfo: string;

@@ -1,24 +1,51 @@
-// Finds and loads the native addon. Tried in order: $PINN_TORCH_BINARY, a source build
-// (build/Release), then the prebuilt binary shipped for this platform. When none loads,
+// Finds and loads the native addon. $PINN_TORCH_BINARY, when set, is the only one tried.
+// Otherwise, in order: a source build (build/Release), then the prebuilt binaries shipped for
+// this platform, one per LibTorch major.minor (prebuilds/<platform>-<arch>/libtorch-<x.y>/),
+// the one the install chose first (its `selected` file), then the newest. When none loads,
 // one error lists every place tried, why it failed, and how to fix it.
+//
+// A binary never runs against a LibTorch other than the one it was built against: it binds
+// every symbol at load (-z now), so a missing one fails the load (explained here, from the
+// binary's build stamp and what ldd resolves), and its init compares the version it was built
+// against with the one loaded (native/runtime.cc), refusing a mismatch before any op runs.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mismatchMessage } from '../scripts/libtorch/binary.mjs';
 
 const require = createRequire(import.meta.url);
 
 /** The package root: src/ (tests) and dist/ (published) both sit one level below it. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function candidateBinaries(): string[] {
-  const platform = `${process.platform}-${process.arch}`;
-  const list = [
-    join(packageRoot, 'build', 'Release', 'pinn_torch.node'),
-    join(packageRoot, 'prebuilds', platform, 'pinn_torch.node'),
-  ];
-  if (process.env.PINN_TORCH_BINARY) list.unshift(resolve(process.env.PINN_TORCH_BINARY));
+/** prebuilds/<platform>-<arch>/libtorch-<x.y>/pinn_torch.node, the install's choice first, then newest first. */
+export function prebuiltBinaries(root = packageRoot): string[] {
+  const base = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (!existsSync(base)) return [];
+  const num = (d: string) => d.replace(/^libtorch-/, '').split('.').map(Number);
+  const dirs = readdirSync(base).filter((d) => /^libtorch-\d+\.\d+$/.test(d)).sort((a, b) => {
+    const [x, y] = [num(a), num(b)];
+    return y[0] - x[0] || y[1] - x[1];
+  });
+  let selected: string | null = null;
+  try {
+    selected = readFileSync(join(base, 'selected'), 'utf8').trim();
+  } catch {
+    // no install-time choice recorded
+  }
+  if (selected && dirs.includes(selected)) {
+    dirs.splice(dirs.indexOf(selected), 1);
+    dirs.unshift(selected);
+  }
+  const list = dirs.map((d) => join(base, d, 'pinn_torch.node'));
+  list.push(join(base, 'pinn_torch.node')); // the layout before one prebuild per LibTorch
   return list;
+}
+
+export function candidateBinaries(): string[] {
+  if (process.env.PINN_TORCH_BINARY) return [resolve(process.env.PINN_TORCH_BINARY)];
+  return [join(packageRoot, 'build', 'Release', 'pinn_torch.node'), ...prebuiltBinaries()];
 }
 
 export interface Loaded {
@@ -26,8 +53,11 @@ export interface Loaded {
   path: string;
 }
 
+const MISMATCH = 'pinn-torch: LibTorch mismatch';
+
 export function loadBinding(): Loaded {
   const tried: string[] = [];
+  let mismatch: string | null = null;
   for (const path of candidateBinaries()) {
     if (!existsSync(path)) {
       tried.push(`  ${path}: not found`);
@@ -36,13 +66,23 @@ export function loadBinding(): Loaded {
     try {
       return { binding: require(path), path };
     } catch (e) {
-      tried.push(`  ${path}: ${(e as Error).message.split('\n')[0]}`);
+      const message = (e as Error).message;
+      if (message.startsWith(MISMATCH)) {
+        // Its LibTorch is now loaded in this process: loading another binary would mix two.
+        throw new Error(message);
+      }
+      // The load failed as a whole (nothing stays loaded): say why, in the clearest terms known.
+      const explained = /undefined symbol|cannot open shared object|version .* not found/.test(message) ? mismatchMessage(path) : null;
+      if (explained) mismatch ??= explained;
+      tried.push(`  ${path}: ${explained ?? message.split('\n')[0]}`);
     }
   }
+  if (mismatch && tried.length === 1) throw new Error(mismatch);
   throw new Error(
-    'pinn-torch: could not load the native addon. Tried:\n' + tried.join('\n') +
-      '\nTo fix: run `npm rebuild pinn-torch` (builds from source; set LIBTORCH=/path/to/libtorch if LibTorch is not ' +
-      'found), or set PINN_TORCH_BINARY to a built pinn_torch.node. A "cannot open shared object file" error means ' +
+    (mismatch ? `${mismatch}\n` : '') +
+      'pinn-torch: could not load the native addon. Tried:\n' + tried.join('\n') +
+      '\nTo fix: run `npm rebuild pinn-torch` (builds from source; set LIBTORCH=/path/to/libtorch or /path/to/torch-*.whl if ' +
+      'LibTorch is not found), or set PINN_TORCH_BINARY to a built pinn_torch.node. A "cannot open shared object file" error means ' +
       'LibTorch\'s libraries are not where the binary was built against: reinstall them or rebuild.',
   );
 }

@@ -108,7 +108,17 @@ export function setRngState(state: Uint8Array): void {
 export interface Config {
   version: string;
   binary: string;
-  libtorch: { version: string; cxx11Abi: boolean; compiler: string };
+  /**
+   * The LibTorch loaded: its version and libtorch_cpu's path (the version falls back to the one built
+   * against when the loaded library does not tell); `builtAgainst` is what the binary was compiled with.
+   */
+  libtorch: {
+    version: string;
+    path: string | null;
+    builtAgainst: { version: string; libDir: string | null };
+    cxx11Abi: boolean;
+    compiler: string;
+  };
   cuda: { available: boolean; deviceCount: number };
   blas: BlasInfo;
   threads: { intraOp: number; blas: number | null };
@@ -122,7 +132,13 @@ export function config(): Config {
   return {
     version,
     binary: binaryPath,
-    libtorch: { version: buildInfo.torchVersion, cxx11Abi: buildInfo.cxx11Abi, compiler: buildInfo.compiler },
+    libtorch: {
+      version: buildInfo.loaded?.version ?? buildInfo.torchVersion,
+      path: buildInfo.loaded?.path ?? null,
+      builtAgainst: { version: buildInfo.torchVersion, libDir: buildInfo.torchLibDir || null },
+      cxx11Abi: buildInfo.cxx11Abi,
+      compiler: buildInfo.compiler,
+    },
     cuda: { available, deviceCount: available ? cuda.deviceCount() : 0 },
     blas: blas(),
     threads: { intraOp: getNumThreads(), blas: native.blasConfig().threads },

@@ -1,15 +1,16 @@
 // The LibTorch download path, against a local HTTP server serving archives this test builds.
 import { createHash } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM scripts without type declarations
 import { downloadLibTorch, archiveSpec } from '../scripts/libtorch/download.mjs';
 // @ts-expect-error plain ESM scripts without type declarations
-import { findLibTorch } from '../scripts/libtorch/find.mjs';
+import { findLibTorch, locateLibTorch } from '../scripts/libtorch/find.mjs';
+import { writeFileSync } from 'node:fs';
 import yazl from 'yazl';
 
 function makeZip(files: Record<string, string>): Promise<Buffer> {
@@ -54,8 +55,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+const caches: string[] = [];
+afterAll(() => caches.forEach((c) => rmSync(c, { recursive: true, force: true })));
 function freshCache() {
   cache = mkdtempSync(join(tmpdir(), 'pinn-torch-cache-'));
+  caches.push(cache);
   return { PINN_TORCH_CACHE: cache };
 }
 
@@ -111,6 +115,58 @@ describe('LibTorch download', () => {
   });
 });
 
+describe('a PyTorch wheel as the LibTorch source', () => {
+  const fakeWheel = () => makeZip({
+    'torch/share/cmake/Torch/TorchConfig.cmake': '# fake LibTorch inside a fake wheel\n',
+    'torch/share/cmake/Torch/TorchConfigVersion.cmake': 'set(PACKAGE_VERSION "2.99.0")\n',
+    'torch/lib/README': 'x'.repeat(10_000),
+    'torch-2.99.0.dist-info/METADATA': 'Name: torch\n',
+  });
+
+  it('LIBTORCH=…whl is unpacked once into the cache, then found there', async () => {
+    const env = freshCache();
+    const wheel = join(cache, 'elsewhere', 'torch-2.99.0+cpu-cp311-cp311-linux_x86_64.whl');
+    mkdirSync(dirname(wheel));
+    writeFileSync(wheel, await fakeWheel());
+    const lines: string[] = [];
+    const found = await locateLibTorch({ ...env, LIBTORCH: wheel, PINN_TORCH_SEARCH: 'env' }, (l: string) => lines.push(l));
+    expect(found.torchDir).toMatch(new RegExp(`^${cache}/wheel-torch-2\\.99\\.0\\+cpu-[^/]+/torch/share/cmake/Torch$`));
+    expect(found.version).toBe('2.99.0');
+    expect(found.source).toMatch(/LIBTORCH \(wheel /);
+    expect(lines.join('\n')).toMatch(/unpacking the LibTorch inside .*torch-2\.99\.0/);
+    // Once: the next search finds the unpacked copy without unpacking, and so does the cache search.
+    const again = findLibTorch({ ...env, LIBTORCH: wheel, PINN_TORCH_SEARCH: 'env' });
+    expect(again.torchDir).toBe(found.torchDir);
+    expect(again.source).toMatch(/unpacked/);
+    expect(findLibTorch({ ...env, PINN_TORCH_SEARCH: 'cache' }).torchDir).toBe(found.torchDir);
+    expect(readdirSync(cache).filter((d) => d.startsWith('.partial'))).toEqual([]);
+  });
+
+  it('a wheel dropped into the cache is found and unpacked', async () => {
+    const env = freshCache();
+    writeFileSync(join(cache, 'torch-2.99.0-cp312-cp312-linux_x86_64.whl'), await fakeWheel());
+    const first = findLibTorch({ ...env, PINN_TORCH_SEARCH: 'cache' });
+    expect(first.torchDir).toBe(null);
+    expect(first.wheel).toBe(join(cache, 'torch-2.99.0-cp312-cp312-linux_x86_64.whl'));
+    const found = await locateLibTorch({ ...env, PINN_TORCH_SEARCH: 'cache' }, silent);
+    expect(found.torchDir).toMatch(/wheel-torch-2\.99\.0-cp312.*\/torch\/share\/cmake\/Torch$/);
+    expect(found.source).toMatch(/download cache \(wheel torch-2\.99\.0/);
+  });
+
+  it('a zip without a LibTorch inside is a miss that says why, leaving nothing in the cache', async () => {
+    const env = freshCache();
+    const wheel = join(cache, '..', `${basename(cache)}-not-torch.whl`);
+    writeFileSync(wheel, await makeZip({ 'numpy/__init__.py': '' }));
+    const found = await locateLibTorch({ ...env, LIBTORCH: wheel, PINN_TORCH_SEARCH: 'env' }, silent);
+    rmSync(wheel);
+    expect(found.torchDir).toBe(null);
+    expect(found.tried.join('\n')).toMatch(/holds no LibTorch \(no torch\/share\/cmake\/Torch\/TorchConfig\.cmake\): is it a PyTorch wheel\?/);
+    expect(readdirSync(cache)).toEqual([]);
+    const missing = findLibTorch({ ...env, LIBTORCH: '/nonexistent/torch-2.0.0.whl', PINN_TORCH_SEARCH: 'env' });
+    expect(missing.tried.join('\n')).toMatch(/LIBTORCH: \/nonexistent\/torch-2\.0\.0\.whl \(no such wheel\)/);
+  });
+});
+
 describe('install script', () => {
   it('fails with one message listing every place it looked and how to fix it', () => {
     const env = { ...process.env, ...freshCache(), PINN_TORCH_SEARCH: 'env,cache', LIBTORCH: '/nonexistent/libtorch',
@@ -122,6 +178,7 @@ describe('install script', () => {
     expect(r.stderr).toMatch(/apt: disabled by PINN_TORCH_NO_APT/);
     expect(r.stderr).toMatch(/download: disabled by PINN_TORCH_NO_DOWNLOAD/);
     expect(r.stderr).toMatch(/set LIBTORCH=/);
+    expect(r.stderr).toMatch(/LIBTORCH=\/path\/to\/torch-2\.x-….whl \(a PyTorch wheel/);
     expect(r.stderr).not.toMatch(/at .*\.mjs:\d+/); // no stack trace
   });
 

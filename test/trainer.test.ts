@@ -286,6 +286,21 @@ describe('Trainer validation (held-out residual)', () => {
     trainer.dispose();
   });
 
+  it('with total, the value is the weighted held-out residual plus the other terms\' weighted losses of the step', async () => {
+    const plain = setup(), summed = setup();
+    const phases = [{ optimizer: { type: 'adam' as const, lr: 1e-2 }, steps: 10 }];
+    const weighting = new pinn.StaticWeighting({ pde: 0.5, bc: 3 });
+    const a = new Trainer({ ...plain, phases, weighting, validation: { condition: 'pde', points: held, every: 5 } });
+    const b = new Trainer({ ...summed, phases, weighting, validation: { condition: 'pde', points: held, every: 5, total: true } });
+    const [ra, rb] = [await a.fit(), await b.fit()];
+    rb.history.validation.forEach((v, i) => {
+      const bc = rb.history.losses.bc[v.step - 1];
+      expect(v.value).toBeCloseTo(0.5 * ra.history.validation[i].value + 3 * bc, 12);
+    });
+    expect(() => new Trainer({ ...plain, phases, validation: { condition: 'pde', points: held, every: 5, total: 1 as never } })).toThrow(/validation.total must be a boolean/);
+    a.dispose(); b.dispose();
+  });
+
   it('restoreBest ends on the parameters of the lowest value from `from` on; without it the last ones stay', async () => {
     for (const restoreBest of [true, false]) {
       const { problem, model } = setup();

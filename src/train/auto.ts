@@ -38,7 +38,7 @@ export interface AutoPlan {
   /** Redraws of the PDE points (only when they can be redrawn). */
   sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
   /** Held-out validation: the term, how many held-out points, and when. */
-  validation: { condition: string; points: number; every: number; restoreBest: true; from: number } | null;
+  validation: { condition: string; points: number; every: number; restoreBest: true; total: true; from: number } | null;
   /** Seconds one loss-and-gradient evaluation took when planned (float32). */
   evaluationSeconds: number;
   reasons: string[];
@@ -142,10 +142,10 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
       return { type: 'rad' as const, condition, every, from: adamSteps + every, until: adamSteps + DRAWS * every, candidates: Math.min(100_000, 20 * n) };
     })
     : [];
-  const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, from: adamSteps } : null;
+  const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, total: true as const, from: adamSteps } : null;
   if (redraw) {
     reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
-    reasons.push(`the fit ends on the parameters with the lowest residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points (measured every 2 quasi-Newton steps)`);
+    reasons.push(`the fit ends on the parameters with the lowest held-out total loss: the residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points plus the other terms' losses (measured every 2 quasi-Newton steps)`);
   } else reasons.push('no domain to draw from: the points stay as they are and no held-out residual is measured');
 
   return { model: { hidden: o.hidden ?? [], activation: 'tanh', init: 'xavierNormal', parameters }, phases, weighting, sampling, validation, evaluationSeconds: evaluation, reasons };

@@ -556,7 +556,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
           this.history.evaluations.push(e);
           this.send('evaluation', e);
         }
-        if (this.validation?.due(this.progress.step)) this.validate();
+        if (this.validation?.due(this.progress.step)) this.validate(v.weights);
         if (o.checkpoint?.every && this.progress.step % o.checkpoint.every === 0 && !last) this.saveCheckpoint('periodic');
         if (typeof o.nanGuard === 'object' && this.progress.phaseStep % 100 === 0) this.takeSnapshot();
         const converged = this.convergence?.check(this.history);
@@ -623,9 +623,12 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter<TrainerEven
   }
 
   /** Measures the held-out residual, records it, and keeps the parameters when it is the best. */
-  private validate(): void {
+  private validate(weights: Record<string, number>): void {
     const v = this.validation!;
-    const value = v.measure(this.problem, this.model);
+    const heldOut = v.measure(this.problem, this.model);
+    // With `total`, the other terms' weighted losses of this step join the weighted held-out residual.
+    const value = !v.o.total ? heldOut : Object.entries(this.history.losses).reduce(
+      (sum, [k, l]) => (k === v.o.condition ? sum : sum + (weights[k] ?? 0) * l[l.length - 1]), (weights[v.o.condition] ?? 1) * heldOut);
     this.history.validation.push({ step: this.progress.step, value });
     v.offer(this.progress.step, value, this.params);
     this.send('validation', { step: this.progress.step, condition: v.o.condition, value, best: v.best?.value ?? null, bestStep: v.best?.step ?? null });

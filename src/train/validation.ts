@@ -21,6 +21,12 @@ export interface ValidationOptions {
   restoreBest?: boolean;
   /** Measure only from this step on (e.g. once the last phase starts). */
   from?: number;
+  /**
+   * Measure a held-out total loss instead: the condition's weighted held-out residual plus the
+   * other terms' weighted losses of the step. The residual alone cannot see a state that fits
+   * the PDE between the points but has lost a boundary condition (u + c·x fits −u″ = f as well).
+   */
+  total?: boolean;
 }
 
 export interface ValidationBest { step: number; value: number }
@@ -37,6 +43,7 @@ export class Validation {
       throw new Error(`Trainer: validation.points must be a [M, ${problem.inputs.length}] tensor (one column per input: ${problem.inputs.join(', ')}), got ${got}`);
     }
     if (!(Number.isInteger(o.every) && o.every >= 1)) throw new RangeError(`Trainer: validation.every must be a positive integer, got ${String(o.every)}`);
+    if (o.total !== undefined && typeof o.total !== 'boolean') throw new TypeError(`Trainer: validation.total must be a boolean, got ${String(o.total)}`);
     if (o.from !== undefined && !(Number.isInteger(o.from) && o.from >= 0)) throw new RangeError(`Trainer: validation.from must be a non-negative integer, got ${String(o.from)}`);
   }
 

@@ -67,3 +67,20 @@ describe('Problem.reference as data', () => {
     expect(memory().tensors).toBe(before);
   });
 });
+
+describe('Problem.to and reference data', () => {
+  it('a dtype switch leaves the reference data at its precision, so float64 evaluation points still match it', () => {
+    const x = tensor([[0.1], [0.30000000000000004], [0.7]], { dtype });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'],
+      conditions: [new pinn.DirichletBC('bc', tensor([[0]], { dtype }), 0, { output: 'u' })],
+      reference: { points: x, values: tensor([[1], [2], [3]], { dtype }) },
+    });
+    problem.to('float32');
+    problem.to('float64');
+    expect(problem.referencePoints!.dtype).toBe('float64');
+    expect(tidy(() => problem.reference!(x).toArray())).toEqual([[1], [2], [3]]);
+    expect(tidy(() => problem.reference!(x.to('float32')).dtype)).toBe('float32');
+    problem.dispose(); x.dispose();
+  });
+});

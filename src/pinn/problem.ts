@@ -3,7 +3,9 @@
 // terms that share a point set share one forward pass and one derivative cache.
 import { scalar } from '../creation.js';
 import { noGrad } from '../autograd.js';
-import { type DType, type Device, isComplex, isFloating, parseDevice } from '../dtype.js';
+import { checkOptions } from '../checks.js';
+import { type DType, type Device, checkDtype, isComplex, isFloating, parseDevice } from '../dtype.js';
+import { describe, show } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type MLP } from '../nn/mlp.js';
@@ -66,6 +68,7 @@ export class Problem {
   private readonly asked = new Map<string, Set<string>>();
 
   constructor(o: ProblemOptions) {
+    checkOptions('Problem', o ?? null, ['inputs', 'outputs', 'conditions', 'coefficients', 'constants', 'outputTransform', 'reference', 'dtype', 'derivatives']);
     const unique = (what: string, names: string[]) => {
       if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string' || !n)) throw new Error(`Problem: ${what} must be a non-empty list of names`);
       const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -75,28 +78,39 @@ export class Problem {
     unique('outputs', o.outputs);
     if (!Array.isArray(o.conditions) || o.conditions.length === 0) throw new Error('Problem: needs at least one condition');
     unique('condition', o.conditions.map((c) => c.name));
+    if (!o.conditions.every((c) => c instanceof Condition)) throw new TypeError('Problem: conditions must be pinn conditions (PDE, DirichletBC, …)');
     this.inputs = o.inputs;
     this.outputs = o.outputs;
     this.conditions = o.conditions;
-    for (const c of o.conditions) c.validate(o.inputs, o.outputs);
-    const dtype = o.dtype ?? o.conditions[0].points.dtype;
-    this.trainableCoefficients = Object.keys(o.coefficients ?? {});
+    for (const c of o.conditions) {
+      try { c.validate(o.inputs, o.outputs); } catch (e) { throw new Error(`Problem: ${(e as Error).message}`); }
+    }
+    const dtype = o.dtype === undefined ? o.conditions[0].points.dtype : checkDtype('Problem', o.dtype);
+    if (!isFloating(dtype)) throw new TypeError(`Problem: dtype must be float32 or float64, got ${dtype}`);
+    this.derivativeMode = o.derivatives ?? 'auto';
+    if (!['auto', 'forward', 'autograd'].includes(this.derivativeMode)) {
+      throw new Error(`Problem: derivatives must be 'auto', 'forward' or 'autograd', got ${show(o.derivatives)}`);
+    }
+    if (o.outputTransform !== undefined && typeof o.outputTransform !== 'function') throw new TypeError('Problem: outputTransform must be a function (x, u) => Tensor');
     // Every value is checked before any tensor is made: a bad one leaves nothing held.
+    for (const [what, values] of [['coefficients', o.coefficients], ['constants', o.constants]] as const) {
+      if (values !== undefined && (values === null || typeof values !== 'object' || Array.isArray(values))) {
+        throw new TypeError(`Problem: ${what} must be an object of numbers by name, got ${describe(values)}`);
+      }
+    }
+    this.trainableCoefficients = Object.keys(o.coefficients ?? {});
     for (const [what, values] of [['coefficient', o.coefficients], ['constant', o.constants]] as const) {
       for (const [k, v] of Object.entries(values ?? {})) {
         if (!(typeof v === 'number' && Number.isFinite(v))) throw new Error(`Problem: ${what} '${k}' must be a finite number, got ${String(v)}`);
         if (what === 'constant' && k in (o.coefficients ?? {})) throw new Error(`Problem: '${k}' is both a trainable coefficient and a constant`);
       }
     }
-    for (const [k, v] of Object.entries(o.coefficients ?? {})) this.coefficients[k] = keep(scalar(v, { dtype }).requiresGrad_());
-    for (const [k, v] of Object.entries(o.constants ?? {})) this.coefficients[k] = keep(scalar(v, { dtype }));
     this.outputTransform = o.outputTransform;
+    // The reference data is checked (and copied) before the coefficients are made.
     if (o.reference === undefined || typeof o.reference === 'function') this.reference = o.reference;
     else [this.referencePoints, this.referenceValues, this.reference] = this.referenceFromData(o.reference);
-    this.derivativeMode = o.derivatives ?? 'auto';
-    if (!['auto', 'forward', 'autograd'].includes(this.derivativeMode)) {
-      throw new Error(`Problem: derivatives must be 'auto', 'forward' or 'autograd', got '${String(o.derivatives)}'`);
-    }
+    for (const [k, v] of Object.entries(o.coefficients ?? {})) this.coefficients[k] = keep(scalar(v, { dtype, requiresGrad: true }));
+    for (const [k, v] of Object.entries(o.constants ?? {})) this.coefficients[k] = keep(scalar(v, { dtype }));
   }
 
   /**
@@ -321,10 +335,13 @@ export class Problem {
       device: deviceName ?? t.device,
     });
     tidy(() => noGrad(() => {
-      const data = [...this.conditions.flatMap((c) => c.tensors()), ...(this.referencePoints ? [this.referencePoints, this.referenceValues!] : [])];
-      for (const t of new Set(data)) {
+      for (const t of new Set(this.conditions.flatMap((c) => c.tensors()))) {
         const w = want(t);
         if (t.dtype !== w.dtype || t.device !== w.device) t._takeData(t.to(w));
+      }
+      // Reference data moves but keeps its precision: it is compared with evaluation points as given.
+      for (const t of this.referencePoints ? [this.referencePoints, this.referenceValues!] : []) {
+        if (deviceName !== undefined && t.device !== deviceName) t._takeData(t.to({ device: deviceName }));
       }
       for (const t of Object.values(this.coefficients)) {
         const w = want(t);

@@ -8,6 +8,10 @@ Table& table() {
 }
 
 double put(at::Tensor t) {
+  // LibTorch's autograd returns "efficient zero tensors" for some derivatives that are zero
+  // (the second derivative of abs, relu): they have no storage, so reading one (toBuffer's
+  // memcpy from data_ptr()) crashed the process. Every tensor JS can see is materialized.
+  if (t.defined() && t._is_zerotensor()) t = at::zeros(t.sizes(), t.options());
   Table& tb = table();
   int64_t slot;
   if (!tb.freeSlots.empty()) {

@@ -1,5 +1,6 @@
 // grad() for derivatives of any order, and grad-mode scopes.
 import { native } from './backend.js';
+import { checkBoolean, checkOptions, renamed } from './checks.js';
 import { invalidArgument } from './errors.js';
 import { fmt } from './shape.js';
 import { Tensor, alive, wrapHandle } from './tensor.js';
@@ -26,10 +27,14 @@ const asList = (op: string, name: string, v: Tensor | Tensor[]): Tensor[] => {
  * Σ gradOutputs · ∂outputs/∂inputs, one tensor per input (null where unused and allowUnused).
  * With createGraph the results can be differentiated again: d²u/dx² is grad(grad(u, x), x).
  */
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], o?: GradOptions): (Tensor | null)[] {
   const op = 'grad';
   const outs = asList(op, 'outputs', outputs);
   const ins = asList(op, 'inputs', inputs);
+  const options = checkOptions(op, o, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused']);
+  const createGraph = checkBoolean(op, 'createGraph', options.createGraph, false);
+  const retainGraph = checkBoolean(op, 'retainGraph', options.retainGraph, createGraph);
+  const allowUnused = checkBoolean(op, 'allowUnused', options.allowUnused, false);
   let gos: Tensor[] | null = null;
   if (options.gradOutputs != null) {
     gos = asList(op, 'gradOutputs', options.gradOutputs);
@@ -50,10 +55,10 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`${op}: inputs[${i}] does not require grad; call requiresGrad_() on it before computing outputs`);
   });
-  const handles: (number | null)[] = native.gradOf(
-    outs.map((t) => t.handle), ins.map((t) => t.handle), gos && gos.map((t) => t.handle),
-    options.retainGraph, options.createGraph === true, options.allowUnused === true,
-  );
+  let handles: (number | null)[];
+  try {
+    handles = native.gradOf(outs.map((t) => t.handle), ins.map((t) => t.handle), gos && gos.map((t) => t.handle), retainGraph, createGraph, allowUnused);
+  } catch (e) { throw renamed(op, e); }
   return handles.map((h) => wrapHandle(h));
 }
 

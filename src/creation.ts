@@ -1,9 +1,10 @@
 // Making tensors: from JS data, and the usual factories. Defaults as in PyTorch: float32, CPU.
 import { native } from './backend.js';
-import { type DType, type Device, checkDtype, dtypeCode, isComplex, isIntegral, parseDevice } from './dtype.js';
+import { checkBoolean, checkNumber, checkOptions, isInt64, renamed } from './checks.js';
+import { type DType, type Device, checkDtype, dtypeCode, isComplex, isFloating, isIntegral, parseDevice } from './dtype.js';
 import { describe, invalidArgument } from './errors.js';
 import { checkShape, fmt, numel } from './shape.js';
-import { type NestedArray, Tensor, wrap } from './tensor.js';
+import { type NestedArray, Tensor, alive, wrap } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -21,16 +22,28 @@ const DTYPE_OF = new Map<Function, DType>([
   [BigInt64Array, 'int64'], [Uint8Array, 'uint8'],
 ]);
 
-function finish(op: string, t: Tensor, o: TensorOptions): Tensor {
-  if (o.requiresGrad) t.requiresGrad_(true);
-  return t;
+const OPTION_KEYS = ['dtype', 'device', 'requiresGrad'] as const;
+
+/** A factory's options, checked in full before anything is made. */
+interface Made { dtype: DType; code: number; type: number; index: number; requiresGrad: boolean }
+
+function opts(op: string, o: TensorOptions | undefined, fallback: DType = 'float32', extra: readonly string[] = []): Made {
+  const c = checkOptions(op, o, [...OPTION_KEYS, ...extra]);
+  const dtype = c.dtype === undefined ? fallback : checkDtype(op, c.dtype);
+  const [type, index] = parseDevice(op, c.device);
+  const requiresGrad = checkBoolean(op, 'requiresGrad', c.requiresGrad, false);
+  if (requiresGrad && !isFloating(dtype) && !isComplex(dtype)) {
+    throw new Error(`${op}: requiresGrad needs a floating point or complex dtype, got ${dtype}`);
+  }
+  return { dtype, code: dtypeCode[dtype], type, index, requiresGrad };
 }
 
-function opts(op: string, o: TensorOptions | undefined, fallback: DType = 'float32'): [number, number, number] {
-  if (o !== undefined && (typeof o !== 'object' || o === null)) throw invalidArgument(op, 'options', 'an object', o);
-  const dtype = o?.dtype === undefined ? fallback : checkDtype(op, o.dtype);
-  const [type, index] = parseDevice(op, o?.device);
-  return [dtypeCode[dtype], type, index];
+/** The tensor a native factory makes (its errors named after `op`), requiring grad if asked. */
+function make(op: string, m: Made, create: (dtype: number, type: number, index: number) => number, args?: string): Tensor {
+  let t: Tensor;
+  try { t = wrap(create(m.code, m.type, m.index)); } catch (e) { throw renamed(op, e, args); }
+  if (m.requiresGrad) native.setRequiresGrad(t.handle, true);
+  return t;
 }
 
 /** Walks nested arrays: returns the shape, checking every level is rectangular. */
@@ -77,10 +90,12 @@ export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptio
   let dtype: DType;
   let shape: number[];
   let values: Typed;
+  const own = ArrayBuffer.isView(data) ? DTYPE_OF.get(data.constructor) : undefined;
+  const first = firstLeaf(data);
+  const m = opts(op, options, own ?? (typeof first === 'boolean' ? 'bool' : 'float32'), ['shape']);
+  dtype = m.dtype;
   if (ArrayBuffer.isView(data)) {
-    const own = DTYPE_OF.get(data.constructor);
     if (!own) throw invalidArgument(op, 'data', 'a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array', data);
-    dtype = options.dtype === undefined ? own : checkDtype(op, options.dtype);
     const perElement = isComplex(dtype) ? 2 : 1;
     const length = (data as Typed).length;
     shape = options.shape === undefined ? [length / perElement] : checkShape(op, options.shape);
@@ -89,8 +104,6 @@ export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptio
     }
     values = data.constructor === ARRAY_FOR[dtype] ? (data as Typed) : convert(op, Array.from(data as Typed, Number), dtype);
   } else {
-    const first = firstLeaf(data);
-    dtype = options.dtype === undefined ? (typeof first === 'boolean' ? 'bool' : 'float32') : checkDtype(op, options.dtype);
     const complex = isComplex(dtype);
     shape = inferShape(data, complex);
     const flat: unknown[] = [];
@@ -102,8 +115,7 @@ export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptio
     }
     values = convert(op, flat, dtype);
   }
-  const [, type, index] = opts(op, { device: options.device });
-  return finish(op, wrap(native.fromBuffer(values, shape, dtypeCode[dtype], type, index)), options);
+  return make(op, m, (code, type, index) => native.fromBuffer(values, shape, code, type, index));
 }
 
 function firstLeaf(data: unknown): unknown {
@@ -117,20 +129,35 @@ const INTEGER_RANGE: Partial<Record<DType, [number, number]>> = {
   int32: [-(2 ** 31), 2 ** 31 - 1], uint8: [0, 255], int64: [-(2 ** 63), 2 ** 63 - 1],
 };
 
+/**
+ * Why a JS number cannot be stored in an integer dtype (a fraction, or out of its range), or
+ * null when it can. Bool takes any number, as PyTorch does: true unless 0.
+ */
+function unfit(v: number, dtype: DType): string | null {
+  if (!isIntegral(dtype) || dtype === 'bool') return null;
+  if (!Number.isInteger(v)) return `is not an integer, as ${dtype} needs`;
+  const range = INTEGER_RANGE[dtype]!;
+  // 2⁶³ itself is a double just past int64's top (2⁶³ − 1 has no double): hence < for the top.
+  if (!(v >= range[0] && (dtype === 'int64' ? v < 2 ** 63 : v <= range[1]))) {
+    return `is out of range for ${dtype} [${range[0]}, ${dtype === 'int64' ? '2⁶³ − 1' : range[1]}]`;
+  }
+  return null;
+}
+
+/** A value for a tensor of dtype: a number that fits it (see unfit). */
+function checkValue(op: string, name: string, v: unknown, dtype: DType): number {
+  const why = unfit(checkNumber(op, name, v), dtype);
+  if (why !== null) throw new RangeError(`${op}: ${name} ${String(v)} ${why}`);
+  return v as number;
+}
+
 function convert(op: string, flat: unknown[], dtype: DType): Typed {
   const out = new ARRAY_FOR[dtype](flat.length);
-  const integral = isIntegral(dtype);
-  const range = INTEGER_RANGE[dtype];
   for (let i = 0; i < flat.length; i++) {
     const v = Number(flat[i]);
-    if (integral && !Number.isInteger(v)) {
-      throw new Error(`${op}: value ${String(flat[i])} at flat index ${i} is not an integer, as ${dtype} needs`);
-    }
-    // 2⁶³ itself is a double just past int64's top (2⁶³ − 1 has no double): hence < for the top.
-    if (range && !(v >= range[0] && (dtype === 'int64' ? v < 2 ** 63 : v <= range[1]))) {
-      throw new RangeError(`${op}: value ${String(flat[i])} at flat index ${i} is out of range for ${dtype} [${range[0]}, ${dtype === 'int64' ? '2⁶³ − 1' : range[1]}]`);
-    }
-    (out as any)[i] = dtype === 'int64' ? BigInt(v) : dtype === 'bool' ? (v ? 1 : 0) : v;
+    const why = unfit(v, dtype);
+    if (why !== null) throw new RangeError(`${op}: value ${String(flat[i])} at flat index ${i} ${why}`);
+    (out as any)[i] = dtype === 'int64' ? BigInt(v) : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
   }
   return out;
 }
@@ -139,36 +166,42 @@ function shapeArgs(op: string, shape: number[] | number): number[] {
   return checkShape(op, typeof shape === 'number' ? [shape] : shape);
 }
 
-export function zeros(shape: number[] | number, o: TensorOptions = {}): Tensor {
-  return finish('zeros', wrap(native.zeros(shapeArgs('zeros', shape), ...opts('zeros', o))), o);
+export function zeros(shape: number[] | number, o?: TensorOptions): Tensor { return filled('zeros', 'zeros', shape, null, o); }
+export function ones(shape: number[] | number, o?: TensorOptions): Tensor { return filled('ones', 'ones', shape, null, o); }
+export function empty(shape: number[] | number, o?: TensorOptions): Tensor { return filled('empty', 'empty', shape, null, o); }
+export function full(shape: number[] | number, value: number, o?: TensorOptions): Tensor { return filled('full', 'full', shape, value, o); }
+export function zerosLike(t: Tensor, o?: TensorOptions): Tensor { return filledLike('zerosLike', 'zeros', t, null, o); }
+export function onesLike(t: Tensor, o?: TensorOptions): Tensor { return filledLike('onesLike', 'ones', t, null, o); }
+export function fullLike(t: Tensor, value: number, o?: TensorOptions): Tensor { return filledLike('fullLike', 'full', t, value, o); }
+
+type Fill = 'zeros' | 'ones' | 'empty' | 'full';
+
+/** A tensor of `kind` for the public `op`: every argument checked before anything is made. */
+function filled(op: string, kind: Fill, shape: number[] | number, value: number | null, o: TensorOptions | undefined): Tensor {
+  const s = shapeArgs(op, shape);
+  const m = opts(op, o);
+  if (kind !== 'full') return make(op, m, (...d) => native[kind](s, ...d), `shape ${fmt(s)}`);
+  const v = checkValue(op, 'value', value, m.dtype);
+  return make(op, m, (...d) => native.full(s, v, ...d), `shape ${fmt(s)}, value ${v}`);
 }
-export function ones(shape: number[] | number, o: TensorOptions = {}): Tensor {
-  return finish('ones', wrap(native.ones(shapeArgs('ones', shape), ...opts('ones', o))), o);
+
+/** The *Like factories: t's shape, dtype and device unless the options say otherwise. */
+function filledLike(op: string, kind: Fill, t: Tensor, value: number | null, o: TensorOptions | undefined): Tensor {
+  alive(t, op);
+  const c = checkOptions(op, o, OPTION_KEYS);
+  return filled(op, kind, [...t.shape], value, { dtype: t.dtype, device: t.device, ...c });
 }
-export function empty(shape: number[] | number, o: TensorOptions = {}): Tensor {
-  return finish('empty', wrap(native.empty(shapeArgs('empty', shape), ...opts('empty', o))), o);
-}
-export function full(shape: number[] | number, value: number, o: TensorOptions = {}): Tensor {
-  if (typeof value !== 'number') throw invalidArgument('full', 'value', 'a number', value);
-  return finish('full', wrap(native.full(shapeArgs('full', shape), value, ...opts('full', o))), o);
-}
-export function zerosLike(t: Tensor, o: TensorOptions = {}): Tensor {
-  return zeros([...t.shape], { dtype: t.dtype, device: t.device, ...o });
-}
-export function onesLike(t: Tensor, o: TensorOptions = {}): Tensor {
-  return ones([...t.shape], { dtype: t.dtype, device: t.device, ...o });
-}
-export function fullLike(t: Tensor, value: number, o: TensorOptions = {}): Tensor {
-  return full([...t.shape], value, { dtype: t.dtype, device: t.device, ...o });
-}
+
 /** A 0-d tensor holding one number. */
-export function scalar(value: number, o: TensorOptions = {}): Tensor {
-  if (typeof value !== 'number') throw invalidArgument('scalar', 'value', 'a number', value);
-  return finish('scalar', wrap(native.scalarTensor(value, ...opts('scalar', o))), o);
+export function scalar(value: number, o?: TensorOptions): Tensor {
+  const m = opts('scalar', o);
+  // As tensor([value]) stores it: past float32's range a value saturates to ±Inf.
+  const v = m.dtype === 'float32' || m.dtype === 'complex64' ? Math.fround(checkValue('scalar', 'value', value, m.dtype)) : checkValue('scalar', 'value', value, m.dtype);
+  return make('scalar', m, (...d) => native.scalarTensor(v, ...d), `value ${v}`);
 }
-export function eye(n: number, m: number = n, o: TensorOptions = {}): Tensor {
-  checkShape('eye', [n, m], 'size');
-  return finish('eye', wrap(native.eye(n, m, ...opts('eye', o))), o);
+export function eye(n: number, m?: number, o?: TensorOptions): Tensor {
+  const [rows, cols] = checkShape('eye', [n, m ?? n], 'size');
+  return make('eye', opts('eye', o), (...d) => native.eye(rows, cols, ...d), `size [${rows}, ${cols}]`);
 }
 /** start, start+step, … < end (arange(end) starts at 0). */
 export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
@@ -179,29 +212,34 @@ export function arange(start: number, end?: number, step = 1, o: TensorOptions =
   if (step === 0 || Math.sign(end - start) * Math.sign(step) < 0) {
     throw new RangeError(`arange: step ${step} cannot go from ${start} to ${end}`);
   }
-  return finish('arange', wrap(native.arange(start, end, step, ...opts('arange', o))), o);
+  const count = Math.ceil((end - start) / step);
+  if (!(count <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`arange: start ${start}, end ${end}, step ${step} give ${count} elements, too many to store`);
+  return make('arange', opts('arange', o), (...d) => native.arange(start, end, step, ...d), `start ${start}, end ${end}, step ${step}`);
 }
 export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`linspace: start and end must be finite, got ${start}, ${end}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  return finish('linspace', wrap(native.linspace(start, end, steps, ...opts('linspace', o))), o);
+  if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  return make('linspace', opts('linspace', o), (...d) => native.linspace(start, end, steps, ...d), `start ${start}, end ${end}`);
 }
 /** Uniform on [0, 1), from LibTorch's generator (same stream as PyTorch for the same seed). */
 export function rand(shape: number[] | number, o: TensorOptions = {}): Tensor {
-  return finish('rand', wrap(native.rand(shapeArgs('rand', shape), ...opts('rand', o))), o);
+  const s = shapeArgs('rand', shape);
+  return make('rand', opts('rand', o), (...d) => native.rand(s, ...d), `shape ${fmt(s)}`);
 }
 /** Standard normal. */
 export function randn(shape: number[] | number, o: TensorOptions = {}): Tensor {
-  return finish('randn', wrap(native.randn(shapeArgs('randn', shape), ...opts('randn', o))), o);
+  const s = shapeArgs('randn', shape);
+  return make('randn', opts('randn', o), (...d) => native.randn(s, ...d), `shape ${fmt(s)}`);
 }
 /** Integers uniform in [low, high). */
 export function randint(low: number, high: number, shape: number[] | number, o: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+  if (!isInt64(low) || !isInt64(high) || high <= low) {
     throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
   }
-  return finish('randint', wrap(native.randint(low, high, shapeArgs('randint', shape), ...opts('randint', o, 'int64'))), o);
+  const s = shapeArgs('randint', shape);
+  return make('randint', opts('randint', o, 'int64'), (...d) => native.randint(low, high, s, ...d), `shape ${fmt(s)}`);
 }
 export function randperm(n: number, o: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
-  return finish('randperm', wrap(native.randperm(n, ...opts('randperm', o, 'int64'))), o);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  return make('randperm', opts('randperm', o, 'int64'), (...d) => native.randperm(n, ...d), `n ${n}`);
 }

@@ -18,8 +18,11 @@ export const isIntegral = (d: DType) => d === 'int32' || d === 'int64' || d === 
 export const CPU = buildInfo.devices.cpu;
 export const CUDA = buildInfo.devices.cuda;
 
+/** A dtype's name (own keys only: 'toString' is no dtype). */
+export const isDtype = (name: unknown): name is DType => typeof name === 'string' && Object.hasOwn(dtypeCode, name);
+
 export function checkDtype(op: string, dtype: unknown): DType {
-  if (typeof dtype !== 'string' || !(dtype in dtypeCode)) {
+  if (!isDtype(dtype)) {
     throw new TypeError(`${op}: dtype must be one of ${DTYPES.join(', ')}, got ${describe(dtype)}`);
   }
   return dtype as DType;

@@ -1,7 +1,8 @@
 // Ops that take several tensors, as free functions (PyTorch's torch.cat, torch.where, …).
 import { BINARY, native } from './backend.js';
+import { renamed } from './checks.js';
 import { invalidArgument } from './errors.js';
-import { fmt, normDim } from './shape.js';
+import { broadcast, fmt, normDim } from './shape.js';
 import { Tensor, alive, checkPair, wrap, wrapHandle } from './tensor.js';
 
 function tensorList(op: string, ts: unknown): Tensor[] {
@@ -68,18 +69,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const hx = alive(x, 'linear', 'input');
   const hw = alive(weight, 'linear', 'weight');
-  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got ${fmt(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new Error(`linear: input ${fmt(x.shape)} does not end in weight's in-features ${weight.shape[1]}`);
+  if (weight.ndim !== 2 && weight.ndim !== 1) throw new Error(`linear: weight must be 2-D [out, in] (or 1-D [in]), got ${fmt(weight.shape)}`);
+  const inFeatures = weight.shape[weight.ndim - 1];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new Error(`linear: input ${fmt(x.shape)} does not end in weight's in-features ${inFeatures}`);
   }
   if (x.dtype !== weight.dtype) throw new Error(`linear: input is ${x.dtype} but weight is ${weight.dtype}`);
   if (x.device !== weight.device) throw new Error(`linear: input is on ${x.device} but weight on ${weight.device}`);
   let hb = null;
   if (bias != null) {
     hb = alive(bias, 'linear', 'bias');
-    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new Error(`linear: bias must be [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+    // As PyTorch: any bias that broadcasts to the output ([out], [1] and [] among them).
+    const out = [...x.shape.slice(0, -1), ...weight.shape.slice(0, -1)];
+    if (fmt(broadcast(out, bias.shape) ?? []) !== fmt(out)) throw new Error(`linear: bias must broadcast to the output ${fmt(out)}, got ${fmt(bias.shape)}`);
   }
-  return wrap(native.linear(hx, hw, hb));
+  try { return wrap(native.linear(hx, hw, hb)); } catch (e) { throw renamed('linear', e); }
 }
 
 // ---- fused kernels of the forward-mode derivative engine (native/jet.cc) ---------------

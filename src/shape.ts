@@ -1,5 +1,6 @@
 // Shape rules checked in TypeScript so that mistakes are reported clearly and cheaply
 // (a LibTorch exception costs milliseconds and a 2 KB message).
+import { isInt64 } from './checks.js';
 import { show } from './errors.js';
 
 export type Shape = readonly number[];
@@ -30,7 +31,8 @@ export function normDim(op: string, dim: unknown, ndim: number, extra = 0): numb
 }
 
 export function checkShape(op: string, shape: unknown, name = 'shape'): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  // Within int64: a size such as 1e300 is an integer to JS, but not to LibTorch.
+  if (!Array.isArray(shape) || !shape.every((d) => isInt64(d) && d >= 0)) {
     throw new TypeError(`${op}: ${name} must be an array of non-negative integers, got ${show(shape)}`);
   }
   if (shape.length > 64) throw new RangeError(`${op}: at most 64 dimensions are supported, got ${shape.length}`);

@@ -1,7 +1,8 @@
 // The Tensor: a number naming a native tensor, plus its shape, dtype and device.
 // Methods check their arguments here, then make one call into the binding.
 import { BINARY, INPLACE, REDUCE, SCALAR, UNARY, meta, native } from './backend.js';
-import { type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isFloating, parseDevice } from './dtype.js';
+import { CPU, type DType, type Device, checkDtype, dtypeByCode, dtypeCode, deviceName, isComplex, isDtype, isFloating, parseDevice } from './dtype.js';
+import { checkBoolean, checkInteger, checkNumber as checkNum, checkOptions, isInt64, renamed } from './checks.js';
 import { invalidArgument, show } from './errors.js';
 import { type Owned, forget, handleMoved, track } from './memory.js';
 import { type Shape, checkShape, fmt, normDim, numel } from './shape.js';
@@ -71,10 +72,7 @@ export function checkPair(op: string, a: Tensor, b: unknown, name = 'other'): nu
   return t.handle;
 }
 
-function checkNumber(op: string, v: unknown, name = 'value'): number {
-  if (typeof v !== 'number') throw invalidArgument(op, name, 'a number', v);
-  return v;
-}
+const checkNumber = (op: string, v: unknown, name = 'value'): number => checkNum(op, name, v);
 
 function dimList(op: string, dim: number | number[] | undefined, ndim: number): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
@@ -126,7 +124,10 @@ export class Tensor implements Owned {
   dim(): number { return this.shape.length; }
   get numel(): number { return numel(this.shape); }
   size(dim?: number): number | readonly number[] {
-    return dim === undefined ? this.shape : this.shape[normDim('size', dim, this.ndim)];
+    alive(this, 'size');
+    if (dim === undefined) return this.shape;
+    if (this.ndim === 0) throw new RangeError(`size: a 0-d tensor has no dim ${String(dim)}`);
+    return this.shape[normDim('size', dim, this.ndim)];
   }
   get isDisposed(): boolean { return this.handle < 0; }
 
@@ -159,14 +160,26 @@ export class Tensor implements Owned {
   [Symbol.dispose](): void { this.dispose(); }
 
   // ---- elementwise -----------------------------------------------------------------
-  private unary(code: number, op: string): Tensor { return wrapLike(native.unary(code, alive(this, op)), this.shape); }
-  private binary(other: TensorOrScalar, op: string): Tensor {
+  // Each helper takes the public op's name: native errors are re-worded under it (checks.ts).
+  private unary(code: number, op: string): Tensor {
     const h = alive(this, op);
-    if (typeof other === 'number') return wrapLike(native.scalar(SCALAR[op], h, other), this.shape);
-    return wrapLike(native.binary(BINARY[op], h, checkPair(op, this, other)), this.shape);
+    try { return wrapLike(native.unary(code, h), this.shape); } catch (e) { throw renamed(op, e); }
   }
-  private reverse(other: number, op: string, rop: string): Tensor {
-    return wrapLike(native.scalar(SCALAR[rop], alive(this, op), checkNumber(op, other, 'other')), this.shape);
+  /**
+   * `other` a tensor or a number (named `name` in messages); `scalarOp` names the native op for a
+   * number (default: op). A number LibTorch refuses (too large for the dtype) is named in the message.
+   */
+  private binary(other: TensorOrScalar, op: string, scalarOp = op, name = 'other'): Tensor {
+    const h = alive(this, op);
+    if (typeof other !== 'number') {
+      try {
+        return wrapLike(native.binary(BINARY[op], h, checkPair(op, this, other, name)), this.shape);
+      } catch (e) {
+        throw renamed(op, e, /ZeroDivisionError/.test((e as Error).message) ? `${name} has a zero (integer division by zero)` : undefined);
+      }
+    }
+    if (SCALAR[scalarOp] === undefined) throw invalidArgument(op, name, 'a Tensor', other);
+    try { return wrapLike(native.scalar(SCALAR[scalarOp], h, other), this.shape); } catch (e) { throw renamed(op, e, `${name} ${other}`); }
   }
 
   add(other: TensorOrScalar): Tensor { return this.binary(other, 'add'); }
@@ -175,13 +188,38 @@ export class Tensor implements Owned {
   div(other: TensorOrScalar): Tensor { return this.binary(other, 'div'); }
   pow(exponent: TensorOrScalar): Tensor { return this.binary(exponent, 'pow'); }
   /** other − this */
-  rsub(other: number): Tensor { return this.reverse(other, 'rsub', 'rsub'); }
-  /** other / this */
-  rdiv(other: number): Tensor { return this.reverse(other, 'rdiv', 'rdiv'); }
+  rsub(other: number): Tensor { return this.binary(checkNumber('rsub', other, 'other'), 'rsub'); }
+  /**
+   * other / this, as PyTorch's `other / t`: a true division (other · (1 / this) overflows where
+   * the quotient does not, e.g. 1e-10 / 1e-40 in float32), floating point even for integer tensors.
+   */
+  rdiv(other: number): Tensor {
+    const h = alive(this, 'rdiv');
+    const wide = this.dtype === 'float64' || this.dtype === 'complex128';
+    const v = checkNumber('rdiv', other, 'other');
+    const numerator = native.scalarTensor(wide ? v : Math.fround(v), dtypeCode[wide ? 'float64' : 'float32'], CPU, -1);
+    try { return wrapLike(native.binary(BINARY.div, numerator, h), this.shape); } catch (e) { throw renamed('rdiv', e); } finally { native.free(numerator); }
+  }
   /** base ** this */
-  rpow(base: number): Tensor { return this.reverse(base, 'rpow', 'rpow'); }
-  maximum(other: TensorOrScalar): Tensor { return this.binary(other, 'maximum'); }
-  minimum(other: TensorOrScalar): Tensor { return this.binary(other, 'minimum'); }
+  rpow(base: number): Tensor { return this.binary(checkNumber('rpow', base, 'base'), 'rpow', 'rpow', 'base'); }
+  /** Elementwise max with a tensor, or with a number (as PyTorch's maximum with that number as a 0-d tensor). */
+  maximum(other: TensorOrScalar): Tensor { return this.extremum(other, 'maximum'); }
+  minimum(other: TensorOrScalar): Tensor { return this.extremum(other, 'minimum'); }
+  /**
+   * With a number: the result takes the dtype PyTorch's type promotion gives the pair (an integer
+   * tensor and 2.5: float32; a bool tensor and 2: int64), and a bound past float32's range
+   * saturates to ±Inf (as t + 1e300 does) instead of failing.
+   */
+  private extremum(other: TensorOrScalar, op: 'maximum' | 'minimum'): Tensor {
+    if (typeof other !== 'number') return this.binary(other, op);
+    alive(this, op);
+    const integral = !isFloating(this.dtype) && !isComplex(this.dtype);
+    const dtype: DType = integral && !Number.isInteger(other) ? 'float32' : this.dtype === 'bool' ? 'int64' : this.dtype;
+    const v = dtype === 'float32' ? Math.fround(other) : other;
+    if (dtype === this.dtype) return this.binary(v, op);
+    const promoted = this.to(dtype);
+    try { return promoted.binary(v, op); } finally { promoted.dispose(); }
+  }
   fmod(other: TensorOrScalar): Tensor { return this.binary(other, 'fmod'); }
   remainder(other: TensorOrScalar): Tensor { return this.binary(other, 'remainder'); }
   atan2(other: Tensor): Tensor { return this.binary(other, 'atan2'); }
@@ -219,10 +257,10 @@ export class Tensor implements Owned {
   silu(): Tensor { return this.unary(UNARY.silu, 'silu'); }
   /** log(1 + exp(βx)) / β */
   softplus(beta = 1): Tensor {
-    return beta === 1 ? this.unary(UNARY.softplus, 'softplus') : this.binary(checkNumber('softplus', beta, 'beta'), 'softplusBeta');
+    return beta === 1 ? this.unary(UNARY.softplus, 'softplus') : this.binary(checkNumber('softplus', beta, 'beta'), 'softplus', 'softplusBeta', 'beta');
   }
-  leakyRelu(negativeSlope = 0.01): Tensor { return this.binary(checkNumber('leakyRelu', negativeSlope), 'leakyRelu'); }
-  elu(alpha = 1): Tensor { return this.binary(checkNumber('elu', alpha), 'elu'); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return this.binary(checkNumber('leakyRelu', negativeSlope, 'negativeSlope'), 'leakyRelu', 'leakyRelu', 'negativeSlope'); }
+  elu(alpha = 1): Tensor { return this.binary(checkNumber('elu', alpha, 'alpha'), 'elu', 'elu', 'alpha'); }
   erf(): Tensor { return this.unary(UNARY.erf, 'erf'); }
   sign(): Tensor { return this.unary(UNARY.sign, 'sign'); }
   floor(): Tensor { return this.unary(UNARY.floor, 'floor'); }
@@ -237,7 +275,7 @@ export class Tensor implements Owned {
     if (min != null) checkNumber('clamp', min, 'min');
     if (max != null) checkNumber('clamp', max, 'max');
     if (min == null && max == null) throw new Error('clamp: give at least one of min and max');
-    return wrap(native.clamp(h, min ?? null, max ?? null));
+    try { return wrap(native.clamp(h, min ?? null, max ?? null)); } catch (e) { throw renamed('clamp', e, `min ${min}, max ${max}`); }
   }
 
   // ---- complex ---------------------------------------------------------------------
@@ -306,11 +344,11 @@ export class Tensor implements Owned {
     const h = alive(this, 'expand');
     const s = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
     if (!s.every((v) => Number.isInteger(v) && v >= -1)) throw new TypeError(`expand: sizes must be integers ≥ 0 (or -1 to keep a dim), got ${fmt(s)}`);
-    if (s.length < this.ndim) throw new Error(`expand: target ${fmt(s)} has fewer dims than ${fmt(this.shape)}`);
+    if (s.length < this.ndim) throw new Error(`expand: sizes ${fmt(s)} have fewer dims than the tensor's shape ${fmt(this.shape)}`);
     const off = s.length - this.ndim;
     for (let i = 0; i < this.ndim; i++) {
       if (s[off + i] !== -1 && this.shape[i] !== 1 && this.shape[i] !== s[off + i]) {
-        throw new Error(`expand: cannot expand ${fmt(this.shape)} to ${fmt(s)} (dim ${i} is ${this.shape[i]}, not 1)`);
+        throw new Error(`expand: cannot expand ${fmt(this.shape)} to ${fmt(s)} (dim ${i} of the shape is ${this.shape[i]}, not 1)`);
       }
     }
     return wrap(native.expand(h, s));
@@ -318,7 +356,8 @@ export class Tensor implements Owned {
   repeat(...sizes: number[] | [number[]]): Tensor {
     const s = checkShape('repeat', Array.isArray(sizes[0]) ? sizes[0] : sizes, 'sizes');
     if (s.length < this.ndim) throw new Error(`repeat: needs at least ${this.ndim} sizes, got ${s.length}`);
-    return wrap(native.repeat(alive(this, 'repeat'), s));
+    const h = alive(this, 'repeat');
+    try { return wrap(native.repeat(h, s)); } catch (e) { throw renamed('repeat', e, `sizes ${fmt(s)}`); }
   }
   flip(dims: number | number[]): Tensor {
     return wrap(native.reduce(REDUCE.flip, alive(this, 'flip'), dimList('flip', dims, this.ndim), false));
@@ -338,7 +377,7 @@ export class Tensor implements Owned {
     const h = alive(this, 'slice');
     const d = normDim('slice', dim, this.ndim);
     const n = this.shape[d];
-    if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+    if (!isInt64(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
     for (const [name, v] of [['start', start], ['end', end]] as const) {
       if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice: ${name} must be an integer, got ${String(v)}`);
     }
@@ -360,13 +399,16 @@ export class Tensor implements Owned {
     alive(index, 'indexSelect', 'index');
     if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new Error(`indexSelect: index must be int64 or int32, got ${index.dtype}`);
     if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
+    // A 0-d result has one element to take: from an empty index LibTorch returns uninitialized memory.
+    if (this.ndim === 0 && index.numel !== 1) throw new Error(`indexSelect: a 0-d tensor needs an index of one element, got shape ${fmt(index.shape)}`);
     return wrap(native.indexSelect(h, normDim('indexSelect', dim, this.ndim), index.handle));
   }
   gather(dim: number, index: Tensor): Tensor {
     const h = alive(this, 'gather');
     alive(index, 'gather', 'index');
     if (index.dtype !== 'int64') throw new Error(`gather: index must be int64, got ${index.dtype}`);
-    if (index.ndim !== this.ndim) throw new Error(`gather: index needs ${this.ndim} dims like the input, got ${index.ndim}`);
+    // As PyTorch: the same number of dims, a 0-d tensor counting as 1-D.
+    if (Math.max(index.ndim, 1) !== Math.max(this.ndim, 1)) throw new Error(`gather: index needs ${this.ndim} dims like the input, got ${index.ndim}`);
     return wrap(native.gather(h, normDim('gather', dim, this.ndim), index.handle));
   }
   split(splitSize: number | number[], dim = 0): Tensor[] {
@@ -375,8 +417,9 @@ export class Tensor implements Owned {
     const n = this.shape[d];
     let sizes: number[];
     if (typeof splitSize === 'number') {
-      if (!Number.isInteger(splitSize) || splitSize < 1) throw new RangeError(`split: size must be a positive integer, got ${splitSize}`);
-      sizes = Array.from({ length: Math.ceil(n / splitSize) }, (_, i) => Math.min(splitSize, n - i * splitSize));
+      if (!isInt64(splitSize) || splitSize < 1) throw new RangeError(`split: size must be a positive integer, got ${splitSize}`);
+      // An empty dim still splits into one (empty) piece, as in PyTorch.
+      sizes = n === 0 ? [0] : Array.from({ length: Math.ceil(n / splitSize) }, (_, i) => Math.min(splitSize, n - i * splitSize));
     } else {
       sizes = checkShape('split', splitSize, 'sizes');
       if (sizes.reduce((a, b) => a + b, 0) !== n) throw new Error(`split: sizes ${fmt(sizes)} do not sum to dim ${d}'s size ${n}`);
@@ -385,70 +428,72 @@ export class Tensor implements Owned {
   }
   chunk(chunks: number, dim = 0): Tensor[] {
     const h = alive(this, 'chunk');
-    if (!Number.isInteger(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+    if (!isInt64(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
     return (native.chunk(h, chunks, normDim('chunk', dim, this.ndim)) as number[]).map((x) => wrapHandle(x)!);
   }
 
   // ---- reductions ------------------------------------------------------------------
-  private reduce(op: string, dim: number | number[] | undefined, keepdim: boolean, s = 0): Tensor {
+  /** `code` names the native reduction when it differs from the public op (max: amax). */
+  private reduce(op: string, dim: number | number[] | undefined, keepdim: unknown, s = 0, code = op): Tensor {
     const h = alive(this, op);
-    return wrap(native.reduce(REDUCE[op], h, dimList(op, dim, this.ndim), keepdim, s));
+    const keep = checkBoolean(op, 'keepdim', keepdim, false);
+    try { return wrap(native.reduce(REDUCE[code], h, dimList(op, dim, this.ndim), keep, s)); } catch (e) { throw renamed(op, e); }
   }
-  sum(dim?: number | number[], keepdim = false): Tensor {
-    return dim === undefined && !keepdim ? this.unary(UNARY.sumAll, 'sum') : this.reduce('sum', dim, keepdim);
+  /** Over all elements (one native op) when neither dim nor keepdim is given. */
+  private whole(keepdim: unknown): boolean { return keepdim === undefined || keepdim === false; }
+  sum(dim?: number | number[], keepdim?: boolean): Tensor {
+    return dim === undefined && this.whole(keepdim) ? this.unary(UNARY.sumAll, 'sum') : this.reduce('sum', dim, keepdim);
   }
-  mean(dim?: number | number[], keepdim = false): Tensor {
-    return dim === undefined && !keepdim ? this.unary(UNARY.meanAll, 'mean') : this.reduce('mean', dim, keepdim);
+  mean(dim?: number | number[], keepdim?: boolean): Tensor {
+    return dim === undefined && this.whole(keepdim) ? this.unary(UNARY.meanAll, 'mean') : this.reduce('mean', dim, keepdim);
   }
   /** Largest value (over dim, when given: the values only; use argmax for indices). */
-  max(dim?: number | number[], keepdim = false): Tensor {
-    return dim === undefined && !keepdim ? this.nonEmpty('max').unary(UNARY.maxAll, 'max') : this.reduce('amax', dim, keepdim);
+  max(dim?: number | number[], keepdim?: boolean): Tensor {
+    return dim === undefined && this.whole(keepdim) ? this.nonEmpty('max').unary(UNARY.maxAll, 'max') : this.reduce('max', dim, keepdim, 0, 'amax');
   }
-  min(dim?: number | number[], keepdim = false): Tensor {
-    return dim === undefined && !keepdim ? this.nonEmpty('min').unary(UNARY.minAll, 'min') : this.reduce('amin', dim, keepdim);
+  min(dim?: number | number[], keepdim?: boolean): Tensor {
+    return dim === undefined && this.whole(keepdim) ? this.nonEmpty('min').unary(UNARY.minAll, 'min') : this.reduce('min', dim, keepdim, 0, 'amin');
   }
   private nonEmpty(op: string): this {
-    if (this.numel === 0) throw new Error(`${op}: tensor is empty (shape ${fmt(this.shape)})`);
+    if (alive(this, op) >= 0 && this.numel === 0) throw new Error(`${op}: tensor is empty (shape ${fmt(this.shape)})`);
     return this;
   }
   /** Product over dim, or over all elements without one (as PyTorch). */
-  prod(dim?: number, keepdim = false): Tensor { return this.overOneDim('prod', dim, keepdim); }
+  prod(dim?: number, keepdim?: boolean): Tensor { return this.overOneDim('prod', dim, keepdim); }
   /** Index of the largest value over dim, or in the flattened tensor without one (as PyTorch). */
-  argmax(dim?: number, keepdim = false): Tensor { return this.overOneDim('argmax', dim, keepdim); }
-  argmin(dim?: number, keepdim = false): Tensor { return this.overOneDim('argmin', dim, keepdim); }
+  argmax(dim?: number, keepdim?: boolean): Tensor { return this.overOneDim('argmax', dim, keepdim); }
+  argmin(dim?: number, keepdim?: boolean): Tensor { return this.overOneDim('argmin', dim, keepdim); }
   /** A reduction over one dim; without a dim, over the flattened tensor (all dims kept as 1 with keepdim). */
-  private overOneDim(op: string, dim: number | undefined, keepdim: boolean): Tensor {
-    if (dim === undefined) {
-      alive(this, op);
-      if (this.numel === 0) throw new Error(`${op}: the tensor is empty`);
-      const flat = this.reshape(-1);
-      const r = flat.reduce(op, 0, false);
-      flat.dispose();
-      if (!keepdim) return r;
-      const shaped = r.reshape(this.shape.map(() => 1));
-      r.dispose();
-      return shaped;
-    }
-    return this.reduce(op, oneDim(op, dim), keepdim);
+  private overOneDim(op: string, dim: number | undefined, keepdim: unknown): Tensor {
+    if (dim !== undefined) return this.reduce(op, oneDim(op, dim), keepdim);
+    const keep = checkBoolean(op, 'keepdim', keepdim, false);
+    if (alive(this, op) >= 0 && this.numel === 0) throw new Error(`${op}: the tensor is empty`);
+    const flat = this.reshape(-1);
+    let r: Tensor;
+    try { r = flat.reduce(op, 0, false); } finally { flat.dispose(); }
+    if (!keep) return r;
+    const shaped = r.reshape(this.shape.map(() => 1));
+    r.dispose();
+    return shaped;
   }
-  logsumexp(dim: number | number[], keepdim = false): Tensor {
+  logsumexp(dim: number | number[], keepdim?: boolean): Tensor {
     if (dim === undefined || (Array.isArray(dim) && dim.length === 0)) throw new TypeError('logsumexp: dim is required (one dim or a list), as in PyTorch');
     return this.reduce('logsumexp', dim, keepdim);
   }
   /** Vector p-norm (‖x‖ₚ = (Σ|xᵢ|ᵖ)^(1/p)) over all elements or over dim. */
-  norm(p = 2, dim?: number | number[], keepdim = false): Tensor {
+  norm(p = 2, dim?: number | number[], keepdim?: boolean): Tensor {
     checkNumber('norm', p, 'p');
-    if (dim === undefined && !keepdim) {
-      return p === 2 ? this.unary(UNARY.normAll, 'norm') : this.binary(p, 'normP');
+    if (dim === undefined && this.whole(keepdim)) {
+      return p === 2 ? this.unary(UNARY.normAll, 'norm') : this.binary(p, 'norm', 'normP', 'p');
     }
     return this.reduce('norm', dim, keepdim, p);
   }
   /** Standard deviation; unbiased (Bessel's correction) by default, as in PyTorch. */
-  std(dim?: number | number[], { unbiased = true, keepdim = false } = {}): Tensor {
-    return this.reduce('std', dim, keepdim, unbiased ? 1 : 0);
-  }
-  var(dim?: number | number[], { unbiased = true, keepdim = false } = {}): Tensor {
-    return this.reduce('var', dim, keepdim, unbiased ? 1 : 0);
+  std(dim?: number | number[], options?: { unbiased?: boolean; keepdim?: boolean }): Tensor { return this.spread('std', dim, options); }
+  var(dim?: number | number[], options?: { unbiased?: boolean; keepdim?: boolean }): Tensor { return this.spread('var', dim, options); }
+  private spread(op: 'std' | 'var', dim: number | number[] | undefined, options: { unbiased?: boolean; keepdim?: boolean } | undefined): Tensor {
+    const o = checkOptions(op, options, ['unbiased', 'keepdim']);
+    return this.reduce(op, dim, o.keepdim, checkBoolean(op, 'unbiased', o.unbiased, true) ? 1 : 0);
   }
   softmax(dim: number): Tensor { return this.reduce('softmax', oneDim('softmax', dim), false); }
   logSoftmax(dim: number): Tensor { return this.reduce('logSoftmax', oneDim('logSoftmax', dim), false); }
@@ -457,53 +502,64 @@ export class Tensor implements Owned {
   all(): Tensor { return this.unary(UNARY.allAll, 'all'); }
 
   // ---- in place (for optimizers: call under noGrad) ---------------------------------
-  private inplace(op: string, b: Tensor | null, c: Tensor | null, s: number, s2 = 0): this {
+  /** `code` names the native op when it differs from the public one (add_ of a number: addScalar_). */
+  private inplace(op: string, b: [Tensor, string] | null, c: [Tensor, string] | null, s: number, s2 = 0, code = op, sName?: string): this {
     const h = alive(this, op);
-    const hb = b === null ? null : checkPair(op, this, b, 'tensor1');
-    const hc = c === null ? null : checkPair(op, this, c, 'tensor2');
-    native.inplace(INPLACE[op], h, hb, hc, s, s2);
+    const hb = b === null ? null : checkPair(op, this, b[0], b[1]);
+    const hc = c === null ? null : checkPair(op, this, c[0], c[1]);
+    try { native.inplace(INPLACE[code], h, hb, hc, s, s2); } catch (e) { throw renamed(op, e, sName && `${sName} ${s}`); }
     return this;
   }
-  /** this += alpha · other */
   /** this += alpha · other (PyTorch's add_; for a number other, alpha scales it too). */
   add_(other: TensorOrScalar, alpha = 1): this {
-    return typeof other === 'number' ? this.inplace('addScalar_', null, null, other * checkNumber('add_', alpha, 'alpha')) : this.inplace('add_', other, null, alpha);
+    checkNumber('add_', alpha, 'alpha');
+    return typeof other === 'number' ? this.inplace('add_', null, null, other * alpha, 0, 'addScalar_', 'other · alpha') : this.inplace('add_', [other, 'other'], null, alpha, 0, 'add_', 'alpha');
   }
-  sub_(other: Tensor, alpha = 1): this { return this.inplace('sub_', other, null, alpha); }
+  sub_(other: Tensor, alpha = 1): this { return this.inplace('sub_', [other, 'other'], null, checkNumber('sub_', alpha, 'alpha'), 0, 'sub_', 'alpha'); }
   mul_(other: TensorOrScalar): this {
-    return typeof other === 'number' ? this.inplace('mulScalar_', null, null, other) : this.inplace('mul_', other, null, 1);
+    return typeof other === 'number' ? this.inplace('mul_', null, null, other, 0, 'mulScalar_', 'other') : this.inplace('mul_', [other, 'other'], null, 1);
   }
   div_(other: TensorOrScalar): this {
-    return typeof other === 'number' ? this.inplace('divScalar_', null, null, other) : this.inplace('div_', other, null, 1);
+    return typeof other === 'number' ? this.inplace('div_', null, null, other, 0, 'divScalar_', 'other') : this.inplace('div_', [other, 'other'], null, 1);
   }
   /** this += value · t1 · t2 */
-  addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return this.inplace('addcmul_', t1, t2, value); }
+  addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return this.pointwise_('addcmul_', t1, t2, value); }
   /** this += value · t1 / t2 */
-  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return this.inplace('addcdiv_', t1, t2, value); }
+  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return this.pointwise_('addcdiv_', t1, t2, value); }
+  private pointwise_(op: 'addcmul_' | 'addcdiv_', t1: Tensor, t2: Tensor, value: number): this {
+    try {
+      return this.inplace(op, [t1, 'tensor1'], [t2, 'tensor2'], checkNumber(op, value), 0, op, 'value');
+    } catch (e) {
+      // Operands whose dtypes promote past this tensor's (all 0-d, say) fail an internal assert in LibTorch.
+      if (!/needs_dynamic_casting/.test((e as Error).message)) throw e;
+      throw new Error(`${op}: tensor1 (${t1.dtype}) and tensor2 (${t2.dtype}) promote past the tensor's dtype ${this.dtype}; cast them with .to('${this.dtype}')`);
+    }
+  }
   /** this += weight · (end − this) */
-  lerp_(end: Tensor, weight: number): this { return this.inplace('lerp_', end, null, checkNumber('lerp_', weight, 'weight')); }
+  lerp_(end: Tensor, weight: number): this { return this.inplace('lerp_', [end, 'end'], null, checkNumber('lerp_', weight, 'weight'), 0, 'lerp_', 'weight'); }
   /** this ← beta · this + alpha · (mat1 @ mat2), as PyTorch's addmm_: one pass over this (2-D only). */
-  addmm_(mat1: Tensor, mat2: Tensor, { beta = 1, alpha = 1 } = {}): this {
+  addmm_(mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }): this {
     const h = alive(this, 'addmm_');
     const [h1, h2] = [alive(mat1, 'addmm_', 'mat1'), alive(mat2, 'addmm_', 'mat2')];
+    const { beta = 1, alpha = 1 } = checkOptions('addmm_', options, ['beta', 'alpha']);
     const [a, b, c] = [this.shape, mat1.shape, mat2.shape];
-    if (a.length !== 2 || b.length !== 2 || c.length !== 2) throw new Error(`addmm_: needs 2-D tensors, got ${fmt(a)} += ${fmt(b)} @ ${fmt(c)}`);
-    if (b[1] !== c[0] || a[0] !== b[0] || a[1] !== c[1]) throw new Error(`addmm_: shapes do not chain: ${fmt(a)} += ${fmt(b)} @ ${fmt(c)}`);
-    for (const m of [mat1, mat2]) {
-      if (m.dtype !== this.dtype) throw new Error(`addmm_: dtypes differ (${this.dtype} and ${m.dtype})`);
-      if (m.device !== this.device) throw new Error(`addmm_: tensors are on different devices (${this.device} and ${m.device})`);
+    if (a.length !== 2 || b.length !== 2 || c.length !== 2) throw new Error(`addmm_: needs 2-D tensors, got ${fmt(a)} += ${fmt(b)} @ ${fmt(c)} (tensor += mat1 @ mat2)`);
+    if (b[1] !== c[0] || a[0] !== b[0] || a[1] !== c[1]) throw new Error(`addmm_: shapes do not chain: ${fmt(a)} += ${fmt(b)} @ ${fmt(c)} (tensor += mat1 @ mat2)`);
+    for (const [m, name] of [[mat1, 'mat1'], [mat2, 'mat2']] as const) {
+      if (m.dtype !== this.dtype) throw new Error(`addmm_: dtypes differ (${this.dtype} and ${m.dtype}), the tensor's and ${name}'s`);
+      if (m.device !== this.device) throw new Error(`addmm_: tensors are on different devices (${this.device} and ${m.device}), the tensor's and ${name}'s`);
     }
-    native.inplace(INPLACE.addmm_, h, h1, h2, checkNumber('addmm_', beta, 'beta'), checkNumber('addmm_', alpha, 'alpha'));
+    try { native.inplace(INPLACE.addmm_, h, h1, h2, checkNumber('addmm_', beta, 'beta'), checkNumber('addmm_', alpha, 'alpha')); } catch (e) { throw renamed('addmm_', e, `beta ${beta}, alpha ${alpha}`); }
     return this;
   }
-  copy_(src: Tensor): this { return this.inplace('copy_', src, null, 1); }
+  copy_(src: Tensor): this { return this.inplace('copy_', [src, 'src'], null, 1); }
   zero_(): this { return this.inplace('zero_', null, null, 0); }
-  fill_(value: number): this { return this.inplace('fill_', null, null, checkNumber('fill_', value)); }
+  fill_(value: number): this { return this.inplace('fill_', null, null, checkNumber('fill_', value), 0, 'fill_', 'value'); }
   sqrt_(): this { return this.inplace('sqrt_', null, null, 0); }
   neg_(): this { return this.inplace('neg_', null, null, 0); }
-  maximum_(other: Tensor): this { return this.inplace('maximum_', other, null, 0); }
-  clampMin_(min: number): this { return this.inplace('clampMin_', null, null, checkNumber('clampMin_', min, 'min')); }
-  clampMax_(max: number): this { return this.inplace('clampMax_', null, null, checkNumber('clampMax_', max, 'max')); }
+  maximum_(other: Tensor): this { return this.inplace('maximum_', [other, 'other'], null, 0); }
+  clampMin_(min: number): this { return this.inplace('clampMin_', null, null, checkNumber('clampMin_', min, 'min'), 0, 'clampMin_', 'min'); }
+  clampMax_(max: number): this { return this.inplace('clampMax_', null, null, checkNumber('clampMax_', max, 'max'), 0, 'clampMax_', 'max'); }
   /** Fills with U(low, high) draws from the global generator (as PyTorch's uniform_). */
   uniform_(low = 0, high = 1): this {
     if (!(checkNumber('uniform_', low, 'low') <= checkNumber('uniform_', high, 'high'))) throw new RangeError(`uniform_: need low ≤ high, got ${low}, ${high}`);
@@ -517,20 +573,21 @@ export class Tensor implements Owned {
 
   // ---- conversion ------------------------------------------------------------------
   /** to('cuda'), to('float64'), or to({ device, dtype, copy }). */
-  to(target: DType | Device | string | ToOptions): Tensor {
-    const h = alive(this, 'to');
+  to(target: DType | Device | string | ToOptions): Tensor { return this.convert('to', target); }
+  cpu(): Tensor { return this.convert('cpu', { device: 'cpu' }); }
+  cuda(index = 0): Tensor { return this.convert('cuda', { device: `cuda:${checkInteger('cuda', 'index', index, 0)}` }); }
+  float(): Tensor { return this.convert('float', { dtype: 'float32' }); }
+  double(): Tensor { return this.convert('double', { dtype: 'float64' }); }
+  private convert(op: string, target: DType | Device | string | ToOptions | undefined): Tensor {
+    const h = alive(this, op);
     const o: ToOptions = typeof target === 'string'
-      ? (target in dtypeCode ? { dtype: target as DType } : { device: target })
-      : (target ?? {});
-    if (typeof o !== 'object') throw invalidArgument('to', 'target', 'a dtype, a device or { dtype, device }', target);
-    const dtype = o.dtype === undefined ? this.dtype : checkDtype('to', o.dtype);
-    const [type, index] = parseDevice('to', o.device ?? this.device);
-    return wrap(native.to(h, dtypeCode[dtype], type, index, o.copy === true));
+      ? (isDtype(target) ? { dtype: target } : { device: target })
+      : checkOptions(op, target, ['dtype', 'device', 'copy'], 'target');
+    const dtype = o.dtype === undefined ? this.dtype : checkDtype(op, o.dtype);
+    const [type, index] = parseDevice(op, o.device ?? this.device);
+    const copy = checkBoolean(op, 'copy', o.copy, false);
+    try { return wrap(native.to(h, dtypeCode[dtype], type, index, copy)); } catch (e) { throw renamed(op, e); }
   }
-  cpu(): Tensor { return this.to({ device: 'cpu' }); }
-  cuda(index = 0): Tensor { return this.to({ device: `cuda:${index}` }); }
-  float(): Tensor { return this.to({ dtype: 'float32' }); }
-  double(): Tensor { return this.to({ dtype: 'float64' }); }
   clone(): Tensor { return this.unary(UNARY.clone, 'clone'); }
   contiguous(): Tensor { return this.unary(UNARY.contiguous, 'contiguous'); }
 
@@ -547,6 +604,7 @@ export class Tensor implements Owned {
   }
   /** Nested arrays of numbers (booleans for bool, [re, im] pairs for complex). */
   toArray(): NestedArray {
+    alive(this, 'toArray');
     const flat = this.data();
     const complex = isComplex(this.dtype);
     const item = (i: number): NestedArray => {
@@ -618,8 +676,11 @@ export class Tensor implements Owned {
   get gradFn(): string | null { return native.gradFnName(alive(this, 'gradFn')); }
   detach(): Tensor { return this.unary(UNARY.detach, 'detach'); }
   /** Accumulates d(this)/d(leaf) into every leaf's .grad. Non-scalar outputs need `gradient`. */
-  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | null, options?: BackwardOptions): void {
     const h = alive(this, 'backward');
+    const o = checkOptions('backward', options, ['retainGraph', 'createGraph']);
+    const createGraph = checkBoolean('backward', 'createGraph', o.createGraph, false);
+    const retainGraph = checkBoolean('backward', 'retainGraph', o.retainGraph, createGraph);
     if (gradient != null) {
       alive(gradient, 'backward', 'gradient');
       if (!sameShape(gradient.shape, this.shape)) {
@@ -629,6 +690,6 @@ export class Tensor implements Owned {
       throw new Error(`backward: output has shape ${fmt(this.shape)}; a gradient can be implied only for one-element outputs, pass one`);
     }
     if (!this.requiresGrad) throw new Error('backward: tensor does not require grad (no input had requiresGrad set, or it was made under noGrad)');
-    native.backward(h, gradient?.handle ?? null, options.retainGraph, options.createGraph === true);
+    try { native.backward(h, gradient?.handle ?? null, retainGraph, createGraph); } catch (e) { throw renamed('backward', e); }
   }
 }

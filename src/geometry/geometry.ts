@@ -17,6 +17,7 @@
 // parts chosen), positive inside, differentiable, for exact Dirichlet conditions u = g + φ·N.
 import { tensor } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
+import { checkKeys } from '../errors.js';
 import { tidy } from '../memory.js';
 import { type Tensor, alive } from '../tensor.js';
 import { type Where, selectParts } from './parts.js';
@@ -55,16 +56,20 @@ export type Points = ArrayLike<number> | readonly ArrayLike<number>[];
 /** Relative tolerance: a point within EPS × (bounding-box diagonal) of the boundary is on it. */
 export const EPS = 1e-9;
 
+const SAMPLE_KEYS = ['sampler', 'seed', 'rng'];
+
 let defaultRng = new Random(0);
 /** Reseeds the generator used when neither `seed` nor `rng` is given. */
 export function seed(s: number): void { defaultRng = new Random(s); }
 /** The generator used when neither `seed` nor `rng` is given (seeded 0 at load; save its state() to resume). */
 export function defaultRandom(): Random { return defaultRng; }
 
-/** The generator for a call: `rng`, else a fresh one from `seed`, else the shared default one. */
-export function rngOf(op: string, o: SampleOptions | undefined): Random {
+
+/** The generator for a call (`rng`, else a fresh one from `seed`, else the shared default one); options checked, unknown keys refused. */
+export function rngOf(op: string, o: SampleOptions | undefined, keys: readonly string[] = SAMPLE_KEYS): Random {
   if (o === undefined) return defaultRng;
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : typeof o}`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : Array.isArray(o) ? 'an array' : typeof o}`);
+  checkKeys(op, 'option', o, keys);
   if (o.rng !== undefined && o.seed !== undefined) throw new Error(`${op}: pass either seed or rng, not both`);
   if (o.rng !== undefined) {
     if (!(o.rng instanceof Random)) throw new TypeError(`${op}: rng must be a geometry.Random`);
@@ -254,7 +259,7 @@ export abstract class Geometry {
   samplePoints(n: number, o: SampleOptions = {}): Float64Array {
     const op = `${this.name}.samplePoints`;
     checkCount(op, n, this.dim);
-    const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
+    const rng = rngOf(op, o), name = o?.sampler ?? 'uniform', sampler = getSampler(name, op);
     if (name === 'grid') return this.gridPoints(op, n);
     return this.rejectInterior(op, n, sampler, rng);
   }
@@ -321,7 +326,7 @@ export abstract class Geometry {
   sampleBoundary(n: number, o: BoundaryOptions = {}): BoundarySample {
     const op = `${this.name}.sampleBoundary`;
     checkCount(op, n, this.dim);
-    const name = o?.sampler ?? 'uniform', sampler = getSampler(name, op), rng = rngOf(op, o);
+    const rng = rngOf(op, o, [...SAMPLE_KEYS, 'where']), name = o?.sampler ?? 'uniform', sampler = getSampler(name, op);
     const parts = o?.where === undefined ? undefined : selectParts(op, this.boundaryParts, o.where);
     const width = this.boundaryParams, d = this.dim;
     if (name === 'grid') {

@@ -8,7 +8,9 @@ import { type ActivationName, Sin, activation } from './activation.js';
 import { type AdaptiveOptions, AdaptiveSlope, checkAdaptive, slopeRecovery } from './adaptive.js';
 import { kaimingNormal_, kaimingUniform_, xavierNormal_, xavierUniform_, zeros_ } from './init.js';
 import { Linear } from './linear.js';
-import { Module } from './module.js';
+import { Module, parameterOptions } from './module.js';
+import { renamed } from '../checks.js';
+import { show } from '../errors.js';
 import { sirenUniform_ } from './siren.js';
 
 export type InitName = 'default' | 'xavierNormal' | 'xavierUniform' | 'kaimingNormal' | 'kaimingUniform';
@@ -63,12 +65,14 @@ export class MLP extends Module {
   /** The fixed multiplier ω₀ of each hidden layer (1: none). */
   readonly omega0: readonly number[];
 
-  constructor(readonly sizes: number[], o: MLPOptions = {}) {
+  constructor(readonly sizes: number[], options?: MLPOptions) {
     super();
-    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
-      throw new Error(`MLP: sizes must list ≥ 2 positive integers [in, …, out], got ${JSON.stringify(sizes)}`);
+    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isSafeInteger(s) && s > 0)) {
+      throw new Error(`MLP: sizes must list ≥ 2 positive integers [in, …, out], got ${show(sizes)}`);
     }
+    const o = parameterOptions('MLP', options, ['activation', 'init', 'seed', 'adaptive', 'omega0', 'omega0First']);
     const { init = 'xavierNormal', seed, dtype, device, adaptive } = o;
+    if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new RangeError(`MLP: seed must be a non-negative integer, got ${show(seed)}`);
     // Checked before any layer exists: a bad init must not leave tensors behind.
     if (!INITS.includes(init)) throw new Error(`MLP: unknown init '${String(init)}' (known: ${INITS.join(', ')})`);
     const siren = init === 'siren';
@@ -78,14 +82,25 @@ export class MLP extends Module {
     const omega0First = checkOmega('omega0First', o.omega0First ?? omega0);
     const hidden = sizes.length - 2;
     this.omega0 = Array.from({ length: hidden }, (_, i) => (i === 0 ? omega0First : omega0));
-    this.act = activation(act); // stateless: not registered, so names match PyTorch's Sequential
+    try { this.act = activation(act); } catch (e) { throw renamed('MLP', e, 'activation'); } // stateless: not registered, so names match PyTorch's Sequential
     const n = adaptive === undefined ? null : checkAdaptive('MLP', adaptive);
     if (n !== null && hidden === 0) throw new Error('MLP: adaptive needs at least one hidden layer (sizes has none)');
-    // One slope for the whole network: registered once, as 'a', however many layers share it.
-    const shared = n !== null && adaptive!.kind === 'global' ? new AdaptiveSlope(n, 1, { dtype, device }) : null;
-    if (shared) this.registerParameter('a', shared.a);
     this.slopes = [];
-    this.layers = withSeed(seed, () => sizes.slice(1).map((out, i) => {
+    try {
+      this.layers = this.build(sizes, init, n, adaptive?.kind, omega0, seed, { dtype, device });
+    } catch (e) {
+      this.dispose(); // the layers made before an allocation failed
+      throw renamed('MLP', e);
+    }
+  }
+
+  private build(sizes: number[], init: InitName | 'siren', n: number | null, kind: AdaptiveOptions['kind'] | undefined, omega0: number,
+    seed: number | undefined, { dtype, device }: { dtype?: DType; device?: Device | string }): Linear[] {
+    const siren = init === 'siren', hidden = sizes.length - 2;
+    // One slope for the whole network: registered once, as 'a', however many layers share it.
+    const shared = n !== null && kind === 'global' ? new AdaptiveSlope(n, 1, { dtype, device }) : null;
+    if (shared) this.registerParameter('a', shared.a);
+    return withSeed(seed, () => sizes.slice(1).map((out, i) => {
       // Named 0, 2, 4, … like nn.Sequential(Linear, Tanh, Linear, …): state dicts port both ways.
       const layer = this.registerModule(String(2 * i), new Linear(sizes[i], out, { dtype, device }));
       if (siren) sirenUniform_(layer.weight, { first: i === 0, omega0 });
@@ -93,7 +108,7 @@ export class MLP extends Module {
       // A slope per layer or neuron sits at its activation's place in that order: '1.a', '3.a', …
       if (n !== null && i < hidden) {
         this.slopes.push(shared ?? this.registerModule(String(2 * i + 1),
-          new AdaptiveSlope(n, adaptive!.kind === 'neuron' ? out : 1, { dtype, device })));
+          new AdaptiveSlope(n, kind === 'neuron' ? out : 1, { dtype, device })));
       }
       return layer;
     }));

@@ -1,12 +1,31 @@
 // Module: the base of every model. Parameters and sub-modules are registered explicitly
 // (JS has no __setattr__ hook), in order, so names and state dicts match PyTorch's.
-import { DTYPES, type DType, type Device, checkDtype, isFloating } from '../dtype.js';
+import { checkBoolean, checkOptions } from '../checks.js';
+import { type DType, type Device, checkDtype, isDtype, isFloating, parseDevice } from '../dtype.js';
 import { noGrad } from '../autograd.js';
 import { keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 export type StateDict = Record<string, Tensor>;
+
+/**
+ * The options of a module with parameters, checked before anything is made: an object with
+ * known keys, a floating point dtype (parameters carry gradients) and a device that exists.
+ */
+export function parameterOptions<O extends { dtype?: DType; device?: Device | string }>(op: string, o: O | undefined, extra: readonly string[] = []): Partial<O> {
+  const c = checkOptions(op, o, ['dtype', 'device', ...extra]);
+  if (c.dtype !== undefined && !isFloating(checkDtype(op, c.dtype))) throw new Error(`${op}: parameters must be floating point (they carry gradients), got dtype ${c.dtype}`);
+  parseDevice(op, c.device);
+  return c;
+}
+
+/** Layer widths: positive integers small enough to allocate (safe integers). */
+export function checkFeatures(op: string, sizes: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(sizes)) {
+    if (!Number.isSafeInteger(v) || (v as number) < 1) throw new RangeError(`${op}: ${k} must be a positive integer, got ${String(v)}`);
+  }
+}
 
 export abstract class Module {
   training = true;
@@ -81,11 +100,13 @@ export abstract class Module {
 
   /** Moves / casts parameters and buffers in place: references held elsewhere stay valid. */
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): this {
-    // Checked before anything changes (PyTorch refuses an integer dtype for parameters too).
-    const dtype = typeof target === 'string' ? (DTYPES.includes(target as DType) ? target as DType : undefined) : target?.dtype;
+    // Checked in full before anything changes (PyTorch refuses an integer dtype for parameters too).
+    const o = typeof target === 'string' ? (isDtype(target) ? { dtype: target } : { device: target }) : checkOptions('Module.to', target, ['dtype', 'device'], 'target');
+    const dtype = o.dtype;
     if (dtype !== undefined && !isFloating(checkDtype('Module.to', dtype))) {
       throw new Error(`Module.to: parameters must stay floating point (they carry gradients), got ${dtype}`);
     }
+    parseDevice('Module.to', o.device);
     // In a scope of its own: the intermediates of each conversion are freed here, not left to the GC.
     tidy(() => noGrad(() => {
       for (const [, p] of this.namedParameters()) {
@@ -109,10 +130,12 @@ export abstract class Module {
    * Copies values in. Everything is checked first (missing and unexpected keys, shapes,
    * dtypes), so a failed load changes nothing.
    */
-  loadStateDict(state: StateDict, { strict = true } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: StateDict, options?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] } {
+    const op = `${this.constructor.name}.loadStateDict`;
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
-      throw new TypeError(`${this.constructor.name}.loadStateDict: expected an object of tensors by name, got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
+      throw new TypeError(`${op}: expected an object of tensors by name, got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
     }
+    const strict = checkBoolean(op, 'strict', checkOptions(op, options, ['strict']).strict, true);
     const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
@@ -126,9 +149,9 @@ export abstract class Module {
       if (fmt(src.shape) !== fmt(t.shape)) throw new Error(`${name}.loadStateDict: '${k}' has shape ${fmt(src.shape)}, the model expects ${fmt(t.shape)}`);
       if (src.dtype !== t.dtype) throw new Error(`${name}.loadStateDict: '${k}' is ${src.dtype}, the model expects ${t.dtype}`);
     }
-    noGrad(() => {
+    tidy(() => noGrad(() => {
       for (const [k, t] of own) if (state[k] !== undefined) t.copy_(state[k].to({ device: t.device }));
-    });
+    }));
     return { missingKeys, unexpectedKeys };
   }
 

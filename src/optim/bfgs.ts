@@ -19,7 +19,7 @@ import { stack } from '../functional.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { floats } from './readback.js';
-import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState, optionsObject } from './optimizer.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
 export interface BFGSOptions extends QuasiNewtonOptions {
@@ -34,7 +34,7 @@ const UPDATES: BFGSUpdate[] = ['bfgs', 'ssbfgs', 'ssbroyden'];
 
 export class BFGS extends QuasiNewton<BFGSOptions> {
   constructor(params: ParamsInput<BFGSOptions>, o: Partial<BFGSOptions> & { onIteration?: (i: QuasiNewtonIteration) => void } = {}) {
-    const { onIteration, ...options } = o;
+    const { onIteration, ...options } = optionsObject('BFGS', o) as typeof o;
     super(params, { ...loopDefaults(options.maxIter), update: 'ssbfgs', maxHessianBytes: 2 ** 30, ...options }, onIteration);
     const n = this.size;
     const bytes = n * n * (this.params[0].dtype === 'float64' ? 8 : 4);

@@ -4,7 +4,7 @@
 import { show } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CurvatureHistory, type SavedProducts } from './lbfgs_history.js';
-import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState, optionsObject } from './optimizer.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, loopDefaults, type QuasiNewtonIteration, type QuasiNewtonOptions, type QuasiNewtonStopReason } from './quasi_newton.js';
 
 export interface LBFGSOptions extends QuasiNewtonOptions { historySize: number }
@@ -19,7 +19,7 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
   private history: CurvatureHistory | null = null;
 
   constructor(params: ParamsInput<LBFGSOptions>, o: Partial<LBFGSOptions> & { onIteration?: (i: LBFGSIteration) => void } = {}) {
-    const { onIteration, ...options } = o;
+    const { onIteration, ...options } = optionsObject('LBFGS', o) as typeof o;
     super(params, { ...loopDefaults(options.maxIter), historySize: 100, ...options }, onIteration);
   }
 

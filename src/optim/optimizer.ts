@@ -5,7 +5,7 @@ import { noGrad } from '../autograd.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { dispose, keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
-import { checkKeys, show } from '../errors.js';
+import { checkKeys, invalidArgument, show } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type SerializedValue, type StateValue, deserialize, serialize } from './serialize.js';
 
@@ -121,7 +121,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Loads a state dict; everything is checked before anything changes. */
   loadStateDict(sd: OptimizerStateDict): void {
     const name = `${this.constructor.name}.loadStateDict`;
-    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
+    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || sd.state === null || typeof sd.state !== 'object' || Array.isArray(sd.state)) {
       throw new Error(`${name}: expected { state, paramGroups }`);
     }
     if (sd.paramGroups.length !== this.paramGroups.length) {
@@ -193,6 +193,18 @@ export abstract class Optimizer<O extends { lr: number }> {
   dispose(): void {
     this.resetState();
   }
+}
+
+/** An optimizer's options argument: an object (its keys are checked with the group, see addParamGroup), or undefined. */
+export function optionsObject<T extends object>(op: string, o: T | undefined): T | Record<string, never> {
+  if (o === undefined) return {};
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw invalidArgument(op, 'options', 'an object', o);
+  return o;
+}
+
+/** A boolean option (amsgrad, nesterov, …): JS truthiness is not a yes. */
+export function checkFlag(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw invalidArgument(op, name, 'a boolean', v);
 }
 
 export function checkRange(op: string, name: string, v: unknown, lo: number, hi: number, hiOpen = false): void {

@@ -1,6 +1,6 @@
 import { zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, checkRange } from './optimizer.js';
+import { type Closure, Optimizer, type ParamGroup, type ParamsInput, checkFlag, checkRange, optionsObject } from './optimizer.js';
 
 export interface RMSpropOptions { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean }
 
@@ -9,8 +9,8 @@ export interface RMSpropOptions { lr: number; alpha: number; eps: number; weight
  * v − ḡ² replaces v; θ ← θ − γ g / (√v + ε) (or through a momentum buffer b ← μb + g/(√v+ε)).
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, o: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...o });
+  constructor(params: ParamsInput<RMSpropOptions>, o?: Partial<RMSpropOptions>) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...optionsObject('RMSprop', o) });
   }
   protected optionNames() { return ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']; }
   protected validate(g: ParamGroup<RMSpropOptions>): void {
@@ -19,6 +19,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkRange('RMSprop', 'eps', g.eps, 0, Infinity);
     checkRange('RMSprop', 'momentum', g.momentum, 0, Infinity);
     checkRange('RMSprop', 'weightDecay', g.weightDecay, 0, Infinity);
+    checkFlag('RMSprop', 'centered', g.centered);
+    checkFlag('RMSprop', 'maximize', g.maximize);
   }
   protected stateSpec(g: ParamGroup<RMSpropOptions>) {
     const keys = ['step', 'squareAvg', ...(g.momentum > 0 ? ['momentumBuffer'] : []), ...(g.centered ? ['gradAvg'] : [])];

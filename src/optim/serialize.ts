@@ -1,5 +1,6 @@
 // JSON-safe tensors for state dicts. Float values survive JSON exactly (shortest round-trip
-// decimal of a double), so a resumed run continues bit for bit.
+// decimal of a double), so a resumed run continues bit for bit. NaN and ±Infinity do not
+// (JSON.stringify writes null): loading accepts them as the strings "NaN", "Infinity", "-Infinity".
 import { show } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DType } from '../dtype.js';
@@ -27,7 +28,17 @@ export function deserialize(v: unknown, where: string, made: Tensor[]): StateVal
   if (v instanceof Tensor) { const t = v.clone(); made.push(t); return t; }
   if (isSerializedTensor(v)) {
     if (!Array.isArray(v.shape) || !Array.isArray(v.data)) throw new Error(`${where}: malformed tensor (needs shape and data arrays)`);
-    const t = tensor(v.data, { dtype: v.dtype, shape: v.shape });
+    const data = (v.data as unknown[]).map((x, i) => {
+      if (x === 'NaN' || x === 'Infinity' || x === '-Infinity') return Number(x);
+      if (x === null) throw new Error(`${where}: value null at flat index ${i} (a NaN or ±Infinity that JSON.stringify turned into null; write it as "NaN", "Infinity" or "-Infinity")`);
+      return x;
+    });
+    let t: Tensor;
+    try {
+      t = tensor(data as number[], { dtype: v.dtype, shape: v.shape });
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message.replace(/^tensor: /, '')}`);
+    }
     made.push(t);
     return t;
   }

@@ -1,6 +1,7 @@
 // Loss terms of a PINN (DeepXDE's icbc, as small classes over one base): each has a name,
 // its own points, a weight, and a residual; its loss is the mean of residual² (or |·|²).
-import { isComplex } from '../dtype.js';
+import { checkKeys, describe, show } from '../errors.js';
+import { isComplex, isFloating } from '../dtype.js';
 import { type Reduction, l1, msae, mse } from '../losses.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -26,7 +27,11 @@ export interface ConditionOptions {
 
 const LOSSES: Record<LossName, (r: Tensor, t: number, red: Reduction) => Tensor> = { mse, msae, l1 };
 
-function checkFinite(term: string, what: string, values: Tensor): void {
+/** A tensor of the term's data: real floating point (points), or complex too (values); NaN and Inf refused. */
+function checkFinite(term: string, what: string, values: Tensor, complexOk = true): void {
+  if (!isFloating(values.dtype) && !(complexOk && isComplex(values.dtype))) {
+    throw new TypeError(`${term}: ${what} must be floating point (float32 or float64${complexOk ? ', or complex' : ''}), got ${values.dtype}`);
+  }
   tidy(() => {
     const t = isComplex(values.dtype) ? values.abs() : values; // complex: finite when its magnitude is
     const bad = t.isfinite().logicalNot();
@@ -61,14 +66,22 @@ export abstract class Condition {
    * their other tensors there (given the label and the number of points), so a refused
    * construction holds nothing.
    */
-  constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}, checks?: (label: string, n: number) => void) {
+  /**
+   * `keys`: the options the class takes beside weight, loss and attention (others are refused
+   * with a suggestion); null for a subclass defined elsewhere, whose options are its own business.
+   */
+  constructor(readonly name: string, points: Tensor, options: ConditionOptions = {}, checks?: (label: string, n: number) => void, keys: readonly string[] | null = []) {
     const label = `${this.constructor.name} '${name}'`;
     if (typeof name !== 'string' || !name) throw new Error(`${this.constructor.name}: a condition needs a name`);
     if (!(points instanceof Tensor) || points.isDisposed) throw new Error(`${label}: points must be a live Tensor [N, inputs]`);
     if (points.ndim !== 2) throw new Error(`${label}: points must be 2-D [N, inputs], got shape ${fmt(points.shape)}`);
     if (points.shape[0] === 0) throw new Error(`${label}: has no points`);
-    checkFinite(label, 'points', points);
-    if (options === null || typeof options !== 'object') throw new TypeError(`${label}: options must be an object`);
+    checkFinite(label, 'points', points, false);
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${label}: options must be an object`);
+    if (keys !== null) checkKeys(label, 'option', options, ['weight', 'loss', 'attention', ...keys]);
+    if (keys?.includes('output') && !(typeof (options as { output?: unknown }).output === 'string' && (options as { output: string }).output)) {
+      throw new TypeError(`${label}: options.output must name the output the condition is on, got ${show((options as { output?: unknown }).output)}`);
+    }
     this.weight = options.weight ?? 1;
     if (!(typeof this.weight === 'number' && this.weight >= 0 && Number.isFinite(this.weight))) throw new Error(`${label}: weight must be a finite number ≥ 0, got ${options.weight}`);
     this.lossName = options.loss ?? 'msae';
@@ -224,7 +237,11 @@ function evaluate(label: string, v: Tensor | ((x: Tensor) => Tensor), x: Tensor)
 
 /** A PDE residual F(u, ∂u, …; coefficients) = 0 at interior points. */
 export class PDE extends Condition {
-  constructor(name: string, points: Tensor, readonly residual: ResidualFn, options?: ConditionOptions) { super(name, points, options); }
+  constructor(name: string, points: Tensor, readonly residual: ResidualFn, options?: ConditionOptions) {
+    super(name, points, options, (label) => {
+      if (typeof residual !== 'function') throw new TypeError(`${label}: residual must be a function (d, coefficients) => Tensor, got ${describe(residual)}`);
+    }, new.target === PDE || new.target === OperatorBC ? [] : null);
+  }
   residuals(d: Derivatives, c: Coefficients): Tensor[] {
     const r = this.residual(d, c);
     return Array.isArray(r) ? r : [r];
@@ -242,16 +259,20 @@ export class OperatorBC extends PDE {}
  */
 abstract class Prescribed extends Condition {
   readonly value: Value;
-  constructor(name: string, points: Tensor, value: Value, options?: ConditionOptions, checks?: (label: string, n: number) => void) {
+  constructor(name: string, points: Tensor, value: Value, options: ConditionOptions | undefined, keys: readonly string[], checks?: (label: string, n: number) => void) {
     super(name, points, options, (label, n) => {
       if (value instanceof Tensor) {
         if (value.isDisposed || value.ndim < 1 || value.ndim > 2 || value.shape[0] !== n) {
           throw new Error(`${label}: a tensor value needs one row per point ([${n}] or [${n}, k]), got ${value.isDisposed ? 'a disposed tensor' : `[${value.shape.join(', ')}]`}`);
         }
         checkFinite(label, 'value rows', value);
+      } else if (typeof value === 'number') {
+        if (!Number.isFinite(value)) throw new RangeError(`${label}: value must be a finite number, got ${value}`);
+      } else if (typeof value !== 'function') {
+        throw new TypeError(`${label}: value must be a number, a tensor with a row per point, or a function of the points, got ${describe(value)}`);
       }
       checks?.(label, n);
-    });
+    }, keys);
     this.value = value instanceof Tensor ? keep(value.detach()) : value;
   }
   protected override perPoint(): Record<string, Tensor> { return this.value instanceof Tensor ? { value: this.value } : {}; }
@@ -265,7 +286,7 @@ abstract class Prescribed extends Condition {
 
 /** u = g on the points. */
 export class DirichletBC extends Prescribed {
-  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, value, options); }
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string }) { super(name, points, value, options, ['output']); }
   override validate(inputs: string[], outputs: string[]): void { super.validate(inputs, outputs); checkOutput(this.label, this.options.output, outputs); }
   residuals(d: Derivatives): Tensor[] { return [this.minusValue(d.value(this.options.output), d)]; }
 }
@@ -282,14 +303,14 @@ export class NeumannBC extends Prescribed {
   private terms: Array<{ input: string; column: number }> = [];
   constructor(name: string, points: Tensor, normals: Tensor, value: Value,
     readonly options: ConditionOptions & { output: string; spatial?: string[] }) {
-    super(name, points, value, options, (label, n) => {
+    super(name, points, value, options, ['output', 'spatial'], (label, n) => {
       if (!(normals instanceof Tensor) || normals.isDisposed || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] < 1) {
         throw new Error(`${label}: normals must be [${n}, k] (one per point; a column per spatial input, or per problem input)`);
       }
       if (options?.spatial !== undefined && (!Array.isArray(options.spatial) || options.spatial.length === 0)) {
         throw new Error(`${label}: spatial must be a non-empty list of input names`);
       }
-      checkFinite(label, 'normals', normals);
+      checkFinite(label, 'normals', normals, false);
     });
     this.normals = keep(normals.detach());
   }
@@ -337,8 +358,8 @@ export class PeriodicBC extends Condition {
       if (!(pointsB instanceof Tensor) || pointsB.isDisposed || fmt(pointsB.shape) !== fmt(pointsA.shape)) {
         throw new Error(`${label}: the two point sets must have the same shape, got ${fmt(pointsA.shape)} and ${pointsB instanceof Tensor && !pointsB.isDisposed ? fmt(pointsB.shape) : 'no live tensor'}`);
       }
-      checkFinite(label, 'partner points', pointsB);
-    });
+      checkFinite(label, 'partner points', pointsB, false);
+    }, ['output', 'derivative']);
     this.partner = keep(pointsB.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {
@@ -364,7 +385,7 @@ export class InitialCondition extends DirichletBC {}
 
 /** ∂u/∂t (x, t₀) = g(x), the initial velocity of second-order-in-time problems. */
 export class InitialVelocity extends Prescribed {
-  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string; time?: string }) { super(name, points, value, options); }
+  constructor(name: string, points: Tensor, value: Value, readonly options: ConditionOptions & { output: string; time?: string }) { super(name, points, value, options, ['output', 'time']); }
   override validate(inputs: string[], outputs: string[]): void {
     super.validate(inputs, outputs);
     checkOutput(this.label, this.options.output, outputs);
@@ -383,7 +404,7 @@ export class PointSetData extends Condition {
         throw new Error(`${label}: values must be [${n}, ${options.outputs.length}] (a row per point, a column per listed output)`);
       }
       checkFinite(label, 'values', values);
-    });
+    }, ['outputs']);
     this.values = keep(values.detach());
   }
   override validate(inputs: string[], outputs: string[]): void {

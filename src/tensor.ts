@@ -90,6 +90,9 @@ function oneDim(op: string, dim: unknown): number {
   return dim;
 }
 
+/** Promotion order of dtypes (within what pinn-torch supports): an operand ranked higher promotes past. */
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5, complex64: 6, complex128: 7 };
+
 export interface BackwardOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
@@ -527,6 +530,10 @@ export class Tensor implements Owned {
   /** this += value · t1 / t2 */
   addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return this.pointwise_('addcdiv_', t1, t2, value); }
   private pointwise_(op: 'addcmul_' | 'addcdiv_', t1: Tensor, t2: Tensor, value: number): this {
+    // Operands of a higher dtype than the tensor: LibTorch 1.13 fails an internal assert (0-d
+    // operands) or refuses, 2.x may cast silently; refused here the same way on every version.
+    const past = [t1, t2].find((t) => t instanceof Tensor && !t.isDisposed && RANK[t.dtype] > RANK[this.dtype]);
+    if (past && !this.isDisposed) throw new Error(`${op}: tensor1 (${t1.dtype}) and tensor2 (${t2.dtype}) promote past the tensor's dtype ${this.dtype}; cast them with .to('${this.dtype}')`);
     try {
       return this.inplace(op, [t1, 'tensor1'], [t2, 'tensor2'], checkNumber(op, value), 0, op, 'value');
     } catch (e) {

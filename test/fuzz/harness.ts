@@ -14,6 +14,20 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PY = '/usr/bin/python3';
 /** Whether PyTorch is there to compare with (properties answered by it are skipped without it). */
 export const hasTorch = spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Whether the reference PyTorch runs the same LibTorch major.minor as the addon. Across versions
+ * edge cases legitimately differ (complex division by Inf, what 0-d operands may promote to), so
+ * then only the version-free properties are checked: no crash, no leak, clear messages.
+ */
+export const sameTorch = (() => {
+  const mm = (v: string) => /^(\d+\.\d+)/.exec(v.trim())?.[1] ?? '?';
+  const py = spawnSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  const addon = spawnSync(process.execPath, ['-e', `console.log(require(process.env.PINN_TORCH_BINARY || ${JSON.stringify(`${ROOT}build/Release/pinn_torch.node`)}).buildInfo().torchVersion)`], { encoding: 'utf8' });
+  const same = py.status === 0 && addon.status === 0 && mm(py.stdout) === mm(addon.stdout);
+  if (!same && py.status === 0) console.log(`fuzz: the addon's LibTorch (${addon.stdout.trim() || '?'}) is not the reference PyTorch's (${py.stdout.trim()}): comparing crashes, leaks and messages only`);
+  return same;
+})();
 /** A case running longer than this is a hang. */
 const CASE_TIMEOUT_MS = 30_000;
 
@@ -146,6 +160,7 @@ export class Harness {
     if (js.error?.name === 'FuzzSetup') throw new Error(js.error.message);
     if (js.error?.name === 'FuzzViolation') return fail('silently wrong', js.error.message);
     if (js.error?.name === 'Unreadable' || ref.error?.name === 'Unreadable') return null; // nothing to compare
+    if (!sameTorch) return js.ok ? null : this.message(c, js.error!, fail);
     if (js.ok && ref.ok) {
       if (ref.value === undefined) return this.invariants(js.value!, fail);
       const diff = compare(js.value!, ref.value, o.tolerance ?? { float32: 2e-5, float64: 1e-10 });

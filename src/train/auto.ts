@@ -98,7 +98,7 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
   reasons.push(o.hidden
     ? `network ${[problem.inputs.length, ...o.hidden, problem.outputs.length].join('→')} tanh (${parameters} parameters): small enough for a dense quasi-Newton phase, which reaches far lower losses than Adam alone`
     : `the given model (${parameters} parameters with the problem's coefficients)`);
-  tidy(() => { model.to('float32'); });
+  model.to('float32'); // Module.to frees its own intermediates
   problem.to('float32');
   const evaluation = timeEvaluation(problem, model);
 

@@ -1,24 +1,11 @@
 // Adaptive activations (GAAF, L-LAAF, N-LAAF; src/nn/adaptive.ts): parameters, forward and
 // gradients against PyTorch, the slope recovery term's closed form, forward-mode derivatives
 // against nested autograd, and training of the slopes.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, keep, manualSeed, memory, mse, nn, noGrad, optim, pinn, rand, tidy } from '../src/index.js';
+import { expectClose, flat, hasTorch, runTorch } from './helpers/compare.js';
 
-const PY = '/usr/bin/python3';
-const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
-const runTorch = (script: string, input: unknown): any =>
-  JSON.parse(execFileSync(PY, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 26 }));
 
-const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
-/** |a − b| ≤ tol · max|b| elementwise (a scale-relative bound; fails on NaN). */
-function expectClose(a: number[], b: number[], tol: number, what: string) {
-  expect(a.length, what).toBe(b.length);
-  const scale = Math.max(...b.map(Math.abs), 1e-300);
-  for (let i = 0; i < a.length; i++) {
-    if (!(Math.abs(a[i] - b[i]) <= tol * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]} (scale ${scale})`);
-  }
-}
 
 /** Sets every slope a to a random value in [0.05, 0.2] (n·a in [0.5, 2] for n = 10), so n·a ≠ 1. */
 function perturbSlopes(net: nn.MLP, seed: number) {

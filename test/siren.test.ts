@@ -1,22 +1,10 @@
 // SIREN (Sitzmann et al. 2020) as an MLP option: weight distributions per layer, the reference
 // implementation's draws and outputs in PyTorch, forward-mode derivatives, seeding.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, nn, pinn, rand, tidy, zeros } from '../src/index.js';
+import { expectClose, flat, hasTorch, runTorch } from './helpers/compare.js';
 
-const PY = '/usr/bin/python3';
-const hasTorch = (() => { try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
-const runTorch = (script: string, input: unknown): any =>
-  JSON.parse(execFileSync(PY, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 26 }));
 
-const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
-function expectClose(a: number[], b: number[], tol: number, what: string) {
-  expect(a.length, what).toBe(b.length);
-  const scale = Math.max(...b.map(Math.abs), 1e-300);
-  for (let i = 0; i < a.length; i++) {
-    if (!(Math.abs(a[i] - b[i]) <= tol * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]} (scale ${scale})`);
-  }
-}
 
 /** Kolmogorov–Smirnov distance between the samples and U(−b, b). */
 function ksUniform(samples: number[], b: number): number {

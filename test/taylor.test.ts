@@ -1,17 +1,9 @@
 // The forward-mode derivative engine (src/pinn/taylor.ts) against nested reverse-mode autograd.
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { expectClose, flat } from './helpers/compare.js';
 import { activationDerivs, activationJet } from '../src/functional.js';
 
-const flat = (t: Tensor) => Array.from(t.contiguous().data() as Float64Array);
-/** |a − b| ≤ tol · max|b| elementwise (a scale-relative bound; fails on NaN). */
-function expectClose(a: number[], b: number[], tol: number, what: string) {
-  expect(a.length, what).toBe(b.length);
-  const scale = Math.max(...b.map(Math.abs), 1e-300);
-  for (let i = 0; i < a.length; i++) {
-    if (!(Math.abs(a[i] - b[i]) <= tol * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]} (scale ${scale})`);
-  }
-}
 
 const NAMES = ['x', 'y', 't', 's'];
 

@@ -122,3 +122,13 @@ export function pruneCheckpoints(root: string, { keepLast = 3, keep = [] as stri
   });
   return removed;
 }
+
+/** The config saved with a checkpoint (config.json) at `dir`, a checkpoint or a root holding `latest`; undefined when none was saved. */
+export function readCheckpointConfig(dir: string): unknown {
+  let path = dir;
+  try { path = latestCheckpoint(dir) ?? dir; } catch { /* not a root: a checkpoint directory itself */ }
+  const { files } = readCheckpoint(path);
+  const raw = files['config.json'];
+  if (!raw) return undefined;
+  try { return JSON.parse(raw.toString('utf8')); } catch (e) { throw new Error(`${path}/config.json: not valid JSON (${(e as Error).message})`); }
+}

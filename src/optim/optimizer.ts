@@ -22,6 +22,16 @@ export interface OptimizerStateDict {
 /** Group keys that LR schedulers add; not optimizer options. */
 const SCHEDULER_KEYS = new Set(['initialLr']);
 
+/** One inner iteration of an optimizer that iterates within a step (L-BFGS, BFGS). */
+export interface OptimizerIteration {
+  /** Iterations in this step() call, and in total across calls. */
+  iteration: number;
+  totalIterations: number;
+  loss: number;
+  funcEvals: number;
+  stepSize: number;
+}
+
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
@@ -59,6 +69,28 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Takes one optimisation step. A closure re-evaluates the loss (with backward) and returns it. */
   abstract step(closure?: Closure): number | undefined;
+
+  // ---- what a training loop needs to know (capabilities, so that no loop asks for a type) ----
+
+  /**
+   * True when step() must be given a closure because it evaluates the loss itself (possibly
+   * several times, as L-BFGS's line search does); false when it steps on the gradients the
+   * caller computed.
+   */
+  get needsClosure(): boolean { return false; }
+
+  /**
+   * The loss function changed (new collocation points, a new batch): state that belongs to the
+   * old objective (the last loss and gradient, curvature pairs) must go. Moments of first-order
+   * methods stay valid, so the default does nothing.
+   */
+  objectiveChanged(): void {}
+
+  /** Called after every inner iteration, for optimizers that iterate within one step(). */
+  onIteration?: (info: OptimizerIteration) => void;
+
+  /** Why the last step() returned, for optimizers that iterate within a step; null otherwise. */
+  get stopReason(): string | null { return null; }
 
   zeroGrad({ setToNone = true } = {}): void {
     noGrad(() => {

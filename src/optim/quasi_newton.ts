@@ -10,17 +10,16 @@ import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type ObjFunc, strongWolfe } from './line_search.js';
 import { floats, item } from './readback.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
+import { type Closure, Optimizer, type OptimizerIteration, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
 
 export interface QuasiNewtonOptions {
   lr: number; maxIter: number; maxEval: number; toleranceGrad: number; toleranceChange: number;
   lineSearchFn: 'strong_wolfe' | null;
 }
 
-export interface QuasiNewtonIteration {
-  /** Iterations in this step() call, and in total across calls. */
-  iteration: number; totalIterations: number;
-  loss: number; funcEvals: number; stepSize: number; gradMaxAbs: number;
+/** What onIteration receives from a quasi-Newton optimizer: the common fields and the largest |gradient| entry. */
+export interface QuasiNewtonIteration extends OptimizerIteration {
+  gradMaxAbs: number;
 }
 
 /** Why the last step() returned (PyTorch decides the same way but does not say). */
@@ -48,7 +47,6 @@ const forget = (t: Tensor): undefined => { t.dispose(); return undefined; };
  * step ended.
  */
 export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimizer<O> {
-  onIteration?: (info: QuasiNewtonIteration) => void;
   lastStopReason: QuasiNewtonStopReason | null = null;
   protected readonly params: Tensor[];
 
@@ -57,7 +55,7 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
     const name = this.constructor.name;
     if (this.paramGroups.length !== 1) throw new Error(`${name}: doesn't support per-parameter options (parameter groups)`);
     this.params = this.paramGroups[0].params;
-    this.onIteration = onIteration;
+    this.onIteration = onIteration as ((i: OptimizerIteration) => void) | undefined; // it is always called with a QuasiNewtonIteration
   }
 
   /** Options common to both: call from a subclass's validate. */
@@ -101,7 +99,11 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
    * step no longer pair with the next ones. By default everything is forgotten; BFGS keeps its
    * Hessian estimate as a warm start.
    */
-  objectiveChanged(): void { this.resetState(); }
+  override objectiveChanged(): void { this.resetState(); }
+
+  /** It evaluates the loss itself, several times per step (line search). */
+  override get needsClosure(): boolean { return true; }
+  override get stopReason(): string | null { return this.lastStopReason; }
 
   /** Drops the last gradient and step (they pair with the old objective), keeping the curvature. */
   protected forgetLastStep(): void {
@@ -206,10 +208,11 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
         const gradMaxAbs = item(flatGrad.abs().max()); // read back once: the report and the stop test
         currentEvals += lsFuncEvals;
         state.funcEvals = (state.funcEvals as number) + lsFuncEvals;
-        this.onIteration?.({
+        const info: QuasiNewtonIteration = {
           iteration: nIter, totalIterations: state.nIter as number, loss, funcEvals: state.funcEvals as number,
           stepSize: t!, gradMaxAbs,
-        });
+        };
+        this.onIteration?.(info);
         if (nIter === maxIter) { reason = 'maxIter'; break; }
         if (currentEvals >= maxEval) { reason = 'maxEval'; break; }
         if (gradMaxAbs <= toleranceGrad) { reason = 'toleranceGrad'; break; }

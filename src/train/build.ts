@@ -37,8 +37,8 @@ const SCHEDULERS = {
 export const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS);
 export const SCHEDULER_TYPES = Object.keys(SCHEDULERS);
 
-/** Checks a phase list up front, so a typo fails before any training. */
-export function checkPhases(phases: PhaseSpec[]): void {
+/** Checks a phase list up front, so a typo fails before any training; returns the phases to train. */
+export function checkPhases(phases: PhaseSpec[]): PhaseSpec[] {
   if (!Array.isArray(phases) || phases.length === 0) throw new Error('Trainer: phases must be a non-empty array');
   phases.forEach((p, i) => {
     const where = `Trainer: phases[${i}]`;
@@ -57,6 +57,7 @@ export function checkPhases(phases: PhaseSpec[]): void {
       throw new Error(`${where}.scheduler.type must be one of ${SCHEDULER_TYPES.join(', ')}, got ${JSON.stringify(p.scheduler.type)}`);
     }
   });
+  return phases;
 }
 
 export function phaseName(p: PhaseSpec, i: number, all: PhaseSpec[]): string {

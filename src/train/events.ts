@@ -1,4 +1,4 @@
-// What a Trainer tells its listeners, in order: start, phaseStart, (step | lbfgsIteration |
+// What a Trainer tells its listeners, in order: start, phaseStart, (step | optimizerIteration |
 // evaluation | resample | checkpoint | nonFinite)*, phaseEnd, … , converged | earlyStop?, end.
 // `error` replaces `end` when training fails. Every payload is plain JSON (numbers, strings).
 
@@ -42,10 +42,12 @@ export interface StepEvent {
   timing: Timing;
 }
 
-/** One inner iteration of a quasi-Newton phase (L-BFGS or BFGS). */
-export interface LBFGSIterationEvent {
+/** One inner iteration of an optimizer that iterates within a step (L-BFGS, BFGS). */
+export interface OptimizerIterationEvent {
   phase: string; step: number; iteration: number; totalIterations: number; loss: number; funcEvals: number; stepSize: number;
 }
+/** @deprecated the old name of OptimizerIterationEvent. */
+export type LBFGSIterationEvent = OptimizerIterationEvent;
 
 export interface EvaluationEvent {
   step: number;
@@ -74,7 +76,12 @@ export interface NonFiniteEvent {
   lr?: number;
 }
 
-export interface PhaseEndEvent { phase: string; phaseIndex: number; step: number; phaseSteps: number; reason: StopReason; /** Why a quasi-Newton phase's last step() returned. */ lbfgsStopReason?: string }
+export interface PhaseEndEvent { phase: string; phaseIndex: number; step: number; phaseSteps: number; reason: StopReason;
+  /** Why the phase's last optimizer step returned, for optimizers that iterate within a step (L-BFGS, BFGS). */
+  optimizerStopReason?: string;
+  /** @deprecated the old name of `optimizerStopReason`; goes in the next version. */
+  lbfgsStopReason?: string;
+}
 
 export type StopReason = 'completed' | 'converged' | 'earlyStop' | 'timeBudget' | 'aborted' | 'nonFinite';
 
@@ -115,7 +122,9 @@ export type TrainerEvents = {
   start: (e: StartEvent) => void;
   phaseStart: (e: PhaseStartEvent) => void;
   step: (e: StepEvent) => void;
-  lbfgsIteration: (e: LBFGSIterationEvent) => void;
+  optimizerIteration: (e: OptimizerIterationEvent) => void;
+  /** @deprecated the old name of `optimizerIteration` (emitted to `on()` listeners only); goes in the next version. */
+  lbfgsIteration: (e: OptimizerIterationEvent) => void;
   evaluation: (e: EvaluationEvent) => void;
   validation: (e: ValidationEvent) => void;
   resample: (e: ResampleEvent) => void;
@@ -127,6 +136,15 @@ export type TrainerEvents = {
   end: (e: FitResult) => void;
   error: (e: Error) => void;
 };
+
+/**
+ * Every event type a Trainer emits, in the order of TrainerEvents (deprecated aliases left
+ * out). The CLI's `--json` stream and anything else that lists events derive from this.
+ */
+export const TRAINER_EVENT_TYPES = [
+  'start', 'phaseStart', 'step', 'optimizerIteration', 'evaluation', 'validation', 'resample', 'checkpoint',
+  'converged', 'earlyStop', 'nonFinite', 'phaseEnd', 'end', 'error',
+] as const satisfies ReadonlyArray<keyof TrainerEvents>;
 
 /** One event as a tagged union, for `for await (const e of trainer.events())` and `--json`. */
 export type TrainerEvent = { [K in keyof TrainerEvents]: { type: K; data: Parameters<TrainerEvents[K]>[0] } }[keyof TrainerEvents];

@@ -37,6 +37,8 @@ export function checkOptimizer(where: string, optimizer: unknown): OptimizerLike
  * lr(epoch) = f(initialLr, epoch).
  */
 export abstract class LRScheduler {
+  /** Schedulers share one stepping interface; this one steps on time alone (step()), not on a metric. */
+  readonly needsMetric: boolean = false;
   readonly optimizer: OptimizerLike;
   /** Steps taken, -1 before the first (construction takes one: 0 after it). */
   lastEpoch: number;

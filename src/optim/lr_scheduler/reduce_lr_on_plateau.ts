@@ -42,6 +42,8 @@ function factorOf(where: string, v: unknown): number {
  * takes no step and sets no initialLr (as PyTorch).
  */
 export class ReduceLROnPlateau {
+  /** Steps on a metric: step(metric), e.g. the step's total loss. */
+  readonly needsMetric: boolean = true;
   readonly optimizer: OptimizerLike;
   mode: 'min' | 'max';
   factor: number;

@@ -24,5 +24,5 @@ export type { Reduction } from './losses.js';
 export * as pinn from './pinn/index.js';
 export * as geometry from './geometry/index.js';
 export * as io from './io/index.js';
-export { Trainer, ListenerError, NonFiniteError } from './train/index.js';
+export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES } from './train/index.js';
 export type * from './train/index.js';

@@ -11,7 +11,7 @@ import { type Module } from '../nn/module.js';
 import * as pinn from '../pinn/index.js';
 import { type Tensor } from '../tensor.js';
 import { autoHidden } from '../train/auto.js';
-import { type ValidationOptions } from '../train/validation.js';
+import { type ValidationOptions } from '../train/callbacks/validation.js';
 import { type BurgersConfig, type ElasticWaveConfig, type MreConfig, type PoissonConfig, type RunConfig, type SamplingConfig, UsageError, unknownName } from './config.js';
 
 export interface FieldSlice {

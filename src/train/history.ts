@@ -1,5 +1,4 @@
-// Per-step metrics, and the two monitors that read them: convergence (the loss stopped
-// moving, or reached a target) and early stopping (a metric stopped improving).
+// Per-step metrics: recorded every step, truncated on a NaN rollback, checked when loaded.
 import { type EvaluationEvent, type MetricsHistory } from './events.js';
 
 export function emptyHistory(terms: string[], coefficients: string[]): MetricsHistory {
@@ -42,40 +41,4 @@ export function checkHistory(h: unknown, where: string): MetricsHistory {
   if (o.validation === undefined) o.validation = []; // checkpoints written before validation existed
   if (!Array.isArray(o.validation)) throw new Error(`${where}: validation must be an array`);
   return o;
-}
-
-/** Relative change of the total loss over a window, or a target. */
-export class Convergence {
-  constructor(readonly o: { tol?: number; window?: number; targetLoss?: number } = {}) {
-    if (o.tol !== undefined && !(o.tol > 0)) throw new RangeError(`Trainer: convergence.tol must be > 0, got ${o.tol}`);
-    if (o.window !== undefined && !(Number.isInteger(o.window) && o.window >= 1)) throw new RangeError(`Trainer: convergence.window must be a positive integer, got ${o.window}`);
-  }
-  /** A reason when converged at the end of `history`, else null. Looks only within the current phase. */
-  check(h: MetricsHistory): string | null {
-    const n = h.total.length;
-    const last = h.total[n - 1];
-    if (this.o.targetLoss !== undefined && last <= this.o.targetLoss) return `total loss ${last.toExponential(3)} ≤ target ${this.o.targetLoss}`;
-    if (this.o.tol === undefined) return null;
-    const w = this.o.window ?? 100;
-    if (n <= w || h.phase[n - 1 - w] !== h.phase[n - 1]) return null;
-    const before = h.total[n - 1 - w];
-    const change = Math.abs(last - before) / Math.max(Math.abs(before), Number.MIN_VALUE);
-    return change < this.o.tol ? `total loss changed by ${change.toExponential(2)} (relative) over ${w} steps, below tol ${this.o.tol}` : null;
-  }
-}
-
-/** Stops when the metric has not improved by minDelta (relative) for `patience` steps. */
-export class EarlyStopping {
-  best = Infinity;
-  bestStep = 0;
-  constructor(readonly o: { patience: number; minDelta?: number; metric?: 'total' | 'relL2' }) {
-    if (!(Number.isInteger(o.patience) && o.patience >= 1)) throw new RangeError(`Trainer: earlyStopping.patience must be a positive integer, got ${o.patience}`);
-  }
-  /** Feed the metric at `step`; returns true when patience ran out. */
-  update(step: number, value: number): boolean {
-    if (value < this.best * (1 - (this.o.minDelta ?? 0))) { this.best = value; this.bestStep = step; }
-    return step - this.bestStep >= this.o.patience;
-  }
-  stateDict() { return { best: this.best === Infinity ? null : this.best, bestStep: this.bestStep }; }
-  loadStateDict(s: { best: number | null; bestStep: number }) { this.best = s.best ?? Infinity; this.bestStep = s.bestStep; }
 }

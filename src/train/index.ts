@@ -1,8 +1,12 @@
 // Training: the Trainer, its events and options.
-export { Trainer, ListenerError, NonFiniteError } from './trainer.js';
+export { Trainer } from './trainer.js';
+export { ListenerError } from './event_stream.js';
+export { NonFiniteError } from './callbacks/index.js';
+export * as callbacks from './callbacks/index.js';
+export type { Callback, StepEnd, StepValues, PhaseInfo, FitEnd } from './callback.js';
 export type * from './events.js';
 export { TRAINER_EVENT_TYPES } from './events.js';
 export type { TrainerOptions, PhaseSpec, CheckpointOptions, OptimizerType, SchedulerType } from './options.js';
 export type { AutoOptions, AutoPlan } from './auto.js';
-export type { ValidationOptions } from './validation.js';
+export type { ValidationOptions } from './callbacks/validation.js';
 export { OPTIMIZER_TYPES, SCHEDULER_TYPES } from './build.js';

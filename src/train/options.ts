@@ -1,12 +1,14 @@
 // What a Trainer is given. Phases name their optimizer and scheduler declaratively (PyTorch's
 // class names and camelCase options) so that a checkpoint can record and rebuild them.
-import { type Device } from '../dtype.js';
+import { type Device, parseDevice } from '../dtype.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
-import { type ValidationOptions } from './validation.js';
+import { checkPhases } from './build.js';
+import { type Callback } from './callback.js';
+import { type ValidationOptions } from './callbacks/validation.js';
 
 export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs' | 'bfgs';
 export type SchedulerType =
@@ -74,13 +76,46 @@ export interface TrainerOptions {
   earlyStopping?: { patience: number; minDelta?: number; metric?: 'total' | 'relL2' };
   /** Wall-clock budget in seconds for fit() (a phase may have its own, PhaseSpec.timeBudget). */
   timeBudget?: number;
-  /** On a NaN/Inf loss or gradient: stop with an error (default), or roll back to the last good state and scale the LR by `lrFactor` (default 0.5), at most `maxRollbacks` times (default 3). */
-  nanGuard?: 'stop' | { action: 'rollback'; lrFactor?: number; maxRollbacks?: number };
+  /**
+   * On a NaN/Inf loss or gradient: stop with an error (default), or roll back to the last good
+   * state (taken when a phase starts and every `every` steps, default 100) and scale the LR by
+   * `lrFactor` (default 0.5), at most `maxRollbacks` times (default 3).
+   */
+  nanGuard?: 'stop' | { action: 'rollback'; lrFactor?: number; maxRollbacks?: number; every?: number };
+  /** Stops fit() after the current step (an 'abort' checkpoint is written, fit() resolves with stopReason 'aborted'). */
   signal?: AbortSignal;
-  /** Install SIGINT/SIGTERM handlers for the duration of fit(): stop after the step, checkpoint, resolve. */
+  /**
+   * @deprecated pass `signal` and abort it from your own SIGINT handler (the CLI does): the
+   * Trainer leaves processes to its caller. Still works: SIGINT/SIGTERM stop fit() as an abort.
+   */
   handleSignals?: boolean;
+  /**
+   * Your own callbacks (see train/callback.ts for the hooks), run after the built-in ones that
+   * the other options stand for; each one's stateDict() is saved in every checkpoint.
+   */
+  callbacks?: Callback[];
   /** Yield to the event loop every this many milliseconds of training (default 20). */
   yieldEvery?: number;
   /** Saved verbatim with every checkpoint (the CLI stores its run config here). */
   config?: unknown;
+}
+
+/** Checks what the Trainer itself reads (callbacks check their own options); returns the phases to train. */
+export function checkOptions(o: TrainerOptions): PhaseSpec[] {
+  if (!o || typeof o !== 'object') throw new Error('Trainer: options must be an object');
+  if (!o.problem || !Array.isArray(o.problem.conditions)) throw new Error('Trainer: options.problem must be a pinn.Problem');
+  if (!o.model || typeof o.model.forward !== 'function') throw new Error('Trainer: options.model must be an nn.Module');
+  const phases = checkPhases(o.phases);
+  if (o.evalEvery !== undefined && !(Number.isInteger(o.evalEvery) && o.evalEvery >= 1)) throw new RangeError(`Trainer: evalEvery must be a positive integer, got ${String(o.evalEvery)}`);
+  if (o.evalEvery !== undefined && (!(o.evalPoints ?? o.problem.referencePoints) || !o.problem.reference)) throw new Error('Trainer: evalEvery needs evalPoints and a problem with a reference solution');
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('Trainer: signal must be an AbortSignal');
+  return phases;
+}
+
+/** Moves the model and problem to options.device, if given; an unavailable device fails here, before anything moves. */
+export function placeOnDevice(o: TrainerOptions): void {
+  if (o.device === undefined) return;
+  const device = parseDevice('Trainer', o.device)[2];
+  o.model.to(device);
+  o.problem.to({ device });
 }

@@ -3,10 +3,12 @@
 //   model.safetensors      the model's state dict, as PyTorch names it (load_state_dict-ready)
 //   points.safetensors     current collocation points, one tensor per distinct point set
 //   optimizer.safetensors  the current phase's optimizer tensors (moments, L-BFGS history)
-//   validation.safetensors the parameters at the lowest held-out residual (with restoreBest)
+//   callbacks.safetensors  the callbacks' tensors, as <callback>.<key> (e.g. the parameters at
+//                          the lowest held-out residual), when any callback has some
 //   attention.safetensors  residual-attention multipliers, by condition name (terms that have them)
 //   trainer.json           counters, phase plan, problem signature, coefficients, optimizer/
-//                          scheduler/weighting/sampler state dicts, RNG state, monitors
+//                          scheduler/weighting/sampler state dicts, RNG state, and every
+//                          callback's state dict under callbacks[name]
 //   history.json           metrics history (every step)
 //   config.json            the caller's config, verbatim (if one was given)
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../io/safetensors.js';
@@ -22,7 +24,8 @@ import { type MetricsHistory } from './events.js';
 import { checkHistory } from './history.js';
 import { type PhaseSpec } from './options.js';
 
-export const TRAINER_STATE_FORMAT = 1;
+/** Format 2 keeps the monitors' state as callbacks' state dicts; format 1 (before) still loads. */
+export const TRAINER_STATE_FORMAT = 2;
 
 export interface Progress {
   /** Completed steps over all phases, the current phase, and completed steps in it. */
@@ -44,14 +47,25 @@ export interface TrainerJson {
   scheduler: unknown;
   weighting: { name: string; state: Record<string, unknown> } | null;
   sampling: Array<{ name: string; state: Record<string, unknown> }>;
-  earlyStopping: { best: number | null; bestStep: number } | null;
   rng: string;
-  best: { metric: string; value: number; checkpoint: string } | null;
-  /** Absent in checkpoints written before held-out validation existed. */
+  /** Each callback's stateDict(), by callback name. */
+  callbacks: Record<string, unknown>;
+}
+
+/** What format 1 kept at the top level; it maps onto the built-in callbacks' state dicts. */
+interface TrainerJsonV1 {
+  earlyStopping?: { best: number | null; bestStep: number } | null;
+  best?: { metric: string; value: number; checkpoint: string } | null;
   validation?: { best: { step: number; value: number } | null } | null;
 }
 
-export interface Captured { json: TrainerJson; history: MetricsHistory; config: unknown; validation?: Record<string, Tensor> }
+export interface Captured {
+  json: TrainerJson;
+  history: MetricsHistory;
+  config: unknown;
+  /** Each callback's tensors(), by callback name. */
+  callbackTensors: Record<string, Record<string, Tensor>>;
+}
 
 /** Point sets by identity: conditions that share a tensor share a key (and a forward pass). */
 export function pointKeys(problem: Problem): Map<string, string> {
@@ -109,7 +123,8 @@ export function toFiles(problem: Problem, model: Module, optimizerState: Optimiz
       'history.json': JSON.stringify(c.history) + '\n',
     };
     if (c.config !== undefined) files['config.json'] = JSON.stringify(c.config, null, 2) + '\n';
-    if (c.validation && Object.keys(c.validation).length) files['validation.safetensors'] = encodeSafetensors(c.validation);
+    const callbackTensors = Object.fromEntries(Object.entries(c.callbackTensors).flatMap(([name, ts]) => Object.entries(ts).map(([k, t]) => [`${name}.${k}`, t])));
+    if (Object.keys(callbackTensors).length) files['callbacks.safetensors'] = encodeSafetensors(callbackTensors);
     const attention = Object.fromEntries(problem.conditions.flatMap((k) => (k.attention?.multipliers ? [[k.name, k.attention.multipliers]] : [])));
     if (Object.keys(attention).length) files['attention.safetensors'] = encodeSafetensors(attention);
     return files;
@@ -125,8 +140,8 @@ export interface Loaded {
   model: Record<string, Tensor>;
   points: Record<string, Tensor>;
   optimizer: OptimizerStateDict | null;
-  /** The best parameters by held-out residual (empty when none were saved). */
-  validation: Record<string, Tensor>;
+  /** Each callback's saved tensors, by callback name (empty when none were saved). */
+  callbackTensors: Record<string, Record<string, Tensor>>;
   /** Residual-attention multipliers by condition name (empty when none were saved). */
   attention: Record<string, Tensor>;
   /** Frees the decoded tensors (after they were copied in). */
@@ -147,8 +162,10 @@ function parseJson(files: Record<string, Uint8Array>, name: string, dir: string)
 export function fromFiles(files: Record<string, Uint8Array>, dir: string, problem: Problem, model: Module): Loaded {
   const json = parseJson(files, 'trainer.json', dir) as TrainerJson;
   const where = `${dir}/trainer.json`;
-  if (!json || json.format !== TRAINER_STATE_FORMAT) throw new Error(`${where}: trainer state format ${JSON.stringify(json?.format)} is not supported (expected ${TRAINER_STATE_FORMAT})`);
+  if (!json || (json.format !== TRAINER_STATE_FORMAT && json.format !== 1)) throw new Error(`${where}: trainer state format ${JSON.stringify(json?.format)} is not supported (expected 1 or ${TRAINER_STATE_FORMAT})`);
   if (!json.progress || !json.problem || !Array.isArray(json.phases)) throw new Error(`${where}: incomplete (needs progress, problem, phases)`);
+  if (json.format === 1) json.callbacks = callbacksOfV1(json as TrainerJson & TrainerJsonV1);
+  if (!json.callbacks || typeof json.callbacks !== 'object' || Array.isArray(json.callbacks)) throw new Error(`${where}: callbacks must be an object of state dicts by callback name`);
   const sig = (a: string[]) => JSON.stringify(a);
   const p = json.problem;
   if (sig(p.inputs) !== sig(problem.inputs) || sig(p.outputs) !== sig(problem.outputs)) {
@@ -188,7 +205,13 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
     }
     const optTensors = decode('optimizer.safetensors');
     const optimizer = json.optimizer ? joinTensors(json.optimizer, optTensors, `${where}: optimizer`) : null;
-    const validation = files['validation.safetensors'] ? decode('validation.safetensors') : {};
+    const callbackTensors: Record<string, Record<string, Tensor>> = {};
+    if (files['validation.safetensors']) callbackTensors.validation = decode('validation.safetensors'); // format 1
+    for (const [key, t] of Object.entries(files['callbacks.safetensors'] ? decode('callbacks.safetensors') : {})) {
+      const dot = key.indexOf('.');
+      if (dot < 1) throw new Error(`${dir}/callbacks.safetensors: tensor '${key}' is not named <callback>.<key>`);
+      (callbackTensors[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = t;
+    }
     const attention = files['attention.safetensors'] ? decode('attention.safetensors') : {};
     for (const [name, t] of Object.entries(attention)) {
       const cond = problem.conditions.find((k) => k.name === name);
@@ -196,11 +219,19 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
       const rows = points[p.conditions.find((k) => k.name === name)!.points].shape[0];
       if (t.ndim !== 2 || t.shape[0] !== rows) throw new Error(`${dir}/attention.safetensors: multipliers of '${name}' are ${fmt(t.shape)}, not one row per point (${rows})`);
     }
-    return { json, history, config, model: weights, points, optimizer, validation, attention, dispose: () => dispose(decoded) };
+    return { json, history, config, model: weights, points, optimizer, callbackTensors, attention, dispose: () => dispose(decoded) };
   } catch (e) {
     dispose(decoded);
     throw e;
   }
+}
+
+function callbacksOfV1(j: TrainerJsonV1): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (j.earlyStopping) out.earlyStopping = j.earlyStopping;
+  if (j.validation) out.validation = j.validation;
+  if (j.best !== undefined) out.checkpoint = { best: j.best };
+  return out;
 }
 
 /** The floating dtype of saved model weights, or null when the file cannot tell (fromFiles then reports why). */

@@ -38,7 +38,7 @@ export function checkOptimizer(where: string, optimizer: unknown): OptimizerLike
  */
 export abstract class LRScheduler {
   /** Schedulers share one stepping interface; this one steps on time alone (step()), not on a metric. */
-  readonly needsMetric: boolean = false;
+  readonly needsMetric = false as const;
   readonly optimizer: OptimizerLike;
   /** Steps taken, -1 before the first (construction takes one: 0 after it). */
   lastEpoch: number;

@@ -43,7 +43,7 @@ function factorOf(where: string, v: unknown): number {
  */
 export class ReduceLROnPlateau {
   /** Steps on a metric: step(metric), e.g. the step's total loss. */
-  readonly needsMetric: boolean = true;
+  readonly needsMetric = true as const;
   readonly optimizer: OptimizerLike;
   mode: 'min' | 'max';
   factor: number;

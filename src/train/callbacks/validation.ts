@@ -4,11 +4,14 @@
 // while the error jumps from 7e-4 to 2e-3). The held-out residual rises with that error, so
 // it tells when, and with `restoreBest` the Trainer ends on the parameters where it was lowest:
 // DeepXDE's "test loss" with save_better_only, Keras' restore_best_weights.
-import { noGrad } from '../autograd.js';
-import { keep, tidy } from '../memory.js';
-import { type Module } from '../nn/module.js';
-import { type Problem } from '../pinn/problem.js';
-import { Tensor } from '../tensor.js';
+import { noGrad } from '../../autograd.js';
+import { keep, tidy } from '../../memory.js';
+import { type Module } from '../../nn/module.js';
+import { type Problem } from '../../pinn/problem.js';
+import { Tensor } from '../../tensor.js';
+import { type Callback, type FitEnd, type StepEnd } from '../callback.js';
+import { type FitResult } from '../events.js';
+import { type Trainer } from '../trainer.js';
 
 export interface ValidationOptions {
   /** The condition whose residual is measured (typically the PDE). */
@@ -31,11 +34,13 @@ export interface ValidationOptions {
 
 export interface ValidationBest { step: number; value: number }
 
-export class Validation {
+export class Validation implements Callback {
+  readonly name = 'validation';
   best: ValidationBest | null = null;
   private bestParams: Tensor[] | null = null;
 
-  constructor(readonly o: ValidationOptions, problem: Problem) {
+  /** `params` are the trained parameters (model, then trainable coefficients): the ones kept and restored. */
+  constructor(readonly o: ValidationOptions, problem: Problem, private readonly params: Tensor[]) {
     const names = problem.conditions.map((c) => c.name);
     if (!names.includes(o.condition)) throw new Error(`Trainer: validation.condition '${o.condition}' is not a term of the problem (terms: ${names.join(', ')})`);
     if (!(o.points instanceof Tensor) || o.points.ndim !== 2 || o.points.shape[1] !== problem.inputs.length || o.points.shape[0] < 1) {
@@ -48,6 +53,25 @@ export class Validation {
   }
 
   due(step: number): boolean { return step >= (this.o.from ?? 0) && step % this.o.every === 0; }
+
+  onStepEnd(t: Trainer, s: StepEnd): void {
+    const step = t.progress.step;
+    if (!this.due(step)) return;
+    const heldOut = this.measure(t.problem, t.model);
+    // With `total`, the other terms' weighted losses of this step join the weighted held-out residual.
+    const value = !this.o.total ? heldOut : Object.entries(s.losses).reduce(
+      (sum, [k, l]) => (k === this.o.condition ? sum : sum + (s.weights[k] ?? 0) * l), (s.weights[this.o.condition] ?? 1) * heldOut);
+    t.history.validation.push({ step, value });
+    this.offer(step, value, this.params);
+    t.send('validation', { step, condition: this.o.condition, value, best: this.best?.value ?? null, bestStep: this.best?.step ?? null });
+  }
+
+  /** A finished run ends on its best held-out parameters; an aborted one keeps its live state to resume from. */
+  onFitEnd(_t: Trainer, end: FitEnd): Partial<FitResult> {
+    const restored = end.stopReason !== 'aborted' && end.stopReason !== 'nonFinite' && this.restore(this.params);
+    if (restored) end.restored = true;
+    return this.best ? { validation: { best: this.best.value, bestStep: this.best.step, restored } } : {};
+  }
 
   /** Mean over the held-out points of |r|² (summed over the condition's residual components). */
   measure(problem: Problem, model: Module): number {
@@ -77,14 +101,20 @@ export class Validation {
   /** The saved parameters by position (p0, p1, …), for the checkpoint. */
   tensors(): Record<string, Tensor> { return Object.fromEntries((this.bestParams ?? []).map((t, i) => [`p${i}`, t])); }
 
-  loadStateDict(s: { best: ValidationBest | null } | undefined, tensors: Record<string, Tensor>, params: Tensor[], where: string): void {
-    this.best = s?.best ?? null;
+  loadStateDict(state: unknown, tensors: Record<string, Tensor>): void {
+    const s = state as { best?: ValidationBest | null } | undefined;
+    const best = s?.best ?? null;
+    if (best !== null && !(Number.isInteger(best.step) && typeof best.value === 'number')) throw new Error(`checkpoint validation: best must be { step, value }, got ${JSON.stringify(best)}`);
+    const params = this.params;
+    if (this.o.restoreBest && best) {
+      params.forEach((p, i) => {
+        const t = tensors[`p${i}`];
+        if (!t || t.shape.join() !== p.shape.join()) throw new Error(`checkpoint validation: best parameters p${i} missing or not [${p.shape.join(', ')}]`);
+      });
+    }
+    this.best = best;
     this.disposeParams();
     if (!this.o.restoreBest || !this.best) return;
-    params.forEach((p, i) => {
-      const t = tensors[`p${i}`];
-      if (!t || t.shape.join() !== p.shape.join()) throw new Error(`${where}: best parameters p${i} missing or not [${p.shape.join(', ')}]`);
-    });
     this.bestParams = params.map((p, i) => keep(tensors[`p${i}`].to({ dtype: p.dtype, device: p.device }).clone()));
   }
 

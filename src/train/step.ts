@@ -1,0 +1,119 @@
+// One training step: sampling strategies → losses (forward + derivatives) → weighting →
+// backward → optimizer → scheduler, timed by part (the MRE seed's split). It asks optimizers
+// and schedulers what they need (a closure, a metric), never what they are.
+import { performance } from 'node:perf_hooks';
+import { stack } from '../functional.js';
+import { tidy } from '../memory.js';
+import { type Module } from '../nn/module.js';
+import { type Problem } from '../pinn/problem.js';
+import { type LossWeighting } from '../pinn/weighting/index.js';
+import { type SamplingStrategy } from '../pinn/sampling.js';
+import { type Tensor } from '../tensor.js';
+import { type Scheduler } from './build.js';
+import { type StepValues } from './callback.js';
+import { type Timing } from './events.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOptimizer = import('../optim/optimizer.js').Optimizer<any>;
+
+export const seconds = () => performance.now() / 1000;
+export const zeroTiming = (): Timing => ({ sampling: 0, forward: 0, loss: 0, backward: 0, optimizer: 0 });
+
+/** Thrown inside a step whose loss or gradient is NaN/Inf, before any parameter changed. */
+export class NonFiniteSignal {
+  constructor(readonly values: StepValues, readonly term: string) {}
+}
+
+export interface StepParts {
+  problem: Problem;
+  model: Module;
+  params: Tensor[];
+  weighting: LossWeighting;
+  sampling: SamplingStrategy[];
+  /** Told when a sampling strategy drew new points (the Trainer sends a 'resample' event). */
+  onResample(strategy: string, points: Record<string, number>): void;
+}
+
+export class Stepper {
+  /** Seconds per part since the last drain(), and over the whole fit. */
+  timing = zeroTiming();
+  readonly total = zeroTiming();
+  private readonly residualTerms: string[];
+
+  constructor(private readonly p: StepParts) { this.residualTerms = p.problem.residualTerms(); }
+
+  /** One optimizer step at global step `step`, and the seconds it took; throws NonFiniteSignal before any parameter changes. */
+  run(step: number, optimizer: AnyOptimizer, scheduler: Scheduler | null): StepValues & { stepTime: number } {
+    const t0 = seconds();
+    for (const s of this.p.sampling) {
+      if (s.apply(step, this.p.problem, this.p.model)) {
+        optimizer.objectiveChanged(); // new points, new objective: the old loss and gradient no longer pair with it
+        this.p.onResample(s.name, Object.fromEntries(this.p.problem.conditions.map((c) => [c.name, c.points.shape[0]])));
+      }
+    }
+    this.timing.sampling += seconds() - t0;
+    const values: { v?: StepValues } = {};
+    if (optimizer.needsClosure) {
+      // It evaluates the loss itself (several times); the rest of its time is its own.
+      const inner = () => this.timing.forward + this.timing.loss + this.timing.backward;
+      const before = inner(), t1 = seconds();
+      optimizer.step(() => this.evaluate(step, values));
+      this.timing.optimizer += Math.max(0, seconds() - t1 - (inner() - before));
+    } else {
+      tidy(() => { this.evaluate(step, values); }); // returns nothing: tidy would keep a returned tensor
+      const t1 = seconds();
+      optimizer.step();
+      this.timing.optimizer += seconds() - t1;
+    }
+    const v = values.v!;
+    if (scheduler) {
+      if (scheduler.needsMetric) scheduler.step(v.total);
+      else scheduler.step();
+    }
+    return { ...v, stepTime: seconds() - t0 };
+  }
+
+  /** Losses, weights and backward for one evaluation; returns the total (graph freed by the caller's tidy). */
+  private evaluate(step: number, values: { v?: StepValues }): Tensor {
+    const { problem, model, params } = this.p;
+    const t0 = seconds();
+    model.zeroGrad();
+    for (const p of problem.parameters()) p.grad = null;
+    const raw = problem.losses(model);
+    const t1 = seconds();
+    const names = Object.keys(raw);
+    const weights = this.p.weighting.weights({
+      step, raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
+      residualTerms: this.residualTerms, problem, model,
+    });
+    const total = problem.total(raw, weights);
+    const t2 = seconds();
+    total.backward();
+    const t3 = seconds();
+    // One crossing for every number the step reports: raw losses, total, ‖∇θ‖².
+    const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+    const gradSq = grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b), total.mul(0));
+    const nums = stack([...names.map((k) => raw[k]), total.detach(), gradSq]).to('float64').data() as Float64Array;
+    const v: StepValues = {
+      losses: Object.fromEntries(names.map((k, i) => [k, nums[i]])),
+      weights, total: nums[names.length], gradNorm: Math.sqrt(nums[names.length + 1]),
+    };
+    this.timing.forward += t1 - t0;
+    this.timing.loss += t2 - t1;
+    this.timing.backward += seconds() - t2;
+    if (!values.v) { // the first evaluation of the step is the one reported and checked
+      values.v = v;
+      const bad = names.find((k) => !Number.isFinite(v.losses[k])) ?? (!Number.isFinite(v.total) ? 'total' : !Number.isFinite(v.gradNorm) ? 'gradient' : null);
+      if (bad) throw new NonFiniteSignal(v, bad);
+    }
+    return total;
+  }
+
+  /** The timing since the last drain (it then starts again from zero), added to the fit's total. */
+  drain(): Timing {
+    const t = this.timing;
+    for (const k of Object.keys(t) as (keyof Timing)[]) this.total[k] += t[k];
+    this.timing = zeroTiming();
+    return t;
+  }
+}

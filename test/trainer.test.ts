@@ -2,7 +2,7 @@
 // monitors, the NaN guard, checkpoints that resume bit for bit in a new process, refusal of
 // damaged checkpoints, and steady memory over a long run.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,9 +53,11 @@ describe('Trainer events', () => {
     });
     const seen: TrainerEvent[] = [];
     const emitted: string[] = [];
-    for (const type of ['start', 'phaseStart', 'step', 'lbfgsIteration', 'evaluation', 'checkpoint', 'phaseEnd', 'end'] as const) {
+    for (const type of ['start', 'phaseStart', 'step', 'optimizerIteration', 'evaluation', 'checkpoint', 'phaseEnd', 'end'] as const) {
       trainer.on(type, () => emitted.push(type));
     }
+    let aliased = 0; // the deprecated name still reaches on() listeners
+    trainer.on('lbfgsIteration', () => aliased++);
     const iterated = (async () => { for await (const e of trainer.events()) seen.push(e); })();
     const result = await trainer.fit();
     await iterated;
@@ -63,8 +65,9 @@ describe('Trainer events', () => {
     const types = emitted.filter((t, i) => t !== emitted[i - 1]); // run-length collapse
     // Steps every 5 and at the phase's end; the periodic checkpoint at 20 gives way to the phase-end one.
     expect(types).toEqual(['start', 'phaseStart', 'step', 'evaluation', 'checkpoint', 'step', 'evaluation', 'phaseEnd', 'checkpoint',
-      'phaseStart', 'lbfgsIteration', 'step', 'phaseEnd', 'checkpoint', 'end']);
-    expect(emitted.filter((t) => t === 'lbfgsIteration').length).toBeGreaterThanOrEqual(3);
+      'phaseStart', 'optimizerIteration', 'step', 'phaseEnd', 'checkpoint', 'end']);
+    expect(emitted.filter((t) => t === 'optimizerIteration').length).toBeGreaterThanOrEqual(3);
+    expect(aliased).toBe(emitted.filter((t) => t === 'optimizerIteration').length);
     const steps = seen.filter((e) => e.type === 'step').map((e) => e.data as import('../src/index.js').StepEvent);
     expect(steps.map((s) => s.step)).toEqual([5, 10, 15, 20, 23]);
     const s = steps[2]; // step 15: StepLR has halved once
@@ -79,7 +82,9 @@ describe('Trainer events', () => {
     for (const v of Object.values(s.timing)) expect(v).toBeGreaterThanOrEqual(0);
     expect(steps[4].phase).toBe('lbfgs');
     const ends = seen.filter((e) => e.type === 'phaseEnd').map((e) => e.data as import('../src/index.js').PhaseEndEvent);
-    expect(ends[1].lbfgsStopReason).toBeTruthy();
+    expect(ends[1].optimizerStopReason).toBeTruthy();
+    expect(ends[1].lbfgsStopReason).toBe(ends[1].optimizerStopReason);
+    expect(ends[0].optimizerStopReason).toBeUndefined(); // Adam does not iterate within a step
     // The history has every step; the result matches the last step.
     expect(result.history.step).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
     expect(result.history.total.at(-1)).toBe(result.total);
@@ -212,7 +217,7 @@ describe('Trainer control and monitors', () => {
           { optimizer: { type: type as 'lbfgs', maxIter: 3, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 }, steps: 4 }],
       });
       const seen: number[] = [];
-      trainer.on('lbfgsIteration', (e) => seen.push(e.totalIterations));
+      trainer.on('optimizerIteration', (e) => seen.push(e.totalIterations));
       await trainer.fit();
       trainer.dispose(); problem.dispose(); model.dispose();
       return seen;
@@ -338,7 +343,7 @@ describe('Trainer validation (held-out residual)', () => {
 });
 
 describe('Trainer checkpoints', () => {
-  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed', 'validation', 'attention-ntk']) {
+  for (const scenario of ['adam', 'adam-lbfgs', 'resample-gradnorm', 'mixed', 'validation', 'attention-ntk', 'user-callback']) {
     it(`${scenario}: N steps, checkpoint, resume in a new process, M steps = N + M straight, bit for bit`, () => {
       const straight = run([scenario, freshDir(), join(root, `${scenario}-a.json`)]);
       const dir = freshDir();
@@ -359,8 +364,37 @@ describe('Trainer checkpoints', () => {
         expect(straight.validation.bestStep).toBeLessThanOrEqual(30); // so the checkpoint had to carry the best parameters
         expect(resumed.validation).toEqual(straight.validation);
       }
+      if (scenario === 'user-callback') {
+        // The callback's own state came back: its JSON log and its tensor, bit for bit.
+        expect(part.weightLog.totals).toHaveLength(30);
+        expect(resumed.weightLog.totals).toEqual(straight.total);
+        expect(resumed.weightLog).toEqual(straight.weightLog);
+        expect(resumed.weightLog.mean).not.toEqual(part.weightLog.mean);
+        const saved = JSON.parse(readFileSync(join(dir, readFileSync(join(dir, 'latest'), 'utf8').trim(), 'trainer.json'), 'utf8'));
+        expect(saved.callbacks.weightLog.totals).toHaveLength(60);
+      }
     }, 60_000);
   }
+
+  it('a checkpoint written before callbacks (trainer state format 1) still resumes, its held-out best included', () => {
+    // test/fixtures/checkpoint-v1: the 'validation' run stopped at step 30, written by format 1
+    // (top-level validation state, validation.safetensors). Its best held-out residual was at step 25.
+    const dir = freshDir();
+    cpSync(join(__dirname, 'fixtures', 'checkpoint-v1'), dir, { recursive: true });
+    const saved = JSON.parse(readFileSync(join(dir, 'step-00000030', 'trainer.json'), 'utf8'));
+    expect(saved.format).toBe(1);
+    const resumed = run(['validation', dir, join(root, 'v1-c.json'), '--resume']);
+    expect(resumed.steps).toBe(60);
+    expect(resumed.total.slice(0, 30)).toEqual(JSON.parse(readFileSync(join(dir, 'step-00000030', 'history.json'), 'utf8')).total);
+    // The LR-1 phase never beats step 25, so the best must be the one the old checkpoint carried,
+    // and restoreBest must put its parameters (validation.safetensors) back.
+    expect(resumed.validation).toEqual({ best: saved.validation.best.value, bestStep: 25, restored: true });
+    const straight = run(['validation', freshDir(), join(root, 'v1-a.json')]);
+    if (straight.total.slice(0, 30).every((v: number, i: number) => v === resumed.total[i])) {
+      // Same LibTorch numerics as the machine that wrote the fixture: the whole run repeats bit for bit.
+      expect(resumed.weights).toEqual(straight.weights);
+    }
+  }, 60_000);
 
   it('a phase dtype casts model and problem when it starts; a run resumed from before the switch still repeats the straight one bit for bit', () => {
     const straight = run(['mixed', freshDir(), join(root, 'mixed-a.json')]);

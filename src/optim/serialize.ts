@@ -1,18 +1,19 @@
 // JSON-safe tensors for state dicts. Float values survive JSON exactly (shortest round-trip
-// decimal of a double), so a resumed run continues bit for bit. NaN and ±Infinity do not
-// (JSON.stringify writes null): loading accepts them as the strings "NaN", "Infinity", "-Infinity".
+// decimal of a double), so a resumed run continues bit for bit. NaN and ±Infinity would not
+// (JSON.stringify writes null), so they are written as the strings "NaN", "Infinity", "-Infinity".
 import { show } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 
-export interface SerializedTensor { __tensor: true; dtype: DType; shape: number[]; data: number[] }
+export type NonFinite = 'NaN' | 'Infinity' | '-Infinity';
+export interface SerializedTensor { __tensor: true; dtype: DType; shape: number[]; data: (number | NonFinite)[] }
 export type StateValue = number | boolean | string | null | Tensor | StateValue[];
 export type SerializedValue = number | boolean | string | null | SerializedTensor | SerializedValue[];
 
 export function serialize(v: StateValue): SerializedValue {
   if (v instanceof Tensor) {
-    const data = Array.from(v.data() as ArrayLike<number | bigint>, Number);
+    const data = Array.from(v.data() as ArrayLike<number | bigint>, (x) => (Number.isFinite(Number(x)) ? Number(x) : String(x) as NonFinite));
     return { __tensor: true, dtype: v.dtype, shape: [...v.shape], data };
   }
   if (Array.isArray(v)) return v.map(serialize);

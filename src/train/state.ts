@@ -83,7 +83,7 @@ function splitTensors(sd: OptimizerStateDict, out: Record<string, Tensor>): unkn
   const walk = (v: unknown): unknown => {
     if (isSerializedTensor(v)) {
       const name = `t${Object.keys(out).length}`;
-      out[name] = tensor(v.data, { dtype: v.dtype, shape: v.shape });
+      out[name] = tensor(v.data.map(Number), { dtype: v.dtype, shape: v.shape }); // 'NaN', '±Infinity' back to numbers
       return { __tensorRef: name };
     }
     if (Array.isArray(v)) return v.map(walk);

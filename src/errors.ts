@@ -33,6 +33,7 @@ export function checkKeys(op: string, what: string, o: object, known: readonly s
 
 /** A value as JSON for a message; BigInts (which JSON.stringify refuses) print as 5n. */
 export function show(value: unknown): string {
+  if (typeof value === 'number') return String(value); // JSON would write NaN and ±Infinity as null
   try {
     return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
   } catch {

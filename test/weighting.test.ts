@@ -1,6 +1,6 @@
 // Loss-weighting schemes against their formulas.
 import { describe, expect, it } from 'vitest';
-import { Tensor, nn, pinn, scalar, tensor, tidy } from '../src/index.js';
+import { Tensor, memory, nn, pinn, scalar, tensor, tidy } from '../src/index.js';
 
 const ctx = (step: number, raw: Record<string, Tensor>, params: Tensor[] = [], base: Record<string, number> = {}) =>
   ({ step, raw, params, base: { ...Object.fromEntries(Object.keys(raw).map((k) => [k, 1])), ...base } });
@@ -75,6 +75,25 @@ describe('CausalPDE', () => {
     expect(term.lastWeights[1]).toBeCloseTo(Math.exp(-10 * L0), 14);
     expect(loss).toBeCloseTo((L0 + Math.exp(-10 * L0) * L1) / 2, 14);
     expect(() => new pinn.CausalPDE('c', pts, (d) => d.x, { timeColumn: 1, chunks: 9, epsilon: 1 })).toThrow(/chunks must be an integer in \[1, 4\]/);
+  });
+
+  it('a refused CausalPDE holds no tensor, whichever option is wrong', () => {
+    const pts = tensor([[0, 0.4], [0, 0.1], [0, 0.3], [0, 0.2]], { dtype: 'float64' });
+    const r = (d: any) => d.x;
+    const before = memory().tensors;
+    const cases: [unknown, RegExp][] = [
+      [{ timeColumn: 1, chunks: 9, epsilon: 1 }, /CausalPDE 'c': chunks must be an integer in \[1, 4\], got 9/],
+      [{ timeColumn: 2, chunks: 2, epsilon: 1 }, /CausalPDE 'c': timeColumn must be an integer in \[0, 1\], got 2/],
+      [{ timeColumn: 1, chunks: 2, epsilon: NaN }, /CausalPDE 'c': epsilon must be a finite number ≥ 0, got NaN/],
+      [{ timeColumn: 1, chunks: 2, epsilon: 1, weight: -1 }, /CausalPDE 'c': weight must be a finite number ≥ 0/],
+      [{ timeColumn: 1, chunks: 2, epsilon: 1, chunk: 3 }, /CausalPDE 'c'.*chunk.*chunks/],
+      [null, /CausalPDE 'c': options must be an object/],
+    ];
+    for (const [o, message] of cases) expect(() => new pinn.CausalPDE('c', pts, r, o as any)).toThrow(message);
+    expect(() => new pinn.CausalPDE('c', pts, 'r' as any, { timeColumn: 1, chunks: 2, epsilon: 1 })).toThrow(/residual must be a function/);
+    expect(memory().tensors).toBe(before);
+    expect(pts.isDisposed).toBe(false);
+    pts.dispose();
   });
 });
 

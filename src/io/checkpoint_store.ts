@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { parseJson } from './json.js';
 
 export const CHECKPOINT_FORMAT = 1;
 
@@ -70,7 +71,7 @@ export function readCheckpoint(dir: string): { manifest: Manifest; files: Record
     manifest = JSON.parse(readFileSync(mpath, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${mpath}: ${code === 'ENOENT' ? 'missing: not a checkpoint directory, or an interrupted write' : `unreadable or not JSON (${(e as Error).message})`}`);
+    throw new Error(`${mpath}: ${code === 'ENOENT' ? 'missing: not a checkpoint directory, or an interrupted write' : `unreadable or not JSON (${(e as Error).message.replace(/\s+/g, ' ')})`}`);
   }
   if (manifest.format !== CHECKPOINT_FORMAT) {
     throw new Error(`${mpath}: checkpoint format ${JSON.stringify(manifest.format)} is not supported (this pinn-torch reads format ${CHECKPOINT_FORMAT})`);
@@ -130,5 +131,5 @@ export function readCheckpointConfig(dir: string): unknown {
   const { files } = readCheckpoint(path);
   const raw = files['config.json'];
   if (!raw) return undefined;
-  try { return JSON.parse(raw.toString('utf8')); } catch (e) { throw new Error(`${path}/config.json: not valid JSON (${(e as Error).message})`); }
+  return parseJson(raw.toString('utf8'), `${path}/config.json`);
 }

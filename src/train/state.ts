@@ -11,6 +11,7 @@
 //                          callback's state dict under callbacks[name]
 //   history.json           metrics history (every step)
 //   config.json            the caller's config, verbatim (if one was given)
+import { parseJson } from '../io/json.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../io/safetensors.js';
 import { dispose, keep } from '../memory.js';
 import { type Module } from '../nn/module.js';
@@ -148,10 +149,10 @@ export interface Loaded {
   dispose(): void;
 }
 
-function parseJson(files: Record<string, Uint8Array>, name: string, dir: string): unknown {
+function readJson(files: Record<string, Uint8Array>, name: string, dir: string): unknown {
   const b = files[name];
   if (!b) throw new Error(`${dir}/${name}: missing from the checkpoint`);
-  try { return JSON.parse(Buffer.from(b).toString('utf8')); } catch (e) { throw new Error(`${dir}/${name}: not valid JSON (${(e as Error).message})`); }
+  return parseJson(Buffer.from(b).toString('utf8'), `${dir}/${name}`);
 }
 
 /**
@@ -160,7 +161,7 @@ function parseJson(files: Record<string, Uint8Array>, name: string, dir: string)
  * changed here; a mismatch is an error naming the file and the difference.
  */
 export function fromFiles(files: Record<string, Uint8Array>, dir: string, problem: Problem, model: Module): Loaded {
-  const json = parseJson(files, 'trainer.json', dir) as TrainerJson;
+  const json = readJson(files, 'trainer.json', dir) as TrainerJson;
   const where = `${dir}/trainer.json`;
   if (!json || (json.format !== TRAINER_STATE_FORMAT && json.format !== 1)) throw new Error(`${where}: trainer state format ${JSON.stringify(json?.format)} is not supported (expected 1 or ${TRAINER_STATE_FORMAT})`);
   if (!json.progress || !json.problem || !Array.isArray(json.phases)) throw new Error(`${where}: incomplete (needs progress, problem, phases)`);
@@ -175,8 +176,8 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
   if (sig(p.conditions.map((c) => c.name)) !== sig(names)) {
     throw new Error(`${where}: checkpoint of another problem (conditions ${p.conditions.map((c) => c.name).join(', ')}; this problem: ${names.join(', ')})`);
   }
-  const history = checkHistory(parseJson(files, 'history.json', dir), `${dir}/history.json`);
-  const config = files['config.json'] ? parseJson(files, 'config.json', dir) : undefined;
+  const history = checkHistory(readJson(files, 'history.json', dir), `${dir}/history.json`);
+  const config = files['config.json'] ? readJson(files, 'config.json', dir) : undefined;
 
   const decoded: Tensor[] = [];
   const decode = (name: string) => {

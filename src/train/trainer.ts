@@ -121,7 +121,10 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   restoreFiles(files: Record<string, Uint8Array>, where: string): void {
     this.progress = restoreRun(this.parts(), this.phase, files, where);
     truncate(this.history, this.progress.step);
-    if (this.running && this.progress.phaseIndex < this.phases.length) this.startPhase();
+    // The phase's optimizer takes the saved state now, so a state that does not fit is refused here.
+    if (this.progress.phaseIndex < this.phases.length) {
+      try { this.startPhase(); } catch (e) { throw new Error(`${where}: ${(e as Error).message}`, { cause: e }); }
+    }
   }
 
   private parts(): RunParts {

@@ -29,8 +29,10 @@ export type QuasiNewtonStopReason = 'maxIter' | 'maxEval' | 'toleranceGrad' | 't
 export const LOOP_OPTIONS = ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'lineSearchFn'] as const;
 
 /** PyTorch's LBFGS defaults, shared: maxEval is 5/4 of maxIter. */
-export function loopDefaults(maxIter = 20): QuasiNewtonOptions {
-  return { lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, lineSearchFn: null };
+export function loopDefaults(maxIter: unknown = 20): QuasiNewtonOptions {
+  // A maxIter that is no number (a BigInt, a string) is refused by validate(), not here in the arithmetic.
+  const n = typeof maxIter === 'number' ? maxIter : 20;
+  return { lr: 1, maxIter: n, maxEval: Math.floor((n * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, lineSearchFn: null };
 }
 
 /** s = x₊ − x = t·d and y = g₊ − g, with y·s and y·y already read back; gPrev is g. */

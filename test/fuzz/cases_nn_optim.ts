@@ -118,16 +118,79 @@ function stateKeys(name: string, o: Record<string, V>): string[] {
   return ['step', 'expAvg', 'expAvgSq', ...(o.amsgrad ? ['maxExpAvgSq'] : [])];
 }
 
+/**
+ * A scheduler over SGD(lr = 0.1) for a few steps, its options mostly in PyTorch's documented
+ * ranges; an out-of-range, mistyped or misspelt one marks the case `odd` (pinn-torch may refuse
+ * it where PyTorch does not check; where both accept, the learning rates must agree).
+ */
+const SCHEDULERS: Record<string, Record<string, [fc.Arbitrary<V>, fc.Arbitrary<V>]>> = (() => {
+  const n = (a: fc.Arbitrary<number>) => a.map(num);
+  const fraction = n(fc.constantFrom(0.1, 0.5, 0.9)), count = n(fc.integer({ min: 1, max: 6 }));
+  const badNumber = fc.oneof(n(fc.constantFrom(-1, 0, 1.5, NaN, Infinity, 2 ** 40)), wrongArb);
+  return {
+    StepLR: { stepSize: [count, badNumber], gamma: [fraction, badNumber] },
+    MultiStepLR: { milestones: [fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }).map((m) => list(m.sort((a, b) => a - b).map(num))), fc.oneof(fc.constant(list([num(3), num(1)])), fc.constant(list([num(-1)])), badNumber)], gamma: [fraction, badNumber] },
+    ExponentialLR: { gamma: [fraction, badNumber] },
+    CosineAnnealingLR: { tMax: [count, badNumber], etaMin: [n(fc.constantFrom(0, 1e-3, 0.01)), badNumber] },
+    LinearLR: { startFactor: [n(fc.constantFrom(0.1, 0.5, 1)), badNumber], endFactor: [n(fc.constantFrom(0.1, 0.5, 1)), badNumber], totalIters: [count, badNumber] },
+    ConstantLR: { factor: [n(fc.constantFrom(0.1, 0.5, 1)), badNumber], totalIters: [count, badNumber] },
+    ReduceLROnPlateau: {
+      mode: [fc.constantFrom('min', 'max').map(str), fc.constant(str('minimum'))], factor: [fraction, badNumber], patience: [n(fc.integer({ min: 0, max: 3 })), badNumber],
+      threshold: [n(fc.constantFrom(0, 1e-4, 0.1)), badNumber], thresholdMode: [fc.constantFrom('rel', 'abs').map(str), fc.constant(str('relative'))],
+      cooldown: [n(fc.integer({ min: 0, max: 2 })), badNumber], minLr: [n(fc.constantFrom(0, 1e-3)), badNumber], eps: [n(fc.constantFrom(1e-8, 0)), badNumber],
+    },
+  };
+})();
+const schedulerRun = fc.constantFrom(...Object.keys(SCHEDULERS)).chain((name) => {
+  const fields = Object.entries(SCHEDULERS[name]).map(([k, [good, bad]]) => fc.tuple(fc.constant(k), fc.oneof({ weight: 8, arbitrary: good.map((v) => ({ v, odd: false })) }, { weight: 1, arbitrary: bad.map((v) => ({ v, odd: true })) }), fc.nat(4)));
+  return fc.tuple(fc.tuple(...fields), fc.nat(12), fc.integer({ min: 0, max: 12 }), fc.array(fc.constantFrom(1, 0.5, 0.5, 0.49, 2, 0.1), { minLength: 12, maxLength: 12 }))
+    .map(([chosen, typo, steps, metrics]): Case & { odd: boolean } => {
+      const required = ['stepSize', 'milestones', 'gamma', 'tMax'].filter((k) => k in SCHEDULERS[name] && !(name === 'MultiStepLR' && k === 'gamma'));
+      const kept = chosen.filter(([k, , drop]) => drop > 0 || required.includes(k));
+      const options: Record<string, V> = Object.fromEntries(kept.map(([k, x]) => [k, x.v]));
+      if (typo === 0) options.gama = num(0.5);
+      return { op: 'lr_scheduler.run', args: [str(name), obj(options), num(steps), list(metrics.map(num))], odd: typo === 0 || kept.some(([, x]) => x.odd) };
+    });
+});
+
+/** L-BFGS or BFGS options (PyTorch's names, camelCase), mostly valid; an odd value marks the case `odd` only by being refused where PyTorch runs. */
+function quasiNewtonOptions(history: boolean): fc.Arbitrary<{ v: V; odd: boolean }> {
+  const pick = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<V>) => fc.oneof({ weight: 8, arbitrary: good.map((v) => ({ v: (typeof v === 'string' || v === null ? (v === null ? { k: 'null' } : str(v)) : num(v as number)) as V, odd: false })) }, { weight: 1, arbitrary: bad.map((v) => ({ v, odd: true })) });
+  const bad = fc.oneof(fc.constantFrom(-1, 0, 1.5, NaN, Infinity).map(num), wrongArb);
+  const fields: Record<string, fc.Arbitrary<{ v: V; odd: boolean }>> = {
+    lr: pick(fc.constantFrom(1, 0.5, 0.1), bad), maxIter: pick(fc.integer({ min: 1, max: 8 }), bad), maxEval: pick(fc.integer({ min: 1, max: 12 }), bad),
+    toleranceGrad: pick(fc.constantFrom(1e-7, 1e-12, 1e-3), bad), toleranceChange: pick(fc.constantFrom(1e-9, 1e-14), bad),
+    lineSearchFn: pick(fc.constantFrom<string | null>('strong_wolfe', null), fc.constant(str('wolfe'))),
+    ...(history ? { historySize: pick(fc.integer({ min: 1, max: 10 }), bad) } : {}),
+  };
+  return fc.tuple(fc.record(fields, { requiredKeys: [] }), fc.nat(15)).map(([o, typo]) => {
+    const v: Record<string, V> = Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x.v]));
+    if (typo === 0) v.maxIters = num(5);
+    return { v: obj(v), odd: typo === 0 || Object.values(o).some((x) => x.odd) };
+  });
+}
+const quasiNewtonCase = (op: string, history: boolean) => fc.tuple(quasiNewtonOptions(history), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
+  .chain(([o, n, steps]) => fc.tuple(
+    fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: n, maxLength: n }),
+    fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: n, maxLength: n }),
+  ).map(([x0, w]): Case & { odd: boolean } => ({
+    op, odd: o.odd,
+    args: [o.v, { k: 'tensor', dtype: 'float64', base: [n], data: x0 }, { k: 'tensor', dtype: 'float64', base: [n], data: w }, num(steps)],
+  })));
+const lbfgs = quasiNewtonCase('optim.lbfgs', true);
+const bfgs = quasiNewtonCase('optim.bfgs', false).map((c) => ({ ...c, expect: (c.odd ? 'any' : 'ok') as 'any' | 'ok' }));
+
 /** Compared with PyTorch. */
-export const NN_OPTIM_TORCH = { linear, mlp, moduleTo, step };
+export const NN_OPTIM_TORCH = { linear, mlp, moduleTo, step, schedulerRun, lbfgs };
 /** Checked against what pinn-torch promises (PyTorch's state dicts are not the same format). */
-export const NN_OPTIM_SPEC = { loadStateDict, loadOptimizerState };
+export const NN_OPTIM_SPEC = { loadStateDict, loadOptimizerState, bfgs };
 
 /**
  * Calls pinn-torch refuses on purpose where PyTorch answers: an optimizer option that is NaN
  * (PyTorch's range checks let it through, and the first step writes NaN into every parameter).
  */
-export function mayRefuse(c: Case): boolean {
+export function mayRefuse(c: Case & { odd?: boolean }): boolean {
+  if (c.op === 'lr_scheduler.run' || c.op === 'optim.lbfgs') return c.odd === true;
   const o = c.op === 'optim.step' ? c.args[1] : undefined;
   return o?.k === 'obj' && Object.values(o.v).some((v) => v.k === 'num' && v.v === 'NaN');
 }

@@ -21,6 +21,33 @@ const OPTIMIZERS: Record<string, new (params: Tensor[], o: any) => optim.Optimiz
   SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop,
 };
 
+/** Quasi-Newton steps on f(x) = Σ w (x − 1)² + ¼ Σ x⁴ from x0: the iterate after each step, and f before and after each. */
+function quasiNewton(Opt: new (p: Tensor[], o: any) => optim.Optimizer<any>, options: unknown, x0: Tensor, w: Tensor, steps: number) {
+  const x = pt.keep(pt.tidy(() => (x0 instanceof Tensor && !x0.isDisposed ? x0.detach().clone() : pt.zeros([1])).requiresGrad_()));
+  const f = () => pt.tidy(() => w.mul(x.sub(1).square()).sum().add(x.pow(4).sum().mul(0.25)));
+  let opt: optim.Optimizer<any>;
+  try {
+    opt = new Opt(x0 instanceof Tensor ? [x] : (x0 as any), options);
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
+  const iterates: Tensor[] = [], values: number[] = [];
+  try {
+    values.push(pt.tidy(() => pt.noGrad(() => f().item() as number)));
+    for (let k = 0; k < steps; k++) {
+      opt.step(() => { opt.zeroGrad(); const v = f(); v.backward(); return v; });
+      iterates.push(pt.tidy(() => x.detach().clone()));
+      values.push(pt.tidy(() => pt.noGrad(() => f().item() as number)));
+    }
+    return { iterates, values, wolfe: opt.paramGroups[0].lineSearchFn === 'strong_wolfe' };
+  } finally {
+    opt.dispose();
+    x.grad = null;
+    x.dispose();
+  }
+}
+
 /**
  * Leaf copies of the parameters, optimised `steps` times with the same gradients each step.
  * Parameters that are no list of live tensors go to the optimizer as they are, for its message.
@@ -71,6 +98,45 @@ export const NN_OPTIM: Record<string, OpImpl> = {
         const y = pt.tidy(() => m.forward(x).detach());
         return { params: [...m.namedParameters()].map(([n, p]) => [n, p.clone()]), y };
       });
+    },
+  },
+  'lr_scheduler.run': {
+    params: ['scheduler', 'options', 'steps', 'metrics'],
+    aliases: { options: ['stepSize', 'gamma', 'milestones', 'tMax', 'etaMin', 'startFactor', 'endFactor', 'totalIters', 'factor', 'mode', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'option'], metrics: ['metric'] },
+    names: (args) => (args[0]?.k === 'str' ? [args[0].v] : []),
+    run: (name: string, options: unknown, steps: number, metrics: number[]) => {
+      // The learning rate of SGD(lr = 0.1) under the scheduler: at the start and after each step.
+      const p = pt.keep(pt.zeros([1]).requiresGrad_());
+      const opt = new optim.SGD([p], { lr: 0.1 });
+      try {
+        const s = new (optim.lrScheduler as any)[name](opt, options);
+        const lrs = [opt.paramGroups[0].lr];
+        for (let k = 0; k < steps; k++) {
+          opt.step();
+          if (s.needsMetric) s.step(metrics[k]); else s.step();
+          lrs.push(opt.paramGroups[0].lr);
+        }
+        return pt.tensor(lrs, { dtype: 'float64' });
+      } finally {
+        opt.dispose();
+        p.dispose();
+      }
+    },
+  },
+  'optim.lbfgs': {
+    name: 'LBFGS', params: ['options', 'x0', 'w', 'steps'],
+    aliases: { options: ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn', 'option'] },
+    run: (options: unknown, x0: Tensor, w: Tensor, steps: number) => quasiNewton(optim.LBFGS, options, x0, w, steps).iterates,
+  },
+  'optim.bfgs': {
+    name: 'BFGS', params: ['options', 'x0', 'w', 'steps'],
+    aliases: { options: ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'lineSearchFn', 'option'] },
+    run: (options: unknown, x0: Tensor, w: Tensor, steps: number) => {
+      // No PyTorch counterpart: a step never raises f under the strong-Wolfe search (it may under a fixed step).
+      const { iterates, values, wolfe } = quasiNewton(optim.BFGS, options, x0, w, steps);
+      pt.dispose(iterates);
+      const rose = values.findIndex((f, i) => i > 0 && f > values[i - 1] * (1 + 1e-12) + 1e-300);
+      return wolfe && rose > 0 ? { violation: `f rose from ${values[rose - 1]} to ${values[rose]} at step ${rose}` } : { steps: values.length - 1 };
     },
   },
   'Module.to': {

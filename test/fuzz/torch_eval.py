@@ -932,6 +932,58 @@ def _optim_step(name, o, params, grads, steps):
     return [p.detach() for p in ps]
 
 
+SCHEDULERS = {
+    'StepLR': ('stepSize', 'gamma'), 'MultiStepLR': ('milestones', 'gamma'), 'ExponentialLR': ('gamma',),
+    'CosineAnnealingLR': ('tMax', 'etaMin'), 'LinearLR': ('startFactor', 'endFactor', 'totalIters'),
+    'ConstantLR': ('factor', 'totalIters'),
+    'ReduceLROnPlateau': ('mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'),
+}
+SCHEDULER_OPTION_NAMES = {'stepSize': 'step_size', 'tMax': 'T_max', 'etaMin': 'eta_min', 'startFactor': 'start_factor',
+                          'endFactor': 'end_factor', 'totalIters': 'total_iters', 'thresholdMode': 'threshold_mode', 'minLr': 'min_lr'}
+
+
+@op('lr_scheduler.run')
+def _lr_scheduler(name, o, steps, metrics):
+    """The learning rate of SGD(lr=0.1) under the scheduler: at the start and after each step."""
+    o = options(o, SCHEDULERS[name])
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.1)
+    s = getattr(torch.optim.lr_scheduler, name)(opt, **{SCHEDULER_OPTION_NAMES.get(k, k): v for k, v in o.items()})
+    lrs = [opt.param_groups[0]['lr']]
+    for k in range(steps):
+        opt.step()
+        if name == 'ReduceLROnPlateau':
+            s.step(need_number(metrics[k]))
+        else:
+            s.step()
+        lrs.append(opt.param_groups[0]['lr'])
+    return torch.tensor(lrs, dtype=torch.float64)
+
+
+LBFGS_OPTION_NAMES = {'maxIter': 'max_iter', 'maxEval': 'max_eval', 'toleranceGrad': 'tolerance_grad',
+                      'toleranceChange': 'tolerance_change', 'historySize': 'history_size', 'lineSearchFn': 'line_search_fn'}
+
+
+@op('optim.lbfgs')
+def _lbfgs(o, x0, w, steps):
+    """L-BFGS steps on f(x) = Σ w (x − 1)² + ¼ Σ x⁴ from x0; the iterate and f after each step."""
+    o = options(o, ('lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'))
+    x = need_tensor(x0).detach().clone().requires_grad_()
+    w = need_tensor(w)
+    opt = torch.optim.LBFGS([x], **{LBFGS_OPTION_NAMES.get(k, k): v for k, v in o.items()})
+
+    def closure():
+        opt.zero_grad()
+        f = (w * (x - 1) ** 2).sum() + 0.25 * (x ** 4).sum()
+        f.backward()
+        return f
+    out = []
+    for _ in range(steps):
+        opt.step(closure)
+        out.append(x.detach().clone())
+    return out
+
+
 ACTIVATIONS = {'tanh': torch.tanh, 'sin': torch.sin, 'relu': torch.relu, 'gelu': F.gelu, 'silu': F.silu,
                'sigmoid': torch.sigmoid, 'softplus': F.softplus, 'identity': lambda z: z}
 INITS = {'xavierNormal': torch.nn.init.xavier_normal_, 'xavierUniform': torch.nn.init.xavier_uniform_,

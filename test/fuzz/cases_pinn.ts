@@ -134,4 +134,20 @@ const sample: fc.Arbitrary<Expect> = fc.tuple(shapeArgs, fc.constantFrom('interi
   return { op: 'geometry.sample', args: [str(shape), list(args), str(method), n.v, options.v], expect: ok ? 'ok' : 'error' };
 });
 
-export const PINN_CASES = { condition, problem, sample };
+/** A CSG tree of disks and rectangles, two levels deep at most; some have an empty interior or boundary. */
+const leaf: fc.Arbitrary<V> = fc.oneof(
+  fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1.5, noNaN: true }))
+    .map(([x, y, r]) => list([str('Disk'), list([num(x), num(y)]), num(r)])),
+  fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 2, noNaN: true }), fc.double({ min: 0.2, max: 2, noNaN: true }))
+    .map(([x, y, w, h]) => list([str('Rectangle'), list([num(x), num(y)]), list([num(x + w), num(y + h)])])),
+);
+const csgOp = fc.constantFrom('Union', 'Intersection', 'Difference');
+const tree: fc.Arbitrary<V> = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(csgOp, leaf, leaf).map(([op, a, b]) => list([str(op), a, b])) },
+  { weight: 2, arbitrary: fc.tuple(csgOp, csgOp, leaf, leaf, leaf).map(([o1, o2, a, b, c]) => list([str(o1), list([str(o2), a, b]), c])) },
+);
+/** Either accepted with correct points or refused clearly (an empty intersection has no interior to sample). */
+const csg: fc.Arbitrary<Expect> = fc.tuple(tree, fc.constantFrom('interior', 'boundary'), fc.integer({ min: 1, max: 30 }), fc.nat(1000))
+  .map(([t, method, n, seed]) => ({ op: 'geometry.csg', args: [t, str(method), num(n), num(seed)], expect: 'any' as const }));
+
+export const PINN_CASES = { condition, problem, sample, csg };

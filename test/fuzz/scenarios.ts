@@ -272,6 +272,25 @@ export const PINN: Record<string, OpImpl> = {
       }
     },
   },
+  'geometry.csg': {
+    // Points sampled from a CSG of disks and rectangles: interior points are members by the
+    // leaves' own distances, boundary points lie on the boundary, with unit normals.
+    name: 'CSG', names: (args) => ['Union', 'Intersection', 'Difference', 'CSG', 'Disk', 'Rectangle', ...(args[0]?.k === 'list' && args[0].v[0]?.k === 'str' ? [args[0].v[0].v] : [])],
+    params: ['tree', 'method', 'n', 'seed'], aliases: { tree: ['operand', 'shape', 'dimension', 'empty', 'inside', 'radius', 'corner'] },
+    run: (tree: Tree, method: 'interior' | 'boundary', n: number, seed: number) => {
+      const g = buildTree(tree);
+      const [lo, hi] = g.bbox;
+      const tol = 1e-7 * Math.max(1, ...hi.map((h, j) => h - lo[j]));
+      const r = method === 'boundary' ? g.boundary(n, { seed }) : { points: g.interior(n, { seed }), normals: null };
+      checkSample(g, n, r.points, r.normals);
+      for (let i = 0; i < n; i++) {
+        const p = Array.from(r.points.subarray(i * 2, i * 2 + 2));
+        const m = member(tree, g, p, tol);
+        if (method === 'interior' ? m === 'out' : m !== 'edge') throw new Violation(`${method} point ${i} (${p}) is ${m === 'out' ? 'outside' : m === 'in' ? 'strictly inside' : 'on the boundary'} of ${JSON.stringify(tree)}`);
+      }
+      return { count: n };
+    },
+  },
   'geometry.sample': {
     names: (args) => (args[0]?.k === 'str' ? [args[0].v] : []),
     params: ['shape', 'args', 'method', 'n', 'options'],
@@ -283,6 +302,29 @@ export const PINN: Record<string, OpImpl> = {
     },
   },
 };
+
+/** A CSG tree as generated: ['Disk', [cx, cy], r], ['Rectangle', lo, hi] or [op, child, child]. */
+type Tree = [string, ...unknown[]];
+function buildTree(t: Tree): geometry.Geometry {
+  const [kind, ...rest] = t;
+  if (kind === 'Disk' || kind === 'Rectangle') return new (geometry as any)[kind](...rest);
+  return new (geometry as any)[kind](...(rest as Tree[]).map(buildTree));
+}
+/** Membership by the leaves' own predicates, the CSG's definition (independent of CSG.insidePoint). */
+function member(t: Tree, g: geometry.Geometry, p: number[], tol: number): 'in' | 'out' | 'edge' {
+  const [kind] = t;
+  if (kind === 'Disk' || kind === 'Rectangle') {
+    const d = pt.tidy(() => g.signedDistance(pt.tensor([p], { dtype: 'float64' })).item() as number);
+    return d > tol ? 'in' : d < -tol ? 'out' : 'edge';
+  }
+  const ops = (t.slice(1) as Tree[]).map((c, i) => member(c, (g as any).operands[i], p, tol));
+  const inOrEdge = (m: string) => m !== 'out';
+  if (kind === 'Union') return ops.includes('in') ? 'in' : ops.some(inOrEdge) ? 'edge' : 'out';
+  if (kind === 'Intersection') return ops.every((m) => m === 'in') ? 'in' : ops.every(inOrEdge) ? 'edge' : 'out';
+  // Difference: the closure of a ∖ b
+  if (ops[0] === 'out' || ops.slice(1).includes('in')) return 'out';
+  return ops[0] === 'in' && ops.slice(1).every((m) => m === 'out') ? 'in' : 'edge';
+}
 
 /** Broken invariants of sampled points: count, inside the bounding box, unit normals. */
 function checkSample(g: geometry.Geometry, n: number, points: Float64Array, normals: Float64Array | null): unknown {

@@ -15,7 +15,7 @@
 //                                   [--sampler halton] [--points-seed <n>] [--ic-weight 1] [--history 100]
 //                                   [--rad-second <every> …] [--validate <every>]   (see below)
 // (--lbfgs and --lbfgs-dtype give the second phase's iterations and dtype, whichever optimizer runs it.)
-import { Trainer, allocatorSetByEnvironment, geometry as G, nn, pinn, tensor, tuneAllocator } from '../dist/index.js';
+import { Trainer, allocatorSetByEnvironment, geometry as G, pinn, tensor, tuneAllocator } from '../dist/index.js';
 
 // This script owns its process: keep each step's freed buffers in the heap (README, Performance).
 if (!allocatorSetByEnvironment()) tuneAllocator();
@@ -51,24 +51,19 @@ const gradNormEvery = arg('gradnorm', null);
 const nu = 0.01 / Math.PI;
 const ITERS_PER_STEP = 50;
 
-const domain = new G.GeometryXTime(new G.Interval(-1, 1), new G.TimeDomain(0, 1));
 const grid = [];
 for (let i = 0; i < 256; i++) for (let j = 0; j < 100; j++) grid.push([-1 + (2 * i) / 255, j / 99]);
-const exact = pinn.references.burgers(nu)(tensor(grid, { dtype: 'float64' }));
 
 async function run(seed) {
-  const opts = { sampler, seed: pointsSeed === null ? seed : Number(pointsSeed) };
-  const t = (p) => G.toTensor(p, 2, { dtype: adamDtype });
-  const problem = new pinn.Problem({
-    inputs: ['x', 't'], outputs: ['u'], constants: { nu },
-    conditions: [
-      new pinn.PDE('pde', t(domain.interior(2540, opts)), pinn.pdes.burgers()),
-      new pinn.DirichletBC('bc', t(domain.boundary(80, opts).points), 0, { output: 'u' }),
-      new pinn.InitialCondition('ic', t(domain.initial(160, opts)), (x) => x.narrow(1, 0, 1).mul(Math.PI).sin().neg(), { output: 'u', weight: icWeight }),
-    ],
-    reference: (x) => exact.to(x.dtype).clone(), // evaluated on the grid only
+  // The library's recipe (pinn.problems.burgers): the setup above, its points drawn with the seed.
+  const problem = pinn.problems.burgers({
+    nu, interior: 2540, boundary: 80, initial: 160, sampler, seed: pointsSeed === null ? seed : Number(pointsSeed), dtype: adamDtype, weights: { ic: icWeight },
   });
-  const model = new nn.MLP([2, 20, 20, 20, 1], { activation: 'tanh', init: 'xavierNormal', seed, dtype: adamDtype });
+  const domain = problem.recipe.domain;
+  const model = problem.recipe.createModel({ seed }); // 2 → [20]×3 → 1, tanh, Glorot normal
+  const evalPoints = tensor(grid, { dtype: adamDtype });
+  // The Cole–Hopf reference on the grid, computed now (the recipe keeps it), outside the timings.
+  problem.reference(evalPoints).dispose();
   const quasiNewton = { lr: 1, maxIter: ITERS_PER_STEP, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0 };
   // BFGS's self-scaled steps need ~1.4 evaluations per iteration: room for that, so a step is ITERS_PER_STEP iterations.
   const secondOptimizer = second === 'lbfgs' ? { type: 'lbfgs', ...quasiNewton, historySize } : { type: 'bfgs', ...quasiNewton, maxEval: 2 * ITERS_PER_STEP };
@@ -82,7 +77,7 @@ async function run(seed) {
     ...(radSecondEvery === null ? [] : [rad({ every: Number(radSecondEvery), from: adamSteps + radSecondFrom, ...(radSecondUntil === null ? {} : { until: adamSteps + Number(radSecondUntil) }) }, seed + 1000)]),
   ];
   const trainer = new Trainer({
-    problem, model, sampling, evalPoints: tensor(grid, { dtype: adamDtype }), evalEvery: adamSteps,
+    problem, model, sampling, evalPoints, evalEvery: adamSteps,
     validation: validateEvery === null ? undefined : {
       condition: 'pde', every: Number(validateEvery), restoreBest: true, from: adamSteps + radSecondFrom,
       points: G.toTensor(domain.interior(20000, { seed: seed + 2000 }), 2, { dtype: 'float64' }),
@@ -101,7 +96,7 @@ async function run(seed) {
   const r0 = () => (performance.now() - t0) / 1000;
   const r = await trainer.fit();
   const out = { seed, relL2: r.relL2.all, loss: r.total, losses: r.losses, relL2AfterAdam, seconds: r0(), adamSeconds, lbfgsSeconds: r0() - adamSeconds, lbfgsIterations, lbfgsStop, ...(r.validation ? { validation: r.validation } : {}) };
-  trainer.dispose(); problem.dispose(); model.dispose();
+  trainer.dispose(); problem.dispose(); model.dispose(); evalPoints.dispose();
   return out;
 }
 

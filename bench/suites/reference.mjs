@@ -8,10 +8,8 @@ import { keep, nn, optim, pinn, rand, tidy } from '../../dist/index.js';
 const SIZES = [3, 64, 64, 64, 2];
 
 function referenceStep(derivatives) {
-  const problem = new pinn.Problem({
-    inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: { rho: 1, lambda: 1, mu: 0.5 }, derivatives,
-    conditions: [new pinn.PDE('pde', keep(rand([1000, 3])), pinn.pdes.elasticWave2D(), { loss: 'mse' })],
-  });
+  // The library's recipe on 1000 uniform random points (the global stream, as PyTorch draws them), PDE term only.
+  const problem = pinn.problems.elasticWave2D({ rho: 1, lambda: 1, mu: 0.5, interior: keep(rand([1000, 3])), boundary: 0, initial: 0, loss: 'mse', derivatives });
   const net = new nn.MLP(SIZES, { seed: 0, init: 'default' });
   const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
   const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });

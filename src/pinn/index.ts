@@ -9,6 +9,8 @@ export { Problem } from './problem.js';
 export type { ProblemOptions, OutputTransform } from './problem.js';
 export * as pdes from './pdes.js';
 export * as references from './references.js';
+export * as problems from './problems/index.js';
+export type { RecipeProblem, RecipeInfo } from './problems/index.js';
 export { StaticWeighting, WarmupWeighting, GradNormWeighting, ReLoBRaLoWeighting, LRAWeighting, NTKWeighting, SMOOTHING_DEFAULTS } from './weighting/index.js';
 export type { LossWeighting, Weights, WeightingContext, Smoothing } from './weighting/index.js';
 export { ResidualAttention } from './attention.js';

@@ -157,7 +157,8 @@ function convert(op: string, flat: unknown[], dtype: DType): Typed {
     const v = Number(flat[i]);
     const why = unfit(v, dtype);
     if (why !== null) throw new RangeError(`${op}: value ${String(flat[i])} at flat index ${i} ${why}`);
-    (out as any)[i] = dtype === 'int64' ? BigInt(v) : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
+    if (out instanceof BigInt64Array) out[i] = BigInt(v);
+    else out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
   }
   return out;
 }

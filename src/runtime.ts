@@ -16,7 +16,7 @@ export interface BlasInfo {
 
 /** Which BLAS is really loaded: a BLAS mismatch costs 15-30x on matmul (shared/notes/bridge.md). */
 export function blas(): BlasInfo {
-  const cfg = native.blasConfig() as { openblas: string | null };
+  const cfg = native.blasConfig();
   let libraries: string[] = [];
   try {
     const maps = readFileSync('/proc/self/maps', 'utf8');
@@ -78,7 +78,7 @@ export function tuneAllocator({ mmapThreshold = 32 * MiB, trimThreshold = 256 * 
   };
   check('mmapThreshold', mmapThreshold, 32 * MiB); // glibc refuses more on 64-bit
   check('trimThreshold', trimThreshold, 2 ** 31 - 1);
-  const ok = native.tuneMalloc(mmapThreshold, trimThreshold) as boolean;
+  const ok = native.tuneMalloc(mmapThreshold, trimThreshold);
   if (ok) allocator = { mmapThreshold, trimThreshold };
   return ok;
 }

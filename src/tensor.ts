@@ -32,6 +32,8 @@ function wrapLike(handle: number, like: readonly number[]): Tensor {
 }
 
 /** Wraps a handle returned without metadata (list results), or null. */
+export function wrapHandle(handle: number): Tensor;
+export function wrapHandle(handle: number | null): Tensor | null;
 export function wrapHandle(handle: number | null): Tensor | null {
   if (handle === null) return null;
   native.meta(handle);
@@ -427,12 +429,12 @@ export class Tensor implements Owned {
       sizes = checkShape('split', splitSize, 'sizes');
       if (sizes.reduce((a, b) => a + b, 0) !== n) throw new Error(`split: sizes ${fmt(sizes)} do not sum to dim ${d}'s size ${n}`);
     }
-    return (native.split(h, sizes, d) as number[]).map((x) => wrapHandle(x)!);
+    return native.split(h, sizes, d).map((x) => wrapHandle(x));
   }
   chunk(chunks: number, dim = 0): Tensor[] {
     const h = alive(this, 'chunk');
     if (!isInt64(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
-    return (native.chunk(h, chunks, normDim('chunk', dim, this.ndim)) as number[]).map((x) => wrapHandle(x)!);
+    return native.chunk(h, chunks, normDim('chunk', dim, this.ndim)).map((x) => wrapHandle(x));
   }
 
   // ---- reductions ------------------------------------------------------------------

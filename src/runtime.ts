@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binaryPath, buildInfo, native } from './backend.js';
+import { checkPositiveInt } from './checks.js';
 import { packageRoot } from './loader.js';
 
 export const version: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
@@ -38,7 +39,7 @@ export const cuda = {
 
 /** Intra-op threads for LibTorch, and for OpenBLAS's own pool when OpenBLAS is loaded. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}`);
+  checkPositiveInt('setNumThreads', 'n', n);
   native.setNumThreads(n);
 }
 export function getNumThreads(): number {

@@ -228,7 +228,7 @@ export class Tensor implements Owned {
   set requiresGrad(value: boolean) { this.requiresGrad_(value); }
   requiresGrad_(value = true): this {
     const h = alive(this, 'requiresGrad_');
-    if (typeof value !== 'boolean') throw invalidArgument('requiresGrad_', 'value', 'a boolean', value);
+    checkBoolean('requiresGrad_', 'value', value);
     if (value && !isFloating(this.dtype) && !isComplex(this.dtype)) {
       throw new Error(`requiresGrad_: only floating point and complex tensors can require gradients, got ${this.dtype}`);
     }

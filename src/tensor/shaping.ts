@@ -2,7 +2,7 @@
 // expand, repeat, flip; narrow, slice, select, indexSelect, gather, split, chunk.
 // Installed on Tensor by defineMethods.
 import { REDUCE, UNARY, native } from '../backend.js';
-import { isInt64, renamed } from '../checks.js';
+import { checkPositiveInt, isInt64, renamed } from '../checks.js';
 import { show } from '../errors.js';
 import { checkShape, dimList, fmt, normDim, numel } from '../shape.js';
 import { type Tensor, alive, defineMethods, unaryOp, wrap, wrapHandle } from './core.js';
@@ -81,7 +81,7 @@ export const methods = {
     const h = alive(this, 'slice');
     const d = normDim('slice', dim, this.ndim);
     const n = this.shape[d];
-    if (!isInt64(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+    checkPositiveInt('slice', 'step', step, isInt64);
     for (const [name, v] of [['start', start], ['end', end]] as const) {
       if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice: ${name} must be an integer, got ${String(v)}`);
     }
@@ -121,7 +121,7 @@ export const methods = {
     const n = this.shape[d];
     let sizes: number[];
     if (typeof splitSize === 'number') {
-      if (!isInt64(splitSize) || splitSize < 1) throw new RangeError(`split: size must be a positive integer, got ${splitSize}`);
+      checkPositiveInt('split', 'size', splitSize, isInt64);
       // An empty dim still splits into one (empty) piece, as in PyTorch.
       sizes = n === 0 ? [0] : Array.from({ length: Math.ceil(n / splitSize) }, (_, i) => Math.min(splitSize, n - i * splitSize));
     } else {
@@ -132,7 +132,7 @@ export const methods = {
   },
   chunk(this: Tensor, chunks: number, dim = 0): Tensor[] {
     const h = alive(this, 'chunk');
-    if (!isInt64(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+    checkPositiveInt('chunk', 'chunks', chunks, isInt64);
     return native.chunk(h, chunks, normDim('chunk', dim, this.ndim)).map((x) => wrapHandle(x));
   },
 };

@@ -1,19 +1,26 @@
-// Argument checks shared by every public entry point of the tensor API: options objects,
-// booleans, numbers and integers, each refused with the op and the argument named
-// (errors.ts words the messages; shape.ts checks dims and shapes).
+// Argument checks shared by the public entry points: options objects, booleans, numbers and
+// integers, counts, bounds and choices, each refused with the op and the argument named and
+// what it must be (errors.ts words the type errors; shape.ts checks dims and shapes; a live
+// Tensor is tensor.ts's alive()). The wordings: invalidArgument's "must be a number, got
+// string "x"" for a value of the wrong type; need's "must be a positive integer, got 0" (a
+// RangeError for a number out of bounds, a TypeError showing anything else, strings quoted);
+// and checkRange's, which the optimizers' messages keep ("must be in [0, 1), got abc").
 import { checkKeys, invalidArgument } from './errors.js';
 
-/** An options object (undefined: none): a plain object whose keys are all known. */
-export function checkOptions<T extends object>(op: string, o: T | undefined, known: readonly string[], name = 'options'): Partial<T> {
+/**
+ * An options object (undefined: none): a plain object whose keys are all `known` (without
+ * `known`, its keys are left to the caller, as optimizers check them with the parameter group).
+ */
+export function checkOptions<T extends object>(op: string, o: T | undefined, known?: readonly string[], name = 'options'): Partial<T> {
   if (o === undefined) return {};
   if (o === null || typeof o !== 'object' || Array.isArray(o) || o instanceof Function) throw invalidArgument(op, name, 'an object', o);
-  checkKeys(op, `${name === 'options' ? 'option' : name}`, o, known);
+  if (known) checkKeys(op, `${name === 'options' ? 'option' : name}`, o, known);
   return o;
 }
 
-/** A boolean flag; undefined gives the default. */
-export function checkBoolean(op: string, name: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
+/** A boolean flag (JS truthiness is not a yes); undefined gives the fallback, when there is one. */
+export function checkBoolean(op: string, name: string, v: unknown, fallback?: boolean): boolean {
+  if (v === undefined && fallback !== undefined) return fallback;
   if (typeof v !== 'boolean') throw invalidArgument(op, name, 'a boolean', v);
   return v;
 }
@@ -32,6 +39,67 @@ export function checkInteger(op: string, name: string, v: unknown, min = -Number
   if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgument(op, name, 'an integer', v);
   if (v < min || v > max) throw new RangeError(`${op}: ${name} must be in [${min}, ${max}], got ${v}`);
   return v;
+}
+
+/** A value as need() shows it: strings quoted, long arrays by length, objects and functions by kind. */
+export function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return v.length > 8 ? `an array of ${v.length}` : `[${v.map(shown).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+/** Throws `${op}: ${name} must be ${requirement}, got ${v}` unless ok: a RangeError for a number, else a TypeError. */
+export function need(ok: boolean, op: string, name: string, requirement: string, v: unknown): void {
+  if (ok) return;
+  const msg = `${op}: ${name} must be ${requirement}, got ${shown(v)}`;
+  throw typeof v === 'number' ? new RangeError(msg) : new TypeError(msg);
+}
+
+export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A finite number (NaN and ±Inf refused), worded as a type error as checkNumber's are. */
+export function checkFiniteNumber(op: string, name: string, v: unknown): number {
+  if (!isFiniteNumber(v)) throw invalidArgument(op, name, 'a finite number', v);
+  return v;
+}
+const isSafeInteger = (v: unknown): v is number => Number.isSafeInteger(v);
+
+/** A finite number > 0. */
+export function checkPositive(op: string, name: string, v: unknown): number {
+  need(isFiniteNumber(v) && v > 0, op, name, 'a positive number', v);
+  return v as number;
+}
+/** A finite number ≥ 0. */
+export function checkNonNegative(op: string, name: string, v: unknown): number {
+  need(isFiniteNumber(v) && v >= 0, op, name, 'a non-negative number', v);
+  return v as number;
+}
+/** An integer ≥ 1 (a count, a period); `isInt` says what an integer is (default: a safe one; tensor ops: isInt64). */
+export function checkPositiveInt(op: string, name: string, v: unknown, isInt: (v: unknown) => v is number = isSafeInteger): number {
+  need(isInt(v) && v >= 1, op, name, 'a positive integer', v);
+  return v as number;
+}
+/** An integer ≥ 0. */
+export function checkNonNegativeInt(op: string, name: string, v: unknown, isInt: (v: unknown) => v is number = isSafeInteger): number {
+  need(isInt(v) && v >= 0, op, name, 'a non-negative integer', v);
+  return v as number;
+}
+/**
+ * A number in [lo, hi], or [lo, hi) with hiOpen (NaN is in no range). Always a RangeError showing
+ * the value as String() does (optimizer options: "lr must be in [0, Infinity], got abc").
+ */
+export function checkRange(op: string, name: string, v: unknown, lo: number, hi: number, hiOpen = false): number {
+  if (typeof v !== 'number' || !(v >= lo) || (hiOpen ? !(v < hi) : !(v <= hi))) {
+    throw new RangeError(`${op}: ${name} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${String(v)}`);
+  }
+  return v;
+}
+/** One of the allowed strings. */
+export function checkOneOf<T extends string>(op: string, name: string, v: unknown, allowed: readonly T[]): T {
+  need((allowed as readonly unknown[]).includes(v), op, name, allowed.map((a) => `'${a}'`).join(' or '), v);
+  return v as T;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Making tensors: from JS data, and the usual factories. Defaults as in PyTorch: float32, CPU.
 import { native } from './backend.js';
-import { checkBoolean, checkNumber, checkOptions, isInt64, renamed } from './checks.js';
+import { checkBoolean, checkFiniteNumber, checkNonNegativeInt, checkNumber, checkOptions, isInt64, renamed } from './checks.js';
 import { type DType, type Device, checkDtype, dtypeCode, isComplex, isFloating, isIntegral, parseDevice } from './dtype.js';
 import { describe, invalidArgument } from './errors.js';
 import { checkShape, fmt, numel } from './shape.js';
@@ -157,7 +157,8 @@ function convert(op: string, flat: unknown[], dtype: DType): Typed {
     const v = Number(flat[i]);
     const why = unfit(v, dtype);
     if (why !== null) throw new RangeError(`${op}: value ${String(flat[i])} at flat index ${i} ${why}`);
-    (out as any)[i] = dtype === 'int64' ? BigInt(v) : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
+    if (out instanceof BigInt64Array) out[i] = BigInt(v);
+    else out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
   }
   return out;
 }
@@ -206,9 +207,7 @@ export function eye(n: number, m?: number, o?: TensorOptions): Tensor {
 /** start, start+step, … < end (arange(end) starts at 0). */
 export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
-  for (const [k, v] of [['start', start], ['end', end], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidArgument('arange', k, 'a finite number', v);
-  }
+  for (const [k, v] of [['start', start], ['end', end], ['step', step]] as const) checkFiniteNumber('arange', k, v);
   if (step === 0 || Math.sign(end - start) * Math.sign(step) < 0) {
     throw new RangeError(`arange: step ${step} cannot go from ${start} to ${end}`);
   }
@@ -218,7 +217,7 @@ export function arange(start: number, end?: number, step = 1, o: TensorOptions =
 }
 export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`linspace: start and end must be finite, got ${start}, ${end}`);
-  if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkNonNegativeInt('linspace', 'steps', steps);
   return make('linspace', opts('linspace', o), (...d) => native.linspace(start, end, steps, ...d), `start ${start}, end ${end}`);
 }
 /** Uniform on [0, 1), from LibTorch's generator (same stream as PyTorch for the same seed). */
@@ -240,6 +239,6 @@ export function randint(low: number, high: number, shape: number[] | number, o: 
   return make('randint', opts('randint', o, 'int64'), (...d) => native.randint(low, high, s, ...d), `shape ${fmt(s)}`);
 }
 export function randperm(n: number, o: TensorOptions = {}): Tensor {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  checkNonNegativeInt('randperm', 'n', n);
   return make('randperm', opts('randperm', o, 'int64'), (...d) => native.randperm(n, ...d), `n ${n}`);
 }

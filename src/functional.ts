@@ -93,7 +93,8 @@ export type JetActivation = 'tanh' | 'sin';
 /** σ(z), σ'(z), σ''(z) in one native call, differentiable in z (once). */
 export function activationDerivs(act: JetActivation, z: Tensor): [Tensor, Tensor, Tensor] {
   const h = alive(z, 'activationDerivs', 'z');
-  return (native.activationDerivs(act, h) as number[]).map((x) => wrapHandle(x)!) as [Tensor, Tensor, Tensor];
+  const [a, d1, d2] = native.activationDerivs(act, h);
+  return [wrapHandle(a), wrapHandle(d1), wrapHandle(d2)];
 }
 
 /**
@@ -102,7 +103,7 @@ export function activationDerivs(act: JetActivation, z: Tensor): [Tensor, Tensor
  * (i, j) of d1 per channel of d2. CPU, float32/float64; differentiable once (no double backward).
  */
 export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, pairs: [number, number][]): [Tensor, Tensor, Tensor] {
-  const hs = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
-  return (native.activationJet(act, ...hs, pairs.map(([i]) => i), pairs.map(([, j]) => j)) as number[])
-    .map((x) => wrapHandle(x)!) as [Tensor, Tensor, Tensor];
+  const [hz, h1, h2] = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
+  const [a, e1, e2] = native.activationJet(act, hz, h1, h2, pairs.map(([i]) => i), pairs.map(([, j]) => j));
+  return [wrapHandle(a), wrapHandle(e1), wrapHandle(e2)];
 }

@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mismatchMessage } from '../scripts/libtorch/binary.mjs';
+import type { NativeBinding } from './native_binding.js';
 
 const require = createRequire(import.meta.url);
 
@@ -49,7 +50,8 @@ export function candidateBinaries(): string[] {
 }
 
 export interface Loaded {
-  binding: any;
+  /** What `require` gave: untyped to the compiler, listed in NativeBinding (test/binding.test.ts compares them). */
+  binding: NativeBinding;
   path: string;
 }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binaryPath, buildInfo, native } from './backend.js';
+import { checkPositiveInt } from './checks.js';
 import { packageRoot } from './loader.js';
 
 export const version: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
@@ -16,7 +17,7 @@ export interface BlasInfo {
 
 /** Which BLAS is really loaded: a BLAS mismatch costs 15-30x on matmul (shared/notes/bridge.md). */
 export function blas(): BlasInfo {
-  const cfg = native.blasConfig() as { openblas: string | null };
+  const cfg = native.blasConfig();
   let libraries: string[] = [];
   try {
     const maps = readFileSync('/proc/self/maps', 'utf8');
@@ -38,7 +39,7 @@ export const cuda = {
 
 /** Intra-op threads for LibTorch, and for OpenBLAS's own pool when OpenBLAS is loaded. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}`);
+  checkPositiveInt('setNumThreads', 'n', n);
   native.setNumThreads(n);
 }
 export function getNumThreads(): number {
@@ -78,7 +79,7 @@ export function tuneAllocator({ mmapThreshold = 32 * MiB, trimThreshold = 256 * 
   };
   check('mmapThreshold', mmapThreshold, 32 * MiB); // glibc refuses more on 64-bit
   check('trimThreshold', trimThreshold, 2 ** 31 - 1);
-  const ok = native.tuneMalloc(mmapThreshold, trimThreshold) as boolean;
+  const ok = native.tuneMalloc(mmapThreshold, trimThreshold);
   if (ok) allocator = { mmapThreshold, trimThreshold };
   return ok;
 }

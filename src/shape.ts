@@ -38,3 +38,20 @@ export function checkShape(op: string, shape: unknown, name = 'shape'): number[]
   if (shape.length > 64) throw new RangeError(`${op}: at most 64 dimensions are supported, got ${shape.length}`);
   return shape as number[];
 }
+
+/** The dims an op reduces or permutes: all of them when undefined; each resolved, none repeated. */
+export function dimList(op: string, dim: number | number[] | undefined, ndim: number): number[] {
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const dims = Array.isArray(dim) ? dim : [dim];
+  const out = dims.map((d) => normDim(op, d, ndim));
+  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${show(dim)} repeats a dimension`);
+  return out;
+}
+
+/** The single dim an op needs: an integer, not a list and not missing. */
+export function oneDim(op: string, dim: unknown): number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+    throw new TypeError(`${op}: dim must be one integer, got ${Array.isArray(dim) ? `[${dim.join(', ')}]` : String(dim)}`);
+  }
+  return dim;
+}

@@ -1,6 +1,7 @@
 import { zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, checkFlag, checkRange, optionsObject } from './optimizer.js';
+import { checkBoolean, checkOptions, checkRange } from '../checks.js';
+import { type Closure, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number; betas: [number, number]; eps: number; weightDecay: number; amsgrad: boolean; maximize: boolean;
@@ -14,7 +15,7 @@ export interface AdamOptions {
 export class Adam extends Optimizer<AdamOptions> {
   protected decoupled = false;
   constructor(params: ParamsInput<AdamOptions>, o?: Partial<AdamOptions>) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...optionsObject(new.target.name, o) });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...checkOptions(new.target.name, o) });
   }
   protected optionNames() { return ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize']; }
   protected validate(g: ParamGroup<AdamOptions>): void {
@@ -25,8 +26,8 @@ export class Adam extends Optimizer<AdamOptions> {
     checkRange(op, 'betas[0]', g.betas[0], 0, 1, true);
     checkRange(op, 'betas[1]', g.betas[1], 0, 1, true);
     checkRange(op, 'weightDecay', g.weightDecay, 0, Infinity);
-    checkFlag(op, 'amsgrad', g.amsgrad);
-    checkFlag(op, 'maximize', g.maximize);
+    checkBoolean(op, 'amsgrad', g.amsgrad);
+    checkBoolean(op, 'maximize', g.maximize);
   }
   protected stateSpec(g: ParamGroup<AdamOptions>) {
     const keys = ['step', 'expAvg', 'expAvgSq', ...(g.amsgrad ? ['maxExpAvgSq'] : [])];

@@ -13,13 +13,14 @@
 //   'ssbroyden'  φ and τ chosen per step from h and b  (SSBroyden2 of Urbán et al.)
 // The first pair sets H = (y·s / y·y) I (Nocedal & Wright, eq. 6.20) and makes a BFGS update.
 // Since v lies in span{s, Hy}, each update is one rank-2 addmm_.
+import { checkOptions } from '../checks.js';
 import { show } from '../errors.js';
 import { eye } from '../creation.js';
 import { stack } from '../functional.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { floats } from './readback.js';
-import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState, optionsObject } from './optimizer.js';
+import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
 export interface BFGSOptions extends QuasiNewtonOptions {
@@ -34,7 +35,7 @@ const UPDATES: BFGSUpdate[] = ['bfgs', 'ssbfgs', 'ssbroyden'];
 
 export class BFGS extends QuasiNewton<BFGSOptions> {
   constructor(params: ParamsInput<BFGSOptions>, o: Partial<BFGSOptions> & { onIteration?: (i: QuasiNewtonIteration) => void } = {}) {
-    const { onIteration, ...options } = optionsObject('BFGS', o) as typeof o;
+    const { onIteration, ...options } = checkOptions('BFGS', o) as typeof o;
     super(params, { ...loopDefaults(options.maxIter), update: 'ssbfgs', maxHessianBytes: 2 ** 30, ...options }, onIteration);
     const n = this.size;
     const bytes = n * n * (this.params[0].dtype === 'float64' ? 8 : 4);

@@ -1,10 +1,10 @@
 // L-BFGS, ported from torch/optim/lbfgs.py so that iterates, function-evaluation counts and
 // stopping match PyTorch's (iterates to rounding: the two-loop recursion, in lbfgs_history.ts,
 // takes its dot products from stored inner products). The iteration itself is quasi_newton.ts.
-import { show } from '../errors.js';
+import { checkNonNegativeInt, checkOptions, checkPositiveInt } from '../checks.js';
 import { Tensor } from '../tensor.js';
 import { CurvatureHistory, type SavedProducts } from './lbfgs_history.js';
-import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState, optionsObject } from './optimizer.js';
+import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, loopDefaults, type QuasiNewtonIteration, type QuasiNewtonOptions, type QuasiNewtonStopReason } from './quasi_newton.js';
 
 export interface LBFGSOptions extends QuasiNewtonOptions { historySize: number }
@@ -19,14 +19,14 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
   private history: CurvatureHistory | null = null;
 
   constructor(params: ParamsInput<LBFGSOptions>, o: Partial<LBFGSOptions> & { onIteration?: (i: LBFGSIteration) => void } = {}) {
-    const { onIteration, ...options } = optionsObject('LBFGS', o) as typeof o;
+    const { onIteration, ...options } = checkOptions('LBFGS', o) as typeof o;
     super(params, { ...loopDefaults(options.maxIter), historySize: 100, ...options }, onIteration);
   }
 
   protected optionNames() { return [...LOOP_OPTIONS, 'historySize']; }
   protected validate(g: ParamGroup<LBFGSOptions>): void {
     this.validateLoop(g);
-    if (!Number.isInteger(g.historySize) || g.historySize < 1) throw new RangeError(`LBFGS: historySize must be a positive integer, got ${g.historySize}`);
+    checkPositiveInt('LBFGS', 'historySize', g.historySize);
   }
   protected curvatureKeys(): string[] { return ['oldDirs', 'oldStps', 'ro', 'hDiag', 'sy', 'yy', 'ringStart']; }
 
@@ -45,7 +45,7 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
         }
       }
       const start = st.ringStart;
-      if (start !== undefined && !(Number.isInteger(start) && (start as number) >= 0)) throw new Error(`${where}.ringStart must be a non-negative integer, got ${show(start)}`);
+      if (start !== undefined) checkNonNegativeInt('LBFGS.loadStateDict', `state '${id}'.ringStart`, start);
     }
     super.loadStateDict(sd);
     this.dropHistory();

@@ -5,7 +5,8 @@ import { noGrad } from '../autograd.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { dispose, keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
-import { checkKeys, invalidArgument, show } from '../errors.js';
+import { checkNonNegativeInt } from '../checks.js';
+import { checkKeys } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type SerializedValue, type StateValue, deserialize, serialize } from './serialize.js';
 
@@ -187,7 +188,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         }
         for (const k of spec.counters ?? []) {
           const v = entry[k];
-          if (k in entry && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) throw new Error(`${name}: state '${id}'.${k} must be a non-negative integer, got ${show(v)}`);
+          if (k in entry) checkNonNegativeInt(name, `state '${id}'.${k}`, v);
         }
         const s: ParamState = {};
         for (const [k, v] of Object.entries(entry)) {
@@ -224,23 +225,5 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Frees all optimizer state. */
   dispose(): void {
     this.resetState();
-  }
-}
-
-/** An optimizer's options argument: an object (its keys are checked with the group, see addParamGroup), or undefined. */
-export function optionsObject<T extends object>(op: string, o: T | undefined): T | Record<string, never> {
-  if (o === undefined) return {};
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw invalidArgument(op, 'options', 'an object', o);
-  return o;
-}
-
-/** A boolean option (amsgrad, nesterov, …): JS truthiness is not a yes. */
-export function checkFlag(op: string, name: string, v: unknown): void {
-  if (typeof v !== 'boolean') throw invalidArgument(op, name, 'a boolean', v);
-}
-
-export function checkRange(op: string, name: string, v: unknown, lo: number, hi: number, hiOpen = false): void {
-  if (typeof v !== 'number' || !(v >= lo) || (hiOpen ? !(v < hi) : !(v <= hi))) {
-    throw new RangeError(`${op}: ${name} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${String(v)}`);
   }
 }

@@ -10,7 +10,8 @@ import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type ObjFunc, strongWolfe } from './line_search.js';
 import { floats, item } from './readback.js';
-import { type Closure, Optimizer, type OptimizerIteration, type ParamGroup, type ParamsInput, type ParamState, checkRange } from './optimizer.js';
+import { checkPositiveInt, checkRange } from '../checks.js';
+import { type Closure, Optimizer, type OptimizerIteration, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
 
 export interface QuasiNewtonOptions {
   lr: number; maxIter: number; maxEval: number; toleranceGrad: number; toleranceChange: number;
@@ -64,9 +65,7 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
   protected validateLoop(g: ParamGroup<O>): void {
     const name = this.constructor.name;
     checkRange(name, 'lr', g.lr, 0, Infinity);
-    for (const k of ['maxIter', 'maxEval'] as const) {
-      if (!Number.isInteger(g[k]) || g[k] < 1) throw new RangeError(`${name}: ${k} must be a positive integer, got ${g[k]}`);
-    }
+    for (const k of ['maxIter', 'maxEval'] as const) checkPositiveInt(name, k, g[k]);
     checkRange(name, 'toleranceGrad', g.toleranceGrad, 0, Infinity);
     checkRange(name, 'toleranceChange', g.toleranceChange, 0, Infinity);
     if (g.lineSearchFn !== null && g.lineSearchFn !== 'strong_wolfe') throw new Error(`${name}: lineSearchFn must be 'strong_wolfe' or null, got ${String(g.lineSearchFn)}`);

@@ -1,6 +1,7 @@
 import { zerosLike } from '../creation.js';
 import { Tensor } from '../tensor.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, checkFlag, checkRange, optionsObject } from './optimizer.js';
+import { checkBoolean, checkOptions, checkRange } from '../checks.js';
+import { type Closure, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface RMSpropOptions { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean }
 
@@ -10,7 +11,7 @@ export interface RMSpropOptions { lr: number; alpha: number; eps: number; weight
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, o?: Partial<RMSpropOptions>) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...optionsObject('RMSprop', o) });
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...checkOptions('RMSprop', o) });
   }
   protected optionNames() { return ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']; }
   protected validate(g: ParamGroup<RMSpropOptions>): void {
@@ -19,8 +20,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkRange('RMSprop', 'eps', g.eps, 0, Infinity);
     checkRange('RMSprop', 'momentum', g.momentum, 0, Infinity);
     checkRange('RMSprop', 'weightDecay', g.weightDecay, 0, Infinity);
-    checkFlag('RMSprop', 'centered', g.centered);
-    checkFlag('RMSprop', 'maximize', g.maximize);
+    checkBoolean('RMSprop', 'centered', g.centered);
+    checkBoolean('RMSprop', 'maximize', g.maximize);
   }
   protected stateSpec(g: ParamGroup<RMSpropOptions>) {
     const keys = ['step', 'squareAvg', ...(g.momentum > 0 ? ['momentumBuffer'] : []), ...(g.centered ? ['gradAvg'] : [])];

@@ -1,5 +1,5 @@
-import { checkNumber } from '../checks.js';
-import { type Closure, Optimizer, type ParamGroup, type ParamsInput, checkFlag, checkRange, optionsObject } from './optimizer.js';
+import { checkBoolean, checkNumber, checkOptions, checkRange } from '../checks.js';
+import { type Closure, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean }
 
@@ -9,7 +9,7 @@ export interface SGDOptions { lr: number; momentum: number; dampening: number; w
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, o: Partial<SGDOptions> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...optionsObject('SGD', o) as typeof o });
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...checkOptions('SGD', o) as typeof o });
   }
   protected optionNames() { return ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']; }
   protected validate(g: ParamGroup<SGDOptions>): void {
@@ -17,8 +17,8 @@ export class SGD extends Optimizer<SGDOptions> {
     checkRange('SGD', 'momentum', g.momentum, 0, Infinity);
     checkRange('SGD', 'weightDecay', g.weightDecay, 0, Infinity);
     checkNumber('SGD', 'dampening', g.dampening);
-    checkFlag('SGD', 'nesterov', g.nesterov);
-    checkFlag('SGD', 'maximize', g.maximize);
+    checkBoolean('SGD', 'nesterov', g.nesterov);
+    checkBoolean('SGD', 'maximize', g.maximize);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new Error('SGD: nesterov needs momentum > 0 and dampening 0');
   }
   protected stateSpec(g: ParamGroup<SGDOptions>) {

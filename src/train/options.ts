@@ -1,5 +1,6 @@
 // What a Trainer is given. Phases name their optimizer and scheduler declaratively (PyTorch's
 // class names and camelCase options) so that a checkpoint can record and rebuild them.
+import { checkPositiveInt } from '../checks.js';
 import { type Device, parseDevice } from '../dtype.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
@@ -106,7 +107,7 @@ export function checkOptions(o: TrainerOptions): PhaseSpec[] {
   if (!o.problem || !Array.isArray(o.problem.conditions)) throw new Error('Trainer: options.problem must be a pinn.Problem');
   if (!o.model || typeof o.model.forward !== 'function') throw new Error('Trainer: options.model must be an nn.Module');
   const phases = checkPhases(o.phases);
-  if (o.evalEvery !== undefined && !(Number.isInteger(o.evalEvery) && o.evalEvery >= 1)) throw new RangeError(`Trainer: evalEvery must be a positive integer, got ${String(o.evalEvery)}`);
+  if (o.evalEvery !== undefined) checkPositiveInt('Trainer', 'evalEvery', o.evalEvery);
   if (o.evalEvery !== undefined && (!(o.evalPoints ?? o.problem.referencePoints) || !o.problem.reference)) throw new Error('Trainer: evalEvery needs evalPoints and a problem with a reference solution');
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('Trainer: signal must be an AbortSignal');
   return phases;

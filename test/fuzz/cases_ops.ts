@@ -196,7 +196,8 @@ const empty = (v: V | undefined) => v?.k === 'tensor' && shapeOf(v).includes(0);
  * Calls pinn-torch refuses on purpose where PyTorch answers. PyTorch skips its checks for empty
  * operands (cat ignores 1-D empty tensors, whatever the dim; gather and matmul take any index or
  * dtype when there is nothing to compute); where() still takes a uint8 condition (deprecated);
- * indexSelect of a 0-d tensor with an empty index returns uninitialized memory.
+ * indexSelect of a 0-d tensor with an empty index returns uninitialized memory; addcmul_ and
+ * addcdiv_ refuse operands that would promote past the tensor's dtype.
  */
 export function mayRefuse(c: Case): boolean {
   const [a, b, d] = c.args;
@@ -206,6 +207,9 @@ export function mayRefuse(c: Case): boolean {
     case 'matmul': return empty(a) || empty(b);
     case 'where': return a?.k === 'tensor' && a.dtype === 'uint8';
     case 'indexSelect': return a?.k === 'tensor' && shapeOf(a).length === 0;
+    // Operands of a higher dtype than the tensor written into: refused on every LibTorch (1.13
+    // fails an internal assert for some, 2.x casts silently), see regressions.test.ts.
+    case 'addcmul_': case 'addcdiv_': return a?.k === 'tensor' && a.dtype === 'float32' && [b, d].some((x) => x?.k === 'tensor' && x.dtype === 'float64');
     default: return false;
   }
 }

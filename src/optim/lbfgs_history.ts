@@ -41,6 +41,10 @@ export class CurvatureHistory {
    */
   constructor(readonly dirs: Tensor[], readonly stps: Tensor[], readonly ro: number[], historySize: number, like: Tensor, saved?: SavedProducts) {
     const c = this.capacity = Math.max(historySize, dirs.length);
+    // The history is allocated whole: refuse, before allocating anything, one that cannot be.
+    if (c * c > 2 ** 27 || 2 * c * like.shape[0] > 2 ** 31) {
+      throw new RangeError(`LBFGS: historySize ${historySize} is too large: its history would hold ${2 * c} × ${like.shape[0]} numbers and ${c} × ${c} inner products (historySize ≤ ${Math.min(2 ** 13.5, 2 ** 30 / Math.max(1, like.shape[0])) | 0} fits)`);
+    }
     this.rows = keep(zeros([2 * c, like.shape[0]], { dtype: like.dtype, device: like.device }));
     this.sy = new Float64Array(c * c);
     this.yy = new Float64Array(c * c);

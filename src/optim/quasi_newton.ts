@@ -175,7 +175,8 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
           this.update(state, { s, y, ys, yy, gPrev: prevFlatGrad, t: t! });
           d = this.direction(state, flatGrad);
         }
-        if (prevFlatGrad === undefined) prevFlatGrad = keep(flatGrad.clone());
+        // Kept only when it goes into the state at the end: if the step throws, the scope frees it.
+        if (prevFlatGrad === undefined) prevFlatGrad = flatGrad.clone();
         else prevFlatGrad.copy_(flatGrad);
         prevLoss = loss;
         t = cautious ? Math.min(1, 1 / item(flatGrad.abs().sum())) * lr : lr;
@@ -228,7 +229,7 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
       state.d = keep(d!);
       state.t = t!;
       this.saveCurvature(state);
-      if (prevFlatGrad) { state.prevFlatGrad = prevFlatGrad; state.prevLoss = prevLoss!; } else { delete state.prevFlatGrad; delete state.prevLoss; }
+      if (prevFlatGrad) { state.prevFlatGrad = keep(prevFlatGrad); state.prevLoss = prevLoss!; } else { delete state.prevFlatGrad; delete state.prevLoss; }
       return origLoss;
     }));
   }

@@ -276,3 +276,38 @@ describe('native fixes (need the addon rebuilt from native/)', () => {
   });
 });
 
+
+describe('quasi-Newton steps that fail midway (fuzz: historySize 2⁴⁵ leaked a tensor)', () => {
+  for (const Opt of [optim.LBFGS, optim.BFGS]) {
+    it(`${Opt.name}: a closure that throws in the second iteration leaves no tensor behind`, () => {
+      const before = memory().tensors;
+      const x = pt.keep(tensor([0.5, -1], { dtype: 'float64' }).requiresGrad_());
+      const opt = new Opt([x], { maxIter: 5 });
+      let calls = 0;
+      const closure = () => {
+        if (++calls === 3) throw new Error('boom');
+        opt.zeroGrad();
+        const f = tidy(() => x.sub(1).square().sum().add(x.pow(4).sum()));
+        f.backward();
+        return f;
+      };
+      expect(() => opt.step(closure)).toThrow('boom');
+      opt.dispose();
+      x.grad = null;
+      x.dispose();
+      expect(memory().tensors).toBe(before);
+    });
+  }
+
+  it('LBFGS: a history too large to allocate is refused before anything is allocated', () => {
+    const x = pt.keep(tensor([0.5, -1], { dtype: 'float64' }).requiresGrad_());
+    const opt = new optim.LBFGS([x], { historySize: 2 ** 45, maxIter: 3 });
+    const before = memory().tensors;
+    const closure = () => { opt.zeroGrad(); const f = tidy(() => x.sub(1).square().sum()); f.backward(); return f; };
+    expect(() => opt.step(closure)).toThrow(/LBFGS: historySize 35184372088832 is too large/);
+    expect(memory().tensors).toBe(before);
+    opt.dispose();
+    x.grad = null;
+    x.dispose();
+  });
+});

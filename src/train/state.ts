@@ -165,6 +165,7 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
   const where = `${dir}/trainer.json`;
   if (!json || (json.format !== TRAINER_STATE_FORMAT && json.format !== 1)) throw new Error(`${where}: trainer state format ${JSON.stringify(json?.format)} is not supported (expected 1 or ${TRAINER_STATE_FORMAT})`);
   if (!json.progress || !json.problem || !Array.isArray(json.phases)) throw new Error(`${where}: incomplete (needs progress, problem, phases)`);
+  checkProgress(json.progress, json.phases.length, where);
   if (json.format === 1) json.callbacks = callbacksOfV1(json as TrainerJson & TrainerJsonV1);
   if (!json.callbacks || typeof json.callbacks !== 'object' || Array.isArray(json.callbacks)) throw new Error(`${where}: callbacks must be an object of state dicts by callback name`);
   const sig = (a: string[]) => JSON.stringify(a);
@@ -225,6 +226,20 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
     dispose(decoded);
     throw e;
   }
+}
+
+/** Progress counters are what they say; a tampered one would silently skip or repeat training. */
+function checkProgress(p: Progress, phases: number, where: string): void {
+  const counts = ['step', 'phaseIndex', 'phaseStep', 'rollbacks'] as const;
+  for (const k of counts) {
+    if (!Number.isSafeInteger(p[k]) || p[k] < 0) throw new Error(`${where}: progress.${k} must be a non-negative integer, got ${JSON.stringify(p[k])}`);
+  }
+  for (const k of ['elapsed', 'phaseElapsed'] as const) {
+    if (k === 'phaseElapsed' && p[k] === undefined) continue; // older checkpoints
+    if (typeof p[k] !== 'number' || !(p[k]! >= 0) || !Number.isFinite(p[k])) throw new Error(`${where}: progress.${k} must be a finite number of seconds ≥ 0, got ${JSON.stringify(p[k])}`);
+  }
+  if (p.phaseIndex > phases) throw new Error(`${where}: progress.phaseIndex ${p.phaseIndex} is past the ${phases} saved phases`);
+  if (p.phaseStep > p.step) throw new Error(`${where}: progress.phaseStep ${p.phaseStep} exceeds progress.step ${p.step}`);
 }
 
 function callbacksOfV1(j: TrainerJsonV1): Record<string, unknown> {

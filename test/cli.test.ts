@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
 import { validate } from '../src/cli/config.js';
-import { nn } from '../src/index.js';
+import { report } from '../src/cli/progress.js';
+import { TRAINER_EVENT_TYPES, nn } from '../src/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'pinn-cli-'));
@@ -319,5 +321,18 @@ describe('config messages for values JSON cannot show', () => {
     const net = new nn.MLP([1, 2, 1]);
     expect(() => net.loadStateDict(null as never)).toThrow(/MLP\.loadStateDict: expected an object of tensors by name, got null/);
     net.dispose();
+  });
+});
+
+describe('--json streams every event the Trainer has', () => {
+  it("the CLI's --json subscriptions are exactly TRAINER_EVENT_TYPES (validation included, no deprecated alias)", () => {
+    const fake = new EventEmitter();
+    const detach = report(fake as never, 'json');
+    const subscribed = fake.eventNames().map(String);
+    expect([...subscribed].sort()).toEqual([...TRAINER_EVENT_TYPES].sort());
+    expect(subscribed).toContain('validation');
+    expect(subscribed).not.toContain('lbfgsIteration');
+    detach();
+    expect(fake.eventNames()).toEqual([]);
   });
 });

@@ -253,7 +253,7 @@ describe('pinn-torch CLI', () => {
       expect(r.stderr).toMatch(/config\.phases\[0\]\.steps: must be >0, got -5/);
       oneLine(cli('train', config('bad-update.json', { extends: 'burgers', phases: [{ steps: 1, optimizer: { type: 'bfgs', update: 'sr1' } }] })),
         /config\.phases\[0\]\.optimizer\.update: unknown value 'sr1' \(known: bfgs, ssbfgs, ssbroyden\)/);
-    });
+    }, 30_000); // two process starts (each loads LibTorch): over 5 s on a loaded 2-core machine
     it('a sampling strategy on a term that cannot be redrawn, or with a typo', () => {
       oneLine(cli('train', config('s1.json', { extends: 'mre-helmholtz', sampling: [{ type: 'rad', condition: 'wave', every: 10, candidates: 100 }] }), '--out', join(dir, 'never-s1')),
         /config\.sampling\[0\]\.condition: 'wave' cannot be redrawn: its points carry data \(terms that can: pde; 'minibatch' works on any\)/);

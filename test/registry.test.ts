@@ -139,6 +139,7 @@ describe('the CLI config comes from the registries', () => {
   it('accepts every registered weighting and sampling strategy, and each entry\'s options only', () => {
     for (const e of pinn.weightings.entries) validate({ ...base, weighting: { type: e.name, ...minimal(e) } }, e.name);
     for (const e of pinn.samplingStrategies.entries) validate({ ...base, sampling: [{ type: e.name, ...minimal(e) }] }, e.name);
+    expect(validate({ ...base, weighting: { type: 'LRA' } }, 'x').weighting!.type).toBe('lra'); // the name problems.ts switches on
     expect(() => validate({ ...base, phases: [{ steps: 1, optimizer: { type: 'adam', historySize: 5 } }] }, 'x')).toThrow(/config\.phases\[0\]\.optimizer: unknown key 'historySize'/);
     expect(() => validate({ ...base, phases: [{ steps: 1, optimizer: { type: 'Adamm' } }] }, 'x')).toThrow(/config\.phases\[0\]\.optimizer\.type: unknown optimizer 'Adamm'; did you mean 'Adam'\?/);
   });

@@ -9,10 +9,11 @@
 // Type names: optimizers and schedulers are spelled as PyTorch's classes ('Adam', 'LBFGS',
 // 'StepLR'); the lower-case spelling ('adam', 'lbfgs', 'steplr') and the registry's aliases
 // ('L-BFGS', 'plateau') are accepted too, and a config keeps the spelling it was given.
-// Weightings and sampling strategies have one spelling each, the registry's name ('lra', 'rad').
+// Weightings and sampling strategies have one spelling each, the registry's name ('lra', 'rad');
+// any other casing of a name, in any family, is replaced by the canonical name.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type OptimizerEntry, type OptimizerSpec, type SchedulerSpec, optimizers, schedulers } from '../optim/registry.js';
+import { type OptimizerSpec, type SchedulerSpec, optimizers, schedulers } from '../optim/registry.js';
 import { type SamplingEntry, samplingStrategies } from '../pinn/sampling_registry.js';
 import { type WeightingEntry, weightings } from '../pinn/weighting/registry.js';
 import { type CanonicalSpecOf, type OptionSpec, type Registry, type RegistryEntry, spellings } from '../registry.js';
@@ -91,7 +92,7 @@ function registryUnion(registry: Registry<RegistryEntry>, names: (e: RegistryEnt
     return z.strictObject({ type: n.length === 1 ? z.literal(n[0]) : z.enum(n as [string, ...string[]]), ...shape });
   });
   const union = z.discriminatedUnion('type', objects as unknown as [z.ZodObject, ...z.ZodObject[]]);
-  // Another casing of a known name ('Cosine' for the alias 'cosine') becomes the canonical name.
+  // Another casing of a known name ('Cosine' for the alias 'cosine', 'LRA') becomes the canonical name.
   return z.preprocess((v) => {
     const type = (v as { type?: unknown } | null)?.type;
     const e = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof type === 'string' ? registry.find(type) : undefined;
@@ -108,7 +109,6 @@ export type SamplingConfig = CanonicalSpecOf<SamplingEntry>;
 export type WeightingConfig = CanonicalSpecOf<WeightingEntry>;
 /** An optimizer as a config gives it ({ type: 'Adam' | 'adam' | …, ...options }). */
 export type OptimizerConfig = OptimizerSpec;
-export type { OptimizerEntry };
 
 export const runConfig = z.strictObject({
   /** Free text shown in `info` and metrics.json. */

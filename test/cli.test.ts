@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
 import { validate } from '../src/cli/config.js';
-import { nn } from '../src/index.js';
+import { report } from '../src/cli/progress.js';
+import { TRAINER_EVENT_TYPES, nn } from '../src/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'pinn-cli-'));
@@ -170,7 +172,12 @@ describe('pinn-torch CLI', () => {
     const stoppedAt = Number(/after (\d+) steps/.exec(stdout)?.[1]);
     expect(stoppedAt).toBeGreaterThan(0);
     expect(stoppedAt).toBeLessThan(200_000);
-    expect(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8').trim()).toBe(`step-${String(stoppedAt).padStart(8, '0')}`);
+    // checkpointEvery 0 and one phase: the only checkpoint is the one the interrupt saved, and the CLI says where.
+    const saved = `step-${String(stoppedAt).padStart(8, '0')}`;
+    expect(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8').trim()).toBe(saved);
+    expect(readdirSync(join(out, 'checkpoints')).filter((f) => f.startsWith('step-'))).toEqual([saved]);
+    expect(stdout).toContain(`interrupted at step ${stoppedAt}: checkpoint saved in ${join(out, 'checkpoints', saved)}`);
+    expect(stderr).toContain('SIGINT: stopping after this step');
 
     // The same problem with a shorter plan: resume continues from the checkpoint to its end.
     const r = cli('resume', out, '--config', config('short.json', longBurgers(stoppedAt + 30)));
@@ -185,6 +192,47 @@ describe('pinn-torch CLI', () => {
     const evaluation = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')).evaluation;
     expect(evaluation.step).toBe(stoppedAt + 30);
     expect(png(join(out, 'fields.png')).colours).toBeGreaterThan(50);
+  }, 120_000);
+
+  /**
+   * Starts a long Burgers run, sends `signal` once its first step event is out (and `again`
+   * once the CLI says it is stopping); resolves with the exit.
+   */
+  function interrupt(name: string, signal: NodeJS.Signals, again: NodeJS.Signals | null, ...args: string[]) {
+    const out = join(dir, name);
+    const child = spawn(process.execPath, [CLI, 'train', config(`${name}.json`, longBurgers(200_000)), '--out', out, ...args], { cwd: dir });
+    let stderr = '', stdout = '', sent = 0;
+    child.stdout.on('data', (b) => { stdout += b; });
+    return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; out: string }>((done) => {
+      const maybeSend = () => {
+        if (sent === 0 && /"type":"step"|step \d+\/200000/.test(stdout + stderr)) { sent = 1; child.kill(signal); }
+        if (sent === 1 && again && /stopping after this step/.test(stderr)) { sent = 2; child.kill(again); }
+      };
+      child.stdout.on('data', maybeSend);
+      child.stderr.on('data', (b) => { stderr += b; maybeSend(); });
+      child.on('exit', (code, signal) => done({ code, signal, stdout, stderr, out }));
+    });
+  }
+
+  it('SIGTERM (the CLI owns signals, not the Trainer): the abort checkpoint is saved, its event is in --json, exit code 130', async () => {
+    const r = await interrupt('sigterm', 'SIGTERM', null, '--json');
+    expect(r.code, r.stderr).toBe(130);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const end = events.at(-1);
+    expect(end.type).toBe('end');
+    expect(end.data.stopReason).toBe('aborted');
+    const ckpt = events.filter((e) => e.type === 'checkpoint');
+    expect(ckpt.map((e) => e.data.reason)).toEqual(['abort']); // none existed before the signal
+    expect(ckpt[0].data.path).toBe(join(r.out, 'checkpoints', `step-${String(end.data.steps).padStart(8, '0')}`));
+    expect(end.data.lastCheckpoint).toBe(ckpt[0].data.path);
+    expect(existsSync(join(ckpt[0].data.path, 'manifest.json'))).toBe(true);
+  }, 120_000);
+
+  it('a second signal ends the process at once, as without a handler', async () => {
+    // (Two signals sent back to back may reach the process as one: the second waits for the notice.)
+    const r = await interrupt('twice', 'SIGINT', 'SIGINT');
+    expect(r.signal).toBe('SIGINT');
+    expect(r.code).toBe(null);
   }, 120_000);
 
   describe('mistakes give one clear line, a non-zero exit code, and no stack trace unless --verbose', () => {
@@ -205,7 +253,7 @@ describe('pinn-torch CLI', () => {
       expect(r.stderr).toMatch(/config\.phases\[0\]\.steps: must be >0, got -5/);
       oneLine(cli('train', config('bad-update.json', { extends: 'burgers', phases: [{ steps: 1, optimizer: { type: 'bfgs', update: 'sr1' } }] })),
         /config\.phases\[0\]\.optimizer\.update: unknown value 'sr1' \(known: bfgs, ssbfgs, ssbroyden\)/);
-    });
+    }, 30_000); // two process starts (each loads LibTorch): over 5 s on a loaded 2-core machine
     it('a sampling strategy on a term that cannot be redrawn, or with a typo', () => {
       oneLine(cli('train', config('s1.json', { extends: 'mre-helmholtz', sampling: [{ type: 'rad', condition: 'wave', every: 10, candidates: 100 }] }), '--out', join(dir, 'never-s1')),
         /config\.sampling\[0\]\.condition: 'wave' cannot be redrawn: its points carry data \(terms that can: pde; 'minibatch' works on any\)/);
@@ -273,5 +321,18 @@ describe('config messages for values JSON cannot show', () => {
     const net = new nn.MLP([1, 2, 1]);
     expect(() => net.loadStateDict(null as never)).toThrow(/MLP\.loadStateDict: expected an object of tensors by name, got null/);
     net.dispose();
+  });
+});
+
+describe('--json streams every event the Trainer has', () => {
+  it("the CLI's --json subscriptions are exactly TRAINER_EVENT_TYPES (validation included, no deprecated alias)", () => {
+    const fake = new EventEmitter();
+    const detach = report(fake as never, 'json');
+    const subscribed = fake.eventNames().map(String);
+    expect([...subscribed].sort()).toEqual([...TRAINER_EVENT_TYPES].sort());
+    expect(subscribed).toContain('validation');
+    expect(subscribed).not.toContain('lbfgsIteration');
+    detach();
+    expect(fake.eventNames()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // `npm pack` ships one prebuilt binary per LibTorch major.minor built here: installed into an
 // empty project, the one matching the LibTorch the install finds loads without any compiler.
 // Every build tool on PATH is replaced by a trap that records being called.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,5 +55,12 @@ it('npm pack → npm install in an empty dir → loads the prebuilt binary, no c
   expect(majorMinor(c.libtorch.version)).toBe(mm);
   expect(majorMinor(c.libtorch.builtAgainst.version)).toBe(mm);
   expect(v).toBe(12);
+  // The command line works from the same install: its own dependencies (zod, cli-progress, vega,
+  // resvg) came with it, though the library's import graph holds none of them (import_graph.test.ts).
+  const presets = execFileSync(join(app, 'node_modules', '.bin', 'pinn-torch'), ['presets'], { cwd: app, env, encoding: 'utf8' });
+  expect(presets).toMatch(/^burgers\s/m);
+  const bad = spawnSync(join(app, 'node_modules', '.bin', 'pinn-torch'), ['train', 'burgerz'], { cwd: app, env, encoding: 'utf8' });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/unknown preset 'burgerz'; did you mean 'burgers'\?/);
   expect(existsSync(marker)).toBe(false);
 }, 480_000);

@@ -257,9 +257,11 @@ describe('Trainer control and monitors', () => {
   it('rejects bad options with messages naming them', () => {
     const { problem, model } = setup();
     expect(() => new Trainer({ problem, model, phases: [] })).toThrow(/phases must be a non-empty array/);
-    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adan' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.optimizer\.type must be one of sgd, adam/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adan' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.optimizer\.type: unknown optimizer 'adan'; did you mean 'Adam'\? \(known: SGD, Adam, AdamW, RMSprop, LBFGS, BFGS\)/);
     expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: -1 }] })).toThrow(/phases\[0\]\.steps/);
-    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, scheduler: { type: 'StepLr' as never }, steps: 1 }] })).toThrow(/scheduler\.type must be one of StepLR/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, scheduler: { type: 'StepLRR' as never }, steps: 1 }] })).toThrow(/scheduler\.type: unknown scheduler 'StepLRR'; did you mean 'StepLR'\?/);
+    // Names ignore case (optim/registry.ts): 'StepLr' is StepLR, whose stepSize is then missing.
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, scheduler: { type: 'StepLr' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.scheduler\.stepSize is required/);
     expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 1 }], evalEvery: 10 })).toThrow(/evalEvery needs evalPoints/);
     expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: 1 }], logEvery: 0 })).toThrow(/logEvery must be a positive integer/);
   });

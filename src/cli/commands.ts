@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
+import { readCheckpointConfig } from '../io/checkpoint_store.js';
 import { memory, tidy } from '../memory.js';
 import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
 import { noGrad } from '../autograd.js';
@@ -31,13 +32,13 @@ function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string): Trainer {
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal): Trainer {
   return new Trainer({
+    signal,
     device,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
-    handleSignals: true,
     config: saved,
   });
 }
@@ -58,7 +59,7 @@ export function locateRun(path: string): { runDir: string; checkpoints: string }
 
 function savedConfig(checkpoints: string): SavedConfig {
   let raw: unknown;
-  try { raw = Trainer.readConfig(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
+  try { raw = readCheckpointConfig(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
   const s = raw as Partial<SavedConfig> | undefined;
   if (!s || typeof s !== 'object' || !s.config) throw new UsageError(`${checkpoints}: the checkpoint holds no CLI config (it was written by a program, not by 'pinn-torch train')`);
   return { config: validate(s.config, `${checkpoints} (saved config)`), source: String(s.source ?? 'checkpoint') };
@@ -116,23 +117,53 @@ export async function resumeRun(path: string, o: CommonOptions & { config?: stri
   return fitAndReport(buildRun(c), c, { config: c, source: saved.source }, o.out ? resolve(o.out) : runDir, o, checkpoints);
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * While a fit runs, the CLI owns Ctrl-C and SIGTERM (the Trainer knows nothing of processes): the
+ * first aborts `controller` (the Trainer stops after the current step, and its checkpoint
+ * callback saves an 'abort' checkpoint); a second one ends the process at once, as it would have
+ * without a handler. Returns the function that removes the handlers.
+ */
+function stopOnSignals(controller: AbortController, mode: OutputMode): () => void {
+  const onSignal = (s: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      remove();
+      process.kill(process.pid, s); // the default action now: killed by the signal (exit status 128 + n)
+      return;
+    }
+    if (mode !== 'quiet') process.stderr.write(`\npinn-torch: ${s}: stopping after this step and saving a checkpoint (again to exit at once)\n`);
+    controller.abort(new Error(s));
+  };
+  const remove = () => { for (const s of STOP_SIGNALS) process.off(s, onSignal); };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  return remove;
+}
+
 /** Trains `run` (and frees it): events to the terminal, outputs and a summary at the end. */
 async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
   let t: Trainer | null = null;
   // The CLI owns its process, so it keeps freed step buffers in the heap (runtime.ts), unless
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
+  const controller = new AbortController();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    t = trainer(run, c, runDir, saved, deviceOf(c, o));
+    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
     const detach = report(t, o.mode);
+    const ignoreSignals = stopOnSignals(controller, o.mode);
     let result: FitResult;
     try {
       result = await t.fit();
     } finally {
+      // A signal that came while fit() finished (saving the abort checkpoint takes a moment) is
+      // delivered on the next turn of the event loop: handle it before removing the handlers,
+      // which would drop it.
+      await new Promise((r) => setImmediate(r));
+      ignoreSignals();
       detach();
     }
     const files = await writeOutputs(t, run, c, saved, runDir, result);
@@ -142,8 +173,8 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     const v = result.validation;
     if (v) say(o.mode, `held-out residual: lowest ${v.best.toExponential(3)} at step ${v.bestStep}${v.restored ? ', the parameters the run ends on' : ''}`);
     say(o.mode, `run directory: ${runDir}\n  ${files.map((f) => basename(f)).join(', ')}${result.lastCheckpoint ? `\n  checkpoint: ${result.lastCheckpoint}` : ''}`);
-    if (result.stopReason === 'aborted') { // Ctrl-C or SIGTERM: the trainer handles both (handleSignals)
-      say(o.mode, `interrupted: continue with 'pinn-torch resume ${runDir}'`);
+    if (result.stopReason === 'aborted') { // Ctrl-C or SIGTERM (stopOnSignals)
+      say(o.mode, `interrupted at step ${result.steps}: ${result.lastCheckpoint ? `checkpoint saved in ${result.lastCheckpoint}` : 'no checkpoint saved (no step was taken)'}; continue with 'pinn-torch resume ${runDir}'`);
       return 130;
     }
     return 0;

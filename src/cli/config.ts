@@ -1,8 +1,23 @@
 // The run config the CLI trains from: a JSON file or a preset, validated in full before any work
 // starts. A file may `extends` a preset and override parts of it (objects merge, arrays replace).
+//
+// Optimizers, schedulers, loss weightings and sampling strategies are not declared here: their
+// names and options come from the library's registries (optim/registry.ts,
+// pinn/weighting/registry.ts, pinn/sampling_registry.ts), whose plain-data option schemas
+// `optionToZod` turns into zod. A new registry entry is a valid config type with no edit here.
+//
+// Type names: optimizers and schedulers are spelled as PyTorch's classes ('Adam', 'LBFGS',
+// 'StepLR'); the lower-case spelling ('adam', 'lbfgs', 'steplr') and the registry's aliases
+// ('L-BFGS', 'plateau') are accepted too, and a config keeps the spelling it was given.
+// Weightings and sampling strategies have one spelling each, the registry's name ('lra', 'rad');
+// any other casing of a name, in any family, is replaced by the canonical name.
 import { readFileSync } from 'node:fs';
-import { didYouMean } from '../errors.js';
 import { z } from 'zod';
+import { type OptimizerSpec, type SchedulerSpec, optimizers, schedulers } from '../optim/registry.js';
+import { type SamplingEntry, samplingStrategies } from '../pinn/sampling_registry.js';
+import { type WeightingEntry, weightings } from '../pinn/weighting/registry.js';
+import { type CanonicalSpecOf, type OptionSpec, type Registry, type RegistryEntry, spellings } from '../registry.js';
+import { UsageError, unknownName } from './errors.js';
 import { PRESETS } from './presets.js';
 
 const positive = z.number().positive();
@@ -37,78 +52,63 @@ const problems = {
 export type ProblemType = keyof typeof problems;
 export const PROBLEM_TYPES = Object.keys(problems) as ProblemType[];
 
-const optimizer = z.strictObject({
-  type: z.enum(['sgd', 'adam', 'adamw', 'rmsprop', 'lbfgs', 'bfgs']),
-  lr: positive.optional(),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
-  eps: positive.optional(),
-  weightDecay: z.number().min(0).optional(),
-  amsgrad: z.boolean().optional(),
-  momentum: z.number().min(0).optional(),
-  dampening: z.number().min(0).optional(),
-  nesterov: z.boolean().optional(),
-  alpha: positive.optional(),
-  centered: z.boolean().optional(),
-  maxIter: count.optional(),
-  maxEval: count.optional(),
-  historySize: count.optional(),
-  toleranceGrad: z.number().min(0).optional(),
-  toleranceChange: z.number().min(0).optional(),
-  lineSearchFn: z.enum(['strong_wolfe']).nullable().optional(),
-  update: z.enum(['bfgs', 'ssbfgs', 'ssbroyden']).optional(),
-  maxHessianBytes: positive.optional(),
-});
+/** One registry option as zod: the only place the CLI translates the library's plain-data schemas. */
+export function optionToZod(spec: OptionSpec): z.ZodType {
+  let t: z.ZodType;
+  switch (spec.kind) {
+    case 'number':
+    case 'integer': {
+      let n = spec.kind === 'integer' ? z.number().int() : z.number();
+      const xlo = spec.kind === 'number' && spec.exclusiveMin, xhi = spec.kind === 'number' && spec.exclusiveMax;
+      if (spec.min !== undefined) n = xlo ? n.gt(spec.min) : n.min(spec.min);
+      if (spec.max !== undefined) n = xhi ? n.lt(spec.max) : n.max(spec.max);
+      t = n;
+      break;
+    }
+    case 'boolean': t = z.boolean(); break;
+    case 'string': t = z.string(); break;
+    case 'string-enum': t = z.enum(spec.values as [string, ...string[]]); break;
+    case 'array': {
+      let a = z.array(optionToZod({ ...spec.items, required: true }));
+      if (spec.minItems !== undefined) a = a.min(spec.minItems);
+      if (spec.maxItems !== undefined) a = a.max(spec.maxItems);
+      t = a;
+      break;
+    }
+    case 'record': t = z.record(z.string(), optionToZod({ ...spec.values, required: true })); break;
+  }
+  if (spec.nullable) t = t.nullable();
+  return spec.required ? t : t.optional();
+}
 
-const scheduler = z.strictObject({
-  type: z.enum(['StepLR', 'MultiStepLR', 'ExponentialLR', 'CosineAnnealingLR', 'LinearLR', 'ConstantLR', 'ReduceLROnPlateau']),
-  stepSize: count.optional(),
-  milestones: z.array(count).optional(),
-  gamma: positive.optional(),
-  tMax: count.optional(),
-  etaMin: z.number().min(0).optional(),
-  startFactor: positive.optional(),
-  endFactor: positive.optional(),
-  factor: positive.optional(),
-  totalIters: count.optional(),
-  mode: z.enum(['min', 'max']).optional(),
-  patience: z.number().int().min(0).optional(),
-  threshold: z.number().min(0).optional(),
-  thresholdMode: z.enum(['rel', 'abs']).optional(),
-  cooldown: z.number().int().min(0).optional(),
-  minLr: z.number().min(0).optional(),
-});
+/**
+ * `{ type, ...options }` for every entry of a registry, as a discriminated union on `type`;
+ * `names` gives the spellings each entry is accepted under.
+ */
+function registryUnion(registry: Registry<RegistryEntry>, names: (e: RegistryEntry) => string[]) {
+  const objects = registry.entries.map((e) => {
+    const n = names(e);
+    const shape = Object.fromEntries(Object.entries(e.options).map(([k, spec]) => [k, optionToZod(spec)]));
+    return z.strictObject({ type: n.length === 1 ? z.literal(n[0]) : z.enum(n as [string, ...string[]]), ...shape });
+  });
+  const union = z.discriminatedUnion('type', objects as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  // Another casing of a known name ('Cosine' for the alias 'cosine', 'LRA') becomes the canonical name.
+  return z.preprocess((v) => {
+    const type = (v as { type?: unknown } | null)?.type;
+    const e = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof type === 'string' ? registry.find(type) : undefined;
+    return e && !names(e).includes(type as string) ? { ...(v as object), type: e.name } : v;
+  }, union);
+}
 
-/** The bounds and EMA every adaptive weighting shares (pinn/weighting/base.ts). */
-const smoothing = {
-  alpha: z.number().min(0).lt(1).optional(), min: z.number().min(0).optional(), max: positive.optional(), until: z.number().int().min(0).optional(),
-};
-const weighting = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('static'), weights: z.record(z.string(), z.number().min(0)) }),
-  z.strictObject({
-    type: z.literal('warmup'), terms: z.array(z.string()).min(1), warmup: z.number().int().min(0),
-    init: z.number().min(0), factor: positive.optional(), every: count.optional(), max: positive.optional(),
-  }),
-  z.strictObject({ type: z.literal('gradNorm'), every: count.optional(), ...smoothing }),
-  z.strictObject({ type: z.literal('lra'), every: count.optional(), residualTerms: z.array(z.string()).min(1).optional(), ...smoothing }),
-  z.strictObject({ type: z.literal('ntk'), every: count.optional(), points: count.optional(), ...smoothing }),
-  z.strictObject({
-    type: z.literal('relobralo'), alpha: z.number().min(0).max(1).optional(), temperature: positive.optional(),
-    expectedRho: z.number().min(0).max(1).optional(),
-  }),
-]);
-
-// Where the points go over training (pinn's sampling strategies); `condition` names a loss term.
-const schedule = { condition: z.string(), every: count, from: z.number().int().min(0).optional(), until: z.number().int().min(0).optional() };
-const sampling = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('resample'), ...schedule }),
-  z.strictObject({ type: z.literal('rar'), ...schedule, candidates: count, add: count, maxPoints: count.optional() }),
-  z.strictObject({ type: z.literal('rad'), ...schedule, candidates: count, k: z.number().min(0).optional(), c: z.number().min(0).optional() }),
-  z.strictObject({ type: z.literal('minibatch'), condition: z.string(), batchSize: count, until: z.number().int().min(0).optional() }),
-]);
-export type SamplingConfig = z.infer<typeof sampling>;
-
-const WEIGHTING_TYPES = weighting.options.map((o) => o.shape.type.value);
-const SAMPLING_TYPES = sampling.options.map((o) => o.shape.type.value);
+const optimizer = registryUnion(optimizers, spellings) as unknown as z.ZodType<OptimizerSpec>;
+const scheduler = registryUnion(schedulers, spellings) as unknown as z.ZodType<SchedulerSpec>;
+// The problem builders switch on these names (problems.ts): one spelling each.
+const weighting = registryUnion(weightings, (e) => [e.name]) as unknown as z.ZodType<CanonicalSpecOf<WeightingEntry>>;
+const sampling = registryUnion(samplingStrategies, (e) => [e.name]) as unknown as z.ZodType<CanonicalSpecOf<SamplingEntry>>;
+export type SamplingConfig = CanonicalSpecOf<SamplingEntry>;
+export type WeightingConfig = CanonicalSpecOf<WeightingEntry>;
+/** An optimizer as a config gives it ({ type: 'Adam' | 'adam' | …, ...options }). */
+export type OptimizerConfig = OptimizerSpec;
 
 export const runConfig = z.strictObject({
   /** Free text shown in `info` and metrics.json. */
@@ -155,13 +155,7 @@ export type MreConfig = ProblemConfig<'mre-helmholtz'>;
 export type PoissonConfig = ProblemConfig<'poisson-2d'>;
 export type BurgersConfig = ProblemConfig<'burgers'>;
 
-/** A user-facing error: the CLI prints its message as one line, without a stack trace. */
-export class UsageError extends Error {}
-
-/** `name` → "unknown X 'name'; did you mean 'other'?" when one of `known` is close. */
-export function unknownName(what: string, name: string, known: readonly string[]): UsageError {
-  return new UsageError(`unknown ${what} '${name}'${didYouMean(name, known)} (known: ${known.join(', ')})`);
-}
+export { UsageError, unknownName };
 
 /** Objects merge key by key; arrays and scalars from `over` replace. */
 function merge(base: unknown, over: unknown): unknown {
@@ -192,13 +186,21 @@ function knownKeys(schema: z.ZodType, path: PropertyKey[], value: unknown): stri
 function unwrap(s: z.ZodType, v: unknown): z.ZodType {
   for (;;) {
     if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = s.out as z.ZodType; // a registry union behind its preprocess
     else if (s instanceof z.ZodDiscriminatedUnion) {
       const type = (v as { type?: unknown } | undefined)?.type;
-      const match = (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject && (o.shape as { type: z.ZodLiteral }).type.value === type);
+      const match = (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject && accepts((o.shape as { type: z.ZodType }).type, type));
       if (!match) return s;
       s = match;
     } else return s;
   }
+}
+
+/** Whether a discriminator (a literal, or an enum of spellings) takes `v`. */
+function accepts(t: z.ZodType, v: unknown): boolean {
+  const values: unknown[] = t instanceof z.ZodLiteral ? [...t.values] : t instanceof z.ZodEnum ? t.options : [];
+  // in any case: the input is seen before the registry union's preprocess gives it the canonical name
+  return values.some((x) => x === v || (typeof x === 'string' && typeof v === 'string' && x.toLowerCase() === v.toLowerCase()));
 }
 
 function where(path: PropertyKey[]): string {
@@ -232,7 +234,10 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       const onType = issue.path.at(-1) === 'type';
       const union = onType ? where(issue.path.slice(0, -1)) : at;
       const type = onType ? valueAt : (valueAt as { type?: unknown } | undefined)?.type;
-      const kinds = union.endsWith('.problem') ? PROBLEM_TYPES : /\.sampling\[\d+\]$/.test(union) ? SAMPLING_TYPES : WEIGHTING_TYPES;
+      // Optimizers and schedulers: the registry names the closest spelling in any case.
+      const registry = union.endsWith('.optimizer') ? optimizers : union.endsWith('.scheduler') ? schedulers : null;
+      if (registry && typeof type === 'string') return `${union}.type: ${registry.unknown(type)}`;
+      const kinds = registry ? registry.names : union.endsWith('.problem') ? PROBLEM_TYPES : /\.sampling\[\d+\]$/.test(union) ? samplingStrategies.names : weightings.names;
       if (typeof type === 'string') return `${union}.type: ${unknownName('type', type, kinds).message}`;
       return `${union}.type: missing (one of ${kinds.join(', ')})`;
     }

@@ -2,7 +2,7 @@
 // pinn-torch's command line. Errors a user can act on are one line on stderr and a non-zero exit
 // code; the stack trace only with --verbose.
 import { parseArgs } from 'node:util';
-import { UsageError, unknownName } from './config.js';
+import { UsageError, unknownName } from './errors.js';
 
 const USAGE = `usage: pinn-torch <command> [options]
 

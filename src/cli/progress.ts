@@ -2,7 +2,7 @@
 // per line for scripts, or nothing. Each reporter only listens to the Trainer's events.
 import cliProgress from 'cli-progress';
 import type { Trainer } from '../train/trainer.js';
-import type { StepEvent, TrainerEvents } from '../train/events.js';
+import { TRAINER_EVENT_TYPES, type StepEvent, type TrainerEvents } from '../train/events.js';
 
 export type OutputMode = 'bar' | 'plain' | 'json' | 'quiet';
 
@@ -21,16 +21,32 @@ function on<K extends keyof TrainerEvents>(t: Trainer, event: K, fn: TrainerEven
   offs.push(() => t.off(event, fn as never));
 }
 
+/** Deprecated aliases the Trainer still emits, which the CLI's outputs leave out. */
+type Deprecated = 'lbfgsIteration';
+// Fails to compile when the Trainer gains an event that TRAINER_EVENT_TYPES does not list.
+const _everyEventListed: [Exclude<keyof TrainerEvents, Deprecated | (typeof TRAINER_EVENT_TYPES)[number]>] extends [never] ? true : never = true;
+void _everyEventListed;
+
+/**
+ * What `--json` prints for one event: the Trainer's payload, less what a script should not
+ * depend on (the end event's history, which is in metrics.json, and deprecated aliases); an
+ * error as its name and message.
+ */
+function jsonLine(type: (typeof TRAINER_EVENT_TYPES)[number], data: unknown): string {
+  const payload = type === 'end' ? { ...(data as object), history: undefined }
+    : type === 'phaseEnd' ? { ...(data as object), lbfgsStopReason: undefined }
+      : type === 'error' ? { name: (data as Error).name, message: (data as Error).message }
+        : data;
+  return JSON.stringify({ type, data: payload }) + '\n';
+}
+
 /** Attaches the reporter for `mode`; returns a function that detaches it (and clears the bar). */
 export function report(t: Trainer, mode: OutputMode, write = (s: string) => process.stderr.write(s)): () => void {
   const offs: Array<() => void> = [];
   if (mode === 'quiet') return () => {};
   if (mode === 'json') {
-    const names: Array<keyof TrainerEvents> = ['start', 'phaseStart', 'step', 'lbfgsIteration', 'evaluation', 'resample', 'checkpoint', 'converged', 'earlyStop', 'nonFinite', 'phaseEnd', 'end'];
-    for (const type of names) {
-      // The end event's history is in metrics.json; a megabyte-long line helps no script.
-      on(t, type, ((data: unknown) => process.stdout.write(JSON.stringify({ type, data: type === 'end' ? { ...(data as object), history: undefined } : data }) + '\n')) as never, offs);
-    }
+    // Every event the Trainer emits, from the library's own list (docs/cli.md, --json).
+    for (const type of TRAINER_EVENT_TYPES) on(t, type, ((data: unknown) => process.stdout.write(jsonLine(type, data))) as never, offs);
     return () => offs.forEach((f) => f());
   }
 
@@ -59,7 +75,7 @@ export function report(t: Trainer, mode: OutputMode, write = (s: string) => proc
   on(t, 'nonFinite', (e) => log(`non-finite ${e.term} at step ${e.step}: ${e.action === 'rollback' ? `rolled back to step ${e.restoredStep}, lr ${num(e.lr ?? NaN)}` : 'stopping'}`), offs);
   on(t, 'converged', (e) => log(`converged at step ${e.step}: ${e.reason}`), offs);
   on(t, 'earlyStop', (e) => log(`early stop at step ${e.step}: ${e.reason}`), offs);
-  on(t, 'phaseEnd', (e) => log(`phase ${e.phase} ended at step ${e.step} (${e.reason}${e.lbfgsStopReason ? `; quasi-Newton stop: ${e.lbfgsStopReason}` : ''})`), offs);
+  on(t, 'phaseEnd', (e) => log(`phase ${e.phase} ended at step ${e.step} (${e.reason}${e.optimizerStopReason ? `; optimizer stop: ${e.optimizerStopReason}` : ''})`), offs);
   return () => { offs.forEach((f) => f()); bar?.stop(); };
 
   function payload(e: StepEvent | null) {

@@ -18,3 +18,5 @@ export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, ConstantLR, LinearLR, LambdaLR, CosineAnnealingLR,
   SequentialLR, ChainedScheduler, ReduceLROnPlateau,
 } from './lr_scheduler/index.js';
+export { optimizers, schedulers, buildOptimizer, buildScheduler } from './registry.js';
+export type { OptimizerType, SchedulerType, OptimizerSpec, SchedulerSpec, OptimizerFactory, SchedulerFactory, Scheduler } from './registry.js';

@@ -11,16 +11,16 @@ import { checkPhases } from './build.js';
 import { type Callback } from './callback.js';
 import { type ValidationOptions } from './callbacks/validation.js';
 
-export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'lbfgs' | 'bfgs';
-export type SchedulerType =
-  | 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR' | 'LinearLR' | 'ConstantLR' | 'ReduceLROnPlateau';
+/** The optimizer and scheduler names a phase may give: the registry's (optim/registry.ts), in PyTorch's spelling, any case, or an alias. */
+export type { OptimizerType, SchedulerType } from '../optim/registry.js';
+import { type OptimizerType, type SchedulerType } from '../optim/registry.js';
 
 export interface PhaseSpec {
   /** Shown in events; defaults to the optimizer type. */
   name?: string;
   /** Optimizer steps in this phase (for L-BFGS: calls to step(), each up to maxIter iterations). */
   steps: number;
-  /** The optimizer and its options, e.g. { type: 'adam', lr: 1e-3 } or { type: 'lbfgs', maxIter: 20, lineSearchFn: 'strong_wolfe' } (`bfgs` takes the same plus update). */
+  /** The optimizer and its options, e.g. { type: 'Adam', lr: 1e-3 } or { type: 'LBFGS', maxIter: 20, lineSearchFn: 'strong_wolfe' } (`BFGS` takes the same plus update); names as in optim/registry.ts, any case. */
   optimizer: { type: OptimizerType } & Record<string, unknown>;
   /**
    * Cast the model and the problem to this dtype when the phase starts (they stay so after it).

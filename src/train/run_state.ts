@@ -6,6 +6,7 @@ import { scalar } from '../creation.js';
 import { keep, tidy } from '../memory.js';
 import { type Module } from '../nn/module.js';
 import { type OptimizerStateDict } from '../optim/optimizer.js';
+import { optimizers } from '../optim/registry.js';
 import { type Problem } from '../pinn/problem.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
@@ -62,7 +63,7 @@ export function applyRun(r: RunParts, l: Loaded): void {
   // The plan may change after the current phase (e.g. more L-BFGS steps), not before it.
   const pi = j.progress.phaseIndex;
   const mine = r.phases[pi]?.optimizer.type, saved = j.phases[pi]?.optimizer.type;
-  if (pi < j.phases.length && mine !== saved) {
+  if (pi < j.phases.length && !optimizers.same(mine, saved)) { // 'adam' and 'Adam' are one optimizer
     throw new Error(`trainer.json: the checkpoint is in phase ${pi} (${saved}), but this plan's phase ${pi} is ${mine ?? 'missing'}`);
   }
   if (j.sampling.length !== r.sampling.length) throw new Error(`trainer.json: ${j.sampling.length} sampling strategies saved, ${r.sampling.length} given`);

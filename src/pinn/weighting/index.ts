@@ -9,3 +9,5 @@ export { GradNormWeighting } from './grad_norm.js';
 export { ReLoBRaLoWeighting } from './relobralo.js';
 export { LRAWeighting } from './lra.js';
 export { NTKWeighting } from './ntk.js';
+export { weightings, buildWeighting } from './registry.js';
+export type { WeightingType, WeightingSpec, WeightingFactory, WeightingBuildContext } from './registry.js';

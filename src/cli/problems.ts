@@ -116,23 +116,19 @@ function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Prob
   const term = problem.conditions.find((t) => t.name === s.condition);
   if (!term) throw new UsageError(`${at}.condition: ${unknownName('loss term', s.condition, terms).message}`);
   const seed = c.seed + 1 + i;
-  if (s.type === 'minibatch') return new pinn.MiniBatch({ condition: s.condition, batchSize: s.batchSize, until: s.until, seed });
-  const sources = sourcesOf(s.type === 'resample' ? 'fresh' : 'pool');
+  if (pinn.samplingStrategies.get(s.type).name === 'minibatch') return pinn.buildSampling(s, { seed });
+  const sources = sourcesOf(pinn.samplingStrategies.get(s.type).name === 'resample' ? 'fresh' : 'pool');
   const source = sources[s.condition];
   if (!source) {
     const can = Object.keys(sources).filter((k) => terms.includes(k));
     throw new UsageError(`${at}.condition: '${s.condition}' cannot be redrawn: its points carry data (terms that can: ${can.join(', ')}; 'minibatch' works on any)`);
   }
   // RAD draws as many points as the term has from its candidates (checked here, not mid-run).
-  if (s.type === 'rad' && s.candidates < term.points.shape[0]) {
+  if (s.type === 'rad' && (s.candidates as number) < term.points.shape[0]) {
     throw new UsageError(`${at}.candidates: must be at least the ${term.points.shape[0]} points of '${s.condition}', got ${s.candidates}`);
   }
   try {
-    switch (s.type) {
-      case 'resample': { const { type: _, ...o } = s; return new pinn.Resample({ ...o, source, seed }); }
-      case 'rar': { const { type: _, ...o } = s; return new pinn.RAR({ ...o, source, seed }); }
-      case 'rad': { const { type: _, ...o } = s; return new pinn.RAD({ ...o, source, seed }); }
-    }
+    return pinn.buildSampling(s, { source, seed });
   } catch (e) {
     throw new UsageError(`${at}: ${(e as Error).message}`);
   }
@@ -162,12 +158,9 @@ function weighting(c: RunConfig, terms: string[]): pinn.LossWeighting | undefine
   const check = (names: string[]) => {
     for (const n of names) if (!terms.includes(n)) throw new UsageError(`config.weighting: ${unknownName('loss term', n, terms).message}`);
   };
-  switch (w.type) {
-    case 'static': { check(Object.keys(w.weights)); return new pinn.StaticWeighting(w.weights); }
-    case 'warmup': { check(w.terms); const { type: _, ...o } = w; return new pinn.WarmupWeighting(o); }
-    case 'gradNorm': { const { type: _, ...o } = w; return new pinn.GradNormWeighting(o); }
-    case 'lra': { if (w.residualTerms) check(w.residualTerms); const { type: _, ...o } = w; return new pinn.LRAWeighting(o); }
-    case 'ntk': { const { type: _, ...o } = w; return new pinn.NTKWeighting({ ...o, seed: c.seed }); }
-    case 'relobralo': { const { type: _, ...o } = w; return new pinn.ReLoBRaLoWeighting({ ...o, seed: c.seed }); }
-  }
+  // Term names the options mention must be this problem's (the registry checks the rest).
+  const o = w as Record<string, unknown>;
+  if (o.weights && typeof o.weights === 'object') check(Object.keys(o.weights));
+  for (const k of ['terms', 'residualTerms']) if (Array.isArray(o[k])) check(o[k] as string[]);
+  return pinn.buildWeighting(w, { seed: c.seed });
 }

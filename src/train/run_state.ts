@@ -66,7 +66,11 @@ export function applyRun(r: RunParts, l: Loaded): void {
   if (pi < j.phases.length && !optimizers.same(mine, saved)) { // 'adam' and 'Adam' are one optimizer
     throw new Error(`trainer.json: the checkpoint is in phase ${pi} (${saved}), but this plan's phase ${pi} is ${mine ?? 'missing'}`);
   }
-  if (j.sampling.length !== r.sampling.length) throw new Error(`trainer.json: ${j.sampling.length} sampling strategies saved, ${r.sampling.length} given`);
+  // Checked before anything changes (setRngState would refuse it only at the end).
+  const rng = new Uint8Array(Buffer.from(typeof j.rng === 'string' ? j.rng : '', 'base64'));
+  const want = getRngState().length;
+  if (rng.length !== want) throw new Error(`trainer.json: rng must be ${want} bytes of generator state in base64, got ${typeof j.rng === 'string' ? `${rng.length} bytes` : JSON.stringify(j.rng)}`);
+  if (!Array.isArray(j.sampling) || j.sampling.length !== r.sampling.length) throw new Error(`trainer.json: ${j.sampling?.length ?? 'no'} sampling strategies saved, ${r.sampling.length} given`);
   r.model.loadStateDict(l.model);
   noGrad(() => {
     for (const [k, v] of Object.entries(j.problem.coefficients)) {
@@ -90,7 +94,7 @@ export function applyRun(r: RunParts, l: Loaded): void {
     // A callback new to this run (none saved under its name) starts fresh.
     if (c.loadStateDict && (c.name in j.callbacks || l.callbackTensors[c.name])) c.loadStateDict(j.callbacks[c.name], l.callbackTensors[c.name] ?? {});
   }
-  setRngState(new Uint8Array(Buffer.from(j.rng, 'base64')));
+  setRngState(rng);
   Object.assign(r.history, l.history);
 }
 
@@ -100,7 +104,14 @@ export function restoreRun(r: RunParts, phase: PhaseState, files: Record<string,
   if (saved) phase.castTo(saved);
   return tidy(() => {
     const l = fromFiles(files, where, r.problem, r.model);
-    try { applyRun(r, l); } catch (e) { l.dispose(); throw e; }
+    try {
+      applyRun(r, l);
+    } catch (e) {
+      l.dispose();
+      // Say which checkpoint: applyRun's messages name the file or the part (the RNG state, a sampler's state) only.
+      const m = (e as Error).message;
+      throw new Error(m.startsWith('trainer.json: ') ? `${where}/${m}` : `${where}/trainer.json: ${m}`, { cause: e });
+    }
     phase.adopt(l);
     return { ...l.json.progress };
   });

@@ -131,6 +131,19 @@ describe('optimizer options and state dicts are checked, not trusted', () => {
   });
 });
 
+describe("the Trainer's built-in callbacks check their options when the Trainer is made", () => {
+  it('nanGuard.every, nanGuard.maxRollbacks and checkpoint.every must be integers in range', () => {
+    const problem = new pt.pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pt.pinn.DirichletBC('bc', tensor([[0]]), 0, { output: 'u' })] });
+    const model = new pt.nn.MLP([1, 4, 1], { seed: 0 });
+    const phases = [{ optimizer: { type: 'adam' }, steps: 1 }];
+    try {
+      expect(() => new pt.Trainer({ problem, model, phases, nanGuard: { action: 'rollback', every: 0 } })).toThrow(/^Trainer: nanGuard.every must be a positive integer, got 0$/);
+      expect(() => new pt.Trainer({ problem, model, phases, nanGuard: { action: 'rollback', maxRollbacks: 1.5 } })).toThrow(/^Trainer: nanGuard.maxRollbacks must be a non-negative integer, got 1.5$/);
+      expect(() => new pt.Trainer({ problem, model, phases, checkpoint: { dir: '/tmp/x', every: '10' as never } })).toThrow(/^Trainer: checkpoint.every must be a non-negative integer, got "10"$/);
+    } finally { problem.dispose(); model.dispose(); }
+  });
+});
+
 describe('integers out of range are refused, not wrapped', () => {
   it('int32, uint8 and int64 refuse what they cannot hold, and keep what they can', () => {
     expect(() => tensor([2 ** 40], { dtype: 'int32' })).toThrow(/tensor: value 1099511627776 at flat index 0 is out of range for int32/);

@@ -1,5 +1,6 @@
 // Checkpoints: every `every` steps, when a phase ends (with more to come), and when fit() ends
 // or is aborted; the newest `keepLast` are kept, and the best by a metric besides.
+import { checkNonNegativeInt } from '../../checks.js';
 import { pruneCheckpoints, writeCheckpoint } from '../../io/checkpoint_store.js';
 import { type Callback, type FitEnd, type StepEnd } from '../callback.js';
 import { type CheckpointReason, type FitResult } from '../events.js';
@@ -15,7 +16,7 @@ export class Checkpointing implements Callback {
 
   constructor(readonly o: CheckpointOptions) {
     if (typeof o.dir !== 'string' || !o.dir) throw new Error('Trainer: checkpoint.dir must be a directory path');
-    if (o.every !== undefined && !(Number.isInteger(o.every) && o.every >= 0)) throw new RangeError(`Trainer: checkpoint.every must be a non-negative integer, got ${o.every}`);
+    if (o.every !== undefined) checkNonNegativeInt('Trainer', 'checkpoint.every', o.every);
   }
 
   onStepEnd(t: Trainer, s: StepEnd): void {

@@ -1,6 +1,7 @@
 // The NaN guard: on a NaN/Inf loss or gradient, roll back to the last good state (taken when a
 // phase starts and every `every` steps of it), scale the learning rate by `lrFactor`, and go on;
 // at most `maxRollbacks` times, then stop with NonFiniteError.
+import { checkNonNegativeInt, checkPositiveInt } from '../../checks.js';
 import { type Callback } from '../callback.js';
 import { type Trainer } from '../trainer.js';
 
@@ -22,9 +23,8 @@ export class NaNGuard implements Callback {
   constructor(readonly o: NaNGuardOptions) {
     if (!o || o.action !== 'rollback') throw new Error(`Trainer: nanGuard must be 'stop' or { action: 'rollback', lrFactor?, maxRollbacks?, every? }, got ${JSON.stringify(o)}`);
     if (o.lrFactor !== undefined && !(o.lrFactor > 0 && o.lrFactor <= 1)) throw new RangeError(`Trainer: nanGuard.lrFactor must be in (0, 1], got ${o.lrFactor}`);
-    for (const k of ['maxRollbacks', 'every'] as const) {
-      if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= (k === 'every' ? 1 : 0))) throw new RangeError(`Trainer: nanGuard.${k} must be a ${k === 'every' ? 'positive' : 'non-negative'} integer, got ${o[k]}`);
-    }
+    if (o.maxRollbacks !== undefined) checkNonNegativeInt('Trainer', 'nanGuard.maxRollbacks', o.maxRollbacks);
+    if (o.every !== undefined) checkPositiveInt('Trainer', 'nanGuard.every', o.every);
   }
 
   onPhaseStart(t: Trainer): void { this.take(t); }

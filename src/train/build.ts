@@ -1,7 +1,7 @@
 // Optimizers and schedulers from their declarative phase specs, so a checkpoint can name them
 // and a resumed run rebuilds exactly the same objects before loading their state.
 import { checkOptions } from '../registry.js';
-import { type AnyOptimizer, type Scheduler, optimizers, schedulers } from '../optim/registry.js';
+import { type AnyOptimizer, type Scheduler, buildOptimizer, buildScheduler, optimizers, schedulers } from '../optim/registry.js';
 import { type Tensor } from '../tensor.js';
 import { type PhaseSpec } from './options.js';
 
@@ -42,13 +42,13 @@ export function phaseName(p: PhaseSpec, i: number, all: PhaseSpec[]): string {
   return same > 1 ? `${p.optimizer.type}-${i + 1}` : p.optimizer.type;
 }
 
-export function buildOptimizer(spec: PhaseSpec, params: Tensor[], where: string): AnyOptimizer {
-  const { type, ...options } = spec.optimizer;
-  try { return optimizers.get(type).create(params, options); } catch (e) { throw new Error(`${where}.optimizer: ${(e as Error).message}`); }
+/** The phase's optimizer, built by the registry; a failure names the phase. */
+export function phaseOptimizer(spec: PhaseSpec, params: Tensor[], where: string): AnyOptimizer {
+  try { return buildOptimizer(spec.optimizer, params); } catch (e) { throw new Error(`${where}.optimizer: ${(e as Error).message}`); }
 }
 
-export function buildScheduler(spec: PhaseSpec, optimizer: AnyOptimizer, where: string): Scheduler | null {
+/** The phase's scheduler (null without one), built by the registry; a failure names the phase. */
+export function phaseScheduler(spec: PhaseSpec, optimizer: AnyOptimizer, where: string): Scheduler | null {
   if (!spec.scheduler) return null;
-  const { type, ...options } = spec.scheduler;
-  try { return schedulers.get(type).create(optimizer, options); } catch (e) { throw new Error(`${where}.scheduler: ${(e as Error).message}`); }
+  try { return buildScheduler(spec.scheduler, optimizer); } catch (e) { throw new Error(`${where}.scheduler: ${(e as Error).message}`); }
 }

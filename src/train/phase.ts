@@ -5,7 +5,7 @@ import { type Module } from '../nn/module.js';
 import { type OptimizerIteration } from '../optim/optimizer.js';
 import { type Problem } from '../pinn/problem.js';
 import { type Tensor } from '../tensor.js';
-import { type Scheduler, buildOptimizer, buildScheduler } from './build.js';
+import { type Scheduler, phaseOptimizer, phaseScheduler } from './build.js';
 import { type PhaseSpec } from './options.js';
 import { type Loaded } from './state.js';
 import { type AnyOptimizer } from './step.js';
@@ -21,10 +21,10 @@ export class PhaseState {
   start(spec: PhaseSpec, i: number, onIteration: (it: OptimizerIteration) => void): void {
     const where = `Trainer: phases[${i}]`;
     if (spec.dtype) this.castTo(spec.dtype);
-    const opt = buildOptimizer(spec, this.params, where);
+    const opt = phaseOptimizer(spec, this.params, where);
     opt.onIteration = onIteration;
     this.optimizer = opt;
-    this.scheduler = buildScheduler(spec, opt, where);
+    this.scheduler = phaseScheduler(spec, opt, where);
     const l = this.pending;
     if (!l) return;
     this.pending = null;

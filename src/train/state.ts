@@ -11,6 +11,7 @@
 //                          callback's state dict under callbacks[name]
 //   history.json           metrics history (every step)
 //   config.json            the caller's config, verbatim (if one was given)
+import { checkNonNegative, checkNonNegativeInt } from '../checks.js';
 import { parseJson } from '../io/json.js';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../io/safetensors.js';
 import { dispose, keep } from '../memory.js';
@@ -230,14 +231,9 @@ export function fromFiles(files: Record<string, Uint8Array>, dir: string, proble
 
 /** Progress counters are what they say; a tampered one would silently skip or repeat training. */
 function checkProgress(p: Progress, phases: number, where: string): void {
-  const counts = ['step', 'phaseIndex', 'phaseStep', 'rollbacks'] as const;
-  for (const k of counts) {
-    if (!Number.isSafeInteger(p[k]) || p[k] < 0) throw new Error(`${where}: progress.${k} must be a non-negative integer, got ${JSON.stringify(p[k])}`);
-  }
-  for (const k of ['elapsed', 'phaseElapsed'] as const) {
-    if (k === 'phaseElapsed' && p[k] === undefined) continue; // older checkpoints
-    if (typeof p[k] !== 'number' || !(p[k]! >= 0) || !Number.isFinite(p[k])) throw new Error(`${where}: progress.${k} must be a finite number of seconds ≥ 0, got ${JSON.stringify(p[k])}`);
-  }
+  for (const k of ['step', 'phaseIndex', 'phaseStep', 'rollbacks'] as const) checkNonNegativeInt(where, `progress.${k}`, p[k]);
+  checkNonNegative(where, 'progress.elapsed', p.elapsed);
+  if (p.phaseElapsed !== undefined) checkNonNegative(where, 'progress.phaseElapsed', p.phaseElapsed); // absent in older checkpoints
   if (p.phaseIndex > phases) throw new Error(`${where}: progress.phaseIndex ${p.phaseIndex} is past the ${phases} saved phases`);
   if (p.phaseStep > p.step) throw new Error(`${where}: progress.phaseStep ${p.phaseStep} exceeds progress.step ${p.step}`);
 }

@@ -16,4 +16,5 @@ void registerTensorIO(Napi::Env env, Napi::Object exports);  // tensor_io.cc
 void registerAutograd(Napi::Env env, Napi::Object exports);  // autograd.cc
 void registerRuntime(Napi::Env env, Napi::Object exports);   // runtime.cc
 void registerJet(Napi::Env env, Napi::Object exports);       // jet.cc
+void registerDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 }  // namespace pt

@@ -105,15 +105,22 @@ async function obtainLibTorch(tried) {
   }
 }
 
-/** Debian's LibTorch links the netlib reference BLAS unless OpenBLAS provides libblas.so.3. */
-function ensureFastBlas(torchDir) {
-  if (!torchDir.startsWith('/usr/lib/') || !existsSync('/etc/debian_version') || installed('libopenblas0-pthread')) return;
+// What Debian's LibTorch wants beside it, and what goes without each.
+const DEBIAN_EXTRAS = [
+  ['libopenblas0-pthread', 'matmul uses the reference BLAS (15-30x slower)'],
+  ['libgloo-dev', 'the addon builds without collectives (pinn.distributed cannot train across processes)'],
+];
+
+/** Debian's LibTorch links the netlib reference BLAS unless OpenBLAS provides libblas.so.3, and its c10d headers include Gloo's. */
+function ensureDebianExtras(torchDir) {
+  if (!torchDir.startsWith('/usr/lib/') || !existsSync('/etc/debian_version')) return;
+  const missing = DEBIAN_EXTRAS.filter(([pkg]) => !installed(pkg));
+  if (missing.length === 0) return;
   const problem = on('PINN_TORCH_NO_APT') ? 'PINN_TORCH_NO_APT is set' : aptUsable();
   if (problem) {
-    log('pinn-torch: WARNING: libopenblas0-pthread is not installed, so matmul uses the reference BLAS (15-30x slower); ' +
-      `install it with: apt-get install libopenblas0-pthread (${problem})`);
+    for (const [pkg, without] of missing) log(`pinn-torch: WARNING: ${pkg} is not installed, so ${without}; install it with: apt-get install ${pkg} (${problem})`);
   } else {
-    aptInstall(['libopenblas0-pthread'], log);
+    aptInstall(missing.map(([pkg]) => pkg), log);
   }
 }
 
@@ -161,11 +168,11 @@ async function main() {
       '  - set LIBTORCH=/path/to/libtorch (an unpacked LibTorch, CPU or CUDA) and run `npm rebuild pinn-torch`;\n' +
       '  - set LIBTORCH=/path/to/torch-2.x-….whl (a PyTorch wheel: its LibTorch is unpacked into the cache), or put the\n' +
       `    wheel in ${cacheRoot(env)}, and run \`npm rebuild pinn-torch\`;\n` +
-      '  - on Debian/Ubuntu as root: apt-get install libtorch-dev libopenblas0-pthread;\n' +
+      '  - on Debian/Ubuntu as root: apt-get install libtorch-dev libopenblas0-pthread libgloo-dev;\n' +
       '  - pip install torch (its CMake config is found through python3);\n' +
       '  - set PINN_TORCH_LIBTORCH_URL and PINN_TORCH_LIBTORCH_SHA256 to an archive to download.');
   }
-  ensureFastBlas(found.torchDir);
+  ensureDebianExtras(found.torchDir);
   build(found.torchDir, found.version);
 }
 

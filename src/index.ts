@@ -24,6 +24,7 @@ export type { Reduction } from './losses.js';
 export * as pinn from './pinn/index.js';
 export * as geometry from './geometry/index.js';
 export * as io from './io/index.js';
+export * as distributed from './distributed/index.js';
 export { Registry, checkOptions, defaults as optionDefaults, describeOption, spellings } from './registry.js';
 export type { RegistryEntry, OptionSchema, OptionSpec, OptionsOf, SpecOf } from './registry.js';
 export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES } from './train/index.js';

@@ -153,6 +153,35 @@ export interface NativeBinding {
   activationDerivs(activation: JetActivationName, z: Handle): [Handle, Handle, Handle];
   /** [σ(z), σ'(z)·d1, σ'(z)·d2 + σ''(z)·d1[i]·d1[j]] for pairs (pairsI[k], pairsJ[k]), without metadata. */
   activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, pairsI: readonly number[], pairsJ: readonly number[]): [Handle, Handle, Handle];
+
+  // ---- distributed.cc: c10d store, Gloo process group, collectives ------------------------
+  /** Whether this build has Gloo collectives, and if not, why. */
+  distAvailable(): { gloo: boolean; reason: string };
+  /** Opens the rendezvous store (rank 0 serves a TCPStore); returns the group's id. */
+  distInit(options: NativeDistInit): number;
+  /** Builds the Gloo process group over the store; blocks until every rank has connected. */
+  distConnect(group: number, hostname: string): void;
+  distStoreSet(group: number, key: string, value: string): void;
+  /** The value at key; null when absent (never waits). */
+  distStoreGet(group: number, key: string): string | null;
+  distStoreAdd(group: number, key: string, amount: number): number;
+  /** In place: each tensor becomes the sum over ranks. `seq` numbers the collective. */
+  distAllreduce(group: number, tensors: readonly Handle[], seq: number, timeoutMs: number): void;
+  /** In place: each tensor becomes root's. */
+  distBroadcast(group: number, tensors: readonly Handle[], root: number, seq: number, timeoutMs: number): void;
+  distBarrier(group: number, seq: number, timeoutMs: number): void;
+  distDestroy(group: number): void;
+}
+
+/** distInit's options (native/distributed.cc: Init). */
+export interface NativeDistInit {
+  rank: number;
+  worldSize: number;
+  timeoutMs: number;
+  store: 'tcp' | 'file';
+  host?: string;
+  port?: number;
+  path?: string;
 }
 
 /** NativeBinding's keys that are functions, and those that are not. */
@@ -171,6 +200,8 @@ export const NATIVE_FUNCTIONS = [
   'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFnName', 'grad', 'setGrad', 'backward', 'gradOf', 'isGradEnabled',
   'setGradEnabled',
   'activationDerivs', 'activationJet',
+  'distAvailable', 'distInit', 'distConnect', 'distStoreSet', 'distStoreGet', 'distStoreAdd', 'distAllreduce',
+  'distBroadcast', 'distBarrier', 'distDestroy',
 ] as const satisfies readonly NativeFunctionName[];
 
 /** Every constant (non-function) NativeBinding lists. */

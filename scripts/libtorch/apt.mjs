@@ -1,9 +1,10 @@
 // Debian/Ubuntu: LibTorch from the distribution, with OpenBLAS (without it, matmul runs
-// on the reference BLAS, 15-30x slower: shared/notes/bridge.md).
+// on the reference BLAS, 15-30x slower: shared/notes/bridge.md), and Gloo's headers, which
+// LibTorch's c10d headers include (without them the addon has no collectives).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread'];
+export const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev'];
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 

@@ -1,6 +1,7 @@
 // What a Trainer is given. Phases name their optimizer and scheduler declaratively (PyTorch's
 // class names and camelCase options) so that a checkpoint can record and rebuild them.
 import { checkPositiveInt } from '../checks.js';
+import { ProcessGroup } from '../distributed/process_group.js';
 import { type Device, parseDevice } from '../dtype.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
@@ -97,6 +98,12 @@ export interface TrainerOptions {
   callbacks?: Callback[];
   /** Yield to the event loop every this many milliseconds of training (default 20). */
   yieldEvery?: number;
+  /**
+   * Train data-parallel in this process group (distributed.init()): each rank evaluates its
+   * share of every term's points, gradients and losses are summed over ranks, and every rank
+   * takes the same step as one process would on all the points. Checkpoints are written by rank 0.
+   */
+  distributed?: ProcessGroup;
   /** Saved verbatim with every checkpoint (the CLI stores its run config here). */
   config?: unknown;
 }
@@ -110,6 +117,10 @@ export function checkOptions(o: TrainerOptions): PhaseSpec[] {
   if (o.evalEvery !== undefined) checkPositiveInt('Trainer', 'evalEvery', o.evalEvery);
   if (o.evalEvery !== undefined && (!(o.evalPoints ?? o.problem.referencePoints) || !o.problem.reference)) throw new Error('Trainer: evalEvery needs evalPoints and a problem with a reference solution');
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('Trainer: signal must be an AbortSignal');
+  if (o.distributed !== undefined) {
+    if (!(o.distributed instanceof ProcessGroup)) throw new TypeError('Trainer: distributed must be a ProcessGroup (from distributed.init())');
+    if (o.distributed.isDestroyed) throw new Error('Trainer: the distributed process group is destroyed');
+  }
   return phases;
 }
 

@@ -4,6 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { stack } from '../functional.js';
 import { tidy } from '../memory.js';
+import { type DataParallel } from '../distributed/data_parallel.js';
+import { zerosLike } from '../creation.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
@@ -32,6 +34,8 @@ export interface StepParts {
   sampling: SamplingStrategy[];
   /** Told when a sampling strategy drew new points (the Trainer sends a 'resample' event). */
   onResample(strategy: string, points: Record<string, number>): void;
+  /** Data-parallel training: this rank's share of the points, and the sums over ranks. */
+  parallel?: DataParallel | null;
 }
 
 export class Stepper {
@@ -48,6 +52,7 @@ export class Stepper {
     for (const s of this.p.sampling) {
       if (s.apply(step, this.p.problem, this.p.model)) {
         optimizer.objectiveChanged(); // new points, new objective: the old loss and gradient no longer pair with it
+        this.p.parallel?.shard(this.p.problem);
         this.p.onResample(s.name, Object.fromEntries(this.p.problem.conditions.map((c) => [c.name, c.points.shape[0]])));
       }
     }
@@ -75,32 +80,42 @@ export class Stepper {
 
   /** Losses, weights and backward for one evaluation; returns the total (graph freed by the caller's tidy). */
   private evaluate(step: number, values: { v?: StepValues }): Tensor {
-    const { problem, model, params } = this.p;
+    const { problem, model, params, parallel } = this.p;
     const t0 = seconds();
     model.zeroGrad();
     for (const p of problem.parameters()) p.grad = null;
-    const raw = problem.losses(model);
+    const local = problem.losses(model);
+    const raw = parallel ? parallel.scale(local) : local;
     const t1 = seconds();
     const names = Object.keys(raw);
     const weights = this.p.weighting.weights({
       step, raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
-      residualTerms: this.residualTerms, problem, model,
+      residualTerms: this.residualTerms, problem, model, ...(parallel ? { allreduce: (ts: Tensor[]) => parallel.allreduce(ts) } : {}),
     });
-    const total = problem.total(raw, weights);
+    let total = problem.total(raw, weights);
     const t2 = seconds();
     total.backward();
-    const t3 = seconds();
+    let grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+    let reported = [...names.map((k) => raw[k]), total.detach()];
+    if (parallel) {
+      // Every rank sends the same list: a parameter this rank's points do not reach gets a zero gradient.
+      for (const p of params) if (p.grad === null) p.grad = zerosLike(p);
+      grads = params.map((p) => p.grad!);
+      const sums = stack(reported).to('float64');
+      parallel.allreduce([sums, ...grads]);
+      reported = names.map((_, i) => sums.select(0, i)).concat(sums.select(0, names.length));
+      total = reported[names.length].to(total.dtype); // the global loss, for an optimizer's line search
+    }
     // One crossing for every number the step reports: raw losses, total, ‖∇θ‖².
-    const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
-    const gradSq = grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b), total.mul(0));
-    const nums = stack([...names.map((k) => raw[k]), total.detach(), gradSq]).to('float64').data() as Float64Array;
+    const gradSq = grads.map((g) => g.square().sum()).reduce((a, b) => a.add(b), total.detach().mul(0));
+    const nums = (parallel ? stack([...reported, gradSq.to('float64')]) : stack([...reported, gradSq]).to('float64')).data() as Float64Array;
     const v: StepValues = {
       losses: Object.fromEntries(names.map((k, i) => [k, nums[i]])),
       weights, total: nums[names.length], gradNorm: Math.sqrt(nums[names.length + 1]),
     };
     this.timing.forward += t1 - t0;
     this.timing.loss += t2 - t1;
-    this.timing.backward += seconds() - t2;
+    this.timing.backward += seconds() - t2; // with the sums over ranks, when data-parallel
     if (!values.v) { // the first evaluation of the step is the one reported and checked
       values.v = v;
       const bad = names.find((k) => !Number.isFinite(v.losses[k])) ?? (!Number.isFinite(v.total) ? 'total' : !Number.isFinite(v.gradNorm) ? 'gradient' : null);

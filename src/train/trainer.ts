@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type * as TypedEmitter from 'typed-emitter';
 import { readCheckpoint, latestCheckpoint, readCheckpointConfig } from '../io/checkpoint_store.js';
+import { DataParallel } from '../distributed/data_parallel.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting, StaticWeighting } from '../pinn/weighting/index.js';
@@ -42,6 +43,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   readonly callbacks: Callback[];
   /** Steps done (over all phases and in the current one), rollbacks, and seconds trained before this fit(). */
   progress: Progress = { step: 0, phaseIndex: 0, phaseStep: 0, rollbacks: 0, elapsed: 0 };
+  /** This rank's part in data-parallel training (options.distributed); null in one process. */
+  readonly parallel: DataParallel | null;
   /** What Trainer.auto chose and why (undefined for a Trainer built from explicit options). */
   plan?: AutoPlan;
   private readonly stepper: Stepper;
@@ -58,7 +61,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
     super();
     this.phases = checkOptions(o);
     this.params = [...o.model.parameters(), ...o.problem.parameters()];
-    this.callbacks = defaultCallbacks(o, this.params);
+    this.parallel = o.distributed ? new DataParallel(o.distributed) : null;
+    this.callbacks = defaultCallbacks(o, this.params, this.parallel);
     placeOnDevice(o);
     this.options = o;
     this.problem = o.problem;
@@ -68,7 +72,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
     this.weighting = o.weighting ?? new StaticWeighting();
     this.phase = new PhaseState(o.problem, o.model, this.params);
     this.history = emptyHistory(o.problem.conditions.map((c) => c.name), o.problem.trainableCoefficients);
-    this.stepper = new Stepper({ problem: o.problem, model: o.model, params: this.params, weighting: this.weighting, sampling: o.sampling ?? [], onResample: (strategy, points) => this.send('resample', { step: this.progress.step, strategy, points }) });
+    this.stepper = new Stepper({ problem: o.problem, model: o.model, params: this.params, weighting: this.weighting, sampling: o.sampling ?? [], parallel: this.parallel, onResample: (strategy, points) => this.send('resample', { step: this.progress.step, strategy, points }) });
   }
 
   /** The default recipe (train/auto.ts), planned from the problem and `timeBudget` seconds; `trainer.plan` says why. */
@@ -101,6 +105,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   stop(reason: StopReason, scope: 'phase' | 'fit' = 'fit'): void {
     if (this.stopRequest?.scope !== 'fit') this.stopRequest = { reason, scope };
   }
+
+  /** The stop asked for and not yet acted on, if any. */
+  get pendingStop(): { reason: StopReason; scope: 'phase' | 'fit' } | null { return this.stopRequest ? { ...this.stopRequest } : null; }
 
   /** Whether a stop for `reason` is pending. */
   stopRequested(reason: StopReason): boolean { return this.stopRequest?.reason === reason; }
@@ -213,8 +220,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   }
 
   private async step(pi: number, phaseSteps: number): Promise<void> {
-    for (const c of this.callbacks) await c.onStepStart?.(this);
+    // Yield first, so that a stop asked meanwhile (an abort) is seen by every onStepStart hook.
     if (seconds() - this.lastYield >= (this.options.yieldEvery ?? 20) / 1000) { await new Promise((r) => setImmediate(r)); this.lastYield = seconds(); }
+    for (const c of this.callbacks) await c.onStepStart?.(this);
     if (this.stopRequest) return;
     let v;
     try {

@@ -1,5 +1,9 @@
 // What every loss weighting shares: the interface the Trainer calls each step, state-dict
 // checks, and the bounds and smoothing that keep adaptive weights from running away.
+import { grad } from '../../autograd.js';
+import { zerosLike } from '../../creation.js';
+import { stack } from '../../functional.js';
+import { tidy } from '../../memory.js';
 import { type Module } from '../../nn/module.js';
 import { type Tensor } from '../../tensor.js';
 import { type Problem } from '../problem.js';
@@ -19,6 +23,32 @@ export interface WeightingContext {
   /** The problem and model of this step, for schemes that evaluate residuals themselves (NTK). */
   problem?: Problem;
   model?: Module;
+  /**
+   * Data-parallel training: sums tensors over ranks, in place (absent in one process). `raw` is
+   * then this rank's share of each term, so a scheme that reads gradients or loss values sums
+   * them first (termGradients, globalValues) and every rank computes the same weights.
+   */
+  allreduce?(tensors: Tensor[]): void;
+}
+
+/** ∇θ of each loss, summed over ranks when data-parallel (a parameter a term does not reach: zeros, or null in one process). */
+export function termGradients(losses: Tensor[], params: Tensor[], allreduce?: (ts: Tensor[]) => void): (Tensor | null)[][] {
+  const gs = losses.map((l) => (l.requiresGrad ? grad(l, params, { retainGraph: true, allowUnused: true }) : params.map(() => null)));
+  if (!allreduce) return gs;
+  const full = gs.map((g) => g.map((x, i) => x ?? zerosLike(params[i])));
+  allreduce(full.flat());
+  return full;
+}
+
+/** The loss values as numbers, summed over ranks when data-parallel. */
+export function globalValues(raw: Record<string, Tensor>, allreduce?: (ts: Tensor[]) => void): Weights {
+  const names = Object.keys(raw);
+  const v = tidy(() => {
+    const t = stack(names.map((k) => raw[k].detach().to('float64')));
+    allreduce?.([t]);
+    return t.data() as Float64Array;
+  });
+  return Object.fromEntries(names.map((k, i) => [k, v[i]]));
 }
 
 export interface LossWeighting {

@@ -1,9 +1,8 @@
-import { grad } from '../../autograd.js';
 import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
+  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards, termGradients,
 } from './base.js';
 
 /**
@@ -29,19 +28,22 @@ export class LRAWeighting implements LossWeighting {
   }
 
   /** The step's target weights ŵ for the non-residual terms. */
-  static targets(raw: Record<string, Tensor>, params: Tensor[], residualTerms: string[]): Weights {
+  static targets(raw: Record<string, Tensor>, params: Tensor[], residualTerms: string[], allreduce?: (ts: Tensor[]) => void): Weights {
     const others = Object.keys(raw).filter((k) => !residualTerms.includes(k));
-    const abs = (l: Tensor) => grad(l, params, { retainGraph: true, allowUnused: true })
-      .filter((g): g is Tensor => g !== null).map((g) => g.abs().reshape(-1).to('float64'));
     const nums = tidy(() => {
-      const flat = (gs: Tensor[]) => (gs.length ? cat(gs) : null);
       const residual = residualTerms.map((k) => raw[k]).reduce((a, b) => a.add(b));
-      const gr = flat(abs(residual));
-      const parts = [gr ? gr.max() : residual.detach().mul(0).to('float64')];
-      for (const k of others) {
-        const g = raw[k].requiresGrad ? flat(abs(raw[k])) : null;
-        parts.push(g ? g.mean() : residual.detach().mul(0).to('float64'));
-      }
+      const gs = termGradients([residual, ...others.map((k) => raw[k])], params, allreduce);
+      const abs = (g: (Tensor | null)[]) => {
+        const parts = g.filter((x): x is Tensor => x !== null).map((x) => x.abs().reshape(-1).to('float64'));
+        return parts.length ? cat(parts) : null;
+      };
+      const zero = residual.detach().mul(0).to('float64');
+      const gr = abs(gs[0]);
+      const parts = [gr ? gr.max() : zero];
+      others.forEach((k, i) => {
+        const g = raw[k].requiresGrad ? abs(gs[i + 1]) : null;
+        parts.push(g ? g.mean() : zero);
+      });
       return stack(parts).data() as Float64Array;
     });
     return Object.fromEntries(others.map((k, i) => [k, nums[i + 1] > 0 ? nums[0] / nums[i + 1] : NaN]));
@@ -52,7 +54,7 @@ export class LRAWeighting implements LossWeighting {
     if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
     for (const k of residualTerms) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
     if (this.current === null) this.current = { ...ctx.base };
-    if (updateDue(ctx.step, this.o, 100)) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms), this.smoothing);
+    if (updateDue(ctx.step, this.o, 100)) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms, ctx.allreduce?.bind(ctx)), this.smoothing);
     return { ...this.current };
   }
   stateDict() { return { current: this.current }; }

@@ -70,6 +70,7 @@ export class NTKWeighting implements LossWeighting {
     if (this.current === null) this.current = { ...ctx.base };
     if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
+    if (ctx.allreduce) throw new Error('NTKWeighting: data-parallel training does not support it yet (it evaluates kernels on points of its own choosing); use gradNorm, LRA or ReLoBRaLo');
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
     const t: Weights = {};
     for (const c of problem.conditions) {

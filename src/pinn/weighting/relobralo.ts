@@ -1,4 +1,4 @@
-import { type LossWeighting, type WeightingContext, type Weights, checkState, checkWeights } from './base.js';
+import { type LossWeighting, type WeightingContext, type Weights, checkState, checkWeights, globalValues } from './base.js';
 
 /**
  * ReLoBRaLo (Bischof & Kraus 2021): with m terms, softmax-scaled loss ratios
@@ -36,7 +36,7 @@ export class ReLoBRaLoWeighting implements LossWeighting {
   }
   weights(ctx: WeightingContext): Weights {
     const { alpha = 0.999, temperature = 1, expectedRho = 0.999 } = this.o;
-    const L: Weights = Object.fromEntries(Object.entries(ctx.raw).map(([k, t]) => [k, t.item() as number]));
+    const L: Weights = globalValues(ctx.raw, ctx.allreduce?.bind(ctx));
     if (this.first === null) {
       this.first = L; this.previous = L; this.current = Object.fromEntries(Object.keys(L).map((k) => [k, 1]));
       return { ...this.current };

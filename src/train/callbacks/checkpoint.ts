@@ -1,5 +1,6 @@
 // Checkpoints: every `every` steps, when a phase ends (with more to come), and when fit() ends
 // or is aborted; the newest `keepLast` are kept, and the best by a metric besides.
+import { join } from 'node:path';
 import { checkNonNegativeInt } from '../../checks.js';
 import { pruneCheckpoints, writeCheckpoint } from '../../io/checkpoint_store.js';
 import { type Callback, type FitEnd, type StepEnd } from '../callback.js';
@@ -43,6 +44,8 @@ export class Checkpointing implements Callback {
     const metric = this.o.best === 'relL2' ? t.history.evaluations.at(-1)?.relL2.all ?? null : t.history.total.at(-1) ?? null;
     if (this.o.best && metric !== null && (this.best === null || metric < this.best.value)) this.best = { metric: this.o.best, value: metric, checkpoint: name };
     const meta = { step, phase: t.phaseNames[t.progress.phaseIndex] ?? 'done', reason, total: t.history.total.at(-1) ?? null };
+    // Data-parallel: every rank holds the same state, and rank 0 alone writes it.
+    if (t.parallel && t.parallel.rank !== 0) return (this.last = join(this.o.dir, name));
     const path = writeCheckpoint(this.o.dir, name, t.captureFiles(), meta);
     pruneCheckpoints(this.o.dir, { keepLast: this.o.keepLast ?? 3, keep: this.best ? [this.best.checkpoint] : [] });
     this.last = path;

@@ -2,7 +2,9 @@
 import { type Tensor } from '../../tensor.js';
 import { type Callback } from '../callback.js';
 import { type TrainerOptions } from '../options.js';
+import { type DataParallel } from '../../distributed/data_parallel.js';
 import { Checkpointing } from './checkpoint.js';
+import { DataParallelSync } from './data_parallel.js';
 import { Convergence } from './convergence.js';
 import { EarlyStopping } from './early_stopping.js';
 import { Evaluation } from './evaluation.js';
@@ -12,7 +14,7 @@ import { StopOnSignals } from './stop_on_signals.js';
 import { TimeBudget } from './time_budget.js';
 import { Validation } from './validation.js';
 
-export { Checkpointing, Convergence, EarlyStopping, Evaluation, NaNGuard, StepEvents, StopOnSignals, TimeBudget, Validation };
+export { Checkpointing, Convergence, DataParallelSync, EarlyStopping, Evaluation, NaNGuard, StepEvents, StopOnSignals, TimeBudget, Validation };
 export { NonFiniteError } from './nan_guard.js';
 
 /**
@@ -21,7 +23,7 @@ export { NonFiniteError } from './nan_guard.js';
  * checkpoint, NaN-guard snapshot, convergence, early stopping. When fit() ends, validation puts
  * back the best parameters before the last checkpoint is written.
  */
-export function defaultCallbacks(o: TrainerOptions, params: Tensor[]): Callback[] {
+export function defaultCallbacks(o: TrainerOptions, params: Tensor[], parallel: DataParallel | null = null): Callback[] {
   const list: Callback[] = [new StepEvents(o.logEvery ?? 1)];
   if (o.evalEvery !== undefined) list.push(new Evaluation(o.evalEvery));
   if (o.validation) list.push(new Validation(o.validation, o.problem, params));
@@ -37,6 +39,7 @@ export function defaultCallbacks(o: TrainerOptions, params: Tensor[]): Callback[
     if (!c || typeof c !== 'object' || typeof c.name !== 'string' || !c.name) throw new TypeError(`Trainer: callbacks[${i}] must be an object with a name (the key of its state in checkpoints)`);
   });
   list.push(...own);
+  if (parallel) list.push(new DataParallelSync(parallel)); // last: its stop vote sees every other hook's
   const names = list.map((c) => c.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`Trainer: two callbacks are named '${dup}' (a name is the key of its state in checkpoints; built-in: ${names.slice(0, list.length - own.length).join(', ')})`);

@@ -11,14 +11,26 @@ import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { Trainer } from '../train/trainer.js';
+import * as distributed from '../distributed/index.js';
+import { type ProcessGroup } from '../distributed/process_group.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
 import { planConfig } from './auto.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
+import { defaultRunDir } from './run_dir.js';
 
 export interface CommonOptions { out?: string; mode: OutputMode; device?: string }
+
+/**
+ * Started as one rank of several (by --nproc, torchrun or a scheduler setting RANK and
+ * WORLD_SIZE): the others are met here. Rank 0 owns the run directory and the terminal; the
+ * other ranks train quietly and write nothing.
+ */
+const worldSize = () => Number(process.env.WORLD_SIZE ?? 1);
+const isFollower = () => worldSize() > 1 && Number(process.env.RANK ?? 0) !== 0;
+function joinRanks(): ProcessGroup | undefined { return worldSize() > 1 ? distributed.init() : undefined; }
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
 interface SavedConfig { config: RunConfig; source: string }
@@ -32,10 +44,11 @@ function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal): Trainer {
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, group?: ProcessGroup): Trainer {
   return new Trainer({
     signal,
     device,
+    distributed: group,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
@@ -65,12 +78,6 @@ function savedConfig(checkpoints: string): SavedConfig {
   return { config: validate(s.config, `${checkpoints} (saved config)`), source: String(s.source ?? 'checkpoint') };
 }
 
-function defaultRunDir(spec: string): string {
-  const name = basename(spec).replace(/\.json$/, '');
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return join('runs', `${name}-${stamp}`);
-}
-
 export async function train(spec: string, o: CommonOptions): Promise<number> {
   const loaded = loadConfig(spec);
   const source = loaded.source;
@@ -88,8 +95,10 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
   }
   const run = buildRun(c); // before anything is written: a config the problem rejects leaves no directory
   try {
-    mkdirSync(runDir, { recursive: true });
-    writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
+    if (!isFollower()) {
+      mkdirSync(runDir, { recursive: true });
+      writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
+    }
   } catch (e) {
     disposeRun(run);
     throw e;
@@ -141,15 +150,18 @@ function stopOnSignals(controller: AbortController, mode: OutputMode): () => voi
 }
 
 /** Trains `run` (and frees it): events to the terminal, outputs and a summary at the end. */
-async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
+async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, options: CommonOptions, from: string | null): Promise<number> {
   let t: Trainer | null = null;
+  let group: ProcessGroup | undefined;
+  const o = isFollower() ? { ...options, mode: 'quiet' as const } : options;
   // The CLI owns its process, so it keeps freed step buffers in the heap (runtime.ts), unless
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
   const controller = new AbortController();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal);
+    group = joinRanks();
+    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
@@ -166,6 +178,8 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
       ignoreSignals();
       detach();
     }
+    group?.barrier();
+    if (isFollower()) return result.stopReason === 'aborted' ? 130 : 0;
     const files = await writeOutputs(t, run, c, saved, runDir, result);
     const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
     say(o.mode, `${result.stopReason === 'completed' ? 'done' : `stopped (${result.stopReason})`} after ${result.steps} steps in ${duration(result.timing.total)}: loss ${result.total.toExponential(3)}, relative L2 ${errors}`);
@@ -181,6 +195,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   } finally {
     t?.dispose();
     disposeRun(run);
+    group?.destroy();
   }
 }
 

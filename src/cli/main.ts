@@ -3,6 +3,8 @@
 // code; the stack trace only with --verbose.
 import { parseArgs } from 'node:util';
 import { UsageError, unknownName } from './errors.js';
+import { launch, launchOptions } from './launch.js';
+import { defaultRunDir } from './run_dir.js';
 
 const USAGE = `usage: pinn-torch <command> [options]
 
@@ -17,6 +19,9 @@ options:
   --out <dir>       run directory (train), or where resume/eval write their files
   --config <file>   (resume) a new plan for the same problem, e.g. more steps
   --device <d>      cpu, cuda or cuda:N (train, resume, eval; overrides the config's "device")
+  --nproc <n>       (train, resume) n data-parallel ranks on this machine, like torchrun --nproc_per_node
+  --nnodes <n> --node-rank <k> --master-addr <host> --master-port <port>
+                    several machines: run the same command on each, with its --node-rank
   --quiet           no progress output        --json    one JSON event per line on stdout
   --verbose         stack traces on errors    --help    this text
 
@@ -32,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
         verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' },
       },
     });
   } catch (e) {
@@ -48,6 +54,14 @@ async function main(argv: string[]): Promise<number> {
   if (v.device !== undefined && !needsTarget) throw new UsageError(`--device is for train, resume and eval`);
   if (v.config && command !== 'resume') throw new UsageError(`--config is for resume; for train, pass the config as the argument`);
   const mode = v.json ? 'json' : v.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'plain';
+
+  const ranks = launchOptions(v, argv);
+  if (ranks) {
+    if (command !== 'train' && command !== 'resume') throw new UsageError('--nproc and --nnodes are for train and resume');
+    // Every rank must write to the same run directory: name it once, here.
+    if (command === 'train' && v.out === undefined) ranks.argv.push('--out', defaultRunDir(target));
+    return launch(ranks, process.argv[1]);
+  }
 
   // Loading the native addon is the slow part of start-up: only commands that need it pay.
   const commands = await import('./commands.js');

@@ -10,15 +10,16 @@ import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tune
 import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
+import { checkLogdir } from '../train/callbacks/tensorboard.js';
 import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
 import { planConfig } from './auto.js';
-import { fieldSpec, lossSpec, render } from './plots.js';
+import { fieldSpec, lossSpec, render, renderImages } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 
-export interface CommonOptions { out?: string; mode: OutputMode; device?: string }
+export interface CommonOptions { out?: string; mode: OutputMode; device?: string; tensorboard?: string }
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
 interface SavedConfig { config: RunConfig; source: string }
@@ -32,10 +33,12 @@ function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal): Trainer {
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, tensorboard?: string): Trainer {
   return new Trainer({
     signal,
     device,
+    // The field heatmaps of fields.png, at every evaluation.
+    tensorboard: tensorboard === undefined ? undefined : { logdir: resolve(tensorboard), images: async () => ({ fields: (await renderImages(fieldSpec(fieldData(run)))).png }) },
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
@@ -71,7 +74,14 @@ function defaultRunDir(spec: string): string {
   return join('runs', `${name}-${stamp}`);
 }
 
+/** --tensorboard's directory, made and checked before any work: one line, exit code 2. */
+function checkTensorboard(o: CommonOptions): void {
+  if (o.tensorboard === undefined) return;
+  try { checkLogdir('--tensorboard:', o.tensorboard); } catch (e) { throw new UsageError((e as Error).message); }
+}
+
 export async function train(spec: string, o: CommonOptions): Promise<number> {
+  checkTensorboard(o);
   const loaded = loadConfig(spec);
   const source = loaded.source;
   let c = loaded.config;
@@ -101,6 +111,7 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
 
 export async function resumeRun(path: string, o: CommonOptions & { config?: string }): Promise<number> {
   const { runDir, checkpoints } = locateRun(path);
+  checkTensorboard(o);
   const saved = savedConfig(checkpoints);
   let c = saved.config;
   if (o.config) {
@@ -149,7 +160,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   const controller = new AbortController();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal);
+    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, o.tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }

@@ -17,6 +17,8 @@ options:
   --out <dir>       run directory (train), or where resume/eval write their files
   --config <file>   (resume) a new plan for the same problem, e.g. more steps
   --device <d>      cpu, cuda or cuda:N (train, resume, eval; overrides the config's "device")
+  --tensorboard <dir>  (train, resume) TensorBoard event files in <dir>: losses, LR, errors,
+                    timing, the config, field images; resume into the same <dir> to continue
   --quiet           no progress output        --json    one JSON event per line on stdout
   --verbose         stack traces on errors    --help    this text
 
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
+        out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, tensorboard: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
         verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -46,14 +48,15 @@ async function main(argv: string[]): Promise<number> {
   if (needsTarget && !target) throw new UsageError(`${command}: missing ${command === 'train' ? 'a config file or preset name' : 'a run directory or checkpoint'}`);
   if (!needsTarget && target) throw new UsageError(`${command}: takes no argument, got '${target}'`);
   if (v.device !== undefined && !needsTarget) throw new UsageError(`--device is for train, resume and eval`);
+  if (v.tensorboard !== undefined && !['train', 'resume'].includes(command)) throw new UsageError(`--tensorboard is for train and resume`);
   if (v.config && command !== 'resume') throw new UsageError(`--config is for resume; for train, pass the config as the argument`);
   const mode = v.json ? 'json' : v.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'plain';
 
   // Loading the native addon is the slow part of start-up: only commands that need it pay.
   const commands = await import('./commands.js');
   switch (command) {
-    case 'train': return commands.train(target, { out: v.out, mode, device: v.device });
-    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config, device: v.device });
+    case 'train': return commands.train(target, { out: v.out, mode, device: v.device, tensorboard: v.tensorboard });
+    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config, device: v.device, tensorboard: v.tensorboard });
     case 'eval': return commands.evaluate(target, { out: v.out, mode, device: v.device });
     case 'info': return commands.info(mode);
     default: return commands.presets(mode);

@@ -1,0 +1,97 @@
+// TensorBoard logging: the Trainer's events as an event file in `logdir`, one file per fit()
+// (a resumed run adds one beside the earlier ones). Written as the events come:
+//   step        loss/<term> (raw), weighted_loss/<term>, weight/<term>, total_loss, lr, grad_norm,
+//               coefficient/<name>, phase, time/step, time/steps_per_second,
+//               time/{sampling,forward,loss,backward,optimizer} (seconds since the previous step event)
+//   evaluation  rel_l2/<output> and rel_l2/all
+//   validation  held_out/<condition>
+// at the event's global step (over all phases, continued across a resume), so TensorBoard gets a
+// point per step event (options.logEvery). When fit() starts: the plan (phases, Trainer.auto's
+// reasons) and options.config as text; every `imageEvery` evaluations: `images(trainer)` as
+// PNG images (the CLI gives its field heatmaps). A resumed run, or a NaN-guard rollback, first
+// writes a restart at the step it continues from, so TensorBoard drops what earlier files
+// logged past the checkpoint and no step appears twice.
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { EventFileWriter } from '../../io/tensorboard/index.js';
+import { type Callback } from '../callback.js';
+import { type EvaluationEvent, type NonFiniteEvent, type StepEvent, type ValidationEvent } from '../events.js';
+import { type Trainer } from '../trainer.js';
+
+export interface TensorBoardOptions {
+  /** The log directory (made if missing); point `tensorboard --logdir` at it or at a parent. */
+  logdir: string;
+  /** Images every this many evaluations (options.evalEvery); default 1. */
+  imageEvery?: number;
+  /** PNG images by tag, rendered at an evaluation (e.g. prediction/reference/error heatmaps). */
+  images?: (trainer: Trainer) => Record<string, Uint8Array> | Promise<Record<string, Uint8Array>>;
+}
+
+/** Makes `logdir` if missing; throws, naming `what` and why, when it cannot be written to. */
+export function checkLogdir(what: string, logdir: string): void {
+  try {
+    mkdirSync(logdir, { recursive: true });
+    accessSync(logdir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`${what} ${logdir} is not a writable directory: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+const prefixed = (prefix: string, values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+
+/** The scalars of one step event, by tag. */
+export function stepScalars(e: StepEvent): Record<string, number> {
+  return {
+    ...prefixed('loss/', e.losses), ...prefixed('weighted_loss/', e.weighted), ...prefixed('weight/', e.weights),
+    total_loss: e.total, lr: e.lr, grad_norm: e.gradNorm, ...prefixed('coefficient/', e.coefficients), phase: e.phaseIndex,
+    'time/step': e.stepTime, 'time/steps_per_second': e.stepsPerSecond, ...prefixed('time/', { ...e.timing }),
+  };
+}
+
+/** Markdown of an object as an indented code block (TensorBoard's text plugin renders markdown). */
+const codeBlock = (value: unknown) => JSON.stringify(value, null, 2).split('\n').map((l) => `    ${l}`).join('\n');
+
+export class TensorBoard implements Callback {
+  readonly name = 'tensorboard';
+  readonly imageEvery: number;
+  private writer: EventFileWriter | null = null;
+  private detach: (() => void) | null = null;
+
+  constructor(readonly o: TensorBoardOptions) {
+    if (!o || typeof o.logdir !== 'string' || !o.logdir) throw new TypeError(`Trainer: tensorboard.logdir must be a directory path, got ${JSON.stringify(o?.logdir)}`);
+    this.imageEvery = o.imageEvery ?? 1;
+    if (!(Number.isInteger(this.imageEvery) && this.imageEvery >= 1)) throw new RangeError(`Trainer: tensorboard.imageEvery must be a positive integer, got ${String(o.imageEvery)}`);
+    if (o.images !== undefined && typeof o.images !== 'function') throw new TypeError('Trainer: tensorboard.images must be a function returning PNG bytes by tag');
+    checkLogdir('Trainer: tensorboard.logdir', o.logdir); // now, before any training, rather than at the first event
+  }
+
+  /** The event file of the current (or last) fit(). */
+  get path(): string | undefined { return this.writer?.path; }
+
+  onFitStart(t: Trainer): void {
+    const w = this.writer = new EventFileWriter(this.o.logdir);
+    const step = t.progress.step;
+    if (step > 0) w.sessionStart(step + 1);
+    w.text(step, 'plan', codeBlock({ phases: t.phases, ...(t.plan ? { auto: t.plan } : {}) }));
+    if (t.options.config !== undefined) w.text(step, 'config', codeBlock(t.options.config));
+    const onStep = (e: StepEvent) => w.scalars(e.step, stepScalars(e));
+    const onEvaluation = (e: EvaluationEvent) => w.scalars(e.step, prefixed('rel_l2/', e.relL2));
+    const onValidation = (e: ValidationEvent) => w.scalars(e.step, { [`held_out/${e.condition}`]: e.value });
+    const onNonFinite = (e: NonFiniteEvent) => { if (e.action === 'rollback' && e.restoredStep !== undefined) w.sessionStart(e.restoredStep + 1); };
+    t.on('step', onStep).on('evaluation', onEvaluation).on('validation', onValidation).on('nonFinite', onNonFinite);
+    this.detach = () => { t.off('step', onStep).off('evaluation', onEvaluation).off('validation', onValidation).off('nonFinite', onNonFinite); };
+  }
+
+  /** After the Evaluation callback: images at every `imageEvery`-th evaluation of the run. */
+  async onStepEnd(t: Trainer): Promise<void> {
+    const evaluations = t.history.evaluations;
+    if (!this.o.images || evaluations.at(-1)?.step !== t.progress.step || evaluations.length % this.imageEvery !== 0) return;
+    const images = await this.o.images(t);
+    for (const [tag, png] of Object.entries(images)) this.writer!.image(t.progress.step, tag, png);
+  }
+
+  teardown(): void {
+    this.detach?.();
+    this.detach = null;
+    this.writer?.close();
+  }
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Trainer, nn, pinn, tensor } from '../src/index.js';
 import { EventFileWriter, maskedCrc32c } from '../src/io/tensorboard/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
@@ -134,6 +135,70 @@ describe('the event file format', () => {
     const truncated = join(dir, 'truncated');
     writeFileSync(truncated, good.subarray(0, good.length - 3));
     expect(readEvents(truncated).stderr).toMatch(/truncated data/);
+  });
+});
+
+describe('Trainer option tensorboard', () => {
+  const dtype = 'float64';
+  function setup() {
+    const x = tensor(Array.from({ length: 16 }, (_, i) => [(i + 0.5) / 16]), { dtype });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'], coefficients: { k: 1 },
+      conditions: [
+        new pinn.PDE('pde', x, (d, c) => d.d('u', 'x', 'x').add(d.value('u').mul(c.k))),
+        new pinn.DirichletBC('bc', tensor([[0], [1]], { dtype }), tensor([[0], [0.5]], { dtype }), { output: 'u' }),
+      ],
+      reference: { points: tensor([[0.25], [0.5]], { dtype }), values: tensor([[0.1], [0.2]], { dtype }) },
+    });
+    return { problem, model: new nn.MLP([1, 8, 1], { seed: 0, dtype }) };
+  }
+  const pngOf = (shade: number) => {
+    const p = new PNG({ width: 2, height: 2 });
+    p.data.fill(shade);
+    return PNG.sync.write(p);
+  };
+
+  it('coefficients, images every imageEvery evaluations, and a fit continued after an abort writes a second file that restarts after the last step', async () => {
+    const { problem, model } = setup();
+    const logdir = join(dir, 'code');
+    const imagesAt: number[] = [];
+    const trainer = new Trainer({
+      problem, model, evalEvery: 5, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 30 }],
+      tensorboard: { logdir, imageEvery: 2, images: async (t) => { imagesAt.push(t.progress.step); return { shade: pngOf(t.progress.step) }; } },
+    });
+    trainer.on('step', (e) => { if (e.step === 12) trainer.stop('aborted'); });
+    expect((await trainer.fit()).stopReason).toBe('aborted');
+    const aborted = readEvents(logdir);
+    expect(aborted.code, aborted.stderr).toBe(0); // closed cleanly: every record whole
+    expect(scalars(aborted.files).get('total_loss')!.map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+    const result = await trainer.fit();
+    expect(result.stopReason).toBe('completed');
+    const { code, files, stderr } = readEvents(logdir);
+    expect(code, stderr).toBe(0);
+    expect(files).toHaveLength(2);
+    expect(files[1].events[1]).toMatchObject({ step: 13, session_log: 'START' });
+    const h = result.history, s = scalars(files);
+    expectSeries(s.get('coefficient/k'), h.step, h.coefficients.k, 'coefficient/k');
+    expectSeries(s.get('total_loss'), h.step, h.total, 'total_loss');
+    expectSeries(s.get('rel_l2/u'), [5, 10, 15, 20, 25, 30], h.evaluations.map((e) => e.relL2.u), 'rel_l2/u');
+    // every 2nd evaluation of the run, counted across both fits
+    expect(imagesAt).toEqual([10, 20, 30]);
+    const images = files.flatMap((f) => f.events.flatMap((e) => (e.summary ?? []).filter((v) => v.image).map((v) => ({ step: e.step, ...v }))));
+    expect(images.map((v) => [v.step, v.tag, v.image!.png_hex])).toEqual([10, 20, 30].map((st) => [st, 'shade', pngOf(st).toString('hex')]));
+    const texts = files.flatMap((f) => f.events.flatMap((e) => (e.summary ?? []).filter((v) => v.plugin === 'text').map((v) => [e.step, v.tag])));
+    expect(texts).toEqual([[0, 'plan'], [12, 'plan']]); // no options.config: no config text
+    trainer.dispose(); problem.dispose(); model.dispose();
+  });
+
+  it('bad options are refused when the Trainer is built', () => {
+    const { problem, model } = setup();
+    const phases = [{ optimizer: { type: 'adam' as const }, steps: 1 }];
+    expect(() => new Trainer({ problem, model, phases, tensorboard: { logdir: '' } })).toThrow(/tensorboard\.logdir must be a directory path/);
+    expect(() => new Trainer({ problem, model, phases, tensorboard: { logdir: join(dir, 'x'), imageEvery: 0 } })).toThrow(/tensorboard\.imageEvery must be a positive integer, got 0/);
+    writeFileSync(join(dir, 'plain-file'), '');
+    expect(() => new Trainer({ problem, model, phases, tensorboard: { logdir: join(dir, 'plain-file') } })).toThrow(/tensorboard\.logdir .*plain-file is not a writable directory/);
+    problem.dispose(); model.dispose();
   });
 });
 

@@ -73,12 +73,16 @@ export type SummaryValue =
 export type EventMessage = { wallTime: number; step: number } & (
   | { fileVersion: string }
   | { summary: { value: SummaryValue[] } }
-  | { sessionLog: { status: 'START' } }
+  | { sessionLog: { status: typeof SESSION_START } }
 );
 
+/** Encodes plain objects directly (no fromObject conversion: it took most of a step event's cost). */
 export function encodeEvent(e: EventMessage): Uint8Array {
-  return Event.encode(Event.fromObject(e)).finish();
+  return Event.encode(e).finish();
 }
+
+/** SessionLog.SessionStatus START. */
+export const SESSION_START = 1;
 
 /** TensorFlow's DataType enum value of a string tensor. */
 export const DT_STRING = 7;

@@ -13,7 +13,7 @@ export function maskedCrc32c(data: Uint8Array): number {
 
 /** One record: header (length, its CRC), data, data CRC. */
 export function frameRecord(data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length + 4);
+  const out = Buffer.allocUnsafe(12 + data.length + 4); // every byte is set below
   out.writeBigUInt64LE(BigInt(data.length), 0);
   out.writeUInt32LE(maskedCrc32c(out.subarray(0, 8)), 8);
   out.set(data, 12);

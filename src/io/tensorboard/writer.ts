@@ -1,12 +1,13 @@
 // An event file TensorBoard reads while it grows: events.out.tfevents.<unix time>.<host>.<pid>.<n>
-// in the log directory, a `file_version` event first, then summaries. Each event is one write(2)
-// of a whole record, so a TensorBoard watching the directory sees every step as it is written,
-// and a run killed mid-way leaves every complete record readable. A new writer never reuses a
-// file: a resumed run adds a file beside the first one's.
+// in the log directory, a `file_version` event first, then summaries. Records are buffered and
+// written whole, at most `flushMs` after the first one waiting (a timer; the Trainer yields to
+// the event loop every few ms) and on close(): a TensorBoard watching the directory sees a step
+// within that time, and a run killed mid-way leaves every record written before readable. A
+// new writer never reuses a file: a resumed run adds a file beside the first one's.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DT_STRING, type EventMessage, type SummaryValue, encodeEvent } from './proto.js';
+import { DT_STRING, SESSION_START, type EventMessage, type SummaryValue, encodeEvent } from './proto.js';
 import { frameRecord } from './record.js';
 
 let filesOpened = 0;
@@ -23,8 +24,12 @@ function pngInfo(png: Uint8Array, tag: string): { width: number; height: number;
 export class EventFileWriter {
   readonly path: string;
   private fd: number | null;
+  private pending: Buffer[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private failed: Error | null = null;
 
-  constructor(readonly logdir: string) {
+  /** `flushMs`: the longest a record waits in memory (PyTorch's SummaryWriter: flush_secs = 120). */
+  constructor(readonly logdir: string, readonly flushMs = 1000) {
     const name = `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}.${filesOpened++}`;
     this.path = join(logdir, name);
     try {
@@ -57,22 +62,39 @@ export class EventFileWriter {
    * A (re)start at `step`: TensorBoard drops what earlier files hold at this step and after
    * (a run resumed from an earlier checkpoint than its last logged step, a NaN rollback).
    */
-  sessionStart(step: number): void { this.write({ step, sessionLog: { status: 'START' } }); }
+  sessionStart(step: number): void { this.write({ step, sessionLog: { status: SESSION_START } }); }
+
+  /** Writes the buffered records now. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fd === null || this.pending.length === 0) return;
+    const data = Buffer.concat(this.pending);
+    let off = 0;
+    try {
+      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+    } catch (e) {
+      this.pending = [data.subarray(off)]; // whole records only ever follow what was written
+      throw new Error(`TensorBoard: cannot write ${this.path}: ${(e as Error).message}`, { cause: e });
+    }
+    this.pending = [];
+  }
 
   close(): void {
     if (this.fd === null) return;
-    closeSync(this.fd);
-    this.fd = null;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = null;
+    }
   }
 
   private write(e: { step: number } & Record<string, unknown>): void {
     if (this.fd === null) throw new Error(`TensorBoard: ${this.path} is closed`);
-    const record = frameRecord(encodeEvent({ wallTime: Date.now() / 1000, ...e } as EventMessage));
-    try {
-      let off = 0;
-      while (off < record.length) off += writeSync(this.fd, record, off, record.length - off);
-    } catch (e) {
-      throw new Error(`TensorBoard: cannot write ${this.path}: ${(e as Error).message}`, { cause: e });
-    }
+    if (this.failed) throw this.failed;
+    this.pending.push(frameRecord(encodeEvent({ wallTime: Date.now() / 1000, ...e } as EventMessage)));
+    // A timed flush that fails is reported by the next write (the unwritten records are kept).
+    this.timer ??= setTimeout(() => { try { this.flush(); } catch (err) { this.failed = err as Error; } }, this.flushMs).unref();
   }
 }

@@ -89,9 +89,13 @@ export class TensorBoard implements Callback {
     for (const [tag, png] of Object.entries(images)) this.writer!.image(t.progress.step, tag, png);
   }
 
+  /** Everything written before fit() returns; a failure rejects fit() with the file named. */
+  onFitEnd(): void { this.writer?.flush(); }
+
+  /** Also after an error or an abort; a failure here would hide fit()'s own outcome, so it is left to onFitEnd. */
   teardown(): void {
     this.detach?.();
     this.detach = null;
-    this.writer?.close();
+    try { this.writer?.close(); } catch { /* fit() already ended with its own result or error */ }
   }
 }

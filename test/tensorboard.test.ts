@@ -154,12 +154,12 @@ describe('the event file format', () => {
 
 describe('Trainer option tensorboard', () => {
   const dtype = 'float64';
-  function setup() {
+  function setup(poison = () => false) {
     const x = tensor(Array.from({ length: 16 }, (_, i) => [(i + 0.5) / 16]), { dtype });
     const problem = new pinn.Problem({
       inputs: ['x'], outputs: ['u'], coefficients: { k: 1 },
       conditions: [
-        new pinn.PDE('pde', x, (d, c) => d.d('u', 'x', 'x').add(d.value('u').mul(c.k))),
+        new pinn.PDE('pde', x, (d, c) => { const r = d.d('u', 'x', 'x').add(d.value('u').mul(c.k)); return poison() ? r.mul(NaN) : r; }),
         new pinn.DirichletBC('bc', tensor([[0], [1]], { dtype }), tensor([[0], [0.5]], { dtype }), { output: 'u' }),
       ],
       reference: { points: tensor([[0.25], [0.5]], { dtype }), values: tensor([[0.1], [0.2]], { dtype }) },
@@ -202,6 +202,30 @@ describe('Trainer option tensorboard', () => {
     expect(images.map((v) => [v.step, v.tag, v.image!.png_hex])).toEqual([10, 20, 30].map((st) => [st, 'shade', pngOf(st).toString('hex')]));
     const texts = files.flatMap((f) => f.events.flatMap((e) => (e.summary ?? []).filter((v) => v.plugin === 'text').map((v) => [e.step, v.tag])));
     expect(texts).toEqual([[0, 'plan'], [12, 'plan']]); // no options.config: no config text
+    trainer.dispose(); problem.dispose(); model.dispose();
+  });
+
+  it('a NaN rollback marks a restart: read as TensorBoard does (dropping what came before from that step on), the steps equal the history', async () => {
+    let calls = 0;
+    const { problem, model } = setup(() => ++calls === 13); // NaN in the 12th step (the first evaluates twice)
+    const logdir = join(dir, 'rollback');
+    const trainer = new Trainer({ problem, model, nanGuard: { action: 'rollback', lrFactor: 0.1 }, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 20 }], tensorboard: { logdir } });
+    const result = await trainer.fit();
+    const { code, files, stderr } = readEvents(logdir);
+    expect(code, stderr).toBe(0);
+    expect(files).toHaveLength(1);
+    const restarts = files[0].events.filter((e) => e.session_log === 'START').map((e) => e.step);
+    expect(restarts).toEqual([1]); // rolled back to step 0 (the phase's start)
+    const raw = scalars(files).get('total_loss')!.map(([st]) => st);
+    expect(raw).toEqual([...Array.from({ length: 11 }, (_, i) => i + 1), ...result.history.step]);
+    // TensorBoard's purge (event_accumulator._CheckForRestartAndMaybePurge): a START at step s drops every earlier value at step >= s.
+    const kept: Array<[number, number]> = [];
+    for (const e of files[0].events) {
+      if (e.session_log === 'START') kept.splice(0, kept.length, ...kept.filter(([st]) => st < e.step));
+      const v = e.summary?.find((x) => x.tag === 'total_loss');
+      if (v) kept.push([e.step, v.simple_value!]);
+    }
+    expectSeries(kept, result.history.step, result.history.total, 'total_loss after the restart');
     trainer.dispose(); problem.dispose(); model.dispose();
   });
 

@@ -205,6 +205,29 @@ describe('Trainer option tensorboard', () => {
     trainer.dispose(); problem.dispose(); model.dispose();
   });
 
+  it('training goes on while images are drawn; each is logged at its evaluation step, and fit() waits for the last', async () => {
+    const { problem, model } = setup();
+    const logdir = join(dir, 'pending-images');
+    const release = new Map<number, () => void>();
+    const trainer = new Trainer({
+      problem, model, evalEvery: 5, phases: [{ optimizer: { type: 'adam', lr: 1e-2 }, steps: 20 }],
+      // each picture is done only 3 steps after its evaluation: a Trainer that waited for it would never get there
+      tensorboard: { logdir, images: (t) => { const at = t.progress.step; return new Promise((done) => release.set(at + 3, () => done({ shade: pngOf(at) }))); } },
+    });
+    trainer.on('step', (e) => release.get(e.step)?.());
+    trainer.on('evaluation', (e) => { if (e.step === 20) setTimeout(() => release.get(23)!(), 100); });
+    await trainer.fit();
+    const { code, files, stderr } = readEvents(logdir);
+    expect(code, stderr).toBe(0);
+    const images = files[0].events.filter((e) => e.summary?.[0]?.image);
+    expect(images.map((e) => e.step)).toEqual([5, 10, 15, 20]);
+    expect(images.map((e) => e.summary![0].image!.png_hex)).toEqual([5, 10, 15, 20].map((st) => pngOf(st).toString('hex')));
+    // written when drawn: after the scalars of the steps that ran meanwhile
+    const order = files[0].events.filter((e) => e.summary).map((e) => `${e.summary![0].image ? 'image' : 'step'} ${e.step}`);
+    expect(order.indexOf('image 5')).toBeGreaterThan(order.indexOf('step 8'));
+    trainer.dispose(); problem.dispose(); model.dispose();
+  });
+
   it('a NaN rollback marks a restart: read as TensorBoard does (dropping what came before from that step on), the steps equal the history', async () => {
     let calls = 0;
     const { problem, model } = setup(() => ++calls === 13); // NaN in the 12th step (the first evaluates twice)

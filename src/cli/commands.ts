@@ -10,11 +10,12 @@ import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tune
 import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
-import { checkLogdir } from '../train/callbacks/tensorboard.js';
+import { type TensorBoardOptions, checkLogdir } from '../train/callbacks/tensorboard.js';
 import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
 import { planConfig } from './auto.js';
-import { fieldSpec, lossSpec, render, renderImages } from './plots.js';
+import { FieldImages } from './field_images.js';
+import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
@@ -33,12 +34,11 @@ function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, tensorboard?: string): Trainer {
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, tensorboard?: TensorBoardOptions): Trainer {
   return new Trainer({
     signal,
     device,
-    // The field heatmaps of fields.png, at every evaluation.
-    tensorboard: tensorboard === undefined ? undefined : { logdir: resolve(tensorboard), images: async () => ({ fields: (await renderImages(fieldSpec(fieldData(run)))).png }) },
+    tensorboard,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
@@ -158,9 +158,12 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
   const controller = new AbortController();
+  const pictures = new FieldImages();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, o.tensorboard);
+    // The heatmaps of fields.png at every evaluation, drawn while training goes on.
+    const tensorboard = o.tensorboard === undefined ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(fieldData(run)) }) };
+    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
@@ -190,6 +193,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     }
     return 0;
   } finally {
+    await pictures.close();
     t?.dispose();
     disposeRun(run);
   }

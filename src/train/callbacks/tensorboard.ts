@@ -8,7 +8,7 @@
 // at the event's global step (over all phases, continued across a resume), so TensorBoard gets a
 // point per step event (options.logEvery). When fit() starts: the plan (phases, Trainer.auto's
 // reasons) and options.config as text; every `imageEvery` evaluations: `images(trainer)` as
-// PNG images (the CLI gives its field heatmaps). A resumed run, or a NaN-guard rollback, first
+// PNG images (the CLI gives its field heatmaps, drawn off the training thread). A resumed run, or a NaN-guard rollback, first
 // writes a restart at the step it continues from, so TensorBoard drops what earlier files
 // logged past the checkpoint and no step appears twice.
 import { accessSync, constants, mkdirSync } from 'node:fs';
@@ -22,7 +22,12 @@ export interface TensorBoardOptions {
   logdir: string;
   /** Images every this many evaluations (options.evalEvery); default 1. */
   imageEvery?: number;
-  /** PNG images by tag, rendered at an evaluation (e.g. prediction/reference/error heatmaps). */
+  /**
+   * PNG images by tag (e.g. prediction/reference/error heatmaps), called at the evaluation's
+   * step. Training goes on while a returned promise is pending (read what you need from the
+   * model before its first await); the images are logged at that step when it resolves, and
+   * fit() waits for them before it returns.
+   */
   images?: (trainer: Trainer) => Record<string, Uint8Array> | Promise<Record<string, Uint8Array>>;
 }
 
@@ -55,6 +60,8 @@ export class TensorBoard implements Callback {
   readonly imageEvery: number;
   private writer: EventFileWriter | null = null;
   private detach: (() => void) | null = null;
+  private readonly pendingImages = new Set<Promise<void>>();
+  private imageError: Error | null = null;
 
   constructor(readonly o: TensorBoardOptions) {
     if (!o || typeof o.logdir !== 'string' || !o.logdir) throw new TypeError(`Trainer: tensorboard.logdir must be a directory path, got ${JSON.stringify(o?.logdir)}`);
@@ -82,15 +89,23 @@ export class TensorBoard implements Callback {
   }
 
   /** After the Evaluation callback: images at every `imageEvery`-th evaluation of the run. */
-  async onStepEnd(t: Trainer): Promise<void> {
-    const evaluations = t.history.evaluations;
-    if (!this.o.images || evaluations.at(-1)?.step !== t.progress.step || evaluations.length % this.imageEvery !== 0) return;
-    const images = await this.o.images(t);
-    for (const [tag, png] of Object.entries(images)) this.writer!.image(t.progress.step, tag, png);
+  onStepEnd(t: Trainer): void {
+    if (this.imageError) throw this.imageError;
+    const evaluations = t.history.evaluations, step = t.progress.step, w = this.writer!;
+    if (!this.o.images || evaluations.at(-1)?.step !== step || evaluations.length % this.imageEvery !== 0) return;
+    const logged = Promise.resolve(this.o.images(t)).then((images) => { for (const [tag, png] of Object.entries(images)) w.image(step, tag, png); });
+    const tracked: Promise<void> = logged
+      .catch((e: Error) => { this.imageError ??= new Error(`TensorBoard: images at step ${step}: ${e?.message ?? String(e)}`, { cause: e }); })
+      .finally(() => this.pendingImages.delete(tracked));
+    this.pendingImages.add(tracked);
   }
 
-  /** Everything written before fit() returns; a failure rejects fit() with the file named. */
-  onFitEnd(): void { this.writer?.flush(); }
+  /** Every image and record written before fit() returns; a failure rejects fit() saying what. */
+  async onFitEnd(): Promise<void> {
+    await Promise.all(this.pendingImages);
+    if (this.imageError) throw this.imageError;
+    this.writer?.flush();
+  }
 
   /** Also after an error or an abort; a failure here would hide fit()'s own outcome, so it is left to onFitEnd. */
   teardown(): void {

@@ -8,9 +8,9 @@
 // at the event's global step (over all phases, continued across a resume), so TensorBoard gets a
 // point per step event (options.logEvery). When fit() starts: the plan (phases, Trainer.auto's
 // reasons) and options.config as text; every `imageEvery` evaluations: `images(trainer)` as
-// PNG images (the CLI gives its field heatmaps, drawn off the training thread). A resumed run, or a NaN-guard rollback, first
-// writes a restart at the step it continues from, so TensorBoard drops what earlier files
-// logged past the checkpoint and no step appears twice.
+// PNG images (the CLI gives its field heatmaps, drawn off the training thread). A resumed run,
+// or a NaN-guard rollback, first writes a restart at the step it continues from, so
+// TensorBoard drops what earlier files logged past the checkpoint and no step appears twice.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { EventFileWriter } from '../../io/tensorboard/index.js';
 import { type Callback } from '../callback.js';

@@ -6,7 +6,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without type declarations
+import { importInChild } from '../scripts/import-cost.mjs';
 import { Trainer, nn, pinn, tensor } from '../src/index.js';
 import { EventFileWriter, maskedCrc32c } from '../src/io/tensorboard/index.js';
 
@@ -150,6 +153,16 @@ describe('the event file format', () => {
     w.close();
     expect(readEvents(logdir).files[0].events.map((e) => e.step)).toEqual([0, 1, 2]);
   });
+  it("import 'pinn-torch' does not load protobufjs; the first event file does", () => {
+    const loaded = (path: string) => importInChild(pathToFileURL(resolve(__dirname, '../dist', path)).href, { trace: true }).loaded as string[];
+    const protobufjs = (urls: string[]) => urls.filter((u) => u.includes('/node_modules/protobufjs/'));
+    expect(loaded('index.js').some((u) => u.endsWith('/dist/index.js'))).toBe(true);
+    expect(protobufjs(loaded('index.js'))).toEqual([]);
+    // the same check sees it where it is used, so it is not vacuous
+    const script = join(dir, 'first-event.mjs');
+    writeFileSync(script, `import { EventFileWriter } from ${JSON.stringify(pathToFileURL(resolve(__dirname, '../dist/io/tensorboard/index.js')).href)};\nnew EventFileWriter(${JSON.stringify(join(dir, 'first-event'))}).close();\n`);
+    expect(protobufjs(importInChild(pathToFileURL(script).href, { trace: true }).loaded).length).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('Trainer option tensorboard', () => {

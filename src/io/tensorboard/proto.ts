@@ -1,7 +1,9 @@
 // The part of TensorFlow's `Event` protobuf (tensorflow/core/util/event.proto, with Summary from
 // framework/summary.proto and TensorProto from framework/tensor.proto, field numbers unchanged)
-// that TensorBoard reads scalars, images, text and restarts from; protobufjs encodes it.
-import protobuf from 'protobufjs';
+// that TensorBoard reads scalars, images, text and restarts from; protobufjs encodes it, loaded
+// at the first event so that `import 'pinn-torch'` does not pay for it (a tenth of a second).
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 
 const EVENT_PROTO = `
 syntax = "proto3";
@@ -61,7 +63,8 @@ message TensorProto {
 }
 `;
 
-const Event = protobuf.parse(EVENT_PROTO).root.lookupType('tensorboard.Event');
+let Event: Protobuf.Type | null = null;
+const eventType = () => Event ??= (createRequire(import.meta.url)('protobufjs') as typeof Protobuf).parse(EVENT_PROTO).root.lookupType('tensorboard.Event');
 
 /** A summary value: a scalar, an image or a text (TensorBoard's text plugin: a string tensor). */
 export type SummaryValue =
@@ -78,7 +81,7 @@ export type EventMessage = { wallTime: number; step: number } & (
 
 /** Encodes plain objects directly (no fromObject conversion: it took most of a step event's cost). */
 export function encodeEvent(e: EventMessage): Uint8Array {
-  return Event.encode(e).finish();
+  return eventType().encode(e).finish();
 }
 
 /** SessionLog.SessionStatus START. */

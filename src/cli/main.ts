@@ -17,8 +17,8 @@ options:
   --out <dir>       run directory (train), or where resume/eval write their files
   --config <file>   (resume) a new plan for the same problem, e.g. more steps
   --device <d>      cpu, cuda or cuda:N (train, resume, eval; overrides the config's "device")
-  --tensorboard <dir>  (train, resume) TensorBoard event files in <dir>: losses, LR, errors,
-                    timing, the config, field images; resume into the same <dir> to continue
+  --tensorboard <d> (train, resume) TensorBoard event files in <d>: losses, LR, errors,
+                    timing, config, field images; resume into the same <d> to continue
   --quiet           no progress output        --json    one JSON event per line on stdout
   --verbose         stack traces on errors    --help    this text
 

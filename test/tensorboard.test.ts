@@ -204,7 +204,7 @@ describe('Trainer option tensorboard', () => {
     const { code, files, stderr } = readEvents(logdir);
     expect(code, stderr).toBe(0);
     expect(files).toHaveLength(2);
-    expect(files[1].events[1]).toMatchObject({ step: 13, session_log: 'START' });
+    expect(files.map((f) => f.events[1])).toMatchObject([{ step: 1, session_log: 'START' }, { step: 13, session_log: 'START' }]);
     const h = result.history, s = scalars(files);
     expectSeries(s.get('coefficient/k'), h.step, h.coefficients.k, 'coefficient/k');
     expectSeries(s.get('total_loss'), h.step, h.total, 'total_loss');
@@ -251,13 +251,16 @@ describe('Trainer option tensorboard', () => {
     expect(code, stderr).toBe(0);
     expect(files).toHaveLength(1);
     const restarts = files[0].events.filter((e) => e.session_log === 'START').map((e) => e.step);
-    expect(restarts).toEqual([1]); // rolled back to step 0 (the phase's start)
+    expect(restarts).toEqual([1, 1]); // the fit's start, then the rollback to step 0 (the phase's start)
     const raw = scalars(files).get('total_loss')!.map(([st]) => st);
     expect(raw).toEqual([...Array.from({ length: 11 }, (_, i) => i + 1), ...result.history.step]);
-    // TensorBoard's purge (event_accumulator._CheckForRestartAndMaybePurge): a START at step s drops every earlier value at step >= s.
+    // TensorBoard's purge (plugin_event_accumulator._CheckForRestartAndMaybePurge): the run's first
+    // START is its start; each later one at step s drops every value read before at step >= s.
     const kept: Array<[number, number]> = [];
+    let started = false;
     for (const e of files[0].events) {
-      if (e.session_log === 'START') kept.splice(0, kept.length, ...kept.filter(([st]) => st < e.step));
+      if (e.session_log === 'START' && started) kept.splice(0, kept.length, ...kept.filter(([st]) => st < e.step));
+      if (e.session_log === 'START') started = true;
       const v = e.summary?.find((x) => x.tag === 'total_loss');
       if (v) kept.push([e.step, v.simple_value!]);
     }
@@ -303,7 +306,8 @@ describe('pinn-torch train --tensorboard', () => {
     expect(new Set(h.phase)).toEqual(new Set([0, 1]));
     expect(h.validation.length).toBeGreaterThan(5);
     expectSeries(s.get('held_out/pde'), h.validation.map((v: any) => v.step), h.validation.map((v: any) => v.value), 'held_out/pde');
-    expect(files[0].events.some((e) => e.session_log)).toBe(false);
+    expect(files[0].events.filter((e) => e.session_log)).toMatchObject([{ step: 1, session_log: 'START' }]);
+    expect(files[0].events[1]).toMatchObject({ step: 1, session_log: 'START' }); // before any value
 
     const values = files[0].events.flatMap((e) => (e.summary ?? []).map((v) => ({ step: e.step, ...v })));
     const configText = values.find((v) => v.tag === 'config')!;
@@ -362,6 +366,7 @@ describe('pinn-torch train --tensorboard', () => {
     expect(stepsOf(files[0])).toEqual(h.step.slice(0, stoppedAt));
     expect(stepsOf(files[1])).toEqual(h.step.slice(stoppedAt));
     // The resumed file says where it restarts (TensorBoard then drops anything older files hold from there on).
+    expect(files[0].events[1]).toMatchObject({ step: 1, session_log: 'START' });
     expect(files[1].events[1]).toMatchObject({ step: stoppedAt + 1, session_log: 'START' });
     expect(files[1].events.find((e) => e.summary?.some((v) => v.tag === 'config'))!.step).toBe(stoppedAt);
     expectMatchesRun(files, metrics, [...first, ...second].filter((e) => e.type === 'step'));

@@ -59,8 +59,8 @@ export class EventFileWriter {
   }
 
   /**
-   * A (re)start at `step`: TensorBoard drops what earlier files hold at this step and after
-   * (a run resumed from an earlier checkpoint than its last logged step, a NaN rollback).
+   * A session (re)start at `step`. TensorBoard takes a run's first one as its start and each
+   * later one as a restart: it drops what it read before at this step and after.
    */
   sessionStart(step: number): void { this.write({ step, sessionLog: { status: SESSION_START } }); }
 

@@ -8,9 +8,11 @@
 // at the event's global step (over all phases, continued across a resume), so TensorBoard gets a
 // point per step event (options.logEvery). When fit() starts: the plan (phases, Trainer.auto's
 // reasons) and options.config as text; every `imageEvery` evaluations: `images(trainer)` as
-// PNG images (the CLI gives its field heatmaps, drawn off the training thread). A resumed run,
-// or a NaN-guard rollback, first writes a restart at the step it continues from, so
-// TensorBoard drops what earlier files logged past the checkpoint and no step appears twice.
+// PNG images (the CLI gives its field heatmaps, drawn off the training thread). Each fit()
+// first marks a session start (SessionLog.START) at the first step it will log, and a NaN-guard
+// rollback marks one where training goes on: TensorBoard takes every start after a run's first
+// as a restart and drops what was logged from that step on (a resume from a checkpoint older
+// than the last logged step, the steps a rollback undid), so no step appears twice.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { EventFileWriter } from '../../io/tensorboard/index.js';
 import { type Callback } from '../callback.js';
@@ -77,7 +79,7 @@ export class TensorBoard implements Callback {
   onFitStart(t: Trainer): void {
     const w = this.writer = new EventFileWriter(this.o.logdir);
     const step = t.progress.step;
-    if (step > 0) w.sessionStart(step + 1);
+    w.sessionStart(step + 1);
     w.text(step, 'plan', codeBlock({ phases: t.phases, ...(t.plan ? { auto: t.plan } : {}) }));
     if (t.options.config !== undefined) w.text(step, 'config', codeBlock(t.options.config));
     const onStep = (e: StepEvent) => w.scalars(e.step, stepScalars(e));

@@ -10,18 +10,20 @@ import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tune
 import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
+import { type TensorBoardOptions, checkLogdir } from '../train/callbacks/tensorboard.js';
 import { Trainer } from '../train/trainer.js';
 import * as distributed from '../distributed/index.js';
 import { type ProcessGroup } from '../distributed/process_group.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
 import { planConfig } from './auto.js';
+import { FieldImages } from './field_images.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 import { defaultRunDir } from './run_dir.js';
 
-export interface CommonOptions { out?: string; mode: OutputMode; device?: string }
+export interface CommonOptions { out?: string; mode: OutputMode; device?: string; tensorboard?: string }
 
 /**
  * Started as one rank of several (by --nproc, torchrun or a scheduler setting RANK and
@@ -44,11 +46,12 @@ function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, group?: ProcessGroup): Trainer {
+function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, device?: string, signal?: AbortSignal, group?: ProcessGroup, tensorboard?: TensorBoardOptions): Trainer {
   return new Trainer({
     signal,
     device,
     distributed: group,
+    tensorboard,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
     logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
@@ -78,7 +81,14 @@ function savedConfig(checkpoints: string): SavedConfig {
   return { config: validate(s.config, `${checkpoints} (saved config)`), source: String(s.source ?? 'checkpoint') };
 }
 
+/** --tensorboard's directory, made and checked before any work: one line, exit code 2. */
+function checkTensorboard(o: CommonOptions): void {
+  if (o.tensorboard === undefined) return;
+  try { checkLogdir('--tensorboard:', o.tensorboard); } catch (e) { throw new UsageError((e as Error).message); }
+}
+
 export async function train(spec: string, o: CommonOptions): Promise<number> {
+  checkTensorboard(o);
   const loaded = loadConfig(spec);
   const source = loaded.source;
   let c = loaded.config;
@@ -110,6 +120,7 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
 
 export async function resumeRun(path: string, o: CommonOptions & { config?: string }): Promise<number> {
   const { runDir, checkpoints } = locateRun(path);
+  checkTensorboard(o);
   const saved = savedConfig(checkpoints);
   let c = saved.config;
   if (o.config) {
@@ -158,10 +169,13 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
   const controller = new AbortController();
+  const pictures = new FieldImages();
   try {
     // Resuming into another --out directory starts its checkpoints there.
     group = joinRanks();
-    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group);
+    // The heatmaps of fields.png at every evaluation, drawn while training goes on (rank 0's logs only).
+    const tensorboard = o.tensorboard === undefined || isFollower() ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(fieldData(run)) }) };
+    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group, tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
@@ -193,6 +207,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     }
     return 0;
   } finally {
+    await pictures.close();
     t?.dispose();
     disposeRun(run);
     group?.destroy();

@@ -22,6 +22,8 @@ options:
   --nproc <n>       (train, resume) n data-parallel ranks on this machine, like torchrun --nproc_per_node
   --nnodes <n> --node-rank <k> --master-addr <host> --master-port <port>
                     several machines: run the same command on each, with its --node-rank
+  --tensorboard <d> (train, resume) TensorBoard event files in <d>: losses, LR, errors,
+                    timing, config, field images; resume into the same <d> to continue
   --quiet           no progress output        --json    one JSON event per line on stdout
   --verbose         stack traces on errors    --help    this text
 
@@ -35,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
+        out: { type: 'string' }, config: { type: 'string' }, device: { type: 'string' }, tensorboard: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
         verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         nproc: { type: 'string' }, nnodes: { type: 'string' }, 'node-rank': { type: 'string' }, 'master-addr': { type: 'string' }, 'master-port': { type: 'string' },
       },
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
   if (needsTarget && !target) throw new UsageError(`${command}: missing ${command === 'train' ? 'a config file or preset name' : 'a run directory or checkpoint'}`);
   if (!needsTarget && target) throw new UsageError(`${command}: takes no argument, got '${target}'`);
   if (v.device !== undefined && !needsTarget) throw new UsageError(`--device is for train, resume and eval`);
+  if (v.tensorboard !== undefined && !['train', 'resume'].includes(command)) throw new UsageError(`--tensorboard is for train and resume`);
   if (v.config && command !== 'resume') throw new UsageError(`--config is for resume; for train, pass the config as the argument`);
   const mode = v.json ? 'json' : v.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'plain';
 
@@ -66,8 +69,8 @@ async function main(argv: string[]): Promise<number> {
   // Loading the native addon is the slow part of start-up: only commands that need it pay.
   const commands = await import('./commands.js');
   switch (command) {
-    case 'train': return commands.train(target, { out: v.out, mode, device: v.device });
-    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config, device: v.device });
+    case 'train': return commands.train(target, { out: v.out, mode, device: v.device, tensorboard: v.tensorboard });
+    case 'resume': return commands.resumeRun(target, { out: v.out, mode, config: v.config, device: v.device, tensorboard: v.tensorboard });
     case 'eval': return commands.evaluate(target, { out: v.out, mode, device: v.device });
     case 'info': return commands.info(mode);
     default: return commands.presets(mode);

@@ -7,18 +7,24 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { MetricsHistory } from '../train/events.js';
 
-/** Writes `<base>.svg` and `<base>.png`; returns their paths. */
-export async function render(spec: TopLevelSpec, base: string): Promise<string[]> {
+/** The SVG and PNG of a spec. */
+export async function renderImages(spec: TopLevelSpec): Promise<{ svg: string; png: Buffer }> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const png = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
-    writeFileAtomic(`${base}.svg`, Buffer.from(svg));
-    writeFileAtomic(`${base}.png`, png);
-    return [`${base}.svg`, `${base}.png`];
+    return { svg, png };
   } finally {
     view.finalize();
   }
+}
+
+/** Writes `<base>.svg` and `<base>.png`; returns their paths. */
+export async function render(spec: TopLevelSpec, base: string): Promise<string[]> {
+  const { svg, png } = await renderImages(spec);
+  writeFileAtomic(`${base}.svg`, Buffer.from(svg));
+  writeFileAtomic(`${base}.png`, png);
+  return [`${base}.svg`, `${base}.png`];
 }
 
 /** Every raw loss term and the weighted total against the step, log scale; phase starts as rules. */

@@ -10,6 +10,7 @@ import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
 import { checkPhases } from './build.js';
 import { type Callback } from './callback.js';
+import { type TensorBoardOptions } from './callbacks/tensorboard.js';
 import { type ValidationOptions } from './callbacks/validation.js';
 
 /** The optimizer and scheduler names a phase may give: the registry's (optim/registry.ts), in PyTorch's spelling, any case, or an alias. */
@@ -72,6 +73,12 @@ export interface TrainerOptions {
    */
   validation?: ValidationOptions;
   checkpoint?: CheckpointOptions;
+  /**
+   * TensorBoard event files in `logdir`: per step event the losses (raw, weighted), weights,
+   * total, LR, gradient norm, coefficients and the timing split; relative L2 and held-out
+   * residuals; the plan and config as text; `images` every `imageEvery` evaluations.
+   */
+  tensorboard?: TensorBoardOptions;
   /** Stop when the total loss changes by less than `tol` (relative) over `window` steps, or falls below `targetLoss`. */
   convergence?: { tol?: number; window?: number; targetLoss?: number };
   /** Stop when `metric` has not improved by `minDelta` (relative) for `patience` steps. */

@@ -11,22 +11,24 @@ import { Evaluation } from './evaluation.js';
 import { NaNGuard } from './nan_guard.js';
 import { StepEvents } from './step_events.js';
 import { StopOnSignals } from './stop_on_signals.js';
+import { TensorBoard } from './tensorboard.js';
 import { TimeBudget } from './time_budget.js';
 import { Validation } from './validation.js';
 
-export { Checkpointing, Convergence, DataParallelSync, EarlyStopping, Evaluation, NaNGuard, StepEvents, StopOnSignals, TimeBudget, Validation };
+export { Checkpointing, Convergence, DataParallelSync, EarlyStopping, Evaluation, NaNGuard, StepEvents, StopOnSignals, TensorBoard, TimeBudget, Validation };
 export { NonFiniteError } from './nan_guard.js';
 
 /**
  * The callbacks that options stand for, in the order their hooks run, then the caller's own
- * (options.callbacks). On a step's end: step event, evaluation, held-out validation, periodic
- * checkpoint, NaN-guard snapshot, convergence, early stopping. When fit() ends, validation puts
+ * (options.callbacks). On a step's end: step event, evaluation, held-out validation, TensorBoard
+ * images, periodic checkpoint, NaN-guard snapshot, convergence, early stopping. When fit() ends, validation puts
  * back the best parameters before the last checkpoint is written.
  */
 export function defaultCallbacks(o: TrainerOptions, params: Tensor[], parallel: DataParallel | null = null): Callback[] {
   const list: Callback[] = [new StepEvents(o.logEvery ?? 1)];
   if (o.evalEvery !== undefined) list.push(new Evaluation(o.evalEvery));
   if (o.validation) list.push(new Validation(o.validation, o.problem, params));
+  if (o.tensorboard) list.push(new TensorBoard(o.tensorboard));
   if (o.checkpoint) list.push(new Checkpointing(o.checkpoint));
   if (o.nanGuard !== undefined && o.nanGuard !== 'stop') list.push(new NaNGuard(o.nanGuard));
   if (o.convergence) list.push(new Convergence(o.convergence));

@@ -1,6 +1,7 @@
 // What each CLI command does. A run directory holds everything about one run:
 //   config.json   the validated config        checkpoints/  Trainer checkpoints (latest, best)
 //   metrics.json  result, errors, history     loss.{svg,png}, fields.{svg,png}  the pictures
+//   events.jsonl  every Trainer event as it happens (event_log.ts; `pinn-torch dashboard` follows it)
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -9,16 +10,18 @@ import { memory, tidy } from '../memory.js';
 import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
 import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
+import { type Dashboard, type DashboardOptions, dashboard } from '../dashboard/index.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { Trainer } from '../train/trainer.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
+import { EVENT_LOG, logEvents } from './event_log.js';
 import { planConfig } from './auto.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 
-export interface CommonOptions { out?: string; mode: OutputMode; device?: string }
+export interface CommonOptions { out?: string; mode: OutputMode; device?: string; dashboard?: DashboardOptions }
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
 interface SavedConfig { config: RunConfig; source: string }
@@ -143,6 +146,7 @@ function stopOnSignals(controller: AbortController, mode: OutputMode): () => voi
 /** Trains `run` (and frees it): events to the terminal, outputs and a summary at the end. */
 async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: string, o: CommonOptions, from: string | null): Promise<number> {
   let t: Trainer | null = null;
+  let board: Dashboard | null = null;
   // The CLI owns its process, so it keeps freed step buffers in the heap (runtime.ts), unless
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
@@ -153,6 +157,9 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
+    mkdirSync(runDir, { recursive: true });
+    if (o.dashboard) board = await startDashboard(t, o.dashboard, runDir);
+    const stopLog = logEvents(t, join(runDir, EVENT_LOG));
     const detach = report(t, o.mode);
     const ignoreSignals = stopOnSignals(controller, o.mode);
     let result: FitResult;
@@ -165,6 +172,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
       await new Promise((r) => setImmediate(r));
       ignoreSignals();
       detach();
+      stopLog();
     }
     const files = await writeOutputs(t, run, c, saved, runDir, result);
     const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
@@ -179,9 +187,22 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     }
     return 0;
   } finally {
+    await board?.close(); // after writeOutputs: the pages get the field plots
     t?.dispose();
     disposeRun(run);
   }
+}
+
+/** The live dashboard (`--dashboard`): its address on stderr, in every output mode, since the user asked for it. */
+async function startDashboard(t: Trainer, o: DashboardOptions, runDir: string): Promise<Dashboard> {
+  let board: Dashboard;
+  try {
+    board = await dashboard(t, { ...o, plots: runDir });
+  } catch (e) {
+    throw e instanceof Error && /^dashboard:/.test(e.message) ? new UsageError(e.message) : e;
+  }
+  process.stderr.write(`pinn-torch: dashboard on ${board.url} (until training ends; afterwards: pinn-torch dashboard ${runDir})\n`);
+  return board;
 }
 
 export async function evaluate(path: string, o: CommonOptions): Promise<number> {

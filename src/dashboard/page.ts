@@ -62,7 +62,11 @@ const charts = {};
 const events = new EventSource('events' + QUERY);
 events.addEventListener('snapshot', (m) => { run = JSON.parse(m.data); draw(); });
 events.addEventListener('update', (m) => { if (run) { merge(run, JSON.parse(m.data)); draw(); } });
-events.addEventListener('done', () => { events.close(); $('status').title = 'the server closed the stream'; });
+// The server stops once every page closed its stream: close it after the last plot loaded.
+events.addEventListener('done', () => setTimeout(() => {
+  const img = document.querySelector('#fields img');
+  if (img && !img.complete) { img.addEventListener('load', () => events.close()); img.addEventListener('error', () => events.close()); } else events.close();
+}, 0));
 
 function merge(r, d) {
   r.head = d.head;
@@ -78,7 +82,7 @@ function merge(r, d) {
 function draw() {
   if (drawPending) return;
   drawPending = true;
-  requestAnimationFrame(() => { drawPending = false; render(); });
+  setTimeout(() => { drawPending = false; render(); }, 0); // not requestAnimationFrame: it pauses in background tabs
 }
 
 const positive = (a) => a.map((v) => (v !== null && v > 0 ? v : null));

@@ -46,6 +46,7 @@ export class DashboardServer {
   private readonly clients = new Set<ServerResponse>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private onLastClient: (() => void) | null = null;
 
   constructor(private readonly view: RunView, private readonly o: DashboardOptions = {}) {
     const host = o.host ?? '127.0.0.1';
@@ -80,16 +81,30 @@ export class DashboardServer {
     return this;
   }
 
-  /** Sends what is left, tells every page that the stream ends, and stops the server. */
-  async close(): Promise<void> {
+  /**
+   * Sends what is left and tells every page that the stream ends; a page then fetches the last
+   * plots and closes its stream. Stops the server once every page did, or after `graceMs`.
+   */
+  async close(graceMs = 3000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     await this.checkPlots();
     this.flush();
-    for (const res of this.clients) res.end('event: done\ndata: {}\n\n');
+    for (const res of this.clients) res.write('event: done\ndata: {}\n\n');
+    if (this.clients.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timeout = setTimeout(resolve, graceMs);
+        this.onLastClient = () => { clearTimeout(timeout); resolve(); };
+      });
+    }
+    for (const res of this.clients) res.end();
     this.clients.clear();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections(); // a page's keep-alive sockets would hold close() for seconds
+      setTimeout(() => this.server.closeAllConnections(), 1000).unref(); // a stalled reader
+    });
   }
 
   /** How many pages are connected to the event stream. */
@@ -153,7 +168,10 @@ export class DashboardServer {
     res.write(sse('snapshot', this.view.snapshot()));
     if (this.closed) return void res.end('event: done\ndata: {}\n\n');
     this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    req.on('close', () => {
+      this.clients.delete(res);
+      if (this.clients.size === 0) this.onLastClient?.();
+    });
   }
 
   private sendFile(res: ServerResponse, file: string, type: string): void {

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// node bench/dashboard_overhead.mjs [--rounds 4] [--steps 600]
+// Does a live dashboard slow training? Runs the same small CLI training (same config and seed)
+// without and with `--dashboard`, alternating which goes first, with a page's event stream
+// connected to the dashboard for the whole run. Time per step is the fit's wall time over its
+// steps (metrics.json: result.timing.total / result.steps), so the work the dashboard does
+// between steps counts; the median of the steps' own times (history.stepTime) is printed beside
+// it, and the process's CPU seconds (GNU time, when /usr/bin/time exists). Prints each pair,
+// the load average (the machine may be shared), the median of the with/without ratios (target
+// ≤ 1.02) and the extra CPU time per step.
+// Needs dist/ (npm run build).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const ROUNDS = opt('--rounds', 4);
+const STEPS = opt('--steps', 600);
+const TIME = '/usr/bin/time';
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'pinn-dashboard-bench-'));
+const config = join(dir, 'burgers.json');
+writeFileSync(config, JSON.stringify({
+  extends: 'burgers', seed: 0, threads: 1, problem: { interior: 200, boundary: 40, initial: 40 }, model: { hidden: [16, 16] },
+  phases: [{ steps: STEPS, optimizer: { type: 'adam', lr: 1e-3 } }], evalEvery: 200, checkpointEvery: 0, logEvery: 1,
+}));
+
+/** A page's event stream: reads every update until the server ends it. */
+async function watch(url) {
+  const res = await fetch(url + 'events');
+  let bytes = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    if (new TextDecoder().decode(chunk).includes('event: done')) break;
+  }
+  return bytes;
+}
+
+/** One training run; resolves with seconds per step (and the bytes a page received, with the dashboard). */
+function run(name, dashboard) {
+  const out = join(dir, name);
+  // GNU time reports the process's CPU seconds: on a shared machine, wall time mostly measures
+  // the neighbours, CPU time what this process did.
+  const cpuFile = join(dir, `${name}.cpu`);
+  const command = [CLI, 'train', config, '--out', out, '--quiet', ...(dashboard ? ['--dashboard', '0'] : [])];
+  const child = existsSync(TIME)
+    ? spawn(TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...command], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let page = Promise.resolve(0);
+  child.stderr.on('data', (c) => {
+    const before = stderr;
+    stderr += c;
+    const url = /dashboard on (http:\/\/\S+)/.exec(stderr)?.[1];
+    if (url && !/dashboard on /.test(before)) page = watch(url);
+  });
+  return new Promise((ok, fail) => child.on('exit', async (code) => {
+    if (code !== 0) return fail(new Error(`${name}: exit ${code}: ${stderr}`));
+    const bytes = await page;
+    if (dashboard && bytes === 0) return fail(new Error(`${name}: no page was connected: ${stderr}`));
+    const { result } = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    rmSync(out, { recursive: true, force: true });
+    const cpu = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0) : NaN;
+    ok({ perStep: result.timing.total / result.steps, stepMedian: median(result.history.stepTime), cpu, bytes });
+  }));
+}
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const ms = (s) => (s * 1e3).toFixed(3);
+
+try {
+  console.log(`dashboard overhead: ${STEPS} Adam steps of a small Burgers run, ${ROUNDS} rounds, ${new Date().toISOString()}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
+  const ratios = [], stepRatios = [], cpuPerStep = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? [false, true] : [true, false];
+    const t = {};
+    for (const withBoard of order) t[withBoard] = await run(`r${r}-${withBoard ? 'with' : 'without'}`, withBoard);
+    ratios.push(t.true.perStep / t.false.perStep);
+    stepRatios.push(t.true.stepMedian / t.false.stepMedian);
+    cpuPerStep.push((t.true.cpu - t.false.cpu) / STEPS);
+    console.log(`round ${r + 1} (${order[0] ? 'with' : 'without'} first, load ${loadavg()[0].toFixed(1)}): fit time per step without ${ms(t.false.perStep)} ms, with ${ms(t.true.perStep)} ms, ratio ${ratios.at(-1).toFixed(3)}; `
+      + `median step time without ${ms(t.false.stepMedian)} ms, with ${ms(t.true.stepMedian)} ms, ratio ${stepRatios.at(-1).toFixed(3)}; process CPU without ${t.false.cpu.toFixed(2)} s, with ${t.true.cpu.toFixed(2)} s (page received ${(t.true.bytes / 1024).toFixed(0)} KiB)`);
+  }
+  const summary = (a) => `${median(a).toFixed(3)} (range ${Math.min(...a).toFixed(3)}–${Math.max(...a).toFixed(3)})`;
+  console.log(`median ratio with/without: fit time per step ${summary(ratios)}, median step time ${summary(stepRatios)}; target ≤ 1.02`);
+  if (existsSync(TIME)) console.log(`extra process CPU with the dashboard, per training step: median ${ms(median(cpuPerStep))} ms (range ${ms(Math.min(...cpuPerStep))}–${ms(Math.max(...cpuPerStep))} ms)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

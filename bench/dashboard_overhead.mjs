@@ -7,7 +7,8 @@
 // between steps counts; the median of the steps' own times (history.stepTime) is printed beside
 // it, and the process's CPU seconds (GNU time, when /usr/bin/time exists). Prints each pair,
 // the load average (the machine may be shared), the median of the with/without ratios (target
-// ≤ 1.02) and the extra CPU time per step.
+// ≤ 1.02) and the extra CPU time per step; then the dashboard's own work per step, timed in
+// this process (workPerStep), which the load disturbs least.
 // Needs dist/ (npm run build).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,43 @@ writeFileSync(config, JSON.stringify({
   extends: 'burgers', seed: 0, threads: 1, problem: { interior: 200, boundary: 40, initial: 40 }, model: { hidden: [16, 16] },
   phases: [{ steps: STEPS, optimizer: { type: 'adam', lr: 1e-3 } }], evalEvery: 200, checkpointEvery: 0, logEvery: 1,
 }));
+
+let lastEvents = [];
+
+/**
+ * The dashboard's own work per step, in this process and so hardly disturbed by the machine's
+ * load: a run's events (from its events.jsonl) into a RunView, with an update (delta and its
+ * JSON) every `every` steps; the server sends one at most every 250 ms, i.e. every few hundred
+ * steps at this run's speed, so every 40 overstates it. Sockets and the plot stat are left out.
+ */
+async function workPerStep(events, every = 40, repeat = 30) {
+  const { RunView } = await import('../dist/dashboard/view.js');
+  const steps = events.filter((e) => e.type === 'step').length;
+  const once = () => {
+    const view = new RunView();
+    JSON.stringify(view.snapshot());
+    let n = 0;
+    for (const e of events) { view.apply(e); if (e.type === 'step' && ++n % every === 0) JSON.stringify(view.delta()); }
+    JSON.stringify(view.delta());
+  };
+  for (let i = 0; i < 5; i++) once(); // warm up the JIT
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < repeat; i++) once();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1e6 / (repeat * steps);
+}
+
+/** The same for events.jsonl's lines (cli/event_log.ts; writing them, twice a second, left out). */
+async function logPerStep(events, repeat = 30) {
+  const { jsonLine } = await import('../dist/cli/progress.js');
+  const steps = events.filter((e) => e.type === 'step').length;
+  const once = () => { let bytes = 0; for (const e of events) bytes += jsonLine(e.type, e.data).length; return bytes; };
+  for (let i = 0; i < 5; i++) once();
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < repeat; i++) once();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1e6 / (repeat * steps);
+}
 
 /** A page's event stream: reads every update until the server ends it. */
 async function watch(url) {
@@ -62,6 +100,7 @@ function run(name, dashboard) {
     const bytes = await page;
     if (dashboard && bytes === 0) return fail(new Error(`${name}: no page was connected: ${stderr}`));
     const { result } = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    if (!dashboard) lastEvents = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     rmSync(out, { recursive: true, force: true });
     const cpu = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0) : NaN;
     ok({ perStep: result.timing.total / result.steps, stepMedian: median(result.history.stepTime), cpu, bytes });
@@ -73,19 +112,24 @@ const ms = (s) => (s * 1e3).toFixed(3);
 
 try {
   console.log(`dashboard overhead: ${STEPS} Adam steps of a small Burgers run, ${ROUNDS} rounds, ${new Date().toISOString()}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
-  const ratios = [], stepRatios = [], cpuPerStep = [];
+  const ratios = [], stepRatios = [], cpuPerStep = [], stepMedians = [];
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? [false, true] : [true, false];
     const t = {};
     for (const withBoard of order) t[withBoard] = await run(`r${r}-${withBoard ? 'with' : 'without'}`, withBoard);
     ratios.push(t.true.perStep / t.false.perStep);
     stepRatios.push(t.true.stepMedian / t.false.stepMedian);
+    stepMedians.push(t.false.stepMedian);
     cpuPerStep.push((t.true.cpu - t.false.cpu) / STEPS);
     console.log(`round ${r + 1} (${order[0] ? 'with' : 'without'} first, load ${loadavg()[0].toFixed(1)}): fit time per step without ${ms(t.false.perStep)} ms, with ${ms(t.true.perStep)} ms, ratio ${ratios.at(-1).toFixed(3)}; `
       + `median step time without ${ms(t.false.stepMedian)} ms, with ${ms(t.true.stepMedian)} ms, ratio ${stepRatios.at(-1).toFixed(3)}; process CPU without ${t.false.cpu.toFixed(2)} s, with ${t.true.cpu.toFixed(2)} s (page received ${(t.true.bytes / 1024).toFixed(0)} KiB)`);
   }
   const summary = (a) => `${median(a).toFixed(3)} (range ${Math.min(...a).toFixed(3)}–${Math.max(...a).toFixed(3)})`;
   console.log(`median ratio with/without: fit time per step ${summary(ratios)}, median step time ${summary(stepRatios)}; target ≤ 1.02`);
+  const work = await workPerStep(lastEvents);
+  const log = await logPerStep(lastEvents);
+  console.log(`events.jsonl, which every CLI run now writes (both arms above): ${(log * 1e6).toFixed(1)} µs per step event to make its lines = ${(100 * log / median(stepMedians)).toFixed(2)} % of the median step time`);
+  console.log(`the dashboard's own work (RunView and updates, in process): ${(work * 1e6).toFixed(1)} µs per step event = ${(100 * work / median(stepMedians)).toFixed(2)} % of the median step time without it (${ms(median(stepMedians))} ms)`);
   if (existsSync(TIME)) console.log(`extra process CPU with the dashboard, per training step: median ${ms(median(cpuPerStep))} ms (range ${ms(Math.min(...cpuPerStep))}–${ms(Math.max(...cpuPerStep))} ms)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // node scripts/dashboard_screenshot.mjs [--out docs/img/dashboard.png] [--keep <run-dir>]
+// (--keep: train into <run-dir> and leave it there; when it already holds a finished run, only
+// the screenshot is taken again.)
 // The README's dashboard picture, from a real run: trains a shortened Burgers preset with the CLI
 // (Adam, then BFGS in float64 with RAD draws and held-out validation), serves the finished run
 // with `pinn-torch dashboard <run-dir>`, and screenshots the page in headless Chromium (the
@@ -35,9 +37,11 @@ writeFileSync(config, JSON.stringify({
 }, null, 2));
 
 try {
-  console.log(`training ${config} → ${runDir}`);
-  const train = spawnSync(process.execPath, [CLI, 'train', config, '--out', runDir], { stdio: 'inherit' });
-  if (train.status !== 0) throw new Error(`training failed (exit ${train.status})`);
+  if (!existsSync(join(runDir, 'metrics.json'))) {
+    console.log(`training ${config} → ${runDir}`);
+    const train = spawnSync(process.execPath, [CLI, 'train', config, '--out', runDir], { stdio: 'inherit' });
+    if (train.status !== 0) throw new Error(`training failed (exit ${train.status})`);
+  }
   const server = spawn(process.execPath, [CLI, 'dashboard', runDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = await new Promise((ok, fail) => {

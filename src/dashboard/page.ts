@@ -87,6 +87,8 @@ function draw() {
 
 const positive = (a) => a.map((v) => (v !== null && v > 0 ? v : null));
 const fmt = (v) => (v === null || v === undefined ? '–' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(4) : v.toPrecision(6));
+/** Axis labels: uPlot's own print 1e-4 as 0 on a log scale. */
+const tick = (v) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? String(+v.toPrecision(3)) : v.toExponential(0));
 function duration(s) {
   if (s === null || !isFinite(s)) return '?';
   if (s < 60) return s.toFixed(s < 10 ? 1 : 0) + ' s';
@@ -149,7 +151,7 @@ function chart(id, x, series, log) {
   const opts = {
     width: Math.max(300, el.clientWidth), height: id === 'loss' ? 320 : 220,
     scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-    axes: [{ label: 'step' }, { size: 70 }],
+    axes: [{ label: 'step' }, { size: 70, values: (u, splits) => splits.map((v) => (v === null || v === undefined ? null : tick(v))) }],
     series: [{ label: 'step' }, ...series.map(([n], i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: n.startsWith('total') ? 2 : 1.4, spanGaps: true, points: { show: id === 'errors' } }))],
   };
   charts[id] = { key, plot: new uPlot(opts, data, el) };

@@ -7,8 +7,9 @@
 // between steps counts; the median of the steps' own times (history.stepTime) is printed beside
 // it, and the process's CPU seconds (GNU time, when /usr/bin/time exists). Prints each pair,
 // the load average (the machine may be shared), the median of the with/without ratios (target
-// ≤ 1.02) and the extra CPU time per step; then the dashboard's own work per step, timed in
-// this process (workPerStep), which the load disturbs least.
+// ≤ 1.02) and the extra CPU time per step; then the same A/B inside one process with a small
+// Trainer (inProcess: no start-up to dilute it), and the dashboard's own work per step, timed
+// in this process (workPerStep), which the load disturbs least.
 // Needs dist/ (npm run build).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,44 @@ async function logPerStep(events, repeat = 30) {
   for (let i = 0; i < repeat; i++) once();
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / 1e6 / (repeat * steps);
+}
+
+/**
+ * The same A/B inside one process, where start-up does not dilute it: a small Trainer (1-D
+ * Poisson, 800 Adam steps, one thread) fitted without and with dashboard(trainer) and a page's
+ * stream read in this same process (so the page's reading counts against the dashboard).
+ * Returns the median process CPU and wall ms per step of each arm.
+ */
+async function inProcess(rounds) {
+  const { Trainer, dashboard, nn, pinn, tensor, setNumThreads } = await import('../dist/index.js');
+  setNumThreads(1);
+  const steps = 800;
+  const make = () => {
+    const dtype = 'float64';
+    const x = tensor(Array.from({ length: 64 }, (_, i) => [(i + 0.5) / 64]), { dtype });
+    const pde = pinn.pdes.poisson((p) => p.mul(Math.PI).sin().mul(Math.PI ** 2), { spatial: ['x'] });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'], reference: (p) => p.mul(Math.PI).sin(),
+      conditions: [new pinn.PDE('pde', x, (d, c) => pde(d, c)), new pinn.DirichletBC('bc', tensor([[0], [1]], { dtype }), 0, { output: 'u' })],
+    });
+    return new Trainer({ problem, model: new nn.MLP([1, 32, 32, 1], { seed: 0, dtype }), phases: [{ optimizer: { type: 'adam', lr: 1e-3 }, steps }] });
+  };
+  const once = async (withBoard) => {
+    const t = make();
+    const board = withBoard ? await dashboard(t, { port: 0 }) : null;
+    const page = board ? watch(board.url) : null;
+    const c0 = process.cpuUsage(), w0 = performance.now();
+    await t.fit();
+    const c = process.cpuUsage(c0), wall = performance.now() - w0;
+    await board?.close();
+    await page;
+    t.dispose();
+    return { cpu: (c.user + c.system) / 1e3 / steps, wall: wall / steps };
+  };
+  const arms = { with: [], without: [] };
+  for (let r = 0; r < rounds; r++) for (const b of r % 2 ? [true, false] : [false, true]) arms[b ? 'with' : 'without'].push(await once(b));
+  const pick = (arm, k) => median(arms[arm].map((x) => x[k]));
+  return { cpu: [pick('without', 'cpu'), pick('with', 'cpu')], wall: [pick('without', 'wall'), pick('with', 'wall')] };
 }
 
 /** A page's event stream: reads every update until the server ends it. */
@@ -126,6 +165,9 @@ try {
   }
   const summary = (a) => `${median(a).toFixed(3)} (range ${Math.min(...a).toFixed(3)}–${Math.max(...a).toFixed(3)})`;
   console.log(`median ratio with/without: fit time per step ${summary(ratios)}, median step time ${summary(stepRatios)}; target ≤ 1.02`);
+  const ip = await inProcess(2 * ROUNDS);
+  console.log(`in one process (${2 * ROUNDS} alternations): process CPU per step without ${ip.cpu[0].toFixed(3)} ms, with ${ip.cpu[1].toFixed(3)} ms, ratio ${(ip.cpu[1] / ip.cpu[0]).toFixed(3)}; `
+    + `wall per step without ${ip.wall[0].toFixed(3)} ms, with ${ip.wall[1].toFixed(3)} ms, ratio ${(ip.wall[1] / ip.wall[0]).toFixed(3)}`);
   const work = await workPerStep(lastEvents);
   const log = await logPerStep(lastEvents);
   console.log(`events.jsonl, which every CLI run now writes (both arms above): ${(log * 1e6).toFixed(1)} µs per step event to make its lines = ${(100 * log / median(stepMedians)).toFixed(2)} % of the median step time`);

@@ -32,10 +32,10 @@ export const DEFAULT_PORT = 8765;
 const PLOTS = ['fields', 'loss'] as const;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const require = createRequire(import.meta.url);
-/** uPlot, served from node_modules: the page needs no network. */
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/uPlot.min.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
-  '/uPlot.min.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+/** uPlot, served from node_modules (found when first asked for): the page needs no network. */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  '/uPlot.min.js': { module: 'uplot/dist/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
+  '/uPlot.min.css': { module: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
 };
 
 export class DashboardServer {
@@ -154,7 +154,11 @@ export class DashboardServer {
     if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page(this.query()));
     if (path === '/events') return this.subscribe(req, res);
     const asset = ASSETS[path];
-    if (asset) return this.sendFile(res, asset.file, asset.type);
+    if (asset) {
+      let file: string;
+      try { file = require.resolve(asset.module); } catch { return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`${asset.module} is not installed (npm install uplot)\n`); }
+      return this.sendFile(res, file, asset.type);
+    }
     const plot = /^\/plots\/(\w+)\.png$/.exec(path)?.[1];
     if (plot && this.o.plots && (PLOTS as readonly string[]).includes(plot)) return this.sendFile(res, join(this.o.plots, `${plot}.png`), 'image/png');
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);

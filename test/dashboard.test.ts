@@ -264,6 +264,24 @@ describe('a run directory as a dashboard', () => {
     }
   });
 
+  it('pinn-torch dashboard beyond loopback: a generated token in the printed address, refusal without it, exit 0 on SIGTERM', async () => {
+    const dir = join(root, 'served');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'events.jsonl'), line0() + jsonLine('step', stepEvent(1)));
+    const served = await startCli(['dashboard', dir, '--host', '0.0.0.0', '--port', '0'], /on (http:\/\/\S+) \(Ctrl-C/, true);
+    try {
+      const url = new URL(served.url);
+      expect(url.hostname).toBe('0.0.0.0');
+      expect(url.searchParams.get('token')).toMatch(/^[0-9a-f]{32}$/);
+      const local = `http://127.0.0.1:${url.port}/`;
+      expect((await get(local)).status).toBe(403);
+      expect((await get(local + url.search)).status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+  }, 60_000);
+
   it('refuses what is not a run directory, naming it (library and CLI)', () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);

@@ -29,3 +29,5 @@ export { Registry, checkOptions, defaults as optionDefaults, describeOption, spe
 export type { RegistryEntry, OptionSchema, OptionSpec, OptionsOf, SpecOf } from './registry.js';
 export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES } from './train/index.js';
 export type * from './train/index.js';
+export { dashboard, DashboardServer, RunView, DEFAULT_PORT as DASHBOARD_DEFAULT_PORT } from './dashboard/index.js';
+export type { Dashboard, DashboardOptions, Snapshot as DashboardSnapshot } from './dashboard/index.js';

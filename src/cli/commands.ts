@@ -1,6 +1,7 @@
 // What each CLI command does. A run directory holds everything about one run:
 //   config.json   the validated config        checkpoints/  Trainer checkpoints (latest, best)
 //   metrics.json  result, errors, history     loss.{svg,png}, fields.{svg,png}  the pictures
+//   events.jsonl  every Trainer event as it happens (event_log.ts; `pinn-torch dashboard` follows it)
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -9,12 +10,14 @@ import { memory, tidy } from '../memory.js';
 import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
 import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
+import { type Dashboard, type DashboardOptions, dashboard } from '../dashboard/index.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
 import { type TensorBoardOptions, checkLogdir } from '../train/callbacks/tensorboard.js';
 import { Trainer } from '../train/trainer.js';
 import * as distributed from '../distributed/index.js';
 import { type ProcessGroup } from '../distributed/process_group.js';
 import { type RunConfig, UsageError, loadConfig, validate } from './config.js';
+import { EVENT_LOG, logEvents } from './event_log.js';
 import { planConfig } from './auto.js';
 import { FieldImages } from './field_images.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
@@ -23,7 +26,7 @@ import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 import { defaultRunDir } from './run_dir.js';
 
-export interface CommonOptions { out?: string; mode: OutputMode; device?: string; tensorboard?: string }
+export interface CommonOptions { out?: string; mode: OutputMode; device?: string; tensorboard?: string; dashboard?: DashboardOptions }
 
 /**
  * Started as one rank of several (by --nproc, torchrun or a scheduler setting RANK and
@@ -165,6 +168,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   let t: Trainer | null = null;
   let group: ProcessGroup | undefined;
   const o = isFollower() ? { ...options, mode: 'quiet' as const } : options;
+  let board: Dashboard | null = null;
   // The CLI owns its process, so it keeps freed step buffers in the heap (runtime.ts), unless
   // the environment already chose malloc's thresholds.
   if (!allocatorSetByEnvironment()) tuneAllocator();
@@ -179,6 +183,11 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
     }
+    // Data-parallel: rank 0 alone writes the run's files and serves the dashboard.
+    const lead = !isFollower();
+    if (lead) mkdirSync(runDir, { recursive: true });
+    if (lead && o.dashboard) board = await startDashboard(t, o.dashboard, runDir);
+    const stopLog = lead ? logEvents(t, join(runDir, EVENT_LOG)) : () => {};
     const detach = report(t, o.mode);
     const ignoreSignals = stopOnSignals(controller, o.mode);
     let result: FitResult;
@@ -191,6 +200,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
       await new Promise((r) => setImmediate(r));
       ignoreSignals();
       detach();
+      stopLog();
     }
     group?.barrier();
     if (isFollower()) return result.stopReason === 'aborted' ? 130 : 0;
@@ -208,10 +218,23 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     return 0;
   } finally {
     await pictures.close();
+    await board?.close(); // after writeOutputs: the pages get the field plots
     t?.dispose();
     disposeRun(run);
     group?.destroy();
   }
+}
+
+/** The live dashboard (`--dashboard`): its address on stderr, in every output mode, since the user asked for it. */
+async function startDashboard(t: Trainer, o: DashboardOptions, runDir: string): Promise<Dashboard> {
+  let board: Dashboard;
+  try {
+    board = await dashboard(t, { ...o, plots: runDir });
+  } catch (e) {
+    throw e instanceof Error && /^dashboard:/.test(e.message) ? new UsageError(e.message) : e;
+  }
+  process.stderr.write(`pinn-torch: dashboard on ${board.url} (until training ends; afterwards: pinn-torch dashboard ${runDir})\n`);
+  return board;
 }
 
 export async function evaluate(path: string, o: CommonOptions): Promise<number> {

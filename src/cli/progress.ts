@@ -32,7 +32,7 @@ void _everyEventListed;
  * depend on (the end event's history, which is in metrics.json, and deprecated aliases); an
  * error as its name and message.
  */
-function jsonLine(type: (typeof TRAINER_EVENT_TYPES)[number], data: unknown): string {
+export function jsonLine(type: (typeof TRAINER_EVENT_TYPES)[number], data: unknown): string {
   const payload = type === 'end' ? { ...(data as object), history: undefined }
     : type === 'phaseEnd' ? { ...(data as object), lbfgsStopReason: undefined }
       : type === 'error' ? { name: (data as Error).name, message: (data as Error).message }

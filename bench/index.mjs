@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--suite NAME[,NAME…] | --suite memory] [--no-torch]
 //               [--save-baseline NAME] [--baseline NAME] [--rounds N] [--max-time S] [--out DIR]
+//               [--baselines DIR] [--convergence-seconds S]
 // Runs every suite in bench/suites/ in pinn-torch and beside it in PyTorch (bench/lib/peers.mjs:
 // Debian's 1.x on the same LibTorch and BLAS, and a 2.x when one is found, with its torch.func and
 // torch.compile variants where a case names them), alternating the sides case by case, round by
@@ -23,6 +24,7 @@ import Benchmark from 'benchmark';
 import { config } from '../dist/index.js';
 import { writeFileAtomic } from '../dist/io/atomic.js';
 import { BASELINE_DIR, compareRuns, loadBaseline, saveBaseline } from './lib/baseline.mjs';
+import { convergence } from './convergence.mjs';
 import { findPeers } from './lib/peers.mjs';
 import { fmtNs, mib, summarize } from './lib/stats.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -60,7 +62,7 @@ async function loadSuites() {
   const suites = [];
   for (const f of files) suites.push((await import(pathToFileURL(join(here, 'suites', f)).href)).default);
   if (!only) return suites;
-  const known = [...suites.map((s) => s.name), 'memory'];
+  const known = [...suites.map((s) => s.name), 'memory', 'convergence'];
   for (const name of only) if (!known.includes(name)) throw new Error(`--suite ${name}: no such suite (have: ${known.join(', ')})`);
   return suites.filter((s) => only.includes(s.name));
 }
@@ -190,24 +192,26 @@ async function main() {
         Object.entries(row.peers).map(([k, p]) => (p.summary ? ` | ${k} ${fmtNs(p.summary.median)}` : ` | ${k} failed`)).join(''));
     }
   }
-  for (const suite of suites) await suite.after?.({ quick, out: OUT, results });
   for (const p of peers) p.worker?.close();
   const wantMemory = !only || only.includes('memory');
   const memory = wantMemory ? await peakMemory(quick ? 300 : 5000, threads, blasThreads, peers) : null;
-  const extras = {};
-  for (const suite of suites) if (suite.report) extras[suite.name] = suite.report;
+  const stem = `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}`;
+  mkdirSync(OUT, { recursive: true });
+  const converged = !only || only.includes('convergence')
+    ? await convergence({ seconds: positive('--convergence-seconds', quick ? 5 : 45), peers, threads, base: join(OUT, `${stem}-convergence`) })
+    : null;
+  const extras = converged ? { convergence: converged.text } : {};
   const seconds = (Date.now() - t0) / 1000;
 
   const run = {
     date: new Date().toISOString(), quick, rounds: ROUNDS, maxTime: MAX_TIME, seconds,
     notes: peers.filter((p) => p.note).map((p) => p.note), machine, results, memory, extras,
+    convergence: converged ? { level: converged.level, sides: converged.curves } : null,
   };
   const comparison = baseline ? { name: option('--baseline'), rows: compareRuns(baseline, run) } : null;
   const report = renderReport(run, comparison);
 
   // A full run of every suite is the day's record; quick or single-suite runs never overwrite it.
-  const stem = `${run.date.slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}`;
-  mkdirSync(OUT, { recursive: true });
   writeFileAtomic(join(OUT, `${stem}.json`), Buffer.from(JSON.stringify({ ...run, comparison }, null, 2) + '\n'));
   writeFileAtomic(join(OUT, `${stem}.md`), Buffer.from(report));
   console.log(`\n${report}`);

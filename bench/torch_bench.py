@@ -171,7 +171,7 @@ def gradient_bytes(net):
 def case_checkpoint(p):
     """Saving or loading the full training state (weights and Adam's moments) with torch.save /
     torch.load, after one step so Adam's state exists; or training steps with a save every
-    `every` steps. A fresh file each save, as a checkpoint directory is."""
+    `every` steps. Each save is atomic and fsync'd, as pinn-torch's checkpoints are."""
     torch.manual_seed(0)
     net = mlp(p["sizes"]); X = torch.rand(p["n"], 3)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -180,10 +180,15 @@ def case_checkpoint(p):
     step()
     folder = tempfile.mkdtemp(prefix="pinn-bench-ckpt-")
     path = os.path.join(folder, "state.pt")
-    def save():
+    def save():  # as durable as pinn-torch's checkpoint: written aside, flushed to disk, renamed into place
         tmp = path + ".tmp"
-        torch.save({"model": net.state_dict(), "optimizer": opt.state_dict()}, tmp)
+        with open(tmp, "wb") as f:
+            torch.save({"model": net.state_dict(), "optimizer": opt.state_dict()}, f)
+            f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try: os.fsync(dir_fd)
+        finally: os.close(dir_fd)
     save()
     size = lambda: {"bytes": os.path.getsize(path), "parameterBytes": sum(q.numel() * q.element_size() for q in net.parameters())}
     if p["op"] == "save": return with_facts(save, size)

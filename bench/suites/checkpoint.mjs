@@ -2,7 +2,8 @@
 // parameters): saving and loading the full training state mid-run, the size on disk against the
 // parameter bytes, and a training epoch with periodic checkpoints beside one without. pinn-torch
 // saves a checkpoint directory (weights, Adam's moments, history, points, trainer.json, manifest)
-// through Trainer.saveCheckpoint; PyTorch torch.save's {model, optimizer} state dicts to one file.
+// through Trainer.saveCheckpoint; PyTorch torch.save's {model, optimizer} state dicts to one file,
+// as atomically and durably (written aside, fsync'd, renamed).
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

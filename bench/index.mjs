@@ -14,7 +14,7 @@
 // function returns the nanoseconds of its `inner` calls itself, its set-up untimed), `points`
 // (points per call: the report adds throughput), `variants` (PyTorch 2.x ways to run the case:
 // 'func', 'compile', 'func+compile'). The function may carry facts() (sizes reported beside the
-// times), and dispose().
+// times), and dispose(). A suite may export report(rows) → Markdown added to the report.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -31,19 +31,26 @@ import { renderReport } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+// A wrong option or baseline name is the user's to fix: its message alone (exit 2); anything else with its stack.
+const usage = (message) => Object.assign(new Error(message), { usage: true });
+const fail = (e) => {
+  console.error(e.usage ? `npm run bench: ${e.message}` : e.stack ?? String(e));
+  process.exit(e.usage ? 2 : 1);
+};
+process.on('uncaughtException', fail); // the options below are read as the module loads
 const flag = (name) => args.includes(name);
 const option = (name) => {
   const i = args.indexOf(name);
   if (i < 0) return null;
   const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
+  if (v === undefined || v.startsWith('--')) throw usage(`${name} needs a value`);
   return v;
 };
 const positive = (name, fallback) => {
   const v = option(name);
   if (v === null) return fallback;
   const x = Number(v);
-  if (!(x > 0)) throw new Error(`${name} must be a positive number, got ${v}`);
+  if (!(x > 0)) throw usage(`${name} must be a positive number, got ${v}`);
   return x;
 };
 
@@ -66,7 +73,7 @@ async function loadSuites() {
   for (const f of files) suites.push((await import(pathToFileURL(join(here, 'suites', f)).href)).default);
   if (!only) return suites;
   const known = [...suites.map((s) => s.name), 'memory', 'convergence'];
-  for (const name of only) if (!known.includes(name)) throw new Error(`--suite ${name}: no such suite (have: ${known.join(', ')})`);
+  for (const name of only) if (!known.includes(name)) throw usage(`--suite ${name}: no such suite (have: ${known.join(', ')})`);
   return suites.filter((s) => only.includes(s.name));
 }
 
@@ -203,7 +210,9 @@ async function main() {
   const converged = !only || only.includes('convergence')
     ? await convergence({ seconds: positive('--convergence-seconds', quick ? 5 : 30), peers, threads, base: join(OUT, `${stem}-convergence`) })
     : null;
-  const extras = converged ? { convergence: converged.text } : {};
+  const extras = {};
+  for (const suite of suites) if (suite.report) extras[suite.name] = suite.report(results.filter((r) => r.suite === suite.name));
+  if (converged) extras.convergence = converged.text;
   const seconds = (Date.now() - t0) / 1000;
 
   const run = {
@@ -223,4 +232,4 @@ async function main() {
   console.log(`total run time: ${seconds.toFixed(0)} s (${(seconds / 60).toFixed(1)} min)`);
 }
 
-main().catch((e) => { console.error(e.stack ?? String(e)); process.exit(1); });
+main().catch(fail);

@@ -42,6 +42,21 @@ describe('baseline comparison', () => {
   });
 });
 
+describe('npm run bench, command-line mistakes', () => {
+  it('says what is wrong, without a stack, and exits 2 before running anything', () => {
+    for (const [argv, message] of [
+      [['--baseline', 'nope', '--baselines', join(scratch, 'none')], /npm run bench: --baseline nope: no saved baseline/],
+      [['--rounds', 'x'], /npm run bench: --rounds must be a positive number, got x/],
+      [['--suite', 'nosuch'], /npm run bench: --suite nosuch: no such suite \(have: .*memory, convergence\)/],
+    ] as Array<[string[], RegExp]>) {
+      const r = spawnSync(process.execPath, ['bench/index.mjs', ...argv], { encoding: 'utf8', env: { ...process.env, PINN_TORCH_BENCH_PYTHON: '/nonexistent/python' }, timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+});
+
 describe('PyTorch 2.x peer', () => {
   it('names a Python whose torch is not 2.x, and one that does not exist', async () => {
     const missing = await findTorch2({ env: { ...process.env, PINN_TORCH_BENCH_PYTHON: '/nonexistent/python' } });

@@ -8,11 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../dist/io/atomic.js';
 
+/** A mistake in the command line (the bench prints its message alone). */
+const usage = (message) => Object.assign(new Error(message), { usage: true });
+
 export const BASELINE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'baselines');
 
 function checkName(name) {
   if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name)) {
-    throw new Error(`baseline name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(name)}`);
+    throw usage(`baseline name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(name)}`);
   }
   return name;
 }
@@ -28,9 +31,9 @@ export function saveBaseline(name, run, dir = BASELINE_DIR) {
 
 export function loadBaseline(name, dir = BASELINE_DIR) {
   const path = baselinePath(name, dir);
-  if (!existsSync(path)) throw new Error(`--baseline ${name}: no saved baseline at ${path} (save one with --save-baseline ${name})`);
+  if (!existsSync(path)) throw usage(`--baseline ${name}: no saved baseline at ${path} (save one with --save-baseline ${name})`);
   const run = JSON.parse(readFileSync(path, 'utf8'));
-  if (!Array.isArray(run?.results)) throw new Error(`--baseline ${name}: ${path} holds no bench results`);
+  if (!Array.isArray(run?.results)) throw usage(`--baseline ${name}: ${path} holds no bench results`);
   return run;
 }
 

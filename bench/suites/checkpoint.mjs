@@ -87,8 +87,24 @@ function epochCase(every, steps = 20) {
 // The seed's two model sizes (4 layers × 50, 8 layers × 200) and the reference network.
 const MODELS = [['MLP 3→[64]×3→2', [3, 64, 64, 64, 2]], ['MLP 3→[50]×4→2', [3, 50, 50, 50, 50, 2]], ['MLP 3→[200]×8→2', [3, ...Array(8).fill(200), 2]]];
 
+/** The seed's targets against this run's pinn-torch medians and sizes, a line per model. */
+function targets(rows) {
+  const ms = (ns) => `${(ns / 1e6).toFixed(1)} ms`;
+  const lines = MODELS.map(([label]) => {
+    const save = rows.find((r) => r.case === `save, ${label}`), load = rows.find((r) => r.case === `load, ${label}`);
+    if (!save?.js || !load?.js || !save.facts) return null;
+    const mark = (ok) => (ok ? 'met' : 'missed');
+    return `| ${label} | ${ms(save.js.median)} (${mark(save.js.median < 500e6)}) | ${ms(load.js.median)} (${mark(load.js.median < 1e9)}) | ` +
+      `${save.facts.ratio}× (${mark(save.facts.ratio < 2)}) |`;
+  }).filter(Boolean);
+  if (!lines.length) return null;
+  return ['The seed\'s checkpoint targets, pinn-torch (a checkpoint holds the weights and Adam\'s two moments, so about 3× the parameters before history and points):\n',
+    '| model | save (< 500 ms) | load (< 1 s) | size / parameter bytes (< 2×) |', '|---|---|---|---|', ...lines].join('\n');
+}
+
 export default {
   name: 'checkpoint',
+  report: targets,
   cases: [
     ...MODELS.map(([label, s]) => saveCase(label, s)),
     ...MODELS.map(([label, s]) => loadCase(label, s)),

@@ -43,7 +43,9 @@ export async function findPeers({ noTorch = false, env = process.env } = {}) {
     peers.push({ id: 'torch1', note: `PyTorch 1.x not found at ${DEBIAN_PYTHON} (Debian's python3-torch): its column is skipped` });
   }
   const t2 = await findTorch2({ env, log: (m) => console.log(m) });
-  peers.push(t2.note ? { id: 'torch2', note: `PyTorch 2.x column skipped: ${t2.note}` } : { id: 'torch2', python: t2.python, env: t2.env, source: t2.source });
+  // torch.compile compiles in one process: no pool of compile workers beside the timed cases on a small machine.
+  peers.push(t2.note ? { id: 'torch2', note: `PyTorch 2.x column skipped: ${t2.note}` }
+    : { id: 'torch2', python: t2.python, env: { ...t2.env, TORCHINDUCTOR_COMPILE_THREADS: '1' }, source: t2.source });
   for (const p of peers) if (p.python) p.worker = startWorker(p.python, p.env);
   return peers;
 }

@@ -6,6 +6,7 @@ import { nn, noGrad, optim, pinn, rand, tidy, keep } from '../../dist/index.js';
 const dispose = (things) => { for (const t of things) t.dispose(); };
 
 const CONSTANTS = { rho: 1, lambda: 1, mu: 0.5 };
+const REF = [3, 64, 64, 64, 2];
 
 /**
  * The library's elastic-wave recipe on N uniform random points (the global stream, as the
@@ -43,9 +44,56 @@ function stepCase(name, sizes, n, extra = {}) {
   };
 }
 
-const REF = [3, 64, 64, 64, 2];
-const forward = [32, 256, 1024, 4096].map((n) => ({
-  name: `forward, batch ${n}`, inner: 20,
+/** Each loss term alone: the PDE residual on 1000 points, the boundary term (ux = uy = 0) and the
+ * initial term (displacement and velocity of ux) on 100 points each. */
+function termCase(term) {
+  const label = { pde: 'PDE residual, N 1000', bc: 'boundary condition, N 100', ic: 'initial condition (value and velocity), N 100' }[term];
+  const n = term === 'pde' ? 1000 : 100;
+  return {
+    name: `loss term alone: ${label}`, inner: 5, points: n,
+    js() {
+      const problem = term === 'pde' ? elasticProblem(n) : termProblem(term, n);
+      const net = new nn.MLP(REF, { seed: 0, init: 'default' });
+      return Object.assign(() => { for (let i = 0; i < 5; i++) tidy(() => problem.total(problem.losses(net)).item()); }, { dispose: () => dispose([net, problem]) });
+    },
+    torch: { suite: 'pinn', params: { kind: 'term', term, sizes: REF, n } },
+  };
+}
+
+/** A problem of only the boundary ('bc') or only the initial ('ic') terms of elasticProblem. */
+function termProblem(term, n) {
+  const points = keep(rand([n, 3]));
+  const conditions = term === 'bc'
+    ? [new pinn.DirichletBC('bc_ux', points, 0, { output: 'ux', loss: 'mse' }), new pinn.DirichletBC('bc_uy', points, 0, { output: 'uy', loss: 'mse' })]
+    : [new pinn.InitialCondition('ic_ux', points, 0, { output: 'ux', loss: 'mse' }), new pinn.InitialVelocity('iv_ux', points, 0, { output: 'ux', loss: 'mse' })];
+  return new pinn.Problem({ inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: CONSTANTS, conditions });
+}
+
+/** backward() alone: the loss graph is built outside the time; the gradients' bytes are reported. */
+const backwardOnly = {
+  name: 'backward alone (graph built untimed), N 1000', inner: 5, selfTimed: true, variants: ['func'],
+  js() {
+    const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' });
+    const fn = () => {
+      let ns = 0;
+      for (let i = 0; i < 5; i++) {
+        tidy(() => {
+          net.zeroGrad();
+          const loss = problem.total(problem.losses(net));
+          const t0 = process.hrtime.bigint(); loss.backward(); ns += Number(process.hrtime.bigint() - t0);
+        });
+      }
+      return ns;
+    };
+    const facts = () => ({ gradientBytes: net.parameters().reduce((a, p) => a + (p.grad ? p.grad.numel * 4 : 0), 0) });
+    return Object.assign(fn, { facts, dispose: () => dispose([net, problem]) });
+  },
+  torch: { suite: 'pinn', params: { kind: 'backward-only', sizes: REF, n: 1000 } },
+};
+
+// The seed's forward-pass batches (32, 128, 512, 2048), with throughput.
+const forward = [32, 128, 512, 2048].map((n) => ({
+  name: `forward, batch ${n}`, inner: 20, points: n,
   js() {
     const net = new nn.MLP(REF, { seed: 0, init: 'default' }); const x = keep(rand([n, 3]));
     return Object.assign(() => noGrad(() => tidy(() => { for (let i = 0; i < 20; i++) net.forward(x); })), { dispose: () => dispose([net, x]) });
@@ -58,7 +106,7 @@ export default {
   cases: [
     ...forward,
     {
-      name: 'loss (residual with 2nd derivatives), N 1000', inner: 5,
+      name: 'loss (residual with 2nd derivatives), N 1000', inner: 5, variants: ['func'],
       js() {
         const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' });
         return Object.assign(() => { for (let i = 0; i < 5; i++) tidy(() => problem.total(problem.losses(net)).item()); }, { dispose: () => dispose([net, problem]) });
@@ -66,16 +114,19 @@ export default {
       torch: { suite: 'pinn', params: { kind: 'loss', sizes: REF, n: 1000 } },
     },
     {
-      name: 'loss + backward, N 1000', inner: 5,
+      name: 'loss + backward, N 1000', inner: 5, variants: ['func'],
       js() {
         const problem = elasticProblem(1000); const net = new nn.MLP(REF, { seed: 0, init: 'default' });
         return Object.assign(() => { for (let i = 0; i < 5; i++) tidy(() => { net.zeroGrad(); problem.total(problem.losses(net)).backward(); }); }, { dispose: () => dispose([net, problem]) });
       },
       torch: { suite: 'pinn', params: { kind: 'backward', sizes: REF, n: 1000 } },
     },
-    stepCase('epoch: 1000 interior / 100 boundary / 100 initial, Adam', REF, 1000, { boundary: 100, initial: 100 }),
+    ...['pde', 'bc', 'ic'].map(termCase),
+    backwardOnly,
+    { ...stepCase('epoch: 1000 interior / 100 boundary / 100 initial, Adam', REF, 1000, { boundary: 100, initial: 100 }), variants: ['func'] },
     ...[[3, 32, 32, 2], [3, 64, 64, 64, 2], [3, 128, 128, 128, 128, 2], [3, 256, 256, 2], [3, 64, 64, 64, 64, 64, 64, 2]]
       .map((s) => stepCase(`network ${s.slice(1, -1).join('×')}, step N 1000`, s, 1000)),
-    ...[16, 256, 1024, 4096].map((n) => stepCase(`batch ${n}, step 3→64×3→2`, REF, n)),
+    // The seed's batch scaling: 16, 64, 256, 1024, 4096 points per step.
+    ...[16, 64, 256, 1024, 4096].map((n) => ({ ...stepCase(`batch ${n}, step 3→64×3→2`, REF, n), points: n })),
   ],
 };

@@ -23,7 +23,8 @@ const torch = { suite: 'pinn', params: { kind: 'step', sizes: SIZES, n: 1000 } }
 export default {
   name: 'reference',
   cases: [
-    { name: 'reference step (forward-mode derivatives)', inner: 5, js: () => fiveSteps(referenceStep('auto')), torch },
+    // PyTorch 2.x also runs it with torch.func and under torch.compile (once: both cases send the same step).
+    { name: 'reference step (forward-mode derivatives)', inner: 5, js: () => fiveSteps(referenceStep('auto')), torch, variants: ['func', 'compile', 'func+compile'] },
     { name: 'reference step, nested autograd', inner: 5, js: () => fiveSteps(referenceStep('autograd')), torch },
   ],
 };

@@ -2,6 +2,7 @@
 // npm run bench [-- --quick] [--suite NAME[,NAME…] | --suite memory] [--no-torch]
 //               [--save-baseline NAME] [--baseline NAME] [--rounds N] [--max-time S] [--out DIR]
 //               [--baselines DIR] [--convergence-seconds S]
+// (--suite distributed: the data-parallel suite alone, bench/distributed.mjs.)
 // Runs every suite in bench/suites/ in pinn-torch and beside it in PyTorch (bench/lib/peers.mjs:
 // Debian's 1.x on the same LibTorch and BLAS, and a 2.x when one is found, with its torch.func and
 // torch.compile variants where a case names them), alternating the sides case by case, round by
@@ -21,10 +22,11 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
-import { config } from '../dist/index.js';
+import { config, distributed } from '../dist/index.js';
 import { writeFileAtomic } from '../dist/io/atomic.js';
 import { BASELINE_DIR, compareRuns, loadBaseline, saveBaseline } from './lib/baseline.mjs';
 import { convergence } from './convergence.mjs';
+import { distributedBench } from './distributed.mjs';
 import { findPeers } from './lib/peers.mjs';
 import { fmtNs, mib, summarize } from './lib/stats.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -72,7 +74,7 @@ async function loadSuites() {
   const suites = [];
   for (const f of files) suites.push((await import(pathToFileURL(join(here, 'suites', f)).href)).default);
   if (!only) return suites;
-  const known = [...suites.map((s) => s.name), 'memory', 'convergence'];
+  const known = [...suites.map((s) => s.name), 'memory', 'convergence', 'distributed'];
   for (const name of only) if (!known.includes(name)) throw usage(`--suite ${name}: no such suite (have: ${known.join(', ')})`);
   return suites.filter((s) => only.includes(s.name));
 }
@@ -210,7 +212,11 @@ async function main() {
   const converged = !only || only.includes('convergence')
     ? await convergence({ seconds: positive('--convergence-seconds', quick ? 5 : 30), peers, threads, base: join(OUT, `${stem}-convergence`) })
     : null;
+  const spread = !only || only.includes('distributed')
+    ? await distributedBench({ points: 8000, steps: quick ? 10 : 40, rounds: quick ? 1 : 3, available: distributed.isAvailable() })
+    : null;
   const extras = {};
+  if (spread) extras.distributed = spread.text;
   for (const suite of suites) if (suite.report) extras[suite.name] = suite.report(results.filter((r) => r.suite === suite.name));
   if (converged) extras.convergence = converged.text;
   const seconds = (Date.now() - t0) / 1000;
@@ -219,6 +225,7 @@ async function main() {
     date: new Date().toISOString(), quick, rounds: ROUNDS, maxTime: MAX_TIME, seconds,
     notes: peers.filter((p) => p.note).map((p) => p.note), machine, results, memory, extras,
     convergence: converged ? { level: converged.level, sides: converged.curves } : null,
+    distributed: spread?.rows ?? null,
   };
   const comparison = baseline ? { name: option('--baseline'), rows: compareRuns(baseline, run) } : null;
   const report = renderReport(run, comparison);

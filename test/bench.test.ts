@@ -47,7 +47,7 @@ describe('npm run bench, command-line mistakes', () => {
     for (const [argv, message] of [
       [['--baseline', 'nope', '--baselines', join(scratch, 'none')], /npm run bench: --baseline nope: no saved baseline/],
       [['--rounds', 'x'], /npm run bench: --rounds must be a positive number, got x/],
-      [['--suite', 'nosuch'], /npm run bench: --suite nosuch: no such suite \(have: .*memory, convergence\)/],
+      [['--suite', 'nosuch'], /npm run bench: --suite nosuch: no such suite \(have: .*memory, convergence, distributed\)/],
     ] as Array<[string[], RegExp]>) {
       const r = spawnSync(process.execPath, ['bench/index.mjs', ...argv], { encoding: 'utf8', env: { ...process.env, PINN_TORCH_BENCH_PYTHON: '/nonexistent/python' }, timeout: 60_000 });
       expect(r.status, r.stderr).toBe(2);

@@ -2,7 +2,9 @@
 // (test/fixtures/distributed_rank.mjs) on a loopback TCP store, and checks what each reports.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { distributed } from '../src/index.js';
 
@@ -46,6 +48,15 @@ describe.skipIf(!available)(`distributed (Gloo) ${available ? '' : `— skipped:
       expect(r.e).toEqual([8, 8, 8]); // rank 1's 7·1 + 1
     }
     expect(rs.map((r) => r.rank)).toEqual([0, 1]);
+  }, 60_000);
+
+  it('meets through a FileStore as well (a fresh file per run)', async () => {
+    const storePath = join(mkdtempSync(join(tmpdir(), 'pinn-store-')), 'store');
+    const rs = await Promise.all([0, 1].map((r) => rank({ scenario: 'collectives', init: { rank: r, worldSize: 2, storePath, timeoutMs: 20_000 } })));
+    for (const r of rs) {
+      expect(r.error).toBeUndefined();
+      expect(r.b).toEqual([21, 41, 61]);
+    }
   }, 60_000);
 
   it("reads torchrun's RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT", async () => {

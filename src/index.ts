@@ -28,3 +28,4 @@ export { Registry, checkOptions, defaults as optionDefaults, describeOption, spe
 export type { RegistryEntry, OptionSchema, OptionSpec, OptionsOf, SpecOf } from './registry.js';
 export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES } from './train/index.js';
 export type * from './train/index.js';
+export * as mre from './mre/index.js';

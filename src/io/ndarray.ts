@@ -36,3 +36,22 @@ export function toFloat64(a: NdArray): Float64Array {
   if (a.data instanceof BigInt64Array) return Float64Array.from(a.data, Number);
   return Float64Array.from(a.data as ArrayLike<number>);
 }
+
+/** The array with its axes permuted: output axis k is input axis `order[k]` (numpy.transpose). */
+export function transpose(a: NdArray, order: number[]): NdArray {
+  const rank = a.shape.length, width = isComplexDType(a.dtype) ? 2 : 1;
+  if (order.length !== rank || [...order].sort().some((v, i) => v !== i)) throw new Error(`transpose: order [${order.join(', ')}] is not a permutation of ${rank} axes`);
+  const shape = order.map((k) => a.shape[k]);
+  const inStride = new Array<number>(rank);
+  for (let i = rank - 1, s = 1; i >= 0; i--) { inStride[i] = s; s *= a.shape[i]; }
+  const stride = order.map((k) => inStride[k]);
+  const out = new (a.data.constructor as new (n: number) => ArrayData)(a.data.length);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0, n = numel(shape); o < n; o++) {
+    let i = 0;
+    for (let k = 0; k < rank; k++) i += idx[k] * stride[k];
+    for (let w = 0; w < width; w++) (out as any)[o * width + w] = (a.data as any)[i * width + w];
+    for (let k = rank - 1; k >= 0; k--) { if (++idx[k] < shape[k]) break; idx[k] = 0; }
+  }
+  return { dtype: a.dtype, shape, data: out };
+}

@@ -7,3 +7,7 @@ export type { ValueScale } from './normalize.js';
 export { splitVoxels, voxelPoints, voxelWave, voxelMu, voxelAnat } from './voxels.js';
 export { ahi } from './ahi.js';
 export type { AHIOptions, AHIResult } from './ahi.js';
+export { mrePhantom, phantomStiffness, DEFAULT_INCLUSIONS } from './phantom.js';
+export type { PhantomOptions, Inclusion } from './phantom.js';
+export { solveHelmholtz2D } from './helmholtz_fd.js';
+export type { HelmholtzGrid, PlaneWaveDrive } from './helmholtz_fd.js';

@@ -1,7 +1,8 @@
 // Scales as MREPINN uses them: coordinates centred on the grid and divided by its extent, so the
-// network sees [−½, ½] along every axis, whatever the voxel size; displacement and stiffness
-// shifted by their mean over the mask and divided by their spread, so the network's outputs are
-// of order one. Each map has its inverse; the physics (the PDE) stays in physical units.
+// network sees [−½, ½] (along the longest axis), whatever the voxel size; displacement and
+// stiffness divided by their typical size, so the network's outputs are of order one. Unlike
+// MREPINN, one extent serves every axis: the Laplacian keeps its form in the scaled coordinates.
+// Each map has its inverse.
 import { tensor } from '../creation.js';
 import { type Tensor } from '../tensor.js';
 import { type MREExample } from './example.js';
@@ -12,9 +13,10 @@ export class CoordinateNormalization {
     if (center.length !== extent.length || !extent.every((e) => e > 0)) throw new Error(`CoordinateNormalization: center [${center}] and positive extent [${extent}] per axis`);
   }
 
-  /** The grid's: center = origin + spacing·(n − 1)/2, extent = spacing·(n − 1). */
+  /** The grid's: center = origin + spacing·(n − 1)/2, extent = the largest spacing·(n − 1), on every axis. */
   static of(e: MREExample): CoordinateNormalization {
-    return new CoordinateNormalization(e.shape.map((n, k) => e.origin[k] + e.spacing[k] * (n - 1) / 2), e.shape.map((n, k) => e.spacing[k] * (n - 1)));
+    const L = Math.max(...e.shape.map((n, k) => e.spacing[k] * (n - 1)));
+    return new CoordinateNormalization(e.shape.map((n, k) => e.origin[k] + e.spacing[k] * (n - 1) / 2), e.shape.map(() => L));
   }
 
   normalize(x: Tensor): Tensor {
@@ -30,31 +32,30 @@ export class CoordinateNormalization {
   }
 }
 
-/** y ↦ loc + scale·y: how a network's order-one output becomes a physical value. */
-export interface ValueScale { loc: number; scale: number }
-
 /**
- * The data's scales over the mask: the wave's real and imaginary parts (each component, each
- * frequency together) share loc 0 and scale = RMS |u|, as a complex field has no preferred
- * phase; the stiffness has loc = mean μ and scale = its standard deviation (or the mean when μ
- * is constant). With no μ ground truth, `muGuess` (Pa) gives both.
+ * The data's typical sizes over the mask: RMS |u| (all components and frequencies together: a
+ * complex field has no preferred phase), the RMS of the anatomical channels, and the mean μ
+ * (or `muGuess`, Pa, when the data has no stiffness). The network's outputs are u / wave,
+ * anat / anat and μ / mu: linear maps, so the PDEs keep their form.
  */
-export function valueScales(e: MREExample, muGuess?: number): { wave: ValueScale; mu: ValueScale } {
+export function valueScales(e: MREExample, muGuess?: number): { wave: number; anat: number; mu: number } {
   const voxels = e.maskedVoxels();
   let sum2 = 0;
   for (let f = 0; f < e.frequencies.length; f++) {
     for (let c = 0; c < e.components; c++) for (const i of voxels) { const [re, im] = e.waveAt(f, c, i); sum2 += re * re + im * im; }
   }
-  const rms = Math.sqrt(sum2 / (voxels.length * e.frequencies.length * e.components)) || 1;
-  let mu: ValueScale;
+  const wave = Math.sqrt(sum2 / (voxels.length * e.frequencies.length * e.components)) || 1;
+  let a2 = 0;
+  if (e.anat) for (let c = 0; c < e.anatChannels; c++) for (const i of voxels) a2 += e.anat[c * e.voxels + i] ** 2;
+  const anat = e.anat ? Math.sqrt(a2 / (voxels.length * e.anatChannels)) || 1 : 1;
+  let mu: number;
   if (e.mu) {
-    let s = 0, s2 = 0;
-    for (const i of voxels) { s += e.mu[i]; s2 += e.mu[i] ** 2; }
-    const mean = s / voxels.length, sd = Math.sqrt(Math.max(0, s2 / voxels.length - mean * mean));
-    mu = { loc: mean, scale: sd > 1e-6 * mean ? sd : mean };
+    let s = 0;
+    for (const i of voxels) s += e.mu[i];
+    mu = s / voxels.length;
   } else {
     if (!(muGuess !== undefined && muGuess > 0)) throw new Error('valueScales: the example has no stiffness (mu); give muGuess, a typical shear modulus in Pa');
-    mu = { loc: muGuess, scale: muGuess };
+    mu = muGuess;
   }
-  return { wave: { loc: 0, scale: rms }, mu };
+  return { wave, anat, mu };
 }

@@ -1,0 +1,87 @@
+// The elastography task on voxel data: its loss terms in scaled units against closed forms (a
+// plane wave in a uniform medium, through a model that is that wave exactly), the full-grid
+// evaluation, and a short training run with the seed's progressive PDE weight.
+import { describe, expect, it } from 'vitest';
+import { Tensor, Trainer, cat, mre, nn, tidy } from '../src/index.js';
+
+const rho = 1000, mu0 = 3000, freq = 100, omega = 2 * Math.PI * freq, h = 1e-3, n = 21;
+const k = omega * Math.sqrt(rho / mu0), dir = [Math.cos(0.6), Math.sin(0.6)];
+
+function planeWaveExample(components = 1) {
+  const V = n * n, wave = new Float64Array(2 * components * V), mu = new Float64Array(V).fill(mu0);
+  for (let i = 0; i < V; i++) {
+    const phase = k * (dir[0] * Math.floor(i / n) * h + dir[1] * (i % n) * h);
+    for (let c = 0; c < components; c++) { wave[2 * (c * V + i)] = Math.cos(phase); wave[2 * (c * V + i) + 1] = Math.sin(phase); }
+  }
+  return new mre.MREExample({
+    wave: { dtype: 'complex128', shape: [1, components, n, n], data: wave }, mask: { dtype: 'uint8', shape: [n, n], data: new Uint8Array(V).fill(1) },
+    mu: { dtype: 'float64', shape: [n, n], data: mu }, frequencies: [freq], spacing: [h, h], density: rho,
+  });
+}
+
+/** The plane wave itself in the task's scaled units (x̃ = (x − c)/L, u/U), and μ/M = muRatio. */
+class ExactWave extends nn.Module {
+  constructor(readonly task: mre.MRETask, readonly muRatio: number) { super(); }
+  forward(xs: Tensor): Tensor {
+    const { center, extent } = this.task.normalization;
+    const phase = xs.narrow(1, 0, 1).mul(extent[0]).add(center[0]).mul(k * dir[0]).add(xs.narrow(1, 1, 1).mul(extent[1]).add(center[1]).mul(k * dir[1]));
+    return cat([phase.cos(), phase.sin()].map((t) => t.div(this.task.scales.wave)).concat([phase.mul(0).add(this.muRatio)]), 1);
+  }
+}
+
+describe('mreProblem', () => {
+  it('the scaled PDE term is the physical residual over ρω²·U: 0 for the true μ, (μ/μ₀ − 1)² for another', () => tidy(() => {
+    const e = planeWaveExample();
+    const task = mre.mreProblem(e, { lossWeights: [1, 0, 1, 0], testFraction: 0 });
+    expect(task.problem.conditions.map((c) => c.name)).toEqual(['wave', 'pde']);
+    expect(task.problem.outputs).toEqual(['u_re', 'u_im', 'mu']);
+    const exact = task.problem.losses(new ExactWave(task, 1));
+    expect(exact.wave.item()).toBeLessThan(1e-28);
+    expect(exact.pde.item()).toBeLessThan(1e-20);
+    // μ 10 % too stiff: r = (1.1·∇²u + k²u)/k² = −0.1·u, |u/U| = 1 / U
+    const off = task.problem.losses(new ExactWave(task, 1.1));
+    expect(off.pde.item()).toBeCloseTo(0.01 / task.scales.wave ** 2, 10);
+  }));
+
+  it('names its terms by the weights and data; Navier–Cauchy needs a vector wave', () => {
+    const e = planeWaveExample(2);
+    const nc = mre.mreProblem(e, { equation: 'navier-cauchy', lossWeights: [1, 2, 1e-3, 0], pdeWarmupIters: 10, pdeStepIters: 5, pdeStepFactor: 10 });
+    expect(nc.problem.conditions.map((c) => [c.name, c.weight])).toEqual([['wave', 1], ['elast', 2], ['pde', 1e-3]]);
+    expect(nc.problem.outputs).toEqual(['ux_re', 'ux_im', 'uy_re', 'uy_im', 'mu']);
+    // The seed's get_pde_weight: 0 before the warm-up, then init · factor^⌊(step − warmup)/every⌋.
+    expect([0, 9, 10, 14, 15, 25].map((s) => nc.weighting!.weightAt(s))).toEqual([0, 0, 1e-3, 1e-3, 1e-2, 1]);
+    expect(() => mre.mreProblem(planeWaveExample(1), { equation: 'navier-cauchy' })).toThrow(/the Navier–Cauchy form needs a vector wave \(2 components on this 2-D grid\), the data has 1/);
+    expect(() => mre.mreProblem(planeWaveExample(1), { lossWeights: [1, 0, 1, 1] })).toThrow(/an anatomical loss weight needs anatomical channels/);
+    expect(() => mre.mreProblem(planeWaveExample(1), { lossWeights: [0, 0, 0, 0] })).toThrow(/every loss weight is 0/);
+  });
+});
+
+describe('evaluateMRE and a short training run', () => {
+  it('evaluates on the full grid in physical units: the exact wave and μ give no error; AHI is beside it', () => {
+    const e = planeWaveExample();
+    const task = mre.mreProblem(e, { testFraction: 0.25 });
+    const r = mre.evaluateMRE(e, task, new ExactWave(task, 1));
+    expect(r.metrics.waveMask).toBeLessThan(1e-13);
+    expect(r.metrics.muMask).toBeLessThan(1e-13);
+    expect(r.muPred[7]).toBeCloseTo(mu0, 9);
+    expect(r.metrics.ahiOnAhiVoxels).toBeGreaterThan(0); // the discrete Laplacian's (kh)²/12
+    expect(r.metrics.ahiOnAhiVoxels).toBeLessThan(0.01);
+  });
+
+  it('trains with the mask sampler and the warm-up: the PDE weighs nothing until it starts', async () => {
+    const e = mre.mrePhantom({ n: 15, refine: 1, noise: 0.01 });
+    const task = mre.mreProblem(e, { lossWeights: [1, 0, 1e-2, 0], pdeWarmupIters: 20, nPoints: 64, period: 5 });
+    const model = mre.createMREPINN(e, { uHidden: [32, 32], muHidden: [16], siren: true, seed: 1 });
+    const trainer = new Trainer({ problem: task.problem, model, phases: [{ optimizer: { type: 'adam', lr: 1e-3 }, steps: 40 }], weighting: task.weighting, sampling: [task.sampling] });
+    const seen: { step: number; total: number; pdeWeight: number; points: number }[] = [];
+    trainer.on('step', (ev: any) => seen.push({ step: ev.step, total: ev.total, pdeWeight: ev.weights?.pde, points: task.problem.conditions[0].evaluationPoints.shape[0] }));
+    await trainer.fit();
+    expect(seen.every((s) => s.points === 64)).toBe(true);
+    expect(seen.filter((s) => s.step <= 20).every((s) => s.pdeWeight === 0 || s.pdeWeight === undefined)).toBe(true);
+    expect(seen.at(-1)!.pdeWeight).toBe(1e-2);
+    expect(seen[15].total).toBeLessThan(seen[0].total);
+    trainer.dispose?.();
+    task.problem.dispose();
+    model.dispose();
+  });
+});

@@ -45,14 +45,29 @@ describe('mreProblem', () => {
 
   it('names its terms by the weights and data; Navier–Cauchy needs a vector wave', () => {
     const e = planeWaveExample(2);
-    const nc = mre.mreProblem(e, { equation: 'navier-cauchy', lossWeights: [1, 2, 1e-3, 0], pdeWarmupIters: 10, pdeStepIters: 5, pdeStepFactor: 10 });
-    expect(nc.problem.conditions.map((c) => [c.name, c.weight])).toEqual([['wave', 1], ['elast', 2], ['pde', 1e-3]]);
+    const nc = mre.mreProblem(e, { equation: 'navier-cauchy', lossWeights: [1, 2, 0.5, 0], pdeWarmupIters: 10, pdeInitWeight: 1e-3, pdeStepIters: 5, pdeStepFactor: 10 });
+    expect(nc.problem.conditions.map((c) => [c.name, c.weight])).toEqual([['wave', 1], ['elast', 2], ['pde', 0.5]]);
     expect(nc.problem.outputs).toEqual(['ux_re', 'ux_im', 'uy_re', 'uy_im', 'mu']);
-    // The seed's get_pde_weight: 0 before the warm-up, then init · factor^⌊(step − warmup)/every⌋.
-    expect([0, 9, 10, 14, 15, 25].map((s) => nc.weighting!.weightAt(s))).toEqual([0, 0, 1e-3, 1e-3, 1e-2, 1]);
+    // The seed's get_pde_weight: 0 before the warm-up, then init · factor^⌊(step − warmup)/every⌋, up to the PDE's loss weight.
+    expect([0, 9, 10, 14, 15, 20, 25].map((s) => nc.weighting!.weightAt(s))).toEqual([0, 0, 1e-3, 1e-3, 1e-2, 0.1, 0.5]);
     expect(() => mre.mreProblem(planeWaveExample(1), { equation: 'navier-cauchy' })).toThrow(/the Navier–Cauchy form needs a vector wave \(2 components on this 2-D grid\), the data has 1/);
-    expect(() => mre.mreProblem(planeWaveExample(1), { lossWeights: [1, 0, 1, 1] })).toThrow(/an anatomical loss weight needs anatomical channels/);
+    // Terms whose data is missing are left out, as the seed does (no anatomy here).
+    expect(mre.mreProblem(planeWaveExample(1), { lossWeights: [1, 0, 1, 1] }).problem.conditions.map((c) => c.name)).toEqual(['wave', 'pde']);
     expect(() => mre.mreProblem(planeWaveExample(1), { lossWeights: [0, 0, 0, 0] })).toThrow(/every loss weight is 0/);
+  });
+});
+
+describe("the seed's two configurations", () => {
+  it("build on the phantom with the seed's weights and schedule", () => {
+    const e = mre.mrePhantom({ n: 11, refine: 1 });
+    const quick = mre.mreProblem(e, mre.MRE_PRESETS['quick-test'].problem);
+    expect(quick.problem.conditions.map((c) => [c.name, c.weight])).toEqual([['wave', 1]]); // no PDE (weight 0), no anatomy in the phantom
+    expect(quick.weighting).toBeUndefined();
+    const full = mre.mreProblem(e, mre.MRE_PRESETS['full-training'].problem);
+    expect(full.problem.conditions.map((c) => c.name)).toEqual(['wave', 'pde']);
+    expect([9999, 10000, 14999, 15000, 25000, 30000, 90000].map((s) => full.weighting!.weightAt(s))).toEqual([0, 1e-4, 1e-4, 1e-3, 0.1, 1, 1]);
+    expect([mre.MRE_PRESETS['quick-test'].steps, mre.MRE_PRESETS['full-training'].steps]).toEqual([10_000, 100_000]);
+    quick.problem.dispose(); full.problem.dispose();
   });
 });
 

@@ -16,3 +16,5 @@ export { mreProblem } from './problem.js';
 export type { MREProblemOptions, MRETask, MREEquation } from './problem.js';
 export { evaluateMRE } from './evaluate.js';
 export type { MREEvaluation } from './evaluate.js';
+export { MRE_PRESETS } from './presets.js';
+export type { MRETrainingPreset } from './presets.js';

@@ -1,8 +1,8 @@
 // The elastography seed's training task on a voxel data set, as a Problem: its four losses
 //   wave   msae(u, û)        at the training voxels (every frequency and component),
-//   elast  msae(μ, μ̂)        where the data has the true stiffness (weight > 0),
+//   elast  msae(μ, μ̂)        where the data has the true stiffness,
 //   pde    msae(residual, 0)  Helmholtz μ∇²u + ρω²u or Navier–Cauchy ∇·[μ(∇u+∇uᵀ)] + ρω²u, per frequency,
-//   anat   msae(a, â)         the anatomical channels, predicted with u,
+//   anat   msae(a, â)         where the data has anatomical channels (predicted with u),
 // weighted by the seed's loss_weights [wave, elast, pde, anat], the PDE's weight following its
 // progressive schedule (0 for pde_warmup_iters steps, then ×pde_step_factor every pde_step_iters),
 // all evaluated on the same n_points voxels, redrawn every `period` steps.
@@ -31,10 +31,12 @@ export interface MREProblemOptions {
   equation?: MREEquation;
   /** The seed's loss_weights [wave, elast, pde, anat] (default [1, 0, 1, 0]). */
   lossWeights?: [number, number, number, number];
-  /** The seed's progressive PDE weighting (defaults 0, 1, 1: the PDE at its weight from the start). */
-  pdeWarmupIters?: number; pdeStepIters?: number; pdeStepFactor?: number;
-  /** A cap on the PDE weight (default none, as the seed). */
-  pdeMaxWeight?: number;
+  /**
+   * The seed's progressive PDE weight: 0 for pdeWarmupIters steps, then
+   * min(pdeInitWeight · pdeStepFactor^⌊(step − pdeWarmupIters)/pdeStepIters⌋, lossWeights[2]).
+   * Defaults 0, lossWeights[2], 1, 1: the PDE at its weight from the start.
+   */
+  pdeWarmupIters?: number; pdeInitWeight?: number; pdeStepIters?: number; pdeStepFactor?: number;
   /** Voxels per step (default 1024) and steps between draws (default 1). */
   nPoints?: number; period?: number;
   /** Share of the mask held out for evaluation (default 0.2), and the seed of the split and draws. */
@@ -55,13 +57,11 @@ export interface MRETask {
 }
 
 export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
-  const { equation = 'helmholtz', lossWeights = [1, 0, 1, 0], pdeWarmupIters = 0, pdeStepIters = 1, pdeStepFactor = 1, pdeMaxWeight, nPoints = 1024, period = 1, testFraction = 0.2, seed = 0, muGuess } = o;
+  const { equation = 'helmholtz', lossWeights = [1, 0, 1, 0], pdeWarmupIters = 0, pdeInitWeight, pdeStepIters = 1, pdeStepFactor = 1, nPoints = 1024, period = 1, testFraction = 0.2, seed = 0, muGuess } = o;
   if (equation !== 'helmholtz' && equation !== 'navier-cauchy') throw new Error(`mreProblem: equation must be 'helmholtz' or 'navier-cauchy', got ${JSON.stringify(equation)}`);
   if (!Array.isArray(lossWeights) || lossWeights.length !== 4 || !lossWeights.every((w) => w >= 0)) throw new Error(`mreProblem: lossWeights must be 4 weights >= 0 [wave, elast, pde, anat], got ${JSON.stringify(lossWeights)}`);
   if (equation === 'navier-cauchy' && e.components !== e.rank) throw new Error(`mreProblem: the Navier–Cauchy form needs a vector wave (${e.rank} components on this ${e.rank}-D grid), the data has ${e.components}`);
   const [wWave, wElast, wPde, wAnat] = lossWeights;
-  if (wElast > 0 && !e.mu) throw new Error('mreProblem: an elasticity loss weight needs the true stiffness (mu) in the data');
-  if (wAnat > 0 && !e.anat) throw new Error('mreProblem: an anatomical loss weight needs anatomical channels (anat) in the data');
 
   const split = splitVoxels(e, { testFraction, seed });
   const normalization = CoordinateNormalization.of(e);
@@ -78,9 +78,9 @@ export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
       const values = cat(e.frequencies.map((_, f) => voxelWave(e, split.train, f)), 1).div(scales.wave);
       terms.push(new PointSetData('wave', x, values, { outputs: outputs.wave.flat(2), weight: wWave }));
     }
-    if (wElast > 0) terms.push(new PointSetData('elast', x, voxelMu(e, split.train).div(scales.mu), { outputs: [outputs.mu], weight: wElast }));
-    if (wAnat > 0) terms.push(new PointSetData('anat', x, voxelAnat(e, split.train).div(scales.anat), { outputs: outputs.anat, weight: wAnat }));
-    if (wPde > 0 || pdeWarmupIters > 0) {
+    if (wElast > 0 && e.mu) terms.push(new PointSetData('elast', x, voxelMu(e, split.train).div(scales.mu), { outputs: [outputs.mu], weight: wElast }));
+    if (wAnat > 0 && e.anat) terms.push(new PointSetData('anat', x, voxelAnat(e, split.train).div(scales.anat), { outputs: outputs.anat, weight: wAnat }));
+    if (wPde > 0) {
       e.omegas.forEach((omega, f) => {
         const residual = residualFor(equation, spatial, outputs.wave[f], outputs.mu);
         const scale = rho * omega * omega;
@@ -94,7 +94,7 @@ export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
   if (conditions.length === 0) throw new Error('mreProblem: every loss weight is 0: nothing to train');
   const problem = new Problem({ inputs: spatial, outputs: [...outputs.wave.flat(2), ...outputs.anat, outputs.mu], constants: { rho }, conditions, dtype: 'float64' });
   const pdeTerms = names.filter((n) => n.startsWith('pde'));
-  const weighting = pdeTerms.length ? new WarmupWeighting({ terms: pdeTerms, warmup: pdeWarmupIters, init: wPde, factor: pdeStepFactor, every: pdeStepIters, max: pdeMaxWeight }) : undefined;
+  const weighting = pdeTerms.length ? new WarmupWeighting({ terms: pdeTerms, warmup: pdeWarmupIters, init: pdeInitWeight ?? wPde, factor: pdeStepFactor, every: pdeStepIters, max: wPde }) : undefined;
   const sampling = new MiniBatch({ condition: names, batchSize: nPoints, every: period, seed });
   return { problem, sampling, weighting, split, normalization, scales, outputs };
 }

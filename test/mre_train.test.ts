@@ -7,11 +7,14 @@ import { Tensor, Trainer, cat, mre, nn, tidy } from '../src/index.js';
 const rho = 1000, mu0 = 3000, freq = 100, omega = 2 * Math.PI * freq, h = 1e-3, n = 21;
 const k = omega * Math.sqrt(rho / mu0), dir = [Math.cos(0.6), Math.sin(0.6)];
 
+// A shear wave: components along p ⟂ k (the transverse polarisation), so ∇·u = 0.
+const polarisation = [-dir[1], dir[0]];
+
 function planeWaveExample(components = 1) {
   const V = n * n, wave = new Float64Array(2 * components * V), mu = new Float64Array(V).fill(mu0);
   for (let i = 0; i < V; i++) {
     const phase = k * (dir[0] * Math.floor(i / n) * h + dir[1] * (i % n) * h);
-    for (let c = 0; c < components; c++) { wave[2 * (c * V + i)] = Math.cos(phase); wave[2 * (c * V + i) + 1] = Math.sin(phase); }
+    for (let c = 0; c < components; c++) { const a = components === 1 ? 1 : polarisation[c]; wave[2 * (c * V + i)] = a * Math.cos(phase); wave[2 * (c * V + i) + 1] = a * Math.sin(phase); }
   }
   return new mre.MREExample({
     wave: { dtype: 'complex128', shape: [1, components, n, n], data: wave }, mask: { dtype: 'uint8', shape: [n, n], data: new Uint8Array(V).fill(1) },
@@ -21,11 +24,13 @@ function planeWaveExample(components = 1) {
 
 /** The plane wave itself in the task's scaled units (x̃ = (x − c)/L, u/U), and μ/M = muRatio. */
 class ExactWave extends nn.Module {
-  constructor(readonly task: mre.MRETask, readonly muRatio: number) { super(); }
+  constructor(readonly task: mre.MRETask, readonly muRatio: number, readonly components = 1) { super(); }
   forward(xs: Tensor): Tensor {
     const { center, extent } = this.task.normalization;
     const phase = xs.narrow(1, 0, 1).mul(extent[0]).add(center[0]).mul(k * dir[0]).add(xs.narrow(1, 1, 1).mul(extent[1]).add(center[1]).mul(k * dir[1]));
-    return cat([phase.cos(), phase.sin()].map((t) => t.div(this.task.scales.wave)).concat([phase.mul(0).add(this.muRatio)]), 1);
+    const amplitudes = this.components === 1 ? [1] : polarisation;
+    const u = amplitudes.flatMap((a) => [phase.cos().mul(a), phase.sin().mul(a)]).map((t) => t.div(this.task.scales.wave));
+    return cat([...u, phase.mul(0).add(this.muRatio)], 1);
   }
 }
 
@@ -41,6 +46,15 @@ describe('mreProblem', () => {
     // μ 10 % too stiff: r = (1.1·∇²u + k²u)/k² = −0.1·u, |u/U| = 1 / U
     const off = task.problem.losses(new ExactWave(task, 1.1));
     expect(off.pde.item()).toBeCloseTo(0.01 / task.scales.wave ** 2, 10);
+  }));
+
+  it('Navier–Cauchy likewise: 0 for a shear wave in the true μ, Σ_c (μ/μ₀ − 1)²|u_c/U|² for another', () => tidy(() => {
+    const e = planeWaveExample(2);
+    const task = mre.mreProblem(e, { equation: 'navier-cauchy', testFraction: 0 });
+    expect(task.problem.losses(new ExactWave(task, 1, 2)).pde.item()).toBeLessThan(1e-20);
+    // U² = mean over the two components of |u_c|² = ½; the two residuals add 0.01·(p_x² + p_y²)/U² = 0.02
+    expect(task.scales.wave ** 2).toBeCloseTo(0.5, 12);
+    expect(task.problem.losses(new ExactWave(task, 1.1, 2)).pde.item()).toBeCloseTo(0.02, 10);
   }));
 
   it('names its terms by the weights and data; Navier–Cauchy needs a vector wave', () => {

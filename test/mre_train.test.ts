@@ -114,3 +114,23 @@ describe('evaluateMRE and a short training run', () => {
     model.dispose();
   });
 });
+
+describe('benchmarkMRE', () => {
+  it("splits an iteration's time into data, model and loss, and prints it as the seed does", () => {
+    const e = mre.mrePhantom({ n: 11, refine: 1 });
+    const task = mre.mreProblem(e, { nPoints: 32 });
+    const model = mre.createMREPINN(e, { uHidden: [16], muHidden: [8] });
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => lines.push(s);
+    let r;
+    try { r = mre.benchmarkMRE(task, model, 3); } finally { console.log = log; }
+    expect(r.data).toBeGreaterThan(0); expect(r.model).toBeGreaterThan(0);
+    expect(r.loss).toBeGreaterThan(r.model); // derivatives and backward cost more than one forward pass
+    expect(r.total).toBeCloseTo(r.data + r.model + r.loss, 12);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['Data time/iter', 'Model time/iter', 'Loss time/iter', 'Total time/iter']);
+    expect(model.parameters().every((p) => !p.grad)).toBe(true);
+    expect(() => mre.benchmarkMRE(task, model, 0)).toThrow(/nIters must be a positive integer, got 0/);
+    task.problem.dispose(); model.dispose();
+  });
+});

@@ -18,3 +18,5 @@ export { evaluateMRE } from './evaluate.js';
 export type { MREEvaluation } from './evaluate.js';
 export { MRE_PRESETS } from './presets.js';
 export type { MRETrainingPreset } from './presets.js';
+export { benchmarkMRE } from './benchmark.js';
+export type { MREBenchmark } from './benchmark.js';

@@ -6,9 +6,13 @@
 //
 //   node examples/mre_phantom.mjs [--steps 3000] [--equation helmholtz] [--pde 0.1] [--warmup 500]
 //                                 [--lr 1e-3] [--n 41] [--noise 0.01] [--preset quick-test|full-training]
-//                                 [--save phantom.npz]
+//                                 [--save phantom.npz] [--plot runs/mre-phantom/fields]
 // A preset takes the seed's configuration (its weights, schedule, steps and learning rate); the
-// flags after it override. Prints progress every 100 steps and the errors at the end.
+// flags after it override. Prints progress every 100 steps and the errors at the end; --plot
+// writes <base>.svg/.png: Re u, μ and AHI's μ, each beside the truth and the |error| (mask only).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fieldSpec, render } from '../dist/cli/plots.js';
 import { Trainer, mre } from '../dist/index.js';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -32,6 +36,23 @@ trainer.on('step', (e) => {
   if (e.step % 100 === 0 || e.step === steps) console.log(`${e.step}/${steps} loss ${e.total.toExponential(3)} ${Object.entries(e.losses ?? {}).map(([k, v]) => `${k} ${Number(v).toExponential(2)}`).join(' ')} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 });
 await trainer.fit();
-const { metrics } = mre.evaluateMRE(example, task, model);
+const evaluation = mre.evaluateMRE(example, task, model);
+const { metrics } = evaluation;
+if (args.plot) {
+  // Heatmaps want rows of constant y with x fastest; voxels are [x][y] (y fastest). Outside the mask: no value.
+  const [nx, ny] = example.shape, V = nx * ny;
+  const image = (value) => Float64Array.from({ length: V }, (_, k) => { const v = (k % nx) * ny + Math.floor(k / nx); return example.mask[v] ? value(v) : NaN; });
+  const axis = (n, k) => Array.from({ length: n }, (_, i) => 1000 * (example.origin[k] + i * example.spacing[k]));
+  mkdirSync(dirname(args.plot), { recursive: true });
+  const files = await render(fieldSpec({
+    axes: ['x (mm)', 'y (mm)'], xs: axis(nx, 0), ys: axis(ny, 1), title: `MRE phantom, ${steps} steps`,
+    fields: [
+      { name: 'Re u', prediction: image((v) => evaluation.uPred[2 * v]), reference: image((v) => example.wave[2 * v]) },
+      { name: 'μ (kPa), MREPINN', prediction: image((v) => evaluation.muPred[v] / 1000), reference: image((v) => example.mu[v] / 1000) },
+      { name: 'μ (kPa), AHI', prediction: image((v) => evaluation.ahi.mu[v] / 1000), reference: image((v) => example.mu[v] / 1000) },
+    ],
+  }), args.plot);
+  console.log(`plots: ${files.join(', ')}`);
+}
 console.log(JSON.stringify({ steps, seconds: (Date.now() - t0) / 1000, ...metrics }, null, 1));
 console.log(`stiffness, relative L2 over the mask: MREPINN ${(100 * metrics.muMask).toFixed(1)} %; on AHI's voxels MREPINN ${(100 * metrics.muOnAhiVoxels).toFixed(1)} %, AHI ${(100 * metrics.ahiOnAhiVoxels).toFixed(1)} %`);

@@ -169,7 +169,7 @@ print(json.dumps({"re": [r.real.reshape(-1).tolist() for r in rs], "im": [r.imag
         if (ref.grads[k] === null) expect(mine.grads[k], k).toBeNull();
         else expectClose(mine.grads[k], ref.grads[k], 1e-10, `∂L/∂${k}`);
       }
-    });
+    }, 60_000); // PyTorch starts in a child process: seconds on a loaded machine
   }
 
   it('a wrong component count is refused when the residual is made', () => {

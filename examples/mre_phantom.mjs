@@ -55,4 +55,12 @@ if (args.plot) {
   console.log(`plots: ${files.join(', ')}`);
 }
 console.log(JSON.stringify({ steps, seconds: (Date.now() - t0) / 1000, ...metrics }, null, 1));
+// AHI's smoothing, swept: its error over the voxels where it has an estimate.
+const ahiErrors = [0, 1, 1.5, 2].map((sigma) => {
+  const r = mre.ahi(example, { sigma });
+  let d = 0, t = 0;
+  for (const v of example.maskedVoxels()) if (r.valid[v]) { d += (r.mu[v] - example.mu[v]) ** 2; t += example.mu[v] ** 2; }
+  return `σ ${sigma}: ${(100 * Math.sqrt(d / t)).toFixed(1)} %`;
+});
+console.log(`AHI by smoothing (voxels): ${ahiErrors.join(', ')}`);
 console.log(`stiffness, relative L2 over the mask: MREPINN ${(100 * metrics.muMask).toFixed(1)} %; on AHI's voxels MREPINN ${(100 * metrics.muOnAhiVoxels).toFixed(1)} %, AHI ${(100 * metrics.ahiOnAhiVoxels).toFixed(1)} %`);

@@ -31,3 +31,4 @@ export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES 
 export type * from './train/index.js';
 export { dashboard, DashboardServer, RunView, DEFAULT_PORT as DASHBOARD_DEFAULT_PORT } from './dashboard/index.js';
 export type { Dashboard, DashboardOptions, Snapshot as DashboardSnapshot } from './dashboard/index.js';
+export * as mre from './mre/index.js';

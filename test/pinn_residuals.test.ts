@@ -115,6 +115,68 @@ print(json.dumps({"re": r.real.reshape(-1).tolist(), "im": r.imag.reshape(-1).to
   });
 });
 
+describe.skipIf(!hasTorch)('Navier–Cauchy ∇·[μ(∇u+∇uᵀ)] + ρω²u against PyTorch (needs /usr/bin/python3 with torch)', () => {
+  // Component i: Σⱼ ∂ⱼ[μ(∂ⱼuᵢ + ∂ᵢuⱼ)] + ρω²uᵢ, written in PyTorch as the divergence of the stress
+  // (differentiating the product), not in the expanded form the library uses, so the two agree only
+  // if the expansion is right.
+  const TORCH_NC = TORCH_MLP + `
+net = mlp(inp["state"], inp["sizes"])
+dim = inp["dim"]
+X = torch.tensor(inp["x"]).reshape(-1, dim).requires_grad_()
+out = net(X)
+mu = out[:, 2*dim:2*dim+1]
+rw2 = inp["rho"] * inp["omega"]**2
+res, loss = [], 0
+for part in (0, 1):
+    u = [out[:, 2*i+part:2*i+part+1] for i in range(dim)]
+    g = [[d(u[i], X, j) for j in range(dim)] for i in range(dim)]
+    res.append([sum(d(mu * (g[i][j] + g[j][i]), X, j) for j in range(dim)) + rw2 * u[i] for i in range(dim)])
+rs = [torch.complex(res[0][i], res[1][i]) for i in range(dim)]
+loss = sum(torch.mean(torch.abs(r)**2) for r in rs)
+loss.backward()
+print(json.dumps({"re": [r.real.reshape(-1).tolist() for r in rs], "im": [r.imag.reshape(-1).tolist() for r in rs], "loss": loss.item(),
+  "grads": {k: (p.grad.reshape(-1).tolist() if p.grad is not None else None) for k, p in net.named_parameters()}}))
+`;
+  for (const [dim, derivatives] of [[2, 'forward'], [2, 'autograd'], [3, 'forward']] as const) {
+    it(`${dim}-D, ${derivatives} derivatives: residuals, msae loss and gradients w.r.t. every weight to 1e-10`, () => {
+      const spatial = ['x', 'y', 'z'].slice(0, dim);
+      const components = spatial.map((s) => [`u${s}_re`, `u${s}_im`] as [string, string]);
+      const sizes = [dim, 10, 10, 2 * dim + 1]; // outputs: every component's (re, im), then mu
+      const net = new nn.MLP(sizes, { seed: 7 + dim, dtype: 'float64' });
+      const pts = tidy(() => rand([25, dim], { dtype: 'float64' }).mul(2).sub(1));
+      const consts = { rho: 1.3, omega: 2.5 };
+      const residual = pinn.pdes.navierCauchy({ spatial, components, muOutput: 'mu' });
+      const problem = new pinn.Problem({
+        inputs: spatial, outputs: [...components.flat(), 'mu'], constants: consts, derivatives,
+        conditions: [new pinn.PDE('navier-cauchy', pts, residual)],
+      });
+      const mine = tidy(() => {
+        const rs = residual(problem.derivatives(net).get(problem.conditions[0].evaluationPoints)!, problem.coefficients) as Tensor[];
+        expect(rs.map((r) => r.dtype)).toEqual(Array(dim).fill('complex128'));
+        const loss = problem.total(problem.losses(net));
+        net.zeroGrad();
+        loss.backward();
+        return { re: rs.map((r) => flat(r.real())), im: rs.map((r) => flat(r.imag())), loss: loss.item() as number,
+          grads: Object.fromEntries([...net.namedParameters()].map(([n, p]) => [n, p.grad ? flat(p.grad) : null])) };
+      });
+      const ref = runTorch(TORCH_NC, { sizes, dim, x: flat(pts), ...consts, state: Object.fromEntries(Object.entries(net.stateDict()).map(([k, v]) => [k, flat(v)])) });
+      for (let i = 0; i < dim; i++) {
+        expectClose(mine.re[i], ref.re[i], 1e-10, `Re r${i}`);
+        expectClose(mine.im[i], ref.im[i], 1e-10, `Im r${i}`);
+      }
+      expect(Math.abs(mine.loss - ref.loss) / ref.loss).toBeLessThan(1e-10);
+      for (const k of Object.keys(ref.grads)) {
+        if (ref.grads[k] === null) expect(mine.grads[k], k).toBeNull();
+        else expectClose(mine.grads[k], ref.grads[k], 1e-10, `∂L/∂${k}`);
+      }
+    }, 60_000); // PyTorch starts in a child process: seconds on a loaded machine
+  }
+
+  it('a wrong component count is refused when the residual is made', () => {
+    expect(() => pinn.pdes.navierCauchy({ spatial: ['x', 'y', 'z'] })).toThrow(/navierCauchy: 2 components for 3 spatial inputs/);
+  });
+});
+
 describe('problem definitions are checked, naming the term', () => {
   const pts = tensor([[0, 0], [1, 1]], { dtype: 'float64' });
   const base = { inputs: ['x', 't'], outputs: ['u'] };

@@ -136,6 +136,40 @@ describe('MiniBatch', () => {
     expect([0, 1, 2].map((step) => [mb.apply(step, problem, model), periodic.evaluationPoints.shape[0]])).toEqual([[true, 8], [true, 24], [false, 24]]);
     problem.dispose(); model.dispose();
   }));
+  it('terms listed together draw the same rows (data kept paired with its points), anew every `every` steps, and resume mid-period', () => tidy(() => {
+    const x = source(30, new G.Random(5));
+    const values = x.narrow(1, 0, 1).mul(10); // the data is 10·x at each point: pairing is visible
+    const problem = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [
+      new pinn.PDE('pde', x, residualIsX), new pinn.PointSetData('data', x, values, { outputs: ['u'] })] });
+    const model = new nn.MLP([2, 4, 1], { dtype: 'float64' });
+    const [pde, data] = problem.conditions;
+    const mb = new pinn.MiniBatch({ condition: ['pde', 'data'], batchSize: 6, every: 3, seed: 2 });
+    const seen: number[][] = [];
+    let saved: Record<string, unknown> = {};
+    for (let step = 0; step < 7; step++) {
+      mb.apply(step, problem, model);
+      if (step === 4) saved = JSON.parse(JSON.stringify(mb.stateDict()));
+      expect(xs(data.evaluationPoints)).toEqual(xs(pde.evaluationPoints));
+      // the data term's values at its evaluated rows are 10× their points: the residual u − 10x with u = 0 is −10x
+      const r = (data.residuals({ value: () => tensor(Array(6).fill([0]), { dtype: 'float64' }) } as any, {})[0]);
+      expect(Array.from(r.data() as Float64Array)).toEqual(xs(pde.evaluationPoints).map((v) => -10 * v));
+      seen.push(xs(pde.evaluationPoints));
+    }
+    expect(seen[1]).toEqual(seen[0]); expect(seen[2]).toEqual(seen[0]);
+    expect(seen[3]).not.toEqual(seen[0]); expect(seen[4]).toEqual(seen[3]); expect(seen[5]).toEqual(seen[3]);
+    expect(seen[6]).not.toEqual(seen[3]);
+    // A fresh strategy (as after a resume at step 5) evaluates the saved rows, then draws as the first did.
+    const resumed = new pinn.MiniBatch({ condition: ['pde', 'data'], batchSize: 6, every: 3, seed: 99 });
+    resumed.loadStateDict(saved);
+    for (const c of problem.conditions) c.setBatch(null);
+    resumed.apply(5, problem, model);
+    expect(xs(pde.evaluationPoints)).toEqual(seen[5]);
+    resumed.apply(6, problem, model);
+    expect(xs(data.evaluationPoints)).toEqual(seen[6]);
+    const uneven = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [new pinn.PDE('a', x, residualIsX), new pinn.PDE('b', source(5, new G.Random(1)), residualIsX)] });
+    expect(() => new pinn.MiniBatch({ condition: ['a', 'b'], batchSize: 2 }).apply(0, uneven, model)).toThrow(/MiniBatch: PDE 'a' has 30 points, PDE 'b' 5; terms sharing a batch need the same points/);
+    expect(() => new pinn.MiniBatch({ condition: 'a', batchSize: 2, every: 0 })).toThrow(/MiniBatch: every must be a positive integer, got 0/);
+  }));
   it('names an unknown condition', () => {
     const { problem, model } = setup();
     expect(() => new pinn.MiniBatch({ condition: 'bc', batchSize: 4 }).apply(0, problem, model)).toThrow(/MiniBatch: no condition named 'bc' \(conditions: pde\)/);

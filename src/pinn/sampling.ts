@@ -156,25 +156,52 @@ export class RAD extends Seeded implements SamplingStrategy {
  * `until` (e.g. the last Adam step) it goes back to all of them, so that a following L-BFGS
  * phase minimises one fixed, full objective instead of a new batch each step.
  */
+/**
+ * A random batch of `batchSize` distinct rows, drawn anew every `every` steps (default 1) and
+ * evaluated instead of all points. Terms listed together in `condition` share the draw (the
+ * same rows of each): terms on the same points, as the data and PDE terms of an inverse problem
+ * on measured voxels, stay paired. After `until`, all points again.
+ */
 export class MiniBatch extends Seeded implements SamplingStrategy {
   readonly name = 'minibatch';
-  constructor(readonly o: { condition: string; batchSize: number; until?: number; seed?: number }) {
+  private readonly every: number;
+  /** The rows in use, so that a resume evaluates the same batch until the next draw. */
+  private rows: number[] | null = null;
+  constructor(readonly o: { condition: string | string[]; batchSize: number; every?: number; until?: number; seed?: number }) {
     super(o.seed ?? 0);
     if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`MiniBatch: batchSize must be a positive integer, got ${o.batchSize}`);
+    this.every = o.every ?? 1;
+    if (!(Number.isInteger(this.every) && this.every >= 1)) throw new RangeError(`MiniBatch: every must be a positive integer, got ${o.every}`);
+    if (Array.isArray(o.condition) && o.condition.length === 0) throw new RangeError('MiniBatch: condition lists no term');
     checkStep('MiniBatch', 'until', o.until);
   }
   apply(step: number, problem: Problem): boolean {
-    const c = conditionOf(problem, this.o.condition, 'MiniBatch');
+    const names = Array.isArray(this.o.condition) ? this.o.condition : [this.o.condition];
+    const cs = names.map((name) => conditionOf(problem, name, 'MiniBatch'));
+    const n = cs[0].points.shape[0];
+    const other = cs.find((c) => c.points.shape[0] !== n);
+    if (other) throw new Error(`MiniBatch: ${cs[0].label} has ${n} points, ${other.label} ${other.points.shape[0]}; terms sharing a batch need the same points`);
     if (this.o.until !== undefined && step > this.o.until) {
-      if (!c.isBatched) return false;
-      c.setBatch(null); // all points again, once
+      this.rows = null;
+      if (!cs.some((c) => c.isBatched)) return false;
+      for (const c of cs) c.setBatch(null); // all points again, once
       return true;
     }
-    const n = c.points.shape[0], b = Math.min(this.o.batchSize, n);
-    // Partial Fisher–Yates: b distinct rows.
-    const idx = Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < b; i++) { const j = i + this.rng.int(n - i); [idx[i], idx[j]] = [idx[j], idx[i]]; }
-    tidy(() => c.setBatch(tensor(idx.slice(0, b), { dtype: 'int64' })));
+    const draw = this.rows === null || step % this.every === 0;
+    if (!draw && cs.every((c) => c.isBatched)) return false;
+    if (draw) {
+      const b = Math.min(this.o.batchSize, n);
+      // Partial Fisher–Yates: b distinct rows.
+      const idx = Array.from({ length: n }, (_, i) => i);
+      for (let i = 0; i < b; i++) { const j = i + this.rng.int(n - i); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+      this.rows = idx.slice(0, b);
+    }
+    tidy(() => { const rows = tensor(this.rows!, { dtype: 'int64' }); for (const c of cs) c.setBatch(rows); });
     return true;
+  }
+  override stateDict(): Record<string, unknown> { return { ...super.stateDict(), rows: this.rows }; }
+  override loadStateDict(s: Record<string, unknown>): void {
+    super.loadStateDict(s);
+    this.rows = Array.isArray(s.rows) ? (s.rows as number[]) : null;
   }
 }

@@ -51,10 +51,11 @@ const SAMPLING_ENTRIES = [
     create: (o, c) => new RAD({ ...o, source: needSource('RAD', c), seed: c.seed } as never),
   },
   {
-    name: 'minibatch', doc: 'a random batch of the points each step; after `until`, all of them again',
+    name: 'minibatch', doc: 'a random batch of the points, drawn anew every `every` steps; after `until`, all of them again',
     options: {
       condition,
       batchSize: { kind: 'integer', min: 1, required: true, doc: 'points per step' },
+      every: { kind: 'integer', min: 1, default: 1, doc: 'steps between draws (the elastography seed\'s resampling period)' },
       until: { kind: 'integer', min: 0, doc: 'all points again after this step' },
     },
     create: (o, c) => new MiniBatch({ ...o, seed: c.seed } as never),

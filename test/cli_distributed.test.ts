@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.js';
 import { distributed } from '../src/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
@@ -19,13 +20,6 @@ const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 180_000, env: { ...process.env, PINN_TORCH_DIST_TIMEOUT_MS: '3000' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 const metrics = (run: string) => JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')).result;
 
 const config = join(dir, 'poisson.json');

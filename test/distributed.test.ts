@@ -6,21 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.js';
 import { distributed } from '../src/index.js';
 
 const script = resolve(__dirname, 'fixtures/distributed_rank.mjs');
 const { available, reason } = distributed.isAvailable();
 
 interface Report { ok: boolean; error?: string; name?: string; ms: number; exit: number | null; [k: string]: unknown }
-
-/** A port nobody listens on now (the OS's pick, released at once). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function rank(args: object, env: Record<string, string> = {}): Promise<Report> {
   return new Promise((done) => {

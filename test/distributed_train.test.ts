@@ -4,10 +4,10 @@
 // checkpoints written by rank 0 resumed on 2 ranks and on 1, and a rank killed mid-run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.js';
 import { distributed, io } from '../src/index.js';
 
 const script = resolve(__dirname, 'fixtures/distributed_train.mjs');
@@ -16,14 +16,6 @@ const dir = mkdtempSync(join(tmpdir(), 'pinn-dp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run { ok: boolean; error?: string; name?: string; rank: number; steps: number; total: number[]; losses: Record<string, number[]>; gradNorm: number[]; params: number[][]; exit: number | null }
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function run(args: object): Promise<Run> {
   return new Promise((done) => {

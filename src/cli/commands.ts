@@ -182,6 +182,11 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group, tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
+      // A finished run's last phase is closed (its optimizer state was not kept): training on needs a new phase.
+      const { step, phaseIndex } = t.progress;
+      if (phaseIndex >= t.phases.length) {
+        throw new UsageError(`${from}: the checkpoint at step ${step} has finished ${phaseIndex} phase${phaseIndex === 1 ? '' : 's'}, and this plan has ${t.phases.length}: nothing is left to train; to train on, resume with --config <file> whose plan adds a phase after them`);
+      }
     }
     // Data-parallel: rank 0 alone writes the run's files and serves the dashboard.
     const lead = !isFollower();

@@ -52,6 +52,18 @@ describe.skipIf(!available)(`data-parallel training ${available ? '' : `— skip
     expect(one.total[0]).toBe(r0.total[0]);
   }, 120_000);
 
+  it('with mini-batches: the ranks split each batch every rank draws alike, and take the one-process steps (1e-12)', async () => {
+    const args = { minibatch: { condition: 'pde', batchSize: 101, every: 3 }, adamSteps: 30, bfgsSteps: 5 };
+    const [one, [r0, r1]] = [await run(args), await ranks(2, args)];
+    for (const r of [one, r0, r1]) expect(r.error).toBeUndefined();
+    expect(r0.steps).toBe(35);
+    expect(maxRelative(one.total, r0.total)).toBeLessThan(1e-12);
+    expect(r1.params).toEqual(r0.params);
+    // the batches are drawn: the PDE loss is not the full-set loss of a run without them
+    const full = await run({ adamSteps: 30, bfgsSteps: 5 });
+    expect(Math.abs(full.losses.pde[5] - one.losses.pde[5]) / full.losses.pde[5]).toBeGreaterThan(1e-6);
+  }, 120_000);
+
   it("rank 0 writes the checkpoints; they resume on 2 ranks bit for bit and on 1 to 1e-12", async () => {
     const ckpt = join(dir, 'resume');
     const [full] = await ranks(2, { checkpoint: ckpt, checkpointEvery: 35 });

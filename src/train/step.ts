@@ -52,7 +52,6 @@ export class Stepper {
     for (const s of this.p.sampling) {
       if (s.apply(step, this.p.problem, this.p.model)) {
         optimizer.objectiveChanged(); // new points, new objective: the old loss and gradient no longer pair with it
-        this.p.parallel?.shard(this.p.problem);
         this.p.onResample(s.name, Object.fromEntries(this.p.problem.conditions.map((c) => [c.name, c.points.shape[0]])));
       }
     }

@@ -7,6 +7,7 @@ import { isComplex, isFloating } from '../../dtype.js';
 import { type Reduction, l1, msae, mse } from '../../losses.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
+import { arange } from '../../creation.js';
 import { keep, tidy } from '../../memory.js';
 import { ResidualAttention } from '../attention.js';
 import { type Derivatives } from '../derivatives.js';
@@ -106,8 +107,14 @@ export abstract class Condition {
   /** The points the network is evaluated at for this term. */
   get evaluationPoints(): Tensor { return this.batch ?? this.points; }
 
-  /** True while a mini-batch of the rows is evaluated instead of all of them. */
-  get isBatched(): boolean { return this.batch !== null; }
+  /** True while a sampling strategy has this term evaluate a mini-batch of its rows instead of all of them. */
+  get isBatched(): boolean { return this.rows !== null; }
+
+  /**
+   * This rank's share of the term's mean: its evaluated rows over the rows the whole run
+   * evaluates (all of them, or the mini-batch); 1 without data-parallel sharding.
+   */
+  get rowShare(): number { return this.share; }
 
   /**
    * Tensors with one row per point that belong to them (targets, normals, partner points, a
@@ -116,9 +123,16 @@ export abstract class Condition {
    */
   protected perPoint(): Record<string, Tensor> { return {}; }
 
-  /** A subset of rows used instead of all points (mini-batching); null for all. */
+  // The rows evaluated come from two layers: a sampling strategy's mini-batch (`rows`, the same
+  // on every rank), then a data-parallel rank's contiguous slice of those (`shard`).
+  /** A sampling strategy's subset of the rows; null for all. */
+  private rows: Tensor | null = null;
+  /** This rank's slice of the rows in use, when training data-parallel. */
+  private shard: { rank: number; worldSize: number } | null = null;
+  private share = 1;
+  /** The points at the evaluated rows; null when every point is evaluated. */
   private batch: Tensor | null = null;
-  /** The per-point tensors' rows for the current batch. */
+  /** The per-point tensors' evaluated rows. */
   private batched = new Map<Tensor, Tensor>();
   /** `v` at the rows being evaluated: a per-point tensor's batch rows; anything else as is. */
   protected atRows<V>(v: V): V { return (v instanceof Tensor ? this.batched.get(v) ?? v : v) as V; }
@@ -128,11 +142,38 @@ export abstract class Condition {
   /** @internal used by sampling strategies: evaluate on these rows of `points` only. */
   setBatch(rows: Tensor | null): void {
     if (rows !== null && this.attention) throw new Error(`${this.label}: residual attention keeps a multiplier per point, so the term cannot be mini-batched`);
+    this.rows?.dispose();
+    this.rows = rows === null ? null : keep(rows.clone());
+    this.select();
+  }
+
+  /** @internal used by data-parallel training: evaluate the rank-th of worldSize contiguous slices of the rows in use (null: all). */
+  setShard(shard: { rank: number; worldSize: number } | null): void {
+    this.shard = shard;
+    this.select();
+  }
+
+  /** Puts the two layers' rows into `batch` and the per-point tensors' batches. */
+  private select(): void {
     this.batch?.dispose();
     for (const t of this.batched.values()) t.dispose();
     this.batched.clear();
-    this.batch = rows === null ? null : keep(this.points.indexSelect(0, rows));
-    if (rows !== null) for (const t of Object.values(this.perPoint())) this.batched.set(t, keep(t.indexSelect(0, rows)));
+    this.batch = null;
+    this.share = 1;
+    tidy(() => {
+      let idx = this.rows;
+      if (this.shard) {
+        const { rank, worldSize } = this.shard;
+        const n = idx ? idx.shape[0] : this.points.shape[0];
+        if (n < worldSize) throw new Error(`data-parallel training: ${this.label} evaluates ${n} rows, fewer than the ${worldSize} ranks`);
+        const lo = Math.floor((n * rank) / worldSize), hi = Math.floor((n * (rank + 1)) / worldSize);
+        idx = idx ? idx.slice(0, lo, hi) : arange(lo, hi, 1, { dtype: 'int64', device: this.points.device });
+        this.share = (hi - lo) / n;
+      }
+      if (idx === null) return;
+      this.batch = keep(this.points.indexSelect(0, idx));
+      for (const t of Object.values(this.perPoint())) this.batched.set(t, keep(t.indexSelect(0, idx)));
+    });
     this.rowsChanged();
   }
 
@@ -174,11 +215,11 @@ export abstract class Condition {
 
   /** @internal Takes `points` as this term's own (other terms may hold the same tensor, as at construction). */
   adoptPoints(points: Tensor): void {
-    this.setBatch(null);
     this.attention?.reset(); // the multipliers belonged to the old points
     hold(points);
     release(this.held);
     this.held = points;
+    this.setBatch(null); // after the swap: a data-parallel shard is taken from the new points
   }
 
   /** Residual(s) at this condition's points. */
@@ -209,7 +250,7 @@ export abstract class Condition {
   /** @internal Every tensor this condition holds (for casting and disposal). */
   tensors(): Tensor[] {
     const lambda = this.attention?.multipliers;
-    return [this.points, ...Object.values(this.perPoint()), ...(this.batch ? [this.batch] : []), ...this.batched.values(), ...(lambda ? [lambda] : [])];
+    return [this.points, ...Object.values(this.perPoint()), ...(this.rows ? [this.rows] : []), ...(this.batch ? [this.batch] : []), ...this.batched.values(), ...(lambda ? [lambda] : [])];
   }
 
   /** Frees what the term holds; shared points go with the last term holding them. */

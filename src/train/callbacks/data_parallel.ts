@@ -22,6 +22,8 @@ export class DataParallelSync implements Callback {
     this.parallel.shard(t.problem);
   }
 
+  onFitEnd(): void { this.parallel.unshard(); }
+
   /** Every rank stops, or none: a one-hot (scope, reason) of each rank's pending stop, summed. */
   onStepStart(t: Trainer): void {
     const mine = t.pendingStop;

@@ -15,9 +15,13 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export function writeFileAtomic(path: string, chunks: Uint8Array | Uint8Array[]): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const fd = openSync(tmp, 'w');
+/**
+ * Creates `path` (it must not exist) with `chunks` and fsyncs it; the directory entry is left to
+ * the caller, which makes it durable once for all of a directory's new files (fsyncDir). On
+ * failure the partial file is removed.
+ */
+export function writeFileDurable(path: string, chunks: Uint8Array | Uint8Array[]): void {
+  const fd = openSync(path, 'wx');
   try {
     for (const c of Array.isArray(chunks) ? chunks : [chunks]) {
       let off = 0;
@@ -26,10 +30,20 @@ export function writeFileAtomic(path: string, chunks: Uint8Array | Uint8Array[])
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
-    rmSync(tmp, { force: true });
+    rmSync(path, { force: true });
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+}
+
+export function writeFileAtomic(path: string, chunks: Uint8Array | Uint8Array[]): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  writeFileDurable(tmp, chunks);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   fsyncDir(dirname(path));
 }

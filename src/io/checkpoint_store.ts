@@ -5,11 +5,13 @@
 //     latest         the name of the newest complete checkpoint
 // A checkpoint is written into a temporary directory, every file and the directory fsynced,
 // then renamed into place; only then does `latest` move (itself an atomic file write). A kill
-// at any moment leaves the previous checkpoint complete and `latest` naming it.
+// at any moment leaves the previous checkpoint complete and `latest` naming it. The temporary
+// directory is invisible until its rename, so its files need no renames of their own: each is
+// fsynced, then the directory once (an fsync costs milliseconds; a Trainer writes ~7 files).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { fsyncDir, writeFileAtomic, writeFileDurable } from './atomic.js';
 import { parseJson } from './json.js';
 
 export const CHECKPOINT_FORMAT = 1;
@@ -47,10 +49,10 @@ export function writeCheckpoint(root: string, name: string, files: Record<string
       const hash = createHash('sha256');
       let bytes = 0;
       for (const c of chunks) { hash.update(c); bytes += c.length; }
-      writeFileAtomic(join(tmp, file), chunks);
+      writeFileDurable(join(tmp, file), chunks);
       manifest.files[file] = { sha256: hash.digest('hex'), bytes };
     }
-    writeFileAtomic(join(tmp, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
+    writeFileDurable(join(tmp, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
     fsyncDir(tmp);
     if (existsSync(final)) rmSync(final, { recursive: true, force: true }); // re-saving the same step replaces it
     renameSync(tmp, final);

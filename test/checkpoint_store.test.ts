@@ -56,7 +56,7 @@ describe('checkpoint store', () => {
     // A child (the compiled module, as users run it) writes large checkpoints in a loop.
     // Copied out of dist/ first: the pack test may be rebuilding dist/ in parallel.
     const lib = fresh();
-    for (const f of ['checkpoint_store.js', 'atomic.js', 'json.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
+    for (const f of ['checkpoint_store.js', 'atomic.js', 'fsync_many.js', 'json.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
     writeFileSync(join(lib, 'package.json'), '{"type":"module"}');
     const store = join(lib, 'checkpoint_store.js');
     const script = `

@@ -15,35 +15,26 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/**
- * Creates `path` (it must not exist) with `chunks` and fsyncs it; the directory entry is left to
- * the caller, which makes it durable once for all of a directory's new files (fsyncDir). On
- * failure the partial file is removed.
- */
-export function writeFileDurable(path: string, chunks: Uint8Array | Uint8Array[]): void {
-  const fd = openSync(path, 'wx');
-  try {
-    for (const c of Array.isArray(chunks) ? chunks : [chunks]) {
-      let off = 0;
-      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
-    }
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(path, { force: true });
-    throw e;
+/** Writes every chunk to `fd` in full. */
+export function writeChunks(fd: number, chunks: Uint8Array | Uint8Array[]): void {
+  for (const c of Array.isArray(chunks) ? chunks : [chunks]) {
+    let off = 0;
+    while (off < c.length) off += writeSync(fd, c, off, c.length - off);
   }
-  closeSync(fd);
 }
 
 export function writeFileAtomic(path: string, chunks: Uint8Array | Uint8Array[]): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  writeFileDurable(tmp, chunks);
+  const fd = openSync(tmp, 'w');
   try {
-    renameSync(tmp, path);
+    writeChunks(fd, chunks);
+    fsyncSync(fd);
   } catch (e) {
+    closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }
+  closeSync(fd);
+  renameSync(tmp, path);
   fsyncDir(dirname(path));
 }

@@ -9,7 +9,7 @@ set-up per call, e.g. building the graph a backward pass walks, stays outside th
 
 To add a suite: a builder `case_<suite>(params) -> zero-argument callable` registered in CASES
 under the suite's name; bench/suites/<suite>.mjs sends `{suite, params}` for each case."""
-import ctypes, json, os, platform, re, sys, tempfile, time
+import ctypes, io, json, os, platform, re, sys, tempfile, time
 import torch
 
 def blas_libraries():
@@ -171,32 +171,51 @@ def gradient_bytes(net):
 def case_checkpoint(p):
     """Saving or loading the full training state (weights and Adam's moments) with torch.save /
     torch.load, after one step so Adam's state exists; or training steps with a save every
-    `every` steps. Each save is atomic and fsync'd, as pinn-torch's checkpoints are."""
+    `every` steps. Each save is atomic and fsync'd, as pinn-torch's checkpoints are, and its
+    fsyncs are timed (reported beside the times). 'encode' is torch.save into memory alone."""
     torch.manual_seed(0)
     net = mlp(p["sizes"]); X = torch.rand(p["n"], 3)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     def step():
         opt.zero_grad(); elastic_losses(net, X).backward(); opt.step()
     step()
+    if p["op"] == "encode":
+        def encode():
+            buf = io.BytesIO()
+            torch.save({"model": net.state_dict(), "optimizer": opt.state_dict()}, buf)
+            encoded[0] = buf.tell()
+        encoded = [0]
+        return with_facts(encode, lambda: {"bytes": encoded[0]})
     folder = tempfile.mkdtemp(prefix="pinn-bench-ckpt-")
     path = os.path.join(folder, "state.pt")
+    tally = {"saves": 0, "ns": 0, "fsyncs": 0, "fsync_ns": 0}
+    def fsync(fd):
+        t0 = time.perf_counter_ns()
+        os.fsync(fd)
+        tally["fsyncs"] += 1; tally["fsync_ns"] += time.perf_counter_ns() - t0
     def save():  # as durable as pinn-torch's checkpoint: written aside, flushed to disk, renamed into place
+        t0 = time.perf_counter_ns()
         tmp = path + ".tmp"
         with open(tmp, "wb") as f:
             torch.save({"model": net.state_dict(), "optimizer": opt.state_dict()}, f)
-            f.flush(); os.fsync(f.fileno())
+            f.flush(); fsync(f.fileno())
         os.replace(tmp, path)
         dir_fd = os.open(folder, os.O_RDONLY)
-        try: os.fsync(dir_fd)
+        try: fsync(dir_fd)
         finally: os.close(dir_fd)
+        tally["saves"] += 1; tally["ns"] += time.perf_counter_ns() - t0
     save()
-    size = lambda: {"bytes": os.path.getsize(path), "parameterBytes": sum(q.numel() * q.element_size() for q in net.parameters())}
+    def size():
+        n = max(1, tally["saves"])
+        return {"bytes": os.path.getsize(path), "parameterBytes": sum(q.numel() * q.element_size() for q in net.parameters()),
+                "fsyncsPerSave": round(tally["fsyncs"] / n, 1),
+                "meanSave": "%.2f ms, of which fsync %.2f ms" % (tally["ns"] / n / 1e6, tally["fsync_ns"] / n / 1e6)}
     if p["op"] == "save": return with_facts(save, size)
     if p["op"] == "load":
         def load():
             state = torch.load(path)
             net.load_state_dict(state["model"]); opt.load_state_dict(state["optimizer"])
-        return with_facts(load, size)
+        return with_facts(load, lambda: {"bytes": os.path.getsize(path), "parameterBytes": sum(q.numel() * q.element_size() for q in net.parameters())})
     counter = [0]
     def train():
         step(); counter[0] += 1

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { io } from '../src/index.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'pinn-torch-ckpt-'));
+const readCheckpointBytes = (dir: string, file: string) => [...io.readCheckpoint(dir).files[file]];
 
 describe('checkpoint store', () => {
   it('writes, points latest at it, and reads back verified', () => {
@@ -20,6 +21,9 @@ describe('checkpoint store', () => {
     expect(manifest.meta).toEqual({ step: 20 });
     expect(files['state.json'].toString()).toBe('{"step":20}');
     expect(readdirSync(root).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    // each file was written in place in the (then invisible) temporary directory: nothing else is left there
+    expect(readdirSync(join(root, 'step-000010')).sort()).toEqual(['manifest.json', 'state.json', 'weights.safetensors']);
+    expect(readCheckpointBytes(join(root, 'step-000010'), 'weights.safetensors')).toEqual([1, 2, 3]);
   });
 
   it('refuses truncated, corrupted, missing and wrong-version checkpoints, naming the file', () => {
@@ -52,7 +56,7 @@ describe('checkpoint store', () => {
     // A child (the compiled module, as users run it) writes large checkpoints in a loop.
     // Copied out of dist/ first: the pack test may be rebuilding dist/ in parallel.
     const lib = fresh();
-    for (const f of ['checkpoint_store.js', 'atomic.js', 'json.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
+    for (const f of ['checkpoint_store.js', 'atomic.js', 'fsync_many.js', 'json.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
     writeFileSync(join(lib, 'package.json'), '{"type":"module"}');
     const store = join(lib, 'checkpoint_store.js');
     const script = `

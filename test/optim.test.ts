@@ -79,6 +79,34 @@ describe('resuming from stateDict continues bit for bit', () => {
   }
 });
 
+describe('liveStateDict', () => {
+  it('holds the optimizer\'s own state tensors (no copies made), of which stateDict is the JSON form; loading it continues bit for bit', () => {
+    const c = fx.cases.find((c: any) => c.optimizer === 'Adam' && c.dtype === 'float32');
+    const straight = setup(c);
+    for (let k = 0; k < c.grads.length; k++) { tidy(() => straight.feed(k)); straight.opt.step(); }
+    const first = setup(c);
+    for (let k = 0; k < 6; k++) { tidy(() => first.feed(k)); first.opt.step(); }
+    const before = memory().tensors;
+    const live = first.opt.liveStateDict();
+    expect(memory().tensors).toBe(before);
+    const own = first.opt.state.get(first.params[0])!;
+    expect(live.state[0].expAvg).toBe(own.expAvg);
+    expect(live.state[0].step).toBe(own.step);
+    expect(JSON.stringify(first.opt.stateDict())).toBe(JSON.stringify({
+      state: Object.fromEntries(Object.entries(live.state).map(([id, s]) => [id, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor
+        ? { __tensor: true, dtype: v.dtype, shape: v.shape, data: Array.from(v.data() as Float32Array) } : v]))])),
+      paramGroups: live.paramGroups,
+    }));
+    const second = setup({ ...c, init: first.params.map((p: Tensor) => Array.from(p.data() as Float32Array)) });
+    second.opt.loadStateDict(live); // copies: the first optimizer's state stays its own
+    expect(second.opt.state.get(second.params[0])!.expAvg).not.toBe(own.expAvg);
+    for (let k = 6; k < c.grads.length; k++) { tidy(() => second.feed(k)); second.opt.step(); }
+    second.params.forEach((p: Tensor, i: number) => expect(Array.from(p.data() as Float32Array)).toEqual(Array.from(straight.params[i].data() as Float32Array)));
+    expect((own.expAvg as Tensor).isDisposed).toBe(false);
+    for (const s of [straight, first, second]) s.opt.dispose();
+  });
+});
+
 describe('loadStateDict validates before changing anything', () => {
   const c = fx.cases.find((c: any) => c.optimizer === 'Adam' && c.dtype === 'float64');
   const run = () => { const s = setup(c); for (let k = 0; k < 3; k++) { tidy(() => s.feed(k)); s.opt.step(); } return s; };

@@ -3,10 +3,18 @@
 // parameter bytes, and a training epoch with periodic checkpoints beside one without. pinn-torch
 // saves a checkpoint directory (weights, Adam's moments, history, points, trainer.json, manifest)
 // through Trainer.saveCheckpoint; PyTorch torch.save's {model, optimizer} state dicts to one file,
-// as atomically and durably (written aside, fsync'd, renamed).
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// as atomically and durably (written aside, fsync'd, renamed). Both sides count and time their
+// fsyncs within a save (reported beside the times: a save mostly waits on the disk; pinn-torch's
+// checkpoint fsyncs its files and directory together, then the root, `latest` and the root
+// again, where PyTorch's one file needs its file and folder), and the "encode" cases
+// time the state turned into bytes alone, no file: pinn-torch's capture plus the SHA-256 its
+// manifest holds, beside torch.save into memory.
+import { createHash } from 'node:crypto';
+import fs, { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { keep, nn, pinn, rand, Trainer } from '../../dist/index.js';
 
 const N = 1000;
@@ -23,13 +31,43 @@ function setup(sizes) {
 
 /** Bytes of a checkpoint directory, and of the model's parameters. */
 function sizes(checkpoint, model) {
-  const bytes = readdirSync(checkpoint).reduce((a, f) => a + statSync(join(checkpoint, f)).size, 0);
-  return { bytes, parameterBytes: model.numParameters() * 4, ratio: +(bytes / (model.numParameters() * 4)).toFixed(2) };
+  const files = readdirSync(checkpoint);
+  const bytes = files.reduce((a, f) => a + statSync(join(checkpoint, f)).size, 0);
+  return { bytes, files: files.length, parameterBytes: model.numParameters() * 4, ratio: +(bytes / (model.numParameters() * 4)).toFixed(2) };
+}
+
+/**
+ * Calls `fn` with every fsync in this process counted and timed, then undoes the wrapping: the
+ * fsyncs made here (node:fs's fsyncSync; pinn-torch's modules import node:fs's named exports,
+ * which syncBuiltinESMExports rebinds) and those a checkpoint hands to its helper thread to run
+ * together (io/fsync_many.ts: counted from the message it posts, timed by the Atomics.wait this
+ * thread blocks in until they are done).
+ */
+function withFsyncsTimed(fn, tally) {
+  const { fsyncSync } = fs, { wait } = Atomics, { postMessage } = Worker.prototype;
+  const timed = (f) => function (...a) {
+    const t0 = process.hrtime.bigint();
+    try { return f.apply(this, a); } finally { tally.ns += Number(process.hrtime.bigint() - t0); }
+  };
+  fs.fsyncSync = timed((fd) => { tally.n++; return fsyncSync(fd); });
+  Atomics.wait = timed(wait);
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (Array.isArray(message?.fds)) tally.n += message.fds.length;
+    return postMessage.call(this, message, ...rest);
+  };
+  syncBuiltinESMExports();
+  try {
+    return fn();
+  } finally {
+    fs.fsyncSync = fsyncSync; Atomics.wait = wait; Worker.prototype.postMessage = postMessage;
+    syncBuiltinESMExports();
+  }
 }
 
 /**
  * Saves timed after each of `inner` Adam steps (the first step untimed: Adam's moments exist),
- * in a fit with a callback: the state saved is a live run's, optimizer included.
+ * in a fit with a callback: the state saved is a live run's, optimizer included. Durable, as the
+ * Trainer saves: its fsyncs are counted and timed inside the save's time.
  */
 function saveCase(label, sizesOf) {
   return {
@@ -37,16 +75,66 @@ function saveCase(label, sizesOf) {
     js() {
       const s = setup(sizesOf);
       let measured = null; // sizes right after a timed save: fit()'s own final checkpoint replaces it, without optimizer state
+      const all = { saves: 0, ns: 0, fsync: { n: 0, ns: 0 } };
       const fn = async () => {
         let ns = 0;
-        const timer = { name: 'benchSaveTimer', onStepEnd: (t) => { const t0 = process.hrtime.bigint(); const path = t.saveCheckpoint(); ns += Number(process.hrtime.bigint() - t0); measured = sizes(path, s.model); } };
+        const timer = {
+          name: 'benchSaveTimer',
+          onStepEnd: (t) => {
+            const t0 = process.hrtime.bigint();
+            const path = withFsyncsTimed(() => t.saveCheckpoint(), all.fsync);
+            const dt = Number(process.hrtime.bigint() - t0);
+            ns += dt; all.ns += dt; all.saves++;
+            measured = sizes(path, s.model);
+          },
+        };
         const trainer = new Trainer({ problem: s.problem, model: s.model, phases: adam(3), checkpoint: { dir: s.dir, every: 0, keepLast: 1 }, callbacks: [timer] });
         await trainer.fit();
         return ns;
       };
-      return Object.assign(fn, { facts: () => measured, dispose: s.dispose });
+      const facts = () => measured && {
+        ...measured,
+        fsyncsPerSave: +(all.fsync.n / all.saves).toFixed(1),
+        meanSave: `${(all.ns / all.saves / 1e6).toFixed(2)} ms, of which fsync ${(all.fsync.ns / all.saves / 1e6).toFixed(2)} ms`,
+      };
+      return Object.assign(fn, { facts, dispose: s.dispose });
     },
     torch: { suite: 'checkpoint', params: { op: 'save', sizes: sizesOf, n: N } },
+  };
+}
+
+/**
+ * The same state turned into checkpoint bytes (Trainer.captureFiles) and hashed as the manifest's
+ * SHA-256 are, with nothing written: the part of a save that a file system does not decide.
+ */
+function encodeCase(label, sizesOf) {
+  return {
+    name: `encode in memory (no file), ${label}`, inner: 3, selfTimed: true,
+    js() {
+      const s = setup(sizesOf);
+      let measured = null;
+      const fn = async () => {
+        let ns = 0;
+        const timer = {
+          name: 'benchEncodeTimer',
+          onStepEnd: (t) => {
+            const t0 = process.hrtime.bigint();
+            let bytes = 0;
+            for (const content of Object.values(t.captureFiles())) {
+              const hash = createHash('sha256');
+              for (const c of typeof content === 'string' ? [Buffer.from(content, 'utf8')] : content) { hash.update(c); bytes += c.length; }
+              hash.digest();
+            }
+            ns += Number(process.hrtime.bigint() - t0);
+            measured = { bytes };
+          },
+        };
+        await new Trainer({ problem: s.problem, model: s.model, phases: adam(3), callbacks: [timer] }).fit();
+        return ns;
+      };
+      return Object.assign(fn, { facts: () => measured, dispose: s.dispose });
+    },
+    torch: { suite: 'checkpoint', params: { op: 'encode', sizes: sizesOf, n: N } },
   };
 }
 
@@ -107,6 +195,7 @@ export default {
   report: targets,
   cases: [
     ...MODELS.map(([label, s]) => saveCase(label, s)),
+    ...MODELS.map(([label, s]) => encodeCase(label, s)),
     ...MODELS.map(([label, s]) => loadCase(label, s)),
     epochCase(0),
     epochCase(10),

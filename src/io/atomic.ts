@@ -15,14 +15,19 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** Writes every chunk to `fd` in full. */
+export function writeChunks(fd: number, chunks: Uint8Array | Uint8Array[]): void {
+  for (const c of Array.isArray(chunks) ? chunks : [chunks]) {
+    let off = 0;
+    while (off < c.length) off += writeSync(fd, c, off, c.length - off);
+  }
+}
+
 export function writeFileAtomic(path: string, chunks: Uint8Array | Uint8Array[]): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const fd = openSync(tmp, 'w');
   try {
-    for (const c of Array.isArray(chunks) ? chunks : [chunks]) {
-      let off = 0;
-      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
-    }
+    writeChunks(fd, chunks);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);

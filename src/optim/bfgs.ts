@@ -21,6 +21,7 @@ import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { floats } from './readback.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import { type SerializedValue, type StateValue } from './serialize.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, type QuasiNewtonIteration, type QuasiNewtonOptions, loopDefaults } from './quasi_newton.js';
 
 export interface BFGSOptions extends QuasiNewtonOptions {
@@ -57,7 +58,7 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
   private get size(): number { return this.params.reduce((k, p) => k + p.numel, 0); }
 
   /** Checks H's shape before anything changes (the base checks the rest). */
-  override loadStateDict(sd: OptimizerStateDict): void {
+  override loadStateDict(sd: OptimizerStateDict<SerializedValue | StateValue>): void {
     const n = this.size;
     for (const [id, st] of Object.entries(sd?.state ?? {})) {
       const H = st.H as { shape?: unknown } | undefined;

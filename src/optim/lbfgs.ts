@@ -5,6 +5,7 @@ import { checkNonNegativeInt, checkOptions, checkPositiveInt } from '../checks.j
 import { Tensor } from '../tensor.js';
 import { CurvatureHistory, type SavedProducts } from './lbfgs_history.js';
 import { type OptimizerStateDict, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import { type SerializedValue, type StateValue } from './serialize.js';
 import { type CurvaturePair, LOOP_OPTIONS, QuasiNewton, loopDefaults, type QuasiNewtonIteration, type QuasiNewtonOptions, type QuasiNewtonStopReason } from './quasi_newton.js';
 
 export interface LBFGSOptions extends QuasiNewtonOptions { historySize: number }
@@ -31,7 +32,7 @@ export class LBFGS extends QuasiNewton<LBFGSOptions> {
   protected curvatureKeys(): string[] { return ['oldDirs', 'oldStps', 'ro', 'hDiag', 'sy', 'yy', 'ringStart']; }
 
   /** Checks that the curvature lists of a state dict agree with each other before anything changes. */
-  override loadStateDict(sd: OptimizerStateDict): void {
+  override loadStateDict(sd: OptimizerStateDict<SerializedValue | StateValue>): void {
     for (const [id, st] of Object.entries(sd?.state ?? {})) {
       const m = Array.isArray(st.oldDirs) ? st.oldDirs.length : 0;
       const where = `LBFGS.loadStateDict: state '${id}'`;

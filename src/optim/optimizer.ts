@@ -15,8 +15,9 @@ export type ParamsInput<O> = Tensor[] | Array<Partial<O> & { params: Tensor[] }>
 export type Closure = () => Tensor | number;
 export type ParamState = Record<string, StateValue>;
 
-export interface OptimizerStateDict {
-  state: Record<string, Record<string, SerializedValue>>;
+/** State values are JSON-safe (stateDict) or, from liveStateDict, the optimizer's own tensors. */
+export interface OptimizerStateDict<V = SerializedValue> {
+  state: Record<string, Record<string, V>>;
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
@@ -133,17 +134,30 @@ export abstract class Optimizer<O extends { lr: number }> {
     return t;
   }
 
+  /** The state dict, JSON-safe: every state tensor written out as numbers (see serialize). */
   stateDict(): OptimizerStateDict {
+    const { state, paramGroups } = this.liveStateDict();
+    const out: OptimizerStateDict['state'] = {};
+    for (const [id, s] of Object.entries(state)) out[id] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, serialize(v)]));
+    return { state: out, paramGroups };
+  }
+
+  /**
+   * The state dict holding the optimizer's own state tensors, neither copied nor converted: for
+   * writers that copy them out at once (checkpoints store their bytes), since a trip through JS
+   * numbers costs far more than the write. Valid until the next step or load; do not dispose them.
+   */
+  liveStateDict(): OptimizerStateDict<StateValue> {
     const ids = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...options } = g;
       return { ...options, params: params.map((p) => { const id = ids.size; ids.set(p, id); return id; }) };
     });
-    const state: OptimizerStateDict['state'] = {};
+    const state: OptimizerStateDict<StateValue>['state'] = {};
     for (const [p, s] of this.state) {
       const id = ids.get(p);
       if (id === undefined) continue;
-      state[id] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, serialize(v)]));
+      state[id] = { ...s };
     }
     return { state, paramGroups: JSON.parse(JSON.stringify(paramGroups)) };
   }
@@ -152,7 +166,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract stateSpec(group: ParamGroup<O>): { keys: string[]; optional?: string[]; paramShaped: string[]; counters?: string[] };
 
   /** Loads a state dict; everything is checked before anything changes. */
-  loadStateDict(sd: OptimizerStateDict): void {
+  loadStateDict(sd: OptimizerStateDict<SerializedValue | StateValue>): void {
     const name = `${this.constructor.name}.loadStateDict`;
     if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || sd.state === null || typeof sd.state !== 'object' || Array.isArray(sd.state)) {
       throw new Error(`${name}: expected { state, paramGroups }`);

@@ -7,6 +7,7 @@ import { keep, tidy } from '../memory.js';
 import { type Module } from '../nn/module.js';
 import { type OptimizerStateDict } from '../optim/optimizer.js';
 import { optimizers } from '../optim/registry.js';
+import { type SerializedValue, type StateValue } from '../optim/serialize.js';
 import { type Problem } from '../pinn/problem.js';
 import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
@@ -32,7 +33,7 @@ export interface RunParts {
   config: unknown;
 }
 
-export function captureRun(r: RunParts, optimizer: OptimizerStateDict | null, scheduler: Scheduler | null): Record<string, Uint8Array[] | string> {
+export function captureRun(r: RunParts, optimizer: OptimizerStateDict<SerializedValue | StateValue> | null, scheduler: Scheduler | null): Record<string, Uint8Array[] | string> {
   const json: TrainerJson = {
     format: TRAINER_STATE_FORMAT,
     progress: { ...r.progress },

@@ -17,7 +17,7 @@ import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../
 import { dispose, keep } from '../memory.js';
 import { type Module } from '../nn/module.js';
 import { type OptimizerStateDict } from '../optim/optimizer.js';
-import { isSerializedTensor } from '../optim/serialize.js';
+import { type SerializedValue, type StateValue, isSerializedTensor } from '../optim/serialize.js';
 import { type Problem } from '../pinn/problem.js';
 import { tensor } from '../creation.js';
 import { fmt } from '../shape.js';
@@ -80,12 +80,16 @@ export function pointKeys(problem: Problem): Map<string, string> {
   return byCondition;
 }
 
-/** Optimizer state with its tensors moved out to a name → Tensor map (stored as safetensors). */
-function splitTensors(sd: OptimizerStateDict, out: Record<string, Tensor>): unknown {
+/**
+ * Optimizer state with its tensors moved out to a name → Tensor map (stored as safetensors).
+ * Live tensors (liveStateDict) are stored as they are; JSON-form ones are rebuilt, into `made`.
+ */
+function splitTensors(sd: OptimizerStateDict<SerializedValue | StateValue>, out: Record<string, Tensor>, made: Tensor[]): unknown {
   const walk = (v: unknown): unknown => {
-    if (isSerializedTensor(v)) {
+    if (v instanceof Tensor || isSerializedTensor(v)) {
       const name = `t${Object.keys(out).length}`;
-      out[name] = tensor(v.data.map(Number), { dtype: v.dtype, shape: v.shape }); // 'NaN', '±Infinity' back to numbers
+      if (v instanceof Tensor) out[name] = v;
+      else made.push((out[name] = tensor(v.data.map(Number), { dtype: v.dtype, shape: v.shape }))); // 'NaN', '±Infinity' back to numbers
       return { __tensorRef: name };
     }
     if (Array.isArray(v)) return v.map(walk);
@@ -110,17 +114,18 @@ function joinTensors(json: unknown, tensors: Record<string, Tensor>, where: stri
 }
 
 /** The checkpoint files for a captured state. Tensors are encoded immediately and freed. */
-export function toFiles(problem: Problem, model: Module, optimizerState: OptimizerStateDict | null, c: Captured): Record<string, Uint8Array[] | string> {
-  const made: Record<string, Tensor> = {};
+export function toFiles(problem: Problem, model: Module, optimizerState: OptimizerStateDict<SerializedValue | StateValue> | null, c: Captured): Record<string, Uint8Array[] | string> {
+  const optimizerTensors: Record<string, Tensor> = {};
+  const made: Tensor[] = [];
   try {
-    const json = { ...c.json, optimizer: optimizerState ? splitTensors(optimizerState, made) : null };
+    const json = { ...c.json, optimizer: optimizerState ? splitTensors(optimizerState, optimizerTensors, made) : null };
     const keys = pointKeys(problem);
     const points: Record<string, Tensor> = {};
     for (const cond of problem.conditions) points[keys.get(cond.name)!] = cond.points;
     const files: Record<string, Uint8Array[] | string> = {
       'model.safetensors': encodeSafetensors(model.stateDict(), { format: 'pt', producer: 'pinn-torch', step: String(c.json.progress.step) }),
       'points.safetensors': encodeSafetensors(points),
-      'optimizer.safetensors': encodeSafetensors(made),
+      'optimizer.safetensors': encodeSafetensors(optimizerTensors),
       'trainer.json': JSON.stringify(json) + '\n',
       'history.json': JSON.stringify(c.history) + '\n',
     };
@@ -131,7 +136,7 @@ export function toFiles(problem: Problem, model: Module, optimizerState: Optimiz
     if (Object.keys(attention).length) files['attention.safetensors'] = encodeSafetensors(attention);
     return files;
   } finally {
-    dispose(Object.values(made));
+    dispose(made);
   }
 }
 

@@ -122,7 +122,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   drainTiming(): Timing { return this.stepper.drain(); }
 
   /** The whole run's state as checkpoint files. */
-  captureFiles(): Record<string, Uint8Array[] | string> { return captureRun(this.parts(), this.phase.optimizer?.stateDict() ?? null, this.phase.scheduler); }
+  captureFiles(): Record<string, Uint8Array[] | string> { return captureRun(this.parts(), this.phase.optimizer?.liveStateDict() ?? null, this.phase.scheduler); }
 
   /** Puts the state from checkpoint files back (a resume, or a NaN-guard rollback). */
   restoreFiles(files: Record<string, Uint8Array>, where: string): void {

@@ -277,6 +277,12 @@ describe('pinn-torch CLI', () => {
       const wider = config('wider.json', { ...tinyPoisson, model: { hidden: [16, 17] } });
       oneLine(cli('resume', join(dir, 'poisson'), '--config', wider), /model\.safetensors: wrong architecture/);
     });
+    it('an output directory that cannot be made: under a file, and under /proc (where a recursive mkdir loops forever)', () => {
+      const cfg = config('tiny-out.json', tinyPoisson);
+      writeFileSync(join(dir, 'a-file'), '');
+      oneLine(cli('train', cfg, '--out', join(dir, 'a-file', 'run')), /not a directory.*a-file/);
+      oneLine(cli('train', cfg, '--out', '/proc/pinn-torch-run/x'), /ENOENT.*\/proc\/pinn-torch-run/);
+    });
     it('an unknown command and a stray argument', () => {
       oneLine(cli('trian', 'burgers'), /unknown command 'trian'; did you mean 'train'\?/);
       oneLine(cli('info', 'extra'), /info: takes no argument/);

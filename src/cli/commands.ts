@@ -2,7 +2,7 @@
 //   config.json   the validated config        checkpoints/  Trainer checkpoints (latest, best)
 //   metrics.json  result, errors, history     loss.{svg,png}, fields.{svg,png}  the pictures
 //   events.jsonl  every Trainer event as it happens (event_log.ts; `pinn-torch dashboard` follows it)
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readCheckpointConfig } from '../io/checkpoint_store.js';
@@ -25,6 +25,7 @@ import { PRESETS } from './presets.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 import { defaultRunDir } from './run_dir.js';
+import { makeDirectory } from '../io/make_directory.js';
 
 export interface CommonOptions { out?: string; mode: OutputMode; device?: string; tensorboard?: string; dashboard?: DashboardOptions }
 
@@ -109,7 +110,7 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
   const run = buildRun(c); // before anything is written: a config the problem rejects leaves no directory
   try {
     if (!isFollower()) {
-      mkdirSync(runDir, { recursive: true });
+      makeDirectory(runDir);
       writeFileAtomic(join(runDir, 'config.json'), Buffer.from(JSON.stringify(c, null, 2) + '\n'));
     }
   } catch (e) {
@@ -190,7 +191,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     }
     // Data-parallel: rank 0 alone writes the run's files and serves the dashboard.
     const lead = !isFollower();
-    if (lead) mkdirSync(runDir, { recursive: true });
+    if (lead) makeDirectory(runDir);
     if (lead && o.dashboard) board = await startDashboard(t, o.dashboard, runDir);
     const stopLog = lead ? logEvents(t, join(runDir, EVENT_LOG)) : () => {};
     const detach = report(t, o.mode);
@@ -253,7 +254,7 @@ export async function evaluate(path: string, o: CommonOptions): Promise<number> 
     t = trainer(run, c, outDir, saved, deviceOf(c, o));
     try { t.load(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
     const e = t.evaluate();
-    mkdirSync(outDir, { recursive: true });
+    makeDirectory(outDir);
     const files = await writeOutputs(t, run, c, saved, outDir, null, e);
     if (o.mode === 'json') process.stdout.write(JSON.stringify({ type: 'evaluation', data: { ...e, coefficients: run.problem.coefficientValues(), files } }) + '\n');
     say(o.mode, `step ${e.step}: relative L2 ${formatErrors(e.relL2)}`);

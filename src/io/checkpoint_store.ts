@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fsyncDir, writeChunks, writeFileAtomic } from './atomic.js';
 import { fsyncMany } from './fsync_many.js';
 import { parseJson } from './json.js';
+import { makeDirectory } from './make_directory.js';
 
 export const CHECKPOINT_FORMAT = 1;
 
@@ -60,7 +61,7 @@ function syncAndClose(written: { path: string; fd: number }[], dir?: string): vo
 /** Writes checkpoint `name` under `root` atomically and points `latest` at it. Returns its path. */
 export function writeCheckpoint(root: string, name: string, files: Record<string, Uint8Array | Uint8Array[] | string>, meta: Record<string, unknown> = {}): string {
   checkName('checkpoint name', name);
-  mkdirSync(root, { recursive: true });
+  makeDirectory(root);
   const final = join(root, name);
   const tmp = join(root, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(tmp);

@@ -6,7 +6,7 @@
 //   a folder       NIfTI images wave.nii.gz ([x, y, z, F, C]: frequencies along NIfTI's time
 //                  axis, components along its fifth), mask.nii.gz, mu.nii.gz?, anat.nii.gz?
 //                  ([x, y, z, channels]) on one grid, and mre.json {frequencies, density, rank}.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../creation.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -18,6 +18,7 @@ import { readFile } from '../io/npy.js';
 import { dispose } from '../memory.js';
 import { type Tensor } from '../tensor.js';
 import { MREExample, type MREExampleInput } from './example.js';
+import { makeDirectory } from '../io/make_directory.js';
 
 type Format = 'npz' | 'safetensors' | 'nifti';
 
@@ -75,7 +76,7 @@ export function saveMRE(path: string, example: MREExample): void {
     }
     return;
   }
-  mkdirSync(path, { recursive: true });
+  makeDirectory(path);
   const grid3 = [...example.shape, ...new Array(3 - example.rank).fill(1)];
   const image = (a: NdArray) => ({ array: a, spacing: example.spacing, origin: example.origin });
   const rank = example.rank;

@@ -4,11 +4,12 @@
 // the event loop every few ms) and on close(): a TensorBoard watching the directory sees a step
 // within that time, and a run killed mid-way leaves every record written before readable. A
 // new writer never reuses a file: a resumed run adds a file beside the first one's.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DT_STRING, SESSION_START, type EventMessage, type SummaryValue, encodeEvent } from './proto.js';
 import { frameRecord } from './record.js';
+import { makeDirectory } from '../make_directory.js';
 
 let filesOpened = 0;
 
@@ -33,7 +34,7 @@ export class EventFileWriter {
     const name = `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}.${filesOpened++}`;
     this.path = join(logdir, name);
     try {
-      mkdirSync(logdir, { recursive: true });
+      makeDirectory(logdir);
       this.fd = openSync(this.path, 'wx');
     } catch (e) {
       throw new Error(`TensorBoard: cannot write event files in ${logdir}: ${(e as Error).message}`, { cause: e });

@@ -13,11 +13,12 @@
 // rollback marks one where training goes on: TensorBoard takes every start after a run's first
 // as a restart and drops what was logged from that step on (a resume from a checkpoint older
 // than the last logged step, the steps a rollback undid), so no step appears twice.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { EventFileWriter } from '../../io/tensorboard/index.js';
 import { type Callback } from '../callback.js';
 import { type EvaluationEvent, type NonFiniteEvent, type StepEvent, type ValidationEvent } from '../events.js';
 import { type Trainer } from '../trainer.js';
+import { makeDirectory } from '../../io/make_directory.js';
 
 export interface TensorBoardOptions {
   /** The log directory (made if missing); point `tensorboard --logdir` at it or at a parent. */
@@ -36,7 +37,7 @@ export interface TensorBoardOptions {
 /** Makes `logdir` if missing; throws, naming `what` and why, when it cannot be written to. */
 export function checkLogdir(what: string, logdir: string): void {
   try {
-    mkdirSync(logdir, { recursive: true });
+    makeDirectory(logdir);
     accessSync(logdir, constants.W_OK);
   } catch (e) {
     throw new Error(`${what} ${logdir} is not a writable directory: ${(e as Error).message}`, { cause: e });

@@ -1,6 +1,6 @@
 // The checkpoint store: verified reads, atomic commits, and a SIGKILL in the middle of a write.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,13 +50,27 @@ describe('checkpoint store', () => {
     expect(readdirSync(root).filter((f) => f !== 'latest').sort()).toEqual(['s1', 's3', 's5']);
   });
 
+  it('re-saving a step moves the old copy aside first: stopped between the renames, latest still finds a complete checkpoint', () => {
+    const root = fresh();
+    io.writeCheckpoint(root, 's1', { f: 'first' });
+    io.writeCheckpoint(root, 's1', { f: 'again' });
+    expect(readdirSync(root).sort()).toEqual(['latest', 's1']); // nothing left aside
+    expect(io.readCheckpoint(io.latestCheckpoint(root)!).files.f.toString()).toBe('again');
+    // What a process killed after the first rename of a re-save leaves: s1 aside, its new copy not yet in place.
+    renameSync(join(root, 's1'), join(root, '.replaced-s1'));
+    expect(io.readCheckpoint(io.latestCheckpoint(root)!).files.f.toString()).toBe('again');
+    io.writeCheckpoint(root, 's1', { f: 'third' }); // the next save of the step replaces the copy aside too
+    expect(readdirSync(root).sort()).toEqual(['latest', 's1']);
+    expect(io.readCheckpoint(io.latestCheckpoint(root)!).files.f.toString()).toBe('third');
+  });
+
   it('a SIGKILL during a checkpoint write leaves the previous checkpoint loadable and latest naming it', async () => {
     const root = fresh();
     io.writeCheckpoint(root, 'good', { 'w.bin': Buffer.alloc(1 << 20, 1) }, { step: 1 });
     // A child (the compiled module, as users run it) writes large checkpoints in a loop.
     // Copied out of dist/ first: the pack test may be rebuilding dist/ in parallel.
     const lib = fresh();
-    for (const f of ['checkpoint_store.js', 'atomic.js', 'fsync_many.js', 'json.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
+    for (const f of ['checkpoint_store.js', 'atomic.js', 'fsync_many.js', 'json.js', 'make_directory.js']) copyFileSync(resolve(__dirname, '../dist/io', f), join(lib, f));
     writeFileSync(join(lib, 'package.json'), '{"type":"module"}');
     const store = join(lib, 'checkpoint_store.js');
     const script = `

@@ -37,6 +37,9 @@ function checkName(what: string, name: string): void {
   }
 }
 
+/** Prefix of a checkpoint moved aside while the same step is saved again. */
+const REPLACED = '.replaced-';
+
 /** Files a checkpoint holds open at once before they are fsynced together (well under any descriptor limit). */
 const SYNC_BATCH = 64;
 
@@ -89,9 +92,17 @@ export function writeCheckpoint(root: string, name: string, files: Record<string
     } finally {
       for (const { fd } of written) closeSync(fd);
     }
-    if (existsSync(final)) rmSync(final, { recursive: true, force: true }); // re-saving the same step replaces it
+    // Re-saving the same step replaces it: the old one is moved aside first (a crash before the
+    // next rename leaves it complete where latestCheckpoint looks), and deleted last.
+    const aside = join(root, `${REPLACED}${name}`);
+    const replacing = existsSync(final);
+    if (replacing) {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(final, aside);
+    }
     renameSync(tmp, final);
     fsyncDir(root);
+    rmSync(aside, { recursive: true, force: true }); // also one left by a process stopped mid re-save
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -133,8 +144,11 @@ export function latestCheckpoint(root: string): string | null {
   const name = readFileSync(pointer, 'utf8').trim();
   checkName('checkpoint name in latest', name);
   const dir = join(root, name);
-  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`${pointer}: names '${name}', which is not a complete checkpoint`);
-  return dir;
+  if (existsSync(join(dir, 'manifest.json'))) return dir;
+  // A process stopped while re-saving this step: the old copy is complete, moved aside.
+  const aside = join(root, `${REPLACED}${name}`);
+  if (existsSync(join(aside, 'manifest.json'))) return aside;
+  throw new Error(`${pointer}: names '${name}', which is not a complete checkpoint`);
 }
 
 /**

@@ -45,6 +45,7 @@ export function checkInteger(op: string, name: string, v: unknown, min = -Number
 export function shown(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'function') return 'a function';
+  if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return v.length > 8 ? `an array of ${v.length}` : `[${v.map(shown).join(', ')}]`;
   if (ArrayBuffer.isView(v) && 'length' in v) return `a ${v.constructor.name} of ${String(v.length)}`;
   if (v !== null && typeof v === 'object') return 'an object';

@@ -157,6 +157,7 @@ describe('Module', () => {
     expect(() => new nn.FourierFeatures(2, 4, { scale: Infinity })).toThrow('FourierFeatures: scale must be a positive number, got Infinity');
     expect(() => new nn.FourierFeatures(2, 0)).toThrow('FourierFeatures: numFeatures must be a positive integer, got 0');
     expect(() => new nn.PeriodicEmbedding([1, -1])).toThrow('PeriodicEmbedding: periods[1] must be a positive number or null, got -1');
+    expect(() => tidy(() => new nn.PeriodicEmbedding([1, null]).forward(zeros([4, 3])))).toThrow('PeriodicEmbedding.forward: x must be of 2 features in its last dim (one per period), got [4, 3]');
     expect(() => new nn.Concat()).toThrow('Concat: branches must be at least one Module, got 0');
     expect(() => new nn.Softplus(NaN)).toThrow('Softplus: beta must be a finite number, got number NaN');
     expect(() => nn.init.calculateGain('swish' as never)).toThrow(/calculateGain: nonlinearity must be 'linear' or .* got "swish"/);

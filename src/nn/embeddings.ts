@@ -3,7 +3,7 @@ import { checkNonNegativeInt, checkPositive, isFiniteNumber, need } from '../che
 import { cat } from '../functional.js';
 import { empty } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, alive } from '../tensor.js';
 import { normal_ } from './init.js';
 import { withSeed } from './mlp.js';
 import { Module, checkFeatures, parameterOptions } from './module.js';
@@ -42,9 +42,8 @@ export class PeriodicEmbedding extends Module {
   }
   get outFeatures(): number { return this.periods.reduce<number>((n, p) => n + (p === null ? 1 : 2), 0); }
   forward(x: Tensor): Tensor {
-    if (x.shape[x.ndim - 1] !== this.periods.length) {
-      throw new Error(`PeriodicEmbedding: input has ${x.shape[x.ndim - 1]} features, periods list ${this.periods.length}`);
-    }
+    alive(x, 'PeriodicEmbedding.forward', 'x');
+    need(x.ndim >= 1 && x.shape[x.ndim - 1] === this.periods.length, 'PeriodicEmbedding.forward', 'x', `of ${this.periods.length} features in its last dim (one per period)`, x.shape);
     const parts: Tensor[] = [];
     this.periods.forEach((p, i) => {
       const xi = x.narrow(-1, i, 1);

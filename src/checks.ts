@@ -1,5 +1,5 @@
 // Argument checks shared by the public entry points: options objects, booleans, numbers and
-// integers, counts, bounds and choices, each refused with the op and the argument named and
+// integers, counts, bounds, names, points and choices, each refused with the op and the argument named and
 // what it must be (errors.ts words the type errors; shape.ts checks dims and shapes; a live
 // Tensor is tensor.ts's alive()). The wordings: invalidArgument's "must be a number, got
 // string "x"" for a value of the wrong type; need's "must be a positive integer, got 0" (a
@@ -45,7 +45,9 @@ export function checkInteger(op: string, name: string, v: unknown, min = -Number
 export function shown(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'function') return 'a function';
+  if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return v.length > 8 ? `an array of ${v.length}` : `[${v.map(shown).join(', ')}]`;
+  if (ArrayBuffer.isView(v) && 'length' in v) return `a ${v.constructor.name} of ${String(v.length)}`;
   if (v !== null && typeof v === 'object') return 'an object';
   return String(v);
 }
@@ -95,6 +97,23 @@ export function checkRange(op: string, name: string, v: unknown, lo: number, hi:
     throw new RangeError(`${op}: ${name} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${String(v)}`);
   }
   return v;
+}
+/** A name (of a term, a condition, a part): a non-empty string. */
+export function checkName(op: string, name: string, v: unknown): string {
+  need(typeof v === 'string' && v !== '', op, name, 'a non-empty string', v);
+  return v as string;
+}
+/** Names: a non-empty array of non-empty strings, exactly `length` of them when given. */
+export function checkNames(op: string, name: string, v: unknown, length?: number): string[] {
+  const ok = Array.isArray(v) && v.length > 0 && (length === undefined || v.length === length) && v.every((s) => typeof s === 'string' && s !== '');
+  need(ok, op, name, length === undefined ? 'a non-empty array of non-empty strings' : `an array of ${length} non-empty strings`, v);
+  return v as string[];
+}
+/** A point: an array of `dim` finite numbers (of at least one without `dim`). */
+export function checkPoint(op: string, name: string, v: unknown, dim?: number): number[] {
+  const ok = Array.isArray(v) && v.length > 0 && (dim === undefined || v.length === dim) && v.every(isFiniteNumber);
+  need(ok, op, name, dim === undefined ? 'a non-empty array of finite numbers' : `an array of ${dim} finite numbers`, v);
+  return v as number[];
 }
 /** One of the allowed strings. */
 export function checkOneOf<T extends string>(op: string, name: string, v: unknown, allowed: readonly T[]): T {

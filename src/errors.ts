@@ -27,7 +27,7 @@ export function didYouMean(name: string, known: readonly string[]): string {
 /** Refuses keys of an options object that `known` does not list, naming the closest one. */
 export function checkKeys(op: string, what: string, o: object, known: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!known.includes(k)) throw new Error(`${op}: unknown ${what} '${k}'${didYouMean(k, known)} (${what}s: ${known.join(', ')})`);
+    if (!known.includes(k)) throw new Error(`${op}: unknown ${what} '${k}'${didYouMean(k, known)} (${what}s: ${known.join(', ') || 'none'})`);
   }
 }
 

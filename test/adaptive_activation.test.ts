@@ -239,12 +239,13 @@ describe('training', () => {
 
 describe('bad input', () => {
   it('names MLP and the argument', () => {
-    expect(() => new nn.MLP([2, 4, 1], { adaptive: { kind: 'cell' as 'layer' } })).toThrow(/MLP: adaptive.kind must be 'global', 'layer' or 'neuron', got "cell"/);
+    expect(() => new nn.MLP([2, 4, 1], { adaptive: { kind: 'cell' as 'layer' } })).toThrow(/MLP: adaptive.kind must be 'global' or 'layer' or 'neuron', got "cell"/);
     expect(() => new nn.MLP([2, 4, 1], { adaptive: { kind: 'layer', n: 0.5 } })).toThrow(/MLP: adaptive.n must be a finite number ≥ 1, got 0.5/);
     expect(() => new nn.MLP([2, 4, 1], { adaptive: { kind: 'layer', n: NaN } })).toThrow(/adaptive.n must be/);
-    expect(() => new nn.MLP([2, 4, 1], { adaptive: 'layer' as unknown as nn.AdaptiveOptions })).toThrow(/MLP: adaptive must be \{ kind, n\? \}/);
+    expect(() => new nn.MLP([2, 4, 1], { adaptive: 'layer' as unknown as nn.AdaptiveOptions })).toThrow(/MLP: adaptive must be an object, got "layer"/);
+    expect(() => new nn.MLP([2, 4, 1], { adaptive: { kind: 'layer', m: 2 } as never })).toThrow("MLP: unknown adaptive option 'm'; did you mean 'n'? (adaptive options: kind, n)");
     expect(() => new nn.MLP([2, 1], { adaptive: { kind: 'layer' } })).toThrow(/MLP: adaptive needs at least one hidden layer/);
     expect(() => new nn.MLP([2, 4, 1]).slopeRecovery()).toThrow(/MLP.slopeRecovery: this MLP has no adaptive slopes/);
-    expect(() => new nn.MLP([2, 4, 1]).effectiveLinear(2)).toThrow(/MLP.effectiveLinear: layer index 2 is out of range/);
+    expect(() => new nn.MLP([2, 4, 1]).effectiveLinear(2)).toThrow(/MLP.effectiveLinear: i must be in \[0, 1\], got 2/);
   });
 });

@@ -325,7 +325,7 @@ describe('config messages for values JSON cannot show', () => {
     const c = JSON.parse('{"problem":{"type":"poisson-2d","points":10,"sampler":"sobol"},"phases":[{"steps":1e400,"optimizer":{"type":"adam"}}],"seed":0,"logEvery":1,"evalEvery":1,"checkpointEvery":0,"keepLast":1}');
     expect(() => validate(c, 'x.json')).toThrow(/x\.json: invalid config: config\.phases\[0\]\.steps: must be a finite number, got Infinity/);
     const net = new nn.MLP([1, 2, 1]);
-    expect(() => net.loadStateDict(null as never)).toThrow(/MLP\.loadStateDict: expected an object of tensors by name, got null/);
+    expect(() => net.loadStateDict(null as never)).toThrow(/MLP\.loadStateDict: state must be an object of tensors by name, got null/);
     net.dispose();
   });
 });

@@ -65,7 +65,7 @@ describe('Random (xoshiro128**)', () => {
     expect([copy.next(), copy.nextUint32(), copy.int(10), ...G.uniform(3, 2, copy)]).toEqual(a);
     expect(() => s.setState([1, 2])).toThrow(/four unsigned 32-bit integers/);
     expect(() => s.setState([0, 0, 0, 0])).toThrow(/all-zero state/);
-    expect(() => new G.Random(1.5)).toThrow(/seed must be a safe integer, got 1.5/);
+    expect(() => new G.Random(1.5)).toThrow(/Random: seed must be an integer, got number 1.5/);
   });
 });
 
@@ -124,11 +124,11 @@ describe('samplers on [0, 1)^d', () => {
   });
   it('grid: cell centres of a k^d grid; other counts and unknown names are refused', () => {
     expect(rows(G.grid(4, 2), 2)).toEqual([[0.25, 0.25], [0.25, 0.75], [0.75, 0.25], [0.75, 0.75]]);
-    expect(() => G.grid(10, 2)).toThrow(/grid: 10 points do not form a regular grid in 2 dimensions \(need k\^2 points, e.g. 9 or 16\)/);
-    expect(() => G.sample('random' as G.SamplerName, 4, 2, 0)).toThrow(/unknown sampler 'random' \(known: uniform, lhs, sobol, halton, grid\)/);
-    expect(() => G.sobol(4, 22, 0)).toThrow(/at most 21 dimensions/);
-    expect(() => G.uniform(0, 2, 0)).toThrow(/n must be a positive integer, got 0/);
-    expect(() => G.uniform(2.5, 2, 0)).toThrow(/n must be a positive integer, got 2.5/);
+    expect(() => G.grid(10, 2)).toThrow(/grid: n must be k\^2 for an integer k, to form a regular grid in 2 dimensions \(e.g. 9 or 16\), got 10/);
+    expect(() => G.sample('random' as G.SamplerName, 4, 2, 0)).toThrow(/sample: sampler must be 'uniform' or 'lhs' or 'sobol' or 'halton' or 'grid', got "random"/);
+    expect(() => G.sobol(4, 22, 0)).toThrow(/sobol: d must be at most 21 \(dimensions supported\), got 22/);
+    expect(() => G.uniform(0, 2, 0)).toThrow(/uniform: n must be a positive integer, got 0/);
+    expect(() => G.uniform(2.5, 2, 0)).toThrow(/uniform: n must be a positive integer, got 2.5/);
   });
 });
 
@@ -346,28 +346,39 @@ describe('reproducibility, tensors and bad input', () => {
       expect(Array.from(t64.data())).toEqual(Array.from(pts));
       expect(t64.requiresGrad).toBe(true);
     });
-    expect(() => G.toTensor(new Float64Array(5), 2)).toThrow(/5 coordinates are not whole points of dimension 2/);
+    expect(() => G.toTensor(new Float64Array(5), 2)).toThrow(/toTensor: points must be whole points of 2 coordinates \(a length divisible by 2\), got a Float64Array of 5/);
   });
   it('rejects bad definitions and arguments with clear errors', () => {
     const rect = new G.Rectangle([0, 0], [1, 1]);
     expect(() => new G.Rectangle([1, 0], [0, 1])).toThrow('Rectangle: lower corner [1, 0] must be below upper corner [0, 1] in every coordinate');
-    expect(() => new G.Box([0, 0], [1, 1, 1])).toThrow(/Box: expected a point with 2 coordinates/);
+    expect(() => new G.Box([0, 0], [1, 1, 1])).toThrow(/Box: hi must be an array of 2 finite numbers, got \[1, 1, 1\]/);
     expect(() => new G.Interval(1, 1)).toThrow(/Interval: need a < b, got a = 1, b = 1/);
     expect(() => new G.TimeDomain(1, 0)).toThrow(/TimeDomain: need t0 < t1, got t0 = 1, t1 = 0/);
-    expect(() => new G.Disk([0, 0], -1)).toThrow(/Disk: radius must be a finite number > 0, got -1/);
-    expect(() => new G.Polygon([[0, 0], [1, 1]])).toThrow(/Polygon: needs at least 3 vertices, got 2/);
+    expect(() => new G.Disk([0, 0], -1)).toThrow(/Disk: radius must be a positive number, got -1/);
+    expect(() => new G.Polygon([[0, 0], [1, 1]])).toThrow(/Polygon: vertices must be an array of at least 3 points, got \[\[0, 0\], \[1, 1\]\]/);
     expect(() => new G.Polygon([[0, 0], [1, 1], [1, 0], [0, 1]])).toThrow(/Polygon: edges 0 and 2 cross/);
     expect(() => new G.Polygon([[0, 0], [1, 0], [1, 0], [0, 1]])).toThrow(/Polygon: vertices 1 and 2 coincide/);
     expect(() => new G.Polygon([[0, 0], [1, 0], [2, 0]])).toThrow(/Polygon: edges 1 and 2 overlap/);
     expect(() => rect.samplePoints(0)).toThrow(/Rectangle.samplePoints: n must be a positive integer, got 0/);
-    expect(() => rect.sampleBoundary(-3)).toThrow(/n must be a positive integer, got -3/);
-    expect(() => rect.samplePoints(10, { sampler: 'random' as G.SamplerName })).toThrow(/unknown sampler 'random' \(known: uniform, lhs, sobol, halton, grid\)/);
-    expect(() => rect.samplePoints(10, { sampler: 'grid' })).toThrow(/grid: 10 points do not form a regular grid/);
+    expect(() => rect.sampleBoundary(-3)).toThrow(/Rectangle.sampleBoundary: n must be a positive integer, got -3/);
+    expect(() => rect.samplePoints(10, { sampler: 'random' as G.SamplerName })).toThrow(/Rectangle.samplePoints: sampler must be 'uniform' or 'lhs' or 'sobol' or 'halton' or 'grid', got "random"/);
+    expect(() => rect.samplePoints(10, { sampler: 'grid' })).toThrow(/grid: n must be k\^2 for an integer k, to form a regular grid in 2 dimensions/);
     expect(() => new G.Disk([0, 0], 1).samplePoints(9, { sampler: 'grid' })).toThrow(/use uniformPoints\(n\)/);
     expect(() => rect.samplePoints(10, { seed: 1, rng: new G.Random(1) })).toThrow(/pass either seed or rng, not both/);
     expect(() => new G.Union(rect, new G.Interval(0, 1))).toThrow(/Union: operands have dimensions 2 and 1/);
     expect(() => new G.Intersection(rect, new G.Disk([5, 5], 1))).toThrow(/Intersection: the operands' bounding boxes do not overlap/);
     expect(() => new G.Intersection(rect, new G.Disk([1.5, 1.5], 0.6)).samplePoints(10)).toThrow(/found only 0 of 10 points/);
-    expect(() => rect.inside([[0, 0, 0]])).toThrow(/point 0 must have 2 coordinates, got 3/);
+    expect(() => rect.inside([[0, 0, 0]])).toThrow(/Rectangle.inside: points\[0\] must be a point of 2 coordinates, got \[0, 0, 0\]/);
+    // The shared argument checks (src/checks.ts): unknown keys, a non-object, fractional seeds, NaN and ±Inf are refused by name.
+    expect(() => rect.samplePoints(3, { sed: 1 } as never)).toThrow("Rectangle.samplePoints: unknown option 'sed'; did you mean 'seed'?");
+    expect(() => rect.sampleBoundary(3, null as never)).toThrow('Rectangle.sampleBoundary: options must be an object, got null');
+    expect(() => rect.samplePoints(3, { seed: 1.5 })).toThrow('Rectangle.samplePoints: seed must be an integer, got number 1.5');
+    expect(() => rect.inside([[0, NaN]])).toThrow('Rectangle.inside: points (point 0, coordinate 1) must be a finite number, got NaN');
+    expect(() => new G.Disk([0, 0], Infinity)).toThrow('Disk: radius must be a positive number, got Infinity');
+    expect(() => new G.Interval(0, NaN)).toThrow('Interval: b must be a finite number, got number NaN');
+    expect(() => new G.GeometryXTime(rect, 3 as never)).toThrow('GeometryXTime: time must be a TimeDomain, got number 3');
+    expect(() => new G.Union(rect, rect, { nams: ['a'] } as never)).toThrow("Union: unknown option 'nams'; did you mean 'names'?");
+    expect(() => G.toTensor([[1, 2]], 2, { requiresGrad: 1 as never })).toThrow('toTensor: requiresGrad must be a boolean, got number 1');
+    expect(() => G.sobol(4, 2, 0, { skip: 0.5 })).toThrow('sobol: skip must be a non-negative integer, got 0.5');
   });
 });

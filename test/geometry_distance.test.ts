@@ -187,7 +187,7 @@ describe('distance: where', () => {
   it('rejects bad input', () => {
     const d = new G.Disk([0, 0], 1);
     tidy(() => {
-      expect(() => d.distance(G.toTensor(new Float64Array(6), 3))).toThrow('Disk.distance: x must have shape [N, 2], got [2, 3]');
+      expect(() => d.distance(G.toTensor(new Float64Array(6), 3))).toThrow('Disk.distance: x must be of shape [N, 2], got [2, 3]');
       expect(() => d.distance(G.toTensor(new Float64Array(4), 2), { where: 'edge' })).toThrow("Disk.distance: unknown boundary part 'edge' (known: circle)");
       expect(() => d.distance([[0, 0]] as unknown as Tensor)).toThrow(/Disk.distance: x must be a Tensor/);
     });

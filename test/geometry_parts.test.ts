@@ -98,10 +98,10 @@ describe('n-ary CSG: a rectangle minus 19 disks', () => {
   });
 
   it('rejects bad operands and names', () => {
-    expect(() => new G.Union(rect)).toThrow('Union: needs at least 2 operands, got 1');
+    expect(() => new G.Union(rect)).toThrow('Union: operands must be at least 2 geometries, got 1');
     expect(() => new G.Difference(rect, holes[0], 3 as unknown as G.Geometry)).toThrow('Difference: operand 2 must be a Geometry, got number 3');
     expect(() => new G.Intersection(rect, holes[0], new G.Interval(0, 1))).toThrow('Intersection: operands have dimensions 2 and 1');
-    expect(() => new G.Union(rect, holes[0], { names: ['a'] })).toThrow(/Union: names must be 2 non-empty strings, one per operand, got \["a"\]/);
+    expect(() => new G.Union(rect, holes[0], { names: ['a'] })).toThrow(/Union: names must be an array of 2 non-empty strings, got \["a"\]/);
     expect(() => new G.Union(rect, holes[0], holes[1], { names: ['a', 'b', 'b'] })).toThrow("Union: names give two boundary parts the name 'b.circle'");
   });
 });
@@ -187,10 +187,10 @@ describe('boundary parts', () => {
 
   it('unknown part names fail, listing the known ones', () => {
     const r = new G.Rectangle([0, 0], [1, 1]);
-    expect(() => r.boundary(10, { where: 'up' })).toThrow("Rectangle.sampleBoundary: unknown boundary part 'up' (known: left, right, bottom, top)");
+    expect(() => r.boundary(10, { where: 'up' })).toThrow("Rectangle.sampleBoundary: unknown boundary part 'up'; did you mean 'top'? (known: left, right, bottom, top)");
     expect(() => r.boundary(10, { where: [] })).toThrow(/Rectangle.sampleBoundary: where must be a part name or a non-empty array of part names, got \[\]/);
     expect(() => new G.Difference(r, new G.Disk([0.5, 0.5], 0.2)).boundary(10, { where: 'circle' }))
-      .toThrow("Difference.sampleBoundary: unknown boundary part 'circle' (known: 0.left, 0.right, 0.bottom, 0.top, 1.circle)");
+      .toThrow("Difference.sampleBoundary: unknown boundary part 'circle'; did you mean '1.circle'? (known: 0.left, 0.right, 0.bottom, 0.top, 1.circle)");
   });
 });
 

@@ -41,7 +41,7 @@ describe('dirichletTransform', () => {
       const x = tensor([[0.5, 0.5]], { dtype });
       expect(() => pinn.dirichletTransform(r, 0, { output: 2 })(x, tensor([[1, 2]], { dtype }))).toThrow('dirichletTransform: output 2 is out of range for a model with 2 outputs');
       expect(() => pinn.dirichletTransform(r, () => tensor([[1, 2, 3]], { dtype }))(x, tensor([[1, 2]], { dtype }))).toThrow('dirichletTransform: g(x) must return a [1, 1] or [1, 2] tensor, got [1, 3]');
-      expect(() => pinn.dirichletTransform(r, 0)(tensor([[0.5, 0.5, 0]], { dtype }), tensor([[1]], { dtype }))).toThrow('Rectangle.distance: x must have shape [N, 2], got [1, 3]');
+      expect(() => pinn.dirichletTransform(r, 0)(tensor([[0.5, 0.5, 0]], { dtype }), tensor([[1]], { dtype }))).toThrow('Rectangle.distance: x must be of shape [N, 2], got [1, 3]');
     });
   });
 

@@ -141,7 +141,7 @@ describe('what #21 found leaking', () => {
     const withNet = memory().tensors;
     net.to('float64'); net.to('float32');
     expect(memory().tensors).toBe(withNet);
-    expect(() => net.to('int64')).toThrow(/Module.to: parameters must stay floating point \(they carry gradients\), got int64/);
+    expect(() => net.to('int64')).toThrow(/Module.to: dtype must be floating point \(parameters carry gradients\), got "int64"/);
     expect(net.parameters().every((p) => p.dtype === 'float32' && p.requiresGrad)).toBe(true);
     net.dispose();
   });

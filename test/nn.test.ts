@@ -144,9 +144,27 @@ describe('Module', () => {
   });
 
   it('rejects bad sizes', () => {
-    expect(() => new nn.MLP([3])).toThrow(/sizes must list ≥ 2 positive integers/);
+    expect(() => new nn.MLP([3])).toThrow(/MLP: sizes must be an array of ≥ 2 positive integers \[in, …, out\], got \[3\]/);
     expect(() => new nn.Linear(0, 2)).toThrow(/inFeatures must be a positive integer/);
-    expect(() => nn.activation('swish' as any)).toThrow(/unknown 'swish'/);
+    expect(() => nn.activation('swish' as any)).toThrow(/activation: name must be 'tanh' or .* got "swish"/);
+    // The shared argument checks (src/checks.ts): fractional counts, unknown or ignored option keys, ±Inf and NaN are refused by name, before any tensor is made.
+    const live = memory().tensors;
+    expect(() => new nn.ModifiedMLP(2, 4, 2.5, 1)).toThrow('ModifiedMLP: depth must be a positive integer, got 2.5');
+    expect(() => new nn.ModifiedMLP(2, 4, 2, 1, { init: 'bad' as never })).toThrow(/ModifiedMLP: init must be 'default' or .* got "bad"/);
+    expect(() => new nn.RWFMLP([2])).toThrow('RWFMLP: sizes must be an array of ≥ 2 positive integers [in, …, out], got [2]');
+    expect(() => new nn.RWFLinear(2, 3, { std: NaN })).toThrow('RWFLinear: std must be a non-negative number, got NaN');
+    expect(() => new nn.ResidualBlock(4, { seed: 1 } as never)).toThrow("ResidualBlock: unknown option 'seed' (options: dtype, device, activation)");
+    expect(() => new nn.FourierFeatures(2, 4, { scale: Infinity })).toThrow('FourierFeatures: scale must be a positive number, got Infinity');
+    expect(() => new nn.FourierFeatures(2, 0)).toThrow('FourierFeatures: numFeatures must be a positive integer, got 0');
+    expect(() => new nn.PeriodicEmbedding([1, -1])).toThrow('PeriodicEmbedding: periods[1] must be a positive number or null, got -1');
+    expect(() => tidy(() => new nn.PeriodicEmbedding([1, null]).forward(zeros([4, 3])))).toThrow('PeriodicEmbedding.forward: x must be of 2 features in its last dim (one per period), got [4, 3]');
+    expect(() => new nn.Concat()).toThrow('Concat: branches must be at least one Module, got 0');
+    expect(() => new nn.Softplus(NaN)).toThrow('Softplus: beta must be a finite number, got number NaN');
+    expect(() => nn.init.calculateGain('swish' as never)).toThrow(/calculateGain: nonlinearity must be 'linear' or .* got "swish"/);
+    expect(memory().tensors).toBe(live);
+    const net = new nn.MLP([2, 4, 1]);
+    expect(() => net.loadStateDict({ '0.weight': 3 } as never, { strict: false })).toThrow("MLP.loadStateDict: state['0.weight'] must be a Tensor, got number 3");
+    net.dispose();
   });
 });
 

@@ -33,10 +33,20 @@ describe('Resample', () => {
     expect(Array.from({ length: 31 }, (_, step) => s.apply(step, problem, model)).flatMap((hit, step) => (hit ? [step] : []))).toEqual([5, 10]);
     const rad = new pinn.RAD({ condition: 'pde', every: 2, until: 2, candidates: 50, source });
     expect([rad.apply(2, problem, model), rad.apply(4, problem, model)]).toEqual([true, false]);
-    expect(() => new pinn.RAR({ condition: 'pde', every: 2, until: -1, candidates: 5, add: 1, source })).toThrow(/RAR: until must be a non-negative integer step, got -1/);
+    expect(() => new pinn.RAR({ condition: 'pde', every: 2, until: -1, candidates: 5, add: 1, source })).toThrow(/RAR: until must be a non-negative integer, got -1/);
     expect(() => new pinn.RAD({ condition: 'pde', every: 0, candidates: 5, source })).toThrow(/RAD: every must be a positive integer, got 0/);
-    expect(() => new pinn.Resample({ condition: 'pde', every: 2, from: 1.5, source })).toThrow(/Resample: from must be a non-negative integer step, got 1.5/);
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, from: 1.5, source })).toThrow(/Resample: from must be a non-negative integer, got 1.5/);
     expect(() => new pinn.Resample({ condition: 'pde', every: 2, from: 9, until: 4, source })).toThrow(/Resample: from \(9\) is after until \(4\)/);
+    // The shared argument checks (src/checks.ts): unknown keys, a non-object, NaN, a missing source or condition are refused by name.
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, source, sed: 1 } as never)).toThrow("Resample: unknown option 'sed'; did you mean 'seed'?");
+    expect(() => new pinn.RAR(null as never)).toThrow('RAR: options must be an object, got null');
+    expect(() => new pinn.RAR({ condition: 'pde', every: 2, candidates: 5, add: 6, source })).toThrow('RAR: add must be in [1, 5], got 6');
+    expect(() => new pinn.RAD({ condition: 'pde', every: 2, candidates: 5, k: NaN, source })).toThrow('RAD: k must be a non-negative number, got NaN');
+    expect(() => new pinn.RAD({ condition: 'pde', every: 2, candidates: 2.5, source })).toThrow('RAD: candidates must be a positive integer, got 2.5');
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, source: 3 as never })).toThrow('Resample: source must be a function (n, rng) => points, got 3');
+    expect(() => new pinn.Resample({ condition: '', every: 2, source })).toThrow('Resample: condition must be a non-empty string, got ""');
+    expect(() => new pinn.Resample({ condition: 'pde', every: 2, source, seed: 0.5 })).toThrow('Resample: seed must be an integer, got number 0.5');
+    expect(() => s.loadStateDict({})).toThrow('Resample.loadStateDict: state.rng must be a generator state (an array), got undefined');
   }));
   it('starts at `from` (e.g. the first L-BFGS step) and counts `every` from there', () => tidy(() => {
     const { problem, model } = setup();
@@ -125,7 +135,7 @@ describe('MiniBatch', () => {
     const changed = [0, 1, 2, 3, 4, 5].map((step) => [mb.apply(step, problem, model), pde.evaluationPoints.shape[0]]);
     expect(changed).toEqual([[true, 8], [true, 8], [true, 8], [true, 8], [true, 50], [false, 50]]);
     expect(pde.evaluationPoints).toBe(pde.points);
-    expect(() => new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: -1 })).toThrow(/MiniBatch: until must be a non-negative integer step, got -1/);
+    expect(() => new pinn.MiniBatch({ condition: 'pde', batchSize: 8, until: -1 })).toThrow(/MiniBatch: until must be a non-negative integer, got -1/);
   });
   it('restores a periodic term (whose evaluated points are both sides stacked) once, too', () => tidy(() => {
     const a = source(12, new G.Random(1)), b = source(12, new G.Random(2));
@@ -169,6 +179,8 @@ describe('MiniBatch', () => {
     const uneven = new pinn.Problem({ inputs: ['x', 'y'], outputs: ['u'], conditions: [new pinn.PDE('a', x, residualIsX), new pinn.PDE('b', source(5, new G.Random(1)), residualIsX)] });
     expect(() => new pinn.MiniBatch({ condition: ['a', 'b'], batchSize: 2 }).apply(0, uneven, model)).toThrow(/MiniBatch: PDE 'a' has 30 points, PDE 'b' 5; terms sharing a batch need the same points/);
     expect(() => new pinn.MiniBatch({ condition: 'a', batchSize: 2, every: 0 })).toThrow(/MiniBatch: every must be a positive integer, got 0/);
+    expect(() => new pinn.MiniBatch({ condition: [], batchSize: 2 })).toThrow('MiniBatch: condition must be a non-empty array of non-empty strings, got []');
+    expect(() => new pinn.MiniBatch({ condition: 'a', batchSize: 2 }).loadStateDict({ rng: new G.Random(0).state(), rows: [1.5] })).toThrow('MiniBatch.loadStateDict: state.rows must be null or an array of non-negative integers, got [1.5]');
   }));
   it('names an unknown condition', () => {
     const { problem, model } = setup();

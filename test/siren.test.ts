@@ -53,8 +53,8 @@ describe('SIREN initialisation', () => {
 
   it('bad input names MLP and the argument', () => {
     expect(() => new nn.MLP([2, 4, 1], { init: 'siren', activation: 'tanh' })).toThrow(/MLP: init 'siren' needs activation 'sin', got 'tanh'/);
-    expect(() => new nn.MLP([2, 4, 1], { init: 'siren', omega0: 0 })).toThrow(/MLP: omega0 must be a finite number > 0, got 0/);
-    expect(() => new nn.MLP([2, 4, 1], { activation: 'sin', omega0First: -1 })).toThrow(/MLP: omega0First must be a finite number > 0, got -1/);
+    expect(() => new nn.MLP([2, 4, 1], { init: 'siren', omega0: 0 })).toThrow(/MLP: omega0 must be a positive number, got 0/);
+    expect(() => new nn.MLP([2, 4, 1], { activation: 'sin', omega0First: -1 })).toThrow(/MLP: omega0First must be a positive number, got -1/);
     expect(() => new nn.MLP([2, 4, 1], { omega0: NaN })).toThrow(/omega0 must be/);
   });
 });

@@ -112,9 +112,20 @@ describe('bounds and smoothing shared by the adaptive schemes', () => {
     expect(() => new pinn.GradNormWeighting({ every: -5 })).toThrow(/every must be a positive integer, got -5/);
     expect(() => new pinn.GradNormWeighting({ every: 2.5 })).toThrow(/every must be a positive integer, got 2.5/);
     expect(() => new pinn.GradNormWeighting({ alpha: 1 })).toThrow(/alpha must be in \[0, 1\), got 1/);
-    expect(() => new pinn.LRAWeighting({ max: -1 })).toThrow(/LRAWeighting: max must be > 0/);
+    expect(() => new pinn.LRAWeighting({ max: -1 })).toThrow(/LRAWeighting: max must be a number > 0 and ≥ min \(0.001\), got -1/);
     expect(() => new pinn.NTKWeighting({ points: 0 })).toThrow(/NTKWeighting: points must be a positive integer, got 0/);
-    expect(() => new pinn.GradNormWeighting().loadStateDict({ current: { a: 'x' } })).toThrow(/'current' must be null or an object of finite numbers/);
+    expect(() => new pinn.GradNormWeighting().loadStateDict({ current: { a: 'x' } })).toThrow(/GradNormWeighting.loadStateDict: state.current must be null or an object of finite numbers, got an object/);
+    // The shared argument checks (src/checks.ts): unknown keys, a non-object, NaN and fractional counts are refused by name.
+    expect(() => new pinn.GradNormWeighting({ evry: 5 } as never)).toThrow("GradNormWeighting: unknown option 'evry'; did you mean 'every'?");
+    expect(() => new pinn.LRAWeighting(null as never)).toThrow('LRAWeighting: options must be an object, got null');
+    expect(() => new pinn.NTKWeighting({ points: 2.5 })).toThrow('NTKWeighting: points must be a positive integer, got 2.5');
+    expect(() => new pinn.ReLoBRaLoWeighting({ temperature: NaN })).toThrow('ReLoBRaLoWeighting: temperature must be a positive number, got NaN');
+    expect(() => new pinn.ReLoBRaLoWeighting({ seed: 0.5 })).toThrow('ReLoBRaLoWeighting: seed must be an integer, got number 0.5');
+    expect(() => new pinn.WarmupWeighting({ terms: ['pde'], warmup: 10, init: NaN })).toThrow('WarmupWeighting: init must be a non-negative number, got NaN');
+    expect(() => new pinn.WarmupWeighting({ terms: [], warmup: 10, init: 1 })).toThrow('WarmupWeighting: terms must be a non-empty array of non-empty strings, got []');
+    expect(() => new pinn.LRAWeighting({ residualTerms: [''] })).toThrow('LRAWeighting: residualTerms must be a non-empty array of non-empty strings, got [""]');
+    expect(() => new pinn.LRAWeighting().loadStateDict({ current: null, extra: 1 })).toThrow("LRAWeighting.loadStateDict: unknown key 'extra' (keys: current)");
+    expect(() => new pinn.StaticWeighting().loadStateDict(null as never)).toThrow('StaticWeighting.loadStateDict: state must be an object, got null');
   });
 });
 
@@ -123,7 +134,7 @@ describe('StaticWeighting', () => {
     const w = new pinn.StaticWeighting({ bc: 10 });
     expect(w.weights(ctx(0, { pde: scalar(1), bc: scalar(1) }, [], { pde: 2 }))).toEqual({ pde: 2, bc: 10 });
     expect(() => new pinn.StaticWeighting({ bc: 10 }).weights(ctx(0, { pde: scalar(1) }))).toThrow(/no loss term named 'bc' \(terms: pde\)/);
-    expect(() => new pinn.StaticWeighting({ bc: -1 })).toThrow(/the weight of 'bc' must be a finite number ≥ 0, got -1/);
+    expect(() => new pinn.StaticWeighting({ bc: -1 })).toThrow(/StaticWeighting: weights.bc must be a non-negative number, got -1/);
   });
 });
 

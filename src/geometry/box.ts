@@ -1,7 +1,8 @@
 // Axis-aligned boxes: Box [lo, hi] in any dimension, Interval (d = 1), Rectangle (d = 2).
+import { checkFiniteNumber, checkPoint } from '../checks.js';
 import { type Tensor } from '../tensor.js';
 import { column, rAndAll, trim } from './adf.js';
-import { type BoundaryMap, Geometry, type Side, allRows, checkPoint } from './geometry.js';
+import { type BoundaryMap, Geometry, type Side, allRows } from './geometry.js';
 import { locate } from './parts.js';
 import { type Sampler, grid } from './sampler.js';
 import { type Random } from './random.js';
@@ -19,8 +20,8 @@ export class Box extends Geometry {
 
   constructor(lo: readonly number[], hi: readonly number[]) {
     const op = new.target.name;
-    checkPoint(op, lo);
-    checkPoint(op, hi, lo.length);
+    checkPoint(op, 'lo', lo);
+    checkPoint(op, 'hi', hi, lo.length);
     if (!lo.every((l, i) => l < hi[i])) {
       throw new RangeError(`${op}: lower corner [${lo.join(', ')}] must be below upper corner [${hi.join(', ')}] in every coordinate`);
     }
@@ -146,11 +147,10 @@ export class Box extends Geometry {
 /** The closed interval [a, b]. */
 export class Interval extends Box {
   constructor(a: number, b: number) {
-    const op = new.target.name;
-    if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) {
-      throw new TypeError(`${op}: end points must be finite numbers, got ${String(a)} and ${String(b)}`);
-    }
-    if (!(a < b)) throw new RangeError(`${op}: need ${op === 'TimeDomain' ? `t0 < t1, got t0 = ${a}, t1 = ${b}` : `a < b, got a = ${a}, b = ${b}`}`);
+    const op = new.target.name, time = op === 'TimeDomain';
+    checkFiniteNumber(op, time ? 't0' : 'a', a);
+    checkFiniteNumber(op, time ? 't1' : 'b', b);
+    if (!(a < b)) throw new RangeError(`${op}: need ${time ? `t0 < t1, got t0 = ${a}, t1 = ${b}` : `a < b, got a = ${a}, b = ${b}`}`);
     super([a], [b]);
   }
 }
@@ -158,9 +158,6 @@ export class Interval extends Box {
 /** The closed rectangle [x₀, x₁] × [y₀, y₁], from its lower-left and upper-right corners. */
 export class Rectangle extends Box {
   constructor(lo: readonly [number, number], hi: readonly [number, number]) {
-    if (lo?.length !== 2 || hi?.length !== 2) {
-      throw new TypeError(`Rectangle: corners must have 2 coordinates, got ${JSON.stringify(lo)} and ${JSON.stringify(hi)}`);
-    }
-    super(lo, hi);
+    super(checkPoint('Rectangle', 'lo', lo, 2), checkPoint('Rectangle', 'hi', hi, 2));
   }
 }

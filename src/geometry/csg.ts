@@ -9,6 +9,8 @@
 // Parts: operand i's parts, named '<operand name>.<part>' with the operand's name its index
 // ('0.left', '3.circle') unless `names` are given (see CSGOptions). A piece of boundary shared by
 // several operands belongs to the first of them.
+import { checkNames, checkOptions, need } from '../checks.js';
+import { invalidArgument } from '../errors.js';
 import { type Tensor } from '../tensor.js';
 import { rAndAll, rOrAll, trim } from './adf.js';
 import { type BoundaryMap, Geometry, type Side } from './geometry.js';
@@ -26,10 +28,6 @@ export interface CSGOptions {
 /** Operands, optionally followed by options. */
 export type CSGArgs = Geometry[] | [...Geometry[], CSGOptions];
 
-function describe(v: unknown): string {
-  return v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'object') : `${typeof v} ${String(v)}`;
-}
-
 abstract class CSG extends Geometry {
   readonly operands: readonly Geometry[];
   /** The operands' names, the prefixes of their parts' names. */
@@ -44,10 +42,11 @@ abstract class CSG extends Geometry {
   constructor(args: CSGArgs, op: Op) {
     const name = new.target.name;
     const last = args[args.length - 1];
-    const options = last !== null && typeof last === 'object' && !(last instanceof Geometry) ? (last as CSGOptions) : undefined;
-    const operands = (options ? args.slice(0, -1) : args) as unknown[];
-    if (operands.length < 2) throw new RangeError(`${name}: needs at least 2 operands, got ${operands.length}`);
-    operands.forEach((g, i) => { if (!(g instanceof Geometry)) throw new TypeError(`${name}: operand ${i} must be a Geometry, got ${describe(g)}`); });
+    const hasOptions = last !== null && typeof last === 'object' && !(last instanceof Geometry);
+    const options = hasOptions ? checkOptions(name, last as CSGOptions, ['names']) : undefined;
+    const operands = (hasOptions ? args.slice(0, -1) : args) as unknown[];
+    need(operands.length >= 2, name, 'operands', 'at least 2 geometries', operands.length);
+    operands.forEach((g, i) => { if (!(g instanceof Geometry)) throw invalidArgument(name, `operand ${i}`, 'a Geometry', g); });
     const ops = operands as Geometry[];
     const odd = ops.find((g) => g.dim !== ops[0].dim);
     if (odd) throw new RangeError(`${name}: operands have dimensions ${ops[0].dim} and ${odd.dim}`);
@@ -63,10 +62,7 @@ abstract class CSG extends Geometry {
     } else bbox = [[...los[0]], [...his[0]]];
     super(ops[0].dim, bbox);
 
-    const names = options?.names ?? ops.map((_, i) => String(i));
-    if (!Array.isArray(names) || names.length !== ops.length || names.some((n) => typeof n !== 'string' || n === '')) {
-      throw new TypeError(`${name}: names must be ${ops.length} non-empty strings, one per operand, got ${JSON.stringify(names)}`);
-    }
+    const names = options?.names === undefined ? ops.map((_, i) => String(i)) : checkNames(name, 'names', options.names, ops.length);
     const parts = ops.flatMap((g, i) => g.boundaryParts.map((p) => `${names[i]}.${p}`));
     const dup = parts.find((p, i) => parts.indexOf(p) !== i);
     if (dup !== undefined) throw new Error(`${name}: names give two boundary parts the name '${dup}'`);

@@ -1,7 +1,8 @@
 // The disk: a circle's interior and the circle.
+import { checkPoint, checkPositive } from '../checks.js';
 import { type Tensor } from '../tensor.js';
 import { column } from './adf.js';
-import { type BoundaryMap, Geometry, type Side, allRows, checkPoint } from './geometry.js';
+import { type BoundaryMap, Geometry, type Side, allRows } from './geometry.js';
 
 /** The closed disk |x − c| ≤ r in the plane. */
 export class Disk extends Geometry {
@@ -9,10 +10,8 @@ export class Disk extends Geometry {
   readonly radius: number;
 
   constructor(center: readonly [number, number], radius: number) {
-    checkPoint('Disk: center', center, 2);
-    if (typeof radius !== 'number' || !Number.isFinite(radius) || !(radius > 0)) {
-      throw new RangeError(`Disk: radius must be a finite number > 0, got ${String(radius)}`);
-    }
+    checkPoint('Disk', 'center', center, 2);
+    checkPositive('Disk', 'radius', radius);
     super(2, [[center[0] - radius, center[1] - radius], [center[0] + radius, center[1] + radius]]);
     this.center = [center[0], center[1]];
     this.radius = radius;

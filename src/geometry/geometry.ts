@@ -17,7 +17,8 @@
 // parts chosen), positive inside, differentiable, for exact Dirichlet conditions u = g + φ·N.
 import { tensor } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
-import { checkKeys } from '../errors.js';
+import { checkBoolean, checkInteger, checkOneOf, checkOptions, checkPositiveInt, isFiniteNumber, need } from '../checks.js';
+import { invalidArgument } from '../errors.js';
 import { tidy } from '../memory.js';
 import { type Tensor, alive } from '../tensor.js';
 import { type Where, selectParts } from './parts.js';
@@ -68,17 +69,13 @@ export function defaultRandom(): Random { return defaultRng; }
 /** The generator for a call (`rng`, else a fresh one from `seed`, else the shared default one); options checked, unknown keys refused. */
 export function rngOf(op: string, o: SampleOptions | undefined, keys: readonly string[] = SAMPLE_KEYS): Random {
   if (o === undefined) return defaultRng;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : Array.isArray(o) ? 'an array' : typeof o}`);
-  checkKeys(op, 'option', o, keys);
+  checkOptions(op, o, keys);
   if (o.rng !== undefined && o.seed !== undefined) throw new Error(`${op}: pass either seed or rng, not both`);
   if (o.rng !== undefined) {
-    if (!(o.rng instanceof Random)) throw new TypeError(`${op}: rng must be a geometry.Random`);
+    if (!(o.rng instanceof Random)) throw invalidArgument(op, 'rng', 'a geometry.Random', o.rng);
     return o.rng;
   }
-  if (o.seed !== undefined) {
-    if (!Number.isSafeInteger(o.seed)) throw new TypeError(`${op}: seed must be an integer, got ${String(o.seed)}`);
-    return new Random(o.seed);
-  }
+  if (o.seed !== undefined) return new Random(checkInteger(op, 'seed', o.seed));
   return defaultRng;
 }
 
@@ -89,15 +86,15 @@ export function flatPoints(op: string, points: Points, dim: number): Float64Arra
   else if (Array.isArray(points) && points.length > 0 && typeof points[0] === 'object') {
     flat = new Float64Array(points.length * dim);
     (points as ArrayLike<number>[]).forEach((p, i) => {
-      if (p?.length !== dim) throw new TypeError(`${op}: point ${i} must have ${dim} coordinates, got ${p?.length ?? typeof p}`);
+      need(p !== null && typeof p === 'object' && p.length === dim, op, `points[${i}]`, `a point of ${dim} coordinates`, p);
       for (let j = 0; j < dim; j++) flat[i * dim + j] = p[j];
     });
   } else if (points !== null && typeof points === 'object' && typeof (points as ArrayLike<number>).length === 'number') {
     flat = Float64Array.from(points as ArrayLike<number>);
-  } else throw new TypeError(`${op}: points must be a Float64Array (n × ${dim}, row-major) or an array of points`);
-  if (flat.length % dim !== 0) throw new RangeError(`${op}: ${flat.length} coordinates are not whole points of dimension ${dim}`);
+  } else throw invalidArgument(op, 'points', `a Float64Array (n × ${dim}, row-major) or an array of points`, points);
+  need(flat.length % dim === 0, op, 'points', `whole points of ${dim} coordinates (a length divisible by ${dim})`, points);
   for (let i = 0; i < flat.length; i++) {
-    if (!Number.isFinite(flat[i])) throw new RangeError(`${op}: coordinate ${i % dim} of point ${Math.floor(i / dim)} is ${flat[i]}`);
+    need(isFiniteNumber(flat[i]), op, `points (point ${Math.floor(i / dim)}, coordinate ${i % dim})`, 'a finite number', flat[i]);
   }
   return flat;
 }
@@ -107,14 +104,15 @@ export function flatPoints(op: string, points: Points, dim: number): Float64Arra
  * digit). `requiresGrad` for collocation points whose derivatives are taken.
  */
 export function toTensor(
-  points: Points, dim: number,
-  { dtype = 'float32', device, requiresGrad = false }: { dtype?: DType; device?: Device | string; requiresGrad?: boolean } = {},
+  points: Points, dim: number, options?: { dtype?: DType; device?: Device | string; requiresGrad?: boolean },
 ): Tensor {
-  if (!Number.isSafeInteger(dim) || dim < 1) throw new RangeError(`toTensor: dim must be a positive integer, got ${String(dim)}`);
-  if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`toTensor: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
-  const flat = flatPoints('toTensor', points, dim);
+  const op = 'toTensor', { dtype = 'float32', device, requiresGrad } = checkOptions(op, options, ['dtype', 'device', 'requiresGrad']);
+  checkPositiveInt(op, 'dim', dim);
+  checkOneOf(op, 'dtype', dtype, ['float32', 'float64']);
+  const grad = checkBoolean(op, 'requiresGrad', requiresGrad, false);
+  const flat = flatPoints(op, points, dim);
   const values = dtype === 'float64' ? flat : Float32Array.from(flat);
-  return tensor(values, { shape: [flat.length / dim, dim], device, requiresGrad });
+  return tensor(values, { shape: [flat.length / dim, dim], device, requiresGrad: grad });
 }
 
 /**
@@ -219,11 +217,10 @@ export abstract class Geometry {
    * crosses the polygon) are trimmed (adf.trim): unsigned, their gradient exactly on the part
    * undefined. A union's φ also vanishes where its operands touch without overlapping.
    */
-  distance(x: Tensor, o: { where?: Where } = {}): Tensor {
+  distance(x: Tensor, o?: { where?: Where }): Tensor {
     const op = `${this.name}.distance`;
     checkPointsTensor(op, x, this.dim);
-    if (typeof o !== 'object' || o === null) throw new TypeError(`${op}: options must be an object, got ${o === null ? 'null' : typeof o}`);
-    const parts = selectParts(op, this.boundaryParts, o.where);
+    const parts = selectParts(op, this.boundaryParts, checkOptions(op, o, ['where']).where);
     return tidy(() => (parts.length === this.boundaryParts.length ? this.signedDistance(x) : this.partsDistance(x, parts, 'inside')));
   }
 
@@ -350,16 +347,8 @@ export abstract class Geometry {
 /** Checks that x is a floating [N, dim] tensor of points. */
 export function checkPointsTensor(op: string, x: Tensor, dim: number): void {
   alive(x, op, 'x');
-  if (x.ndim !== 2 || x.shape[1] !== dim) throw new RangeError(`${op}: x must have shape [N, ${dim}], got [${x.shape.join(', ')}]`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${op}: x must be float32 or float64, got ${x.dtype}`);
-}
-
-/** Checks a point given as an array of `dim` finite numbers. */
-export function checkPoint(op: string, v: unknown, dim?: number): number[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x)) || (dim !== undefined && v.length !== dim) || v.length === 0) {
-    throw new TypeError(`${op}: expected ${dim === undefined ? 'a point' : `a point with ${dim} coordinates`} (finite numbers), got ${JSON.stringify(v)}`);
-  }
-  return v;
+  need(x.ndim === 2 && x.shape[1] === dim, op, 'x', `of shape [N, ${dim}]`, x.shape);
+  need(x.dtype === 'float32' || x.dtype === 'float64', op, 'x', 'float32 or float64', x.dtype);
 }
 
 /** The rows 0 … m − 1, for parametrisations that keep every row. */

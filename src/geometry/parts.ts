@@ -6,6 +6,9 @@
 // ('0.left', '3.circle', or 'holes.2.circle' for an operand named 'holes.2'), 'holes' selects
 // all of 'holes.0.circle', 'holes.1.circle', … and '3' every part of operand 3.
 
+import { need } from '../checks.js';
+import { didYouMean } from '../errors.js';
+
 /** Where on a boundary to act: one part name (or group prefix) or several. */
 export type Where = string | readonly string[];
 
@@ -21,13 +24,12 @@ export function matchesPart(w: string, name: string): boolean {
 export function selectParts(op: string, names: readonly string[], where: Where | undefined): number[] {
   if (where === undefined) return names.map((_, i) => i);
   const list = typeof where === 'string' ? [where] : where;
-  if (!Array.isArray(list) || list.length === 0 || list.some((w) => typeof w !== 'string' || w === '')) {
-    throw new TypeError(`${op}: where must be a part name or a non-empty array of part names, got ${JSON.stringify(where)}`);
-  }
+  const ok = Array.isArray(list) && list.length > 0 && list.every((w) => typeof w === 'string' && w !== '');
+  need(ok, op, 'where', 'a part name or a non-empty array of part names', where);
   const chosen = new Set<number>();
   for (const w of list) {
     const hits = names.flatMap((name, i) => (matchesPart(w, name) ? [i] : []));
-    if (hits.length === 0) throw new Error(`${op}: unknown boundary part '${w}' (known: ${names.join(', ')})`);
+    if (hits.length === 0) throw new Error(`${op}: unknown boundary part '${w}'${didYouMean(w, names)} (known: ${names.join(', ')})`);
     for (const i of hits) chosen.add(i);
   }
   return [...chosen].sort((a, b) => a - b);

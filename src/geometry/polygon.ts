@@ -1,7 +1,8 @@
 // Simple polygons, from their vertices in either orientation.
+import { checkPoint, need } from '../checks.js';
 import { type Tensor } from '../tensor.js';
 import { line, rAndAll, segment } from './adf.js';
-import { type BoundaryMap, Geometry, type Side, allRows, checkPoint } from './geometry.js';
+import { type BoundaryMap, Geometry, type Side, allRows } from './geometry.js';
 import { type HullTree, hullTree, hullTreeDistance } from './hull_tree.js';
 import { locate } from './parts.js';
 
@@ -31,10 +32,8 @@ export class Polygon extends Geometry {
   private tree?: HullTree;
 
   constructor(vertices: readonly (readonly [number, number])[]) {
-    if (!Array.isArray(vertices) || vertices.length < 3) {
-      throw new RangeError(`Polygon: needs at least 3 vertices, got ${Array.isArray(vertices) ? vertices.length : typeof vertices}`);
-    }
-    vertices.forEach((v, i) => checkPoint(`Polygon: vertex ${i}`, v, 2));
+    need(Array.isArray(vertices) && vertices.length >= 3, 'Polygon', 'vertices', 'an array of at least 3 points', vertices);
+    vertices.forEach((v, i) => checkPoint('Polygon', `vertices[${i}]`, v, 2));
     const k = vertices.length, next = (i: number) => vertices[(i + 1) % k];
     for (let i = 0; i < k; i++) {
       const [a, b, c] = [vertices[i], next(i), next((i + 1) % k)];

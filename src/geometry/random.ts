@@ -2,6 +2,8 @@
 // 32-bit integers: samplers are reproducible, independent of LibTorch's generator, and can be
 // checkpointed (`state()`) and resumed exactly (`setState()`).
 
+import { checkInteger, checkPositiveInt, need } from '../checks.js';
+
 /** The xoshiro128** generator, seeded through splitmix32. */
 export class Random {
   private s = new Uint32Array(4);
@@ -13,7 +15,7 @@ export class Random {
    * unrelated streams. Bits of the seed above 2³² are folded in by xor.
    */
   constructor(seed = 0) {
-    if (!Number.isSafeInteger(seed)) throw new TypeError(`Random: seed must be a safe integer, got ${String(seed)}`);
+    checkInteger('Random', 'seed', seed);
     const high = Math.floor(seed / 2 ** 32);
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
@@ -55,7 +57,7 @@ export class Random {
 
   /** An integer uniform on {0, …, n − 1}: ⌊next()·n⌋ (bias below 2⁻⁵³·n). */
   int(n: number): number {
-    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Random.int: n must be a positive integer, got ${String(n)}`);
+    checkPositiveInt('Random.int', 'n', n);
     return Math.floor(this.next() * n);
   }
 
@@ -66,9 +68,8 @@ export class Random {
   state(): number[] { return Array.from(this.s); }
 
   setState(state: readonly number[]): void {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {
-      throw new Error(`Random.setState: state must be four unsigned 32-bit integers from state(), got ${JSON.stringify(state)}`);
-    }
+    const ok = Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+    need(ok, 'Random.setState', 'state', 'four unsigned 32-bit integers from state()', state);
     if (state.every((v) => v === 0)) throw new Error('Random.setState: the all-zero state is invalid for xoshiro128**');
     this.s.set(state);
   }

@@ -7,6 +7,8 @@
 // on — gives NEW, still low-discrepancy points. (Resampling a deterministic sequence would
 // silently return the same points every time.) Pass `null` as the generator for the classical,
 // unscrambled sequences.
+import { checkInteger, checkNonNegativeInt, checkOneOf, checkOptions, checkPositiveInt, need } from '../checks.js';
+import { invalidArgument } from '../errors.js';
 import { Random } from './random.js';
 
 export type SamplerName = 'uniform' | 'lhs' | 'sobol' | 'halton' | 'grid';
@@ -16,8 +18,8 @@ export const SAMPLERS: readonly SamplerName[] = ['uniform', 'lhs', 'sobol', 'hal
 export type Sampler = (n: number, d: number, rng: Random) => Float64Array;
 
 export function checkCount(op: string, n: unknown, d: unknown = 1): void {
-  if (!Number.isSafeInteger(n) || (n as number) < 1) throw new RangeError(`${op}: n must be a positive integer, got ${String(n)}`);
-  if (!Number.isSafeInteger(d) || (d as number) < 1) throw new RangeError(`${op}: dimension must be a positive integer, got ${String(d)}`);
+  checkPositiveInt(op, 'n', n);
+  checkPositiveInt(op, 'd', d);
   // Coordinates are drawn as one Float64Array (and rejection may draw more): past this, memory runs out.
   if ((n as number) * (d as number) > MAX_COORDINATES) {
     throw new RangeError(`${op}: ${String(n)} points need ${(((n as number) * (d as number) * 8) / 2 ** 30).toFixed(1)} GiB of coordinates; at most ${MAX_COORDINATES} coordinates per call (draw in batches)`);
@@ -29,8 +31,8 @@ const MAX_COORDINATES = 2 ** 27;
 
 function generator(op: string, rng: unknown): Random {
   if (rng instanceof Random) return rng;
-  if (typeof rng === 'number') return new Random(rng);
-  throw new TypeError(`${op}: expected a Random or an integer seed, got ${rng === null ? 'null' : typeof rng}`);
+  if (typeof rng === 'number') return new Random(checkInteger(op, 'rng', rng));
+  throw invalidArgument(op, 'rng', 'a Random or an integer seed', rng);
 }
 
 /** Independent uniform points: x_ij = next() of xoshiro128**, filled row by row. */
@@ -117,11 +119,11 @@ function parity(x: number): number {
  * 2^m points still put exactly one point in each stratum [k/2^m, (k+1)/2^m) of every axis.
  * Balance properties are best when n is a power of two.
  */
-export function sobol(n: number, d: number, rng: Random | number | null, { skip = 0 }: { skip?: number } = {}): Float64Array {
+export function sobol(n: number, d: number, rng: Random | number | null, options?: { skip?: number }): Float64Array {
   checkCount('sobol', n, d);
-  if (d > SOBOL_MAX_DIM) throw new RangeError(`sobol: at most ${SOBOL_MAX_DIM} dimensions are supported, got ${d}`);
-  if (!Number.isSafeInteger(skip) || skip < 0) throw new RangeError(`sobol: skip must be a non-negative integer, got ${String(skip)}`);
-  if (n + skip > 2 ** BITS) throw new RangeError(`sobol: at most 2^${BITS} points, got skip + n = ${n + skip}`);
+  need(d <= SOBOL_MAX_DIM, 'sobol', 'd', `at most ${SOBOL_MAX_DIM} (dimensions supported)`, d);
+  const skip = checkNonNegativeInt('sobol', 'skip', checkOptions('sobol', options, ['skip']).skip ?? 0);
+  need(n + skip <= 2 ** BITS, 'sobol', 'skip + n', `at most 2^${BITS} (points in the sequence)`, n + skip);
   let v = directions(d);
   const shift = new Uint32Array(d);
   if (rng !== null) {
@@ -167,10 +169,10 @@ export const HALTON_MAX_DIM = PRIMES.length;
  * (up to 2⁻⁵³ resolution), so every point is uniform on [0, 1)^d while the stratification of the
  * sequence is kept. Up to 20 dimensions.
  */
-export function halton(n: number, d: number, rng: Random | number | null, { skip = 0 }: { skip?: number } = {}): Float64Array {
+export function halton(n: number, d: number, rng: Random | number | null, options?: { skip?: number }): Float64Array {
   checkCount('halton', n, d);
-  if (d > PRIMES.length) throw new RangeError(`halton: at most ${PRIMES.length} dimensions are supported, got ${d}`);
-  if (!Number.isSafeInteger(skip) || skip < 0) throw new RangeError(`halton: skip must be a non-negative integer, got ${String(skip)}`);
+  need(d <= PRIMES.length, 'halton', 'd', `at most ${PRIMES.length} (dimensions supported)`, d);
+  const skip = checkNonNegativeInt('halton', 'skip', checkOptions('halton', options, ['skip']).skip ?? 0);
   const r = rng === null ? null : generator('halton', rng);
   const out = new Float64Array(n * d);
   for (let j = 0; j < d; j++) {
@@ -205,7 +207,7 @@ export function grid(n: number, d: number, _rng?: Random | number | null): Float
   const k = Math.round(n ** (1 / d));
   if (k ** d !== n) {
     const lower = Math.max(1, Math.floor(n ** (1 / d))) ** d, upper = (Math.floor(n ** (1 / d)) + 1) ** d;
-    throw new RangeError(`grid: ${n} points do not form a regular grid in ${d} dimensions (need k^${d} points, e.g. ${lower === n ? upper : lower} or ${upper})`);
+    need(false, 'grid', 'n', `k^${d} for an integer k, to form a regular grid in ${d} dimensions (e.g. ${lower === n ? upper : lower} or ${upper})`, n);
   }
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -224,14 +226,11 @@ const BY_NAME: Record<SamplerName, Sampler> = {
 };
 
 /** The sampler called `name`; throws, listing the known names, for any other. */
-export function getSampler(name: unknown, op?: string): Sampler {
-  if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) {
-    throw new Error(`${op ? `${op}: ` : ''}unknown sampler ${typeof name === 'string' ? `'${name}'` : String(name)} (known: ${SAMPLERS.join(', ')})`);
-  }
-  return BY_NAME[name as SamplerName];
+export function getSampler(name: unknown, op = 'getSampler'): Sampler {
+  return BY_NAME[checkOneOf(op, 'sampler', name, SAMPLERS)];
 }
 
 /** n×d points from the sampler called `name`; `rng` drives the randomisation and advances, so calls differ. */
 export function sample(name: SamplerName, n: number, d: number, rng: Random | number): Float64Array {
-  return getSampler(name)(n, d, generator('sample', rng));
+  return getSampler(name, 'sample')(n, d, generator('sample', rng));
 }

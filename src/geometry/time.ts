@@ -2,6 +2,7 @@
 // Space and time are sampled JOINTLY, as one (d + 1)-dimensional sample: drawing x and t from
 // two separate low-discrepancy sequences would correlate them (two Sobol draws share their first
 // coordinate's digits), leaving most of the space-time domain empty.
+import { invalidArgument } from '../errors.js';
 import { type Tensor } from '../tensor.js';
 import { type BoundaryMap, Geometry, type SampleOptions, type Side } from './geometry.js';
 import { Box, Interval } from './box.js';
@@ -25,7 +26,8 @@ export class GeometryXTime extends Geometry {
   readonly time: TimeDomain;
 
   constructor(geometry: Geometry, time: TimeDomain) {
-    if (!(geometry instanceof Geometry) || !(time instanceof TimeDomain)) throw new TypeError('GeometryXTime: needs a Geometry and a TimeDomain');
+    if (!(geometry instanceof Geometry)) throw invalidArgument('GeometryXTime', 'geometry', 'a Geometry', geometry);
+    if (!(time instanceof TimeDomain)) throw invalidArgument('GeometryXTime', 'time', 'a TimeDomain', time);
     super(geometry.dim + 1, [[...geometry.bbox[0], time.t0], [...geometry.bbox[1], time.t1]]);
     this.geometry = geometry;
     this.time = time;

@@ -1,4 +1,5 @@
 // Activations as modules, and by name for model configs.
+import { checkFiniteNumber, checkOneOf } from '../checks.js';
 import { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -11,7 +12,7 @@ export class Sigmoid extends Module { forward(x: Tensor) { return x.sigmoid(); }
 export class Identity extends Module { forward(x: Tensor) { return x; } }
 /** log(1 + exp(βx)) / β */
 export class Softplus extends Module {
-  constructor(readonly beta = 1) { super(); }
+  constructor(readonly beta = 1) { super(); checkFiniteNumber('Softplus', 'beta', beta); }
   forward(x: Tensor) { return x.softplus(this.beta); }
 }
 
@@ -23,7 +24,5 @@ export const ACTIVATIONS = Object.keys(BY_NAME) as ActivationName[];
 
 export function activation(name: ActivationName | Module): Module {
   if (name instanceof Module) return name;
-  const Cls = BY_NAME[name];
-  if (!Cls) throw new Error(`activation: unknown '${String(name)}' (known: ${ACTIVATIONS.join(', ')})`);
-  return new Cls();
+  return new BY_NAME[checkOneOf('activation', 'name', name, ACTIVATIONS)]();
 }

@@ -7,7 +7,9 @@
 //          2020, "Locally adaptive activation functions with slope recovery for deep and
 //          physics-informed neural networks", Proc. R. Soc. A 476, 20200334, section 2.
 // The slope recovery term is that paper's S(a) (section 2b, added to the loss in eq. (2.3)).
+import { checkOneOf, checkOptions, isFiniteNumber, need } from '../checks.js';
 import { empty } from '../creation.js';
+import { checkKeys } from '../errors.js';
 import { type DType, type Device } from '../dtype.js';
 import { stack } from '../functional.js';
 import { Tensor } from '../tensor.js';
@@ -25,12 +27,10 @@ export interface AdaptiveOptions {
 
 /** Checks adaptive options, naming `fn` and the argument; returns n. */
 export function checkAdaptive(fn: string, o: AdaptiveOptions): number {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${fn}: adaptive must be { kind, n? }, got ${String(o)}`);
-  if (!['global', 'layer', 'neuron'].includes(o.kind)) {
-    throw new Error(`${fn}: adaptive.kind must be 'global', 'layer' or 'neuron', got ${JSON.stringify(o.kind)}`);
-  }
+  checkKeys(fn, 'adaptive option', checkOptions(fn, o, undefined, 'adaptive'), ['kind', 'n']);
+  checkOneOf(fn, 'adaptive.kind', o.kind, ['global', 'layer', 'neuron']);
   const n = o.n ?? 10;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 1) throw new RangeError(`${fn}: adaptive.n must be a finite number ≥ 1, got ${String(n)}`);
+  need(isFiniteNumber(n) && n >= 1, fn, 'adaptive.n', 'a finite number ≥ 1', n);
   return n;
 }
 
@@ -60,6 +60,6 @@ export class AdaptiveSlope extends Module {
  * With one global slope this is exp(−a). Added to the loss, it keeps pushing the slopes up.
  */
 export function slopeRecovery(slopes: AdaptiveSlope[]): Tensor {
-  if (slopes.length === 0) throw new Error('slopeRecovery: needs at least one adaptive slope');
+  need(Array.isArray(slopes) && slopes.length > 0, 'slopeRecovery', 'slopes', 'a non-empty array of adaptive slopes', slopes);
   return stack(slopes.map((s) => s.a.mean())).exp().mean().reciprocal();
 }

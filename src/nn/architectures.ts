@@ -1,4 +1,5 @@
 // Architectures that outperform the plain MLP on hard PINN problems (see shared/notes/field.md).
+import { checkFiniteNumber, checkNonNegative, checkNonNegativeInt, checkOneOf, checkPositiveInt } from '../checks.js';
 import { empty } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
 import { linear } from '../functional.js';
@@ -6,10 +7,16 @@ import { Tensor } from '../tensor.js';
 import { type ActivationName, activation } from './activation.js';
 import { normal_, xavierNormal_, zeros_ } from './init.js';
 import { Linear } from './linear.js';
-import { type InitName, initWeight, withSeed } from './mlp.js';
-import { Module } from './module.js';
+import { type InitName, WEIGHT_INITS, checkSizes, initWeight, withSeed } from './mlp.js';
+import { Module, checkFeatures, parameterOptions } from './module.js';
 
 interface ArchOptions { activation?: ActivationName | Module; seed?: number; dtype?: DType; device?: Device | string }
+
+/** Builds a network's layers; if one fails (an allocation), the ones made before it are freed. */
+function building<T>(m: Module, op: string, make: () => T): T {
+  try { return make(); } catch (e) { m.dispose(); throw e; }
+}
+const seedOf = (op: string, seed: unknown) => (seed === undefined ? undefined : checkNonNegativeInt(op, 'seed', seed));
 
 /**
  * Modified MLP (Wang, Teng & Perdikaris 2021): two encoders U = σ(XWᵤ+bᵤ), V = σ(XWᵥ+bᵥ)
@@ -23,21 +30,24 @@ export class ModifiedMLP extends Module {
   readonly act: Module;
 
   constructor(readonly inFeatures: number, readonly width: number, readonly depth: number, readonly outFeatures: number,
-    { activation: act = 'tanh', seed, dtype, device, init = 'xavierNormal' }: ArchOptions & { init?: InitName } = {}) {
+    options?: ArchOptions & { init?: InitName }) {
     super();
-    if (!(depth >= 1)) throw new RangeError(`ModifiedMLP: depth must be ≥ 1, got ${depth}`);
+    const op = 'ModifiedMLP', { activation: act = 'tanh', seed, dtype, device, init = 'xavierNormal' } = parameterOptions(op, options, ['activation', 'seed', 'init']);
+    checkFeatures(op, { inFeatures, width, depth, outFeatures });
+    checkOneOf(op, 'init', init, WEIGHT_INITS);
+    seedOf(op, seed);
     this.act = activation(act);
     const make = (name: string, i: number, o: number) => {
       const l = this.registerModule(name, new Linear(i, o, { dtype, device }));
       if (init !== 'default') { initWeight(l.weight, init); zeros_(l.bias!); }
       return l;
     };
-    [this.encoderU, this.encoderV, this.hidden, this.output] = withSeed(seed, () => [
+    [this.encoderU, this.encoderV, this.hidden, this.output] = building(this, op, () => withSeed(seed, () => [
       make('encoderU', inFeatures, width),
       make('encoderV', inFeatures, width),
       Array.from({ length: depth }, (_, k) => make(`hidden${k}`, k === 0 ? inFeatures : width, width)),
       make('output', width, outFeatures),
-    ] as const);
+    ] as const));
   }
 
   forward(x: Tensor): Tensor {
@@ -61,8 +71,12 @@ export class RWFLinear extends Module {
   readonly v: Tensor;
   readonly bias: Tensor;
   constructor(readonly inFeatures: number, readonly outFeatures: number,
-    { mean = 1.0, std = 0.1, dtype, device }: { mean?: number; std?: number; dtype?: DType; device?: Device | string } = {}) {
+    options?: { mean?: number; std?: number; dtype?: DType; device?: Device | string }) {
     super();
+    const op = 'RWFLinear', { mean = 1.0, std = 0.1, dtype, device } = parameterOptions(op, options, ['mean', 'std']);
+    checkFeatures(op, { inFeatures, outFeatures });
+    checkFiniteNumber(op, 'mean', mean);
+    checkNonNegative(op, 'std', std);
     const w = xavierNormal_(empty([outFeatures, inFeatures], { dtype, device }));
     const s = normal_(empty([outFeatures, 1], { dtype, device }), mean, std);
     this.s = this.registerParameter('s', s);
@@ -79,13 +93,16 @@ export class RWFLinear extends Module {
 export class RWFMLP extends Module {
   readonly layers: RWFLinear[];
   readonly act: Module;
-  constructor(readonly sizes: number[], { activation: act = 'tanh', seed, dtype, device, mean = 1.0, std = 0.1 }:
-    ArchOptions & { mean?: number; std?: number } = {}) {
+  constructor(readonly sizes: number[], options?: ArchOptions & { mean?: number; std?: number }) {
     super();
-    if (sizes.length < 2) throw new Error(`RWFMLP: sizes must list ≥ 2 layer widths, got ${JSON.stringify(sizes)}`);
+    const op = 'RWFMLP', { activation: act = 'tanh', seed, dtype, device, mean = 1.0, std = 0.1 } = parameterOptions(op, options, ['activation', 'seed', 'mean', 'std']);
+    checkSizes(op, sizes);
+    checkFiniteNumber(op, 'mean', mean);
+    checkNonNegative(op, 'std', std);
+    seedOf(op, seed);
     this.act = activation(act);
-    this.layers = withSeed(seed, () => sizes.slice(1).map((o, i) =>
-      this.registerModule(String(2 * i), new RWFLinear(sizes[i], o, { mean, std, dtype, device }))));
+    this.layers = building(this, op, () => withSeed(seed, () => sizes.slice(1).map((o, i) =>
+      this.registerModule(String(2 * i), new RWFLinear(sizes[i], o, { mean, std, dtype, device })))));
   }
   forward(x: Tensor): Tensor {
     const last = this.layers.length - 1;
@@ -99,11 +116,15 @@ export class ResidualBlock extends Module {
   readonly fc1: Linear;
   readonly fc2: Linear;
   readonly act: Module;
-  constructor(readonly width: number, { activation: act = 'tanh', dtype, device }: ArchOptions = {}) {
+  constructor(readonly width: number, options?: Omit<ArchOptions, 'seed'>) {
     super();
+    const op = 'ResidualBlock', { activation: act = 'tanh', dtype, device } = parameterOptions(op, options, ['activation']);
+    checkPositiveInt(op, 'width', width);
     this.act = activation(act);
-    this.fc1 = this.registerModule('fc1', new Linear(width, width, { dtype, device }));
-    this.fc2 = this.registerModule('fc2', new Linear(width, width, { dtype, device }));
+    [this.fc1, this.fc2] = building(this, op, () => [
+      this.registerModule('fc1', new Linear(width, width, { dtype, device })),
+      this.registerModule('fc2', new Linear(width, width, { dtype, device })),
+    ]);
   }
   forward(x: Tensor): Tensor {
     return this.act.forward(x.add(this.fc2.forward(this.act.forward(this.fc1.forward(x)))));

@@ -1,3 +1,4 @@
+import { need } from '../checks.js';
 import { cat } from '../functional.js';
 import { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -11,7 +12,7 @@ export class Concat extends Module {
   readonly branches: Module[];
   constructor(...branches: Module[]) {
     super();
-    if (branches.length === 0) throw new Error('Concat: needs at least one module');
+    need(branches.length > 0, 'Concat', 'branches', 'at least one Module', branches.length);
     this.branches = branches.map((m, i) => this.registerModule(String(i), m));
   }
   forward(x: Tensor): Tensor {

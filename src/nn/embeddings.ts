@@ -1,11 +1,12 @@
 // Input embeddings that help PINNs with multi-scale and periodic solutions.
+import { checkNonNegativeInt, checkPositive, isFiniteNumber, need } from '../checks.js';
 import { cat } from '../functional.js';
 import { empty } from '../creation.js';
 import { type DType, type Device } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, alive } from '../tensor.js';
 import { normal_ } from './init.js';
 import { withSeed } from './mlp.js';
-import { Module } from './module.js';
+import { Module, checkFeatures, parameterOptions } from './module.js';
 
 /**
  * Random Fourier features (Tancik et al. 2020): γ(x) = [cos(2π x B), sin(2π x B)],
@@ -14,9 +15,12 @@ import { Module } from './module.js';
 export class FourierFeatures extends Module {
   readonly B: Tensor;
   constructor(readonly inFeatures: number, readonly numFeatures: number,
-    { scale = 1, seed, dtype, device }: { scale?: number; seed?: number; dtype?: DType; device?: Device | string } = {}) {
+    options?: { scale?: number; seed?: number; dtype?: DType; device?: Device | string }) {
     super();
-    if (!(scale > 0)) throw new RangeError(`FourierFeatures: scale must be > 0, got ${scale}`);
+    const op = 'FourierFeatures', { scale = 1, seed, dtype, device } = parameterOptions(op, options, ['scale', 'seed']);
+    checkFeatures(op, { inFeatures, numFeatures });
+    checkPositive(op, 'scale', scale);
+    if (seed !== undefined) checkNonNegativeInt(op, 'seed', seed);
     this.B = this.registerBuffer('B', withSeed(seed, () => normal_(empty([inFeatures, numFeatures], { dtype, device }), 0, scale)));
   }
   get outFeatures(): number { return 2 * this.numFeatures; }
@@ -33,15 +37,13 @@ export class FourierFeatures extends Module {
 export class PeriodicEmbedding extends Module {
   constructor(readonly periods: (number | null)[]) {
     super();
-    periods.forEach((p, i) => {
-      if (p !== null && !(p > 0)) throw new RangeError(`PeriodicEmbedding: period of input ${i} must be > 0 or null, got ${p}`);
-    });
+    need(Array.isArray(periods) && periods.length > 0, 'PeriodicEmbedding', 'periods', 'a non-empty array', periods);
+    periods.forEach((p, i) => need(p === null || (isFiniteNumber(p) && p > 0), 'PeriodicEmbedding', `periods[${i}]`, 'a positive number or null', p));
   }
   get outFeatures(): number { return this.periods.reduce<number>((n, p) => n + (p === null ? 1 : 2), 0); }
   forward(x: Tensor): Tensor {
-    if (x.shape[x.ndim - 1] !== this.periods.length) {
-      throw new Error(`PeriodicEmbedding: input has ${x.shape[x.ndim - 1]} features, periods list ${this.periods.length}`);
-    }
+    alive(x, 'PeriodicEmbedding.forward', 'x');
+    need(x.ndim >= 1 && x.shape[x.ndim - 1] === this.periods.length, 'PeriodicEmbedding.forward', 'x', `of ${this.periods.length} features in its last dim (one per period)`, x.shape);
     const parts: Tensor[] = [];
     this.periods.forEach((p, i) => {
       const xi = x.narrow(-1, i, 1);

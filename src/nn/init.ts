@@ -1,25 +1,27 @@
 // Weight initialisation, in place, with PyTorch's formulas and the same generator draws
 // (so the same manualSeed gives the same weights as torch.nn.init).
 import { noGrad } from '../autograd.js';
+import { checkOneOf, need } from '../checks.js';
 import { Tensor } from '../tensor.js';
 
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
 /** Recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
+const NONLINEARITIES: readonly Nonlinearity[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu'];
+
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  switch (nonlinearity) {
+  switch (checkOneOf('calculateGain', 'nonlinearity', nonlinearity, NONLINEARITIES)) {
     case 'linear': case 'sigmoid': return 1;
     case 'tanh': return 5.0 / 3;
     case 'relu': return Math.sqrt(2.0);
     case 'leaky_relu': { const slope = param ?? 0.01; return Math.sqrt(2.0 / (1 + slope ** 2)); }
     case 'selu': return 3.0 / 4;
-    default: throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
   }
 }
 
 /** fan_in = size(1)·receptive field, fan_out = size(0)·receptive field. */
 export function fans(t: Tensor): [fanIn: number, fanOut: number] {
-  if (t.ndim < 2) throw new Error(`init: fan in/out needs a tensor with ≥ 2 dims, got shape [${t.shape.join(', ')}]`);
+  need(t.ndim >= 2, 'init', 'tensor', 'of ≥ 2 dims to have a fan in and out', t.shape);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1] * receptive, t.shape[0] * receptive];
 }

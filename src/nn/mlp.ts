@@ -9,8 +9,7 @@ import { type AdaptiveOptions, AdaptiveSlope, checkAdaptive, slopeRecovery } fro
 import { kaimingNormal_, kaimingUniform_, xavierNormal_, xavierUniform_, zeros_ } from './init.js';
 import { Linear } from './linear.js';
 import { Module, parameterOptions } from './module.js';
-import { renamed } from '../checks.js';
-import { show } from '../errors.js';
+import { checkInteger, checkNonNegativeInt, checkOneOf, checkPositive, need, renamed } from '../checks.js';
 import { sirenUniform_ } from './siren.js';
 
 export type InitName = 'default' | 'xavierNormal' | 'xavierUniform' | 'kaimingNormal' | 'kaimingUniform';
@@ -34,14 +33,16 @@ export interface MLPOptions {
   omega0First?: number;
 }
 
-const INITS: readonly string[] = ['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform', 'siren'];
+/** The initialisations initWeight applies (MLP adds 'siren'). */
+export const WEIGHT_INITS: readonly InitName[] = ['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform'];
+const INITS: readonly (InitName | 'siren')[] = [...WEIGHT_INITS, 'siren'];
 
-export function initWeight(w: Tensor, init: InitName): void {
+export function initWeight(w: Tensor, init: InitName, op = 'initWeight'): void {
+  checkOneOf(op, 'init', init, WEIGHT_INITS);
   if (init === 'xavierNormal') xavierNormal_(w);
   else if (init === 'xavierUniform') xavierUniform_(w);
   else if (init === 'kaimingNormal') kaimingNormal_(w, { nonlinearity: 'relu' });
   else if (init === 'kaimingUniform') kaimingUniform_(w, { nonlinearity: 'relu' });
-  else if (init !== 'default') throw new Error(`MLP: unknown init '${String(init)}'`);
 }
 
 /** Runs fn with the global generator seeded, then restores the previous stream. */
@@ -67,14 +68,12 @@ export class MLP extends Module {
 
   constructor(readonly sizes: number[], options?: MLPOptions) {
     super();
-    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isSafeInteger(s) && s > 0)) {
-      throw new Error(`MLP: sizes must list ≥ 2 positive integers [in, …, out], got ${show(sizes)}`);
-    }
+    checkSizes('MLP', sizes);
     const o = parameterOptions('MLP', options, ['activation', 'init', 'seed', 'adaptive', 'omega0', 'omega0First']);
     const { init = 'xavierNormal', seed, dtype, device, adaptive } = o;
-    if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new RangeError(`MLP: seed must be a non-negative integer, got ${show(seed)}`);
+    if (seed !== undefined) checkNonNegativeInt('MLP', 'seed', seed);
     // Checked before any layer exists: a bad init must not leave tensors behind.
-    if (!INITS.includes(init)) throw new Error(`MLP: unknown init '${String(init)}' (known: ${INITS.join(', ')})`);
+    checkOneOf('MLP', 'init', init, INITS);
     const siren = init === 'siren';
     const act = o.activation ?? (siren ? 'sin' : 'tanh');
     if (siren && !(act === 'sin' || act instanceof Sin)) throw new Error(`MLP: init 'siren' needs activation 'sin', got ${nameOf(act)}`);
@@ -123,8 +122,7 @@ export class MLP extends Module {
    * steps are those of the unscaled parameterisation (as in SIREN's code).
    */
   effectiveLinear(i: number): [weight: Tensor, bias: Tensor] {
-    const layer = this.layers[i];
-    if (!layer) throw new RangeError(`MLP.effectiveLinear: layer index ${i} is out of range for ${this.layers.length} layers`);
+    const layer = this.layers[checkInteger('MLP.effectiveLinear', 'i', i, 0, this.layers.length - 1)];
     const { weight } = layer, bias = layer.bias!;
     const fixed = this.omega0[i] ?? 1, slope = this.slopes[i];
     if (!slope) return fixed === 1 ? [weight, bias] : [weight.mul(fixed), bias.mul(fixed)];
@@ -164,8 +162,14 @@ export class MLP extends Module {
 }
 
 function checkOmega(name: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`MLP: ${name} must be a finite number > 0, got ${String(v)}`);
-  return v;
+  return checkPositive('MLP', name, v);
+}
+
+/** Layer widths [in, hidden…, out]: at least two, each a positive integer. */
+export function checkSizes(op: string, sizes: unknown): number[] {
+  const ok = Array.isArray(sizes) && sizes.length >= 2 && sizes.every((s) => Number.isSafeInteger(s) && s > 0);
+  need(ok, op, 'sizes', 'an array of ≥ 2 positive integers [in, …, out]', sizes);
+  return sizes as number[];
 }
 
 const nameOf = (a: ActivationName | Module) => (a instanceof Module ? a.constructor.name : `'${String(a)}'`);

@@ -1,11 +1,12 @@
 // Module: the base of every model. Parameters and sub-modules are registered explicitly
 // (JS has no __setattr__ hook), in order, so names and state dicts match PyTorch's.
-import { checkBoolean, checkOptions } from '../checks.js';
+import { checkBoolean, checkOptions, checkPositiveInt, need } from '../checks.js';
+import { invalidArgument } from '../errors.js';
 import { type DType, type Device, checkDtype, isDtype, isFloating, parseDevice } from '../dtype.js';
 import { noGrad } from '../autograd.js';
 import { keep, tidy } from '../memory.js';
 import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, alive } from '../tensor.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -15,16 +16,14 @@ export type StateDict = Record<string, Tensor>;
  */
 export function parameterOptions<O extends { dtype?: DType; device?: Device | string }>(op: string, o: O | undefined, extra: readonly string[] = []): Partial<O> {
   const c = checkOptions(op, o, ['dtype', 'device', ...extra]);
-  if (c.dtype !== undefined && !isFloating(checkDtype(op, c.dtype))) throw new Error(`${op}: parameters must be floating point (they carry gradients), got dtype ${c.dtype}`);
+  if (c.dtype !== undefined) need(isFloating(checkDtype(op, c.dtype)), op, 'dtype', 'floating point (parameters carry gradients)', c.dtype);
   parseDevice(op, c.device);
   return c;
 }
 
 /** Layer widths: positive integers small enough to allocate (safe integers). */
 export function checkFeatures(op: string, sizes: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(sizes)) {
-    if (!Number.isSafeInteger(v) || (v as number) < 1) throw new RangeError(`${op}: ${k} must be a positive integer, got ${String(v)}`);
-  }
+  for (const [k, v] of Object.entries(sizes)) checkPositiveInt(op, k, v);
 }
 
 export abstract class Module {
@@ -51,12 +50,12 @@ export abstract class Module {
   }
   protected registerModule<M extends Module>(name: string, m: M): M {
     this.checkName(name);
-    if (!(m instanceof Module)) throw new TypeError(`registerModule: '${name}' is not a Module`);
+    if (!(m instanceof Module)) throw invalidArgument(`${this.constructor.name}.registerModule`, `module '${name}'`, 'a Module', m);
     this._modules.set(name, m);
     return m;
   }
   private checkName(name: string): void {
-    if (!name || name.includes('.')) throw new Error(`${this.constructor.name}: invalid name '${name}' (non-empty, no dots)`);
+    need(typeof name === 'string' && name !== '' && !name.includes('.'), this.constructor.name, 'name', 'a non-empty string without dots', name);
     if (this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name)) {
       throw new Error(`${this.constructor.name}: '${name}' is already registered`);
     }
@@ -103,9 +102,7 @@ export abstract class Module {
     // Checked in full before anything changes (PyTorch refuses an integer dtype for parameters too).
     const o = typeof target === 'string' ? (isDtype(target) ? { dtype: target } : { device: target }) : checkOptions('Module.to', target, ['dtype', 'device'], 'target');
     const dtype = o.dtype;
-    if (dtype !== undefined && !isFloating(checkDtype('Module.to', dtype))) {
-      throw new Error(`Module.to: parameters must stay floating point (they carry gradients), got ${dtype}`);
-    }
+    if (dtype !== undefined) need(isFloating(checkDtype('Module.to', dtype)), 'Module.to', 'dtype', 'floating point (parameters carry gradients)', dtype);
     parseDevice('Module.to', o.device);
     // In a scope of its own: the intermediates of each conversion are freed here, not left to the GC.
     tidy(() => noGrad(() => {
@@ -132,9 +129,7 @@ export abstract class Module {
    */
   loadStateDict(state: StateDict, options?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] } {
     const op = `${this.constructor.name}.loadStateDict`;
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
-      throw new TypeError(`${op}: expected an object of tensors by name, got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
-    }
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw invalidArgument(op, 'state', 'an object of tensors by name', state);
     const strict = checkBoolean(op, 'strict', checkOptions(op, options, ['strict']).strict, true);
     const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
@@ -145,7 +140,7 @@ export abstract class Module {
     for (const [k, t] of own) {
       const src = state[k];
       if (src === undefined) continue;
-      if (!(src instanceof Tensor) || src.isDisposed) throw new Error(`${name}.loadStateDict: '${k}' is not a live Tensor`);
+      alive(src, op, `state['${k}']`);
       if (fmt(src.shape) !== fmt(t.shape)) throw new Error(`${name}.loadStateDict: '${k}' has shape ${fmt(src.shape)}, the model expects ${fmt(t.shape)}`);
       if (src.dtype !== t.dtype) throw new Error(`${name}.loadStateDict: '${k}' is ${src.dtype}, the model expects ${t.dtype}`);
     }

@@ -1,6 +1,9 @@
 // Where the collocation points are, over training: periodic resampling, residual-based
 // adaptive refinement (RAR) and distribution (RAD), and mini-batches. Each strategy acts on
 // named conditions, draws from a seeded generator, and has a state dict for exact resume.
+import {
+  checkInteger, checkName, checkNames, checkNonNegative, checkNonNegativeInt, checkOptions, checkPositiveInt, need,
+} from '../checks.js';
 import { tensor } from '../creation.js';
 import { cat } from '../functional.js';
 import { tidy } from '../memory.js';
@@ -32,19 +35,30 @@ abstract class Seeded {
   constructor(seed: number) { this.rng = new Random(seed); }
   stateDict(): Record<string, unknown> { return { rng: this.rng.state() }; }
   loadStateDict(s: Record<string, unknown>): void {
-    if (!Array.isArray(s.rng)) throw new Error(`${this.constructor.name}.loadStateDict: missing key 'rng'`);
+    const op = `${this.constructor.name}.loadStateDict`;
+    need(s !== null && typeof s === 'object' && Array.isArray(s.rng), op, 'state.rng', 'a generator state (an array)', s?.rng);
     this.rng.setState(s.rng as number[]);
   }
 }
 
 interface Schedule { every: number; from?: number; until?: number }
+const SCHEDULE_KEYS = ['condition', 'source', 'every', 'from', 'until', 'seed'];
 
-function checkStep(op: string, name: string, step: number | undefined): void {
-  if (step !== undefined && !(Number.isInteger(step) && step >= 0)) throw new RangeError(`${op}: ${name} must be a non-negative integer step, got ${step}`);
+/** The strategy's options checked (an object of known keys, a seed that is an integer); its seed. */
+function seedOf(op: string, o: { seed?: number } | undefined, keys: readonly string[]): number {
+  const { seed } = checkOptions(op, o, keys);
+  return seed === undefined ? 0 : checkInteger(op, 'seed', seed);
 }
 
-function checkSchedule(op: string, { every, from, until }: Schedule): void {
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`${op}: every must be a positive integer, got ${every}`);
+function checkStep(op: string, name: string, step: number | undefined): void {
+  if (step !== undefined) checkNonNegativeInt(op, name, step);
+}
+
+/** The condition the strategy moves the points of, a source of fresh ones, and when. */
+function checkSchedule(op: string, { condition, source, every, from, until }: Schedule & { condition: string; source: PointSource }): void {
+  checkName(op, 'condition', condition);
+  need(typeof source === 'function', op, 'source', 'a function (n, rng) => points', source);
+  checkPositiveInt(op, 'every', every);
   checkStep(op, 'from', from);
   checkStep(op, 'until', until);
   if (from !== undefined && until !== undefined && from > until) throw new RangeError(`${op}: from (${from}) is after until (${until})`);
@@ -70,7 +84,7 @@ function due(step: number, { every, from = 0, until }: Schedule): boolean {
 export class Resample extends Seeded implements SamplingStrategy {
   readonly name = 'resample';
   constructor(readonly o: Schedule & { condition: string; source: PointSource; seed?: number }) {
-    super(o.seed ?? 0);
+    super(seedOf('Resample', o, SCHEDULE_KEYS));
     checkSchedule('Resample', o);
   }
   apply(step: number, problem: Problem): boolean {
@@ -88,9 +102,10 @@ export class Resample extends Seeded implements SamplingStrategy {
 export class RAR extends Seeded implements SamplingStrategy {
   readonly name = 'rar';
   constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; add: number; maxPoints?: number; seed?: number }) {
-    super(o.seed ?? 0);
+    super(seedOf('RAR', o, [...SCHEDULE_KEYS, 'candidates', 'add', 'maxPoints']));
     checkSchedule('RAR', o);
-    if (!(Number.isInteger(o.add) && o.add >= 1 && o.add <= o.candidates)) throw new RangeError(`RAR: add must be an integer in [1, candidates], got ${o.add}`);
+    checkInteger('RAR', 'add', o.add, 1, checkPositiveInt('RAR', 'candidates', o.candidates));
+    if (o.maxPoints !== undefined) checkPositiveInt('RAR', 'maxPoints', o.maxPoints);
   }
   apply(step: number, problem: Problem, model: Module): boolean {
     if (!due(step, this.o)) return false;
@@ -125,8 +140,11 @@ function weightedWithoutReplacement(p: Float64Array, n: number, rng: Random): nu
 export class RAD extends Seeded implements SamplingStrategy {
   readonly name = 'rad';
   constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; k?: number; c?: number; seed?: number }) {
-    super(o.seed ?? 0);
+    super(seedOf('RAD', o, [...SCHEDULE_KEYS, 'candidates', 'k', 'c']));
     checkSchedule('RAD', o);
+    checkPositiveInt('RAD', 'candidates', o.candidates);
+    if (o.k !== undefined) checkNonNegative('RAD', 'k', o.k);
+    if (o.c !== undefined) checkNonNegative('RAD', 'c', o.c);
   }
   /** The sampling probabilities for residuals r (exposed for tests and diagnostics). */
   probabilities(r: Float64Array): Float64Array {
@@ -168,11 +186,11 @@ export class MiniBatch extends Seeded implements SamplingStrategy {
   /** The rows in use, so that a resume evaluates the same batch until the next draw. */
   private rows: number[] | null = null;
   constructor(readonly o: { condition: string | string[]; batchSize: number; every?: number; until?: number; seed?: number }) {
-    super(o.seed ?? 0);
-    if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`MiniBatch: batchSize must be a positive integer, got ${o.batchSize}`);
-    this.every = o.every ?? 1;
-    if (!(Number.isInteger(this.every) && this.every >= 1)) throw new RangeError(`MiniBatch: every must be a positive integer, got ${o.every}`);
-    if (Array.isArray(o.condition) && o.condition.length === 0) throw new RangeError('MiniBatch: condition lists no term');
+    super(seedOf('MiniBatch', o, ['condition', 'batchSize', 'every', 'until', 'seed']));
+    if (Array.isArray(o.condition)) checkNames('MiniBatch', 'condition', o.condition);
+    else checkName('MiniBatch', 'condition', o.condition);
+    checkPositiveInt('MiniBatch', 'batchSize', o.batchSize);
+    this.every = checkPositiveInt('MiniBatch', 'every', o.every ?? 1);
     checkStep('MiniBatch', 'until', o.until);
   }
   apply(step: number, problem: Problem): boolean {
@@ -202,6 +220,8 @@ export class MiniBatch extends Seeded implements SamplingStrategy {
   override stateDict(): Record<string, unknown> { return { ...super.stateDict(), rows: this.rows }; }
   override loadStateDict(s: Record<string, unknown>): void {
     super.loadStateDict(s);
-    this.rows = Array.isArray(s.rows) ? (s.rows as number[]) : null;
+    const rows = s.rows ?? null;
+    need(rows === null || (Array.isArray(rows) && rows.every((r) => Number.isSafeInteger(r) && r >= 0)), 'MiniBatch.loadStateDict', 'state.rows', 'null or an array of non-negative integers', rows);
+    this.rows = rows as number[] | null;
   }
 }

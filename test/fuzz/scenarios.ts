@@ -294,7 +294,7 @@ export const PINN: Record<string, OpImpl> = {
   'geometry.sample': {
     names: (args) => (args[0]?.k === 'str' ? [args[0].v] : []),
     params: ['shape', 'args', 'method', 'n', 'options'],
-    aliases: { args: ['corner', 'radius', 'center', 'point', 'coordinate', 'a', 'b'], options: ['sampler', 'seed', 'rng', 'where', 'option'] },
+    aliases: { args: ['lo', 'hi', 'corner', 'radius', 'center', 'point', 'coordinate', 'a', 'b'], options: ['sampler', 'seed', 'rng', 'where', 'option'] },
     run: (shape: string, args: unknown[], method: string, n: number, options: unknown) => {
       const g = new (geometry as any)[shape](...args) as geometry.Geometry;
       const r = (g as any)[method](n, options);

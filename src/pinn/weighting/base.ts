@@ -1,6 +1,8 @@
 // What every loss weighting shares: the interface the Trainer calls each step, state-dict
 // checks, and the bounds and smoothing that keep adaptive weights from running away.
 import { grad } from '../../autograd.js';
+import { checkNonNegativeInt, checkOptions, checkPositiveInt, checkRange, isFiniteNumber, need } from '../../checks.js';
+import { checkKeys, invalidArgument } from '../../errors.js';
 import { zerosLike } from '../../creation.js';
 import { stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
@@ -58,23 +60,25 @@ export interface LossWeighting {
   loadStateDict(state: Record<string, unknown>): void;
 }
 
+/** A saved state: an object with exactly `keys`. */
 export function checkState(name: string, state: Record<string, unknown>, keys: string[]): void {
-  if (state === null || typeof state !== 'object') throw new Error(`${name}.loadStateDict: expected an object, got ${state === null ? 'null' : typeof state}`);
-  for (const k of keys) if (!(k in state)) throw new Error(`${name}.loadStateDict: missing key '${k}'`);
-  for (const k of Object.keys(state)) if (!keys.includes(k)) throw new Error(`${name}.loadStateDict: unexpected key '${k}'`);
+  const op = `${name}.loadStateDict`;
+  if (state === undefined) throw invalidArgument(op, 'state', 'an object', state);
+  checkOptions(op, state, undefined, 'state');
+  for (const k of keys) if (!(k in state)) throw new Error(`${op}: missing key '${k}'`);
+  checkKeys(op, 'key', state, keys);
 }
 
 /** A saved weights record: null, or finite numbers by term name. */
 export function checkWeights(name: string, key: string, v: unknown): Weights | null {
   if (v === null) return null;
-  if (typeof v !== 'object' || Array.isArray(v) || !Object.values(v as object).every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new Error(`${name}.loadStateDict: '${key}' must be null or an object of finite numbers`);
-  }
+  const ok = typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every(isFiniteNumber);
+  need(ok, `${name}.loadStateDict`, `state.${key}`, 'null or an object of finite numbers', v);
   return { ...(v as Weights) };
 }
 
 export function checkEvery(name: string, every: unknown): void {
-  if (every !== undefined && !(Number.isInteger(every) && (every as number) >= 1)) throw new RangeError(`${name}: every must be a positive integer, got ${String(every)}`);
+  if (every !== undefined) checkPositiveInt(name, 'every', every);
 }
 
 /** When an adaptive scheme updates: every `every` steps before step `until` (after it, the weights stay). */
@@ -82,8 +86,11 @@ export interface Schedule { every?: number; until?: number }
 
 export function checkSchedule(name: string, o: Schedule): void {
   checkEvery(name, o.every);
-  if (o.until !== undefined && !(Number.isInteger(o.until) && o.until >= 0)) throw new RangeError(`${name}: until must be a non-negative integer step, got ${String(o.until)}`);
+  if (o.until !== undefined) checkNonNegativeInt(name, 'until', o.until);
 }
+
+/** The option names of an adaptive scheme: its schedule and smoothing, then its own. */
+export const ADAPTIVE_KEYS: readonly string[] = ['every', 'until', 'alpha', 'min', 'max'];
 
 export function updateDue(step: number, o: Schedule, defaultEvery: number): boolean {
   return step % (o.every ?? defaultEvery) === 0 && (o.until === undefined || step < o.until);
@@ -107,9 +114,9 @@ export const SMOOTHING_DEFAULTS = { alpha: 0.9, min: 1e-3, max: 1e4 } as const;
 
 export function checkSmoothing(name: string, o: Smoothing): Required<Smoothing> {
   const { alpha = SMOOTHING_DEFAULTS.alpha, min = SMOOTHING_DEFAULTS.min, max = SMOOTHING_DEFAULTS.max } = o;
-  if (!(typeof alpha === 'number' && alpha >= 0 && alpha < 1)) throw new RangeError(`${name}: alpha must be in [0, 1), got ${String(alpha)}`);
-  if (!(typeof min === 'number' && min >= 0)) throw new RangeError(`${name}: min must be ≥ 0, got ${String(min)}`);
-  if (!(typeof max === 'number' && max > 0 && max >= min)) throw new RangeError(`${name}: max must be > 0 and ≥ min, got ${String(max)}`);
+  checkRange(name, 'alpha', alpha, 0, 1, true);
+  checkRange(name, 'min', min, 0, Infinity);
+  need(typeof max === 'number' && max > 0 && max >= min, name, 'max', `a number > 0 and ≥ min (${min})`, max);
   return { alpha, min, max };
 }
 

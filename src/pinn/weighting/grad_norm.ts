@@ -1,8 +1,9 @@
+import { checkOptions } from '../../checks.js';
 import { stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards, termGradients,
+  ADAPTIVE_KEYS, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards, termGradients,
 } from './base.js';
 
 /** ‖∇θ Lᵢ‖² of one term as a 0-d tensor (0 for a term that does not depend on θ); call inside tidy. */
@@ -25,8 +26,9 @@ export class GradNormWeighting implements LossWeighting {
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   constructor(readonly o: Schedule & Smoothing = {}) {
-    checkSchedule('GradNormWeighting', o);
-    this.smoothing = checkSmoothing('GradNormWeighting', o);
+    const c = checkOptions('GradNormWeighting', o, ADAPTIVE_KEYS);
+    checkSchedule('GradNormWeighting', c);
+    this.smoothing = checkSmoothing('GradNormWeighting', c);
   }
   /** ‖∇θLᵢ‖ for every term, read back in one crossing. */
   static gradNorms(raw: Record<string, Tensor>, params: Tensor[], allreduce?: (ts: Tensor[]) => void): Record<string, number> {

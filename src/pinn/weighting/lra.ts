@@ -1,8 +1,9 @@
+import { checkNames, checkOptions } from '../../checks.js';
 import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards, termGradients,
+  ADAPTIVE_KEYS, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards, termGradients,
 } from './base.js';
 
 /**
@@ -20,11 +21,10 @@ export class LRAWeighting implements LossWeighting {
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   constructor(readonly o: Schedule & Smoothing & { residualTerms?: string[] } = {}) {
-    checkSchedule('LRAWeighting', o);
-    if (o.residualTerms !== undefined && !(Array.isArray(o.residualTerms) && o.residualTerms.length > 0)) {
-      throw new TypeError('LRAWeighting: residualTerms must be a non-empty list of term names');
-    }
-    this.smoothing = checkSmoothing('LRAWeighting', o);
+    const op = 'LRAWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'residualTerms']);
+    checkSchedule(op, c);
+    if (c.residualTerms !== undefined) checkNames(op, 'residualTerms', c.residualTerms);
+    this.smoothing = checkSmoothing(op, c);
   }
 
   /** The step's target weights ŵ for the non-residual terms. */

@@ -1,4 +1,5 @@
 import { grad } from '../../autograd.js';
+import { checkInteger, checkOptions, checkPositiveInt, need } from '../../checks.js';
 import { tensor } from '../../creation.js';
 import { isComplex } from '../../dtype.js';
 import { stack } from '../../functional.js';
@@ -9,7 +10,7 @@ import { type Tensor } from '../../tensor.js';
 import { type Condition } from '../conditions.js';
 import { type Problem } from '../problem.js';
 import {
-  type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
+  ADAPTIVE_KEYS, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /**
@@ -32,11 +33,11 @@ export class NTKWeighting implements LossWeighting {
   private readonly smoothing: Required<Smoothing>;
   private readonly rng: Random;
   constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number } = {}) {
-    checkSchedule('NTKWeighting', o);
-    if (o.points !== undefined && !(Number.isInteger(o.points) && o.points >= 1)) throw new RangeError(`NTKWeighting: points must be a positive integer, got ${String(o.points)}`);
-    if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new TypeError(`NTKWeighting: seed must be an integer, got ${String(o.seed)}`);
-    this.smoothing = checkSmoothing('NTKWeighting', o);
-    this.rng = new Random(o.seed ?? 0);
+    const op = 'NTKWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'points', 'seed']);
+    checkSchedule(op, c);
+    if (c.points !== undefined) checkPositiveInt(op, 'points', c.points);
+    this.smoothing = checkSmoothing(op, c);
+    this.rng = new Random(c.seed === undefined ? 0 : checkInteger(op, 'seed', c.seed));
   }
 
   /** tᵢ: the mean of ‖∇θ r(x)‖² over `rows` of the points condition c evaluates now. */
@@ -87,7 +88,7 @@ export class NTKWeighting implements LossWeighting {
   stateDict() { return { current: this.current, rng: this.rng.state() }; }
   loadStateDict(s: Record<string, unknown>) {
     checkState('NTKWeighting', s, ['current', 'rng']);
-    if (!Array.isArray(s.rng)) throw new Error("NTKWeighting.loadStateDict: 'rng' must be a generator state (an array)");
+    need(Array.isArray(s.rng), 'NTKWeighting.loadStateDict', 'state.rng', 'a generator state (an array)', s.rng);
     this.current = checkWeights('NTKWeighting', 'current', s.current);
     this.rng.setState(s.rng as number[]);
   }

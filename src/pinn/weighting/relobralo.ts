@@ -1,3 +1,4 @@
+import { checkInteger, checkOptions, checkPositive, checkRange, need } from '../../checks.js';
 import { type LossWeighting, type WeightingContext, type Weights, checkState, checkWeights, globalValues } from './base.js';
 
 /**
@@ -14,10 +15,11 @@ export class ReLoBRaLoWeighting implements LossWeighting {
   private current: Weights | null = null;
   private rng: number;
   constructor(readonly o: { alpha?: number; temperature?: number; expectedRho?: number; seed?: number } = {}) {
-    this.rng = (o.seed ?? 0x9e3779b9) >>> 0;
-    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new RangeError(`ReLoBRaLoWeighting: alpha must be in [0, 1], got ${o.alpha}`);
-    if (o.expectedRho !== undefined && !(o.expectedRho >= 0 && o.expectedRho <= 1)) throw new RangeError(`ReLoBRaLoWeighting: expectedRho must be in [0, 1], got ${o.expectedRho}`);
-    if (o.temperature !== undefined && !(o.temperature > 0)) throw new RangeError(`ReLoBRaLoWeighting: temperature must be > 0, got ${o.temperature}`);
+    const op = 'ReLoBRaLoWeighting', c = checkOptions(op, o, ['alpha', 'temperature', 'expectedRho', 'seed']);
+    if (c.alpha !== undefined) checkRange(op, 'alpha', c.alpha, 0, 1);
+    if (c.expectedRho !== undefined) checkRange(op, 'expectedRho', c.expectedRho, 0, 1);
+    if (c.temperature !== undefined) checkPositive(op, 'temperature', c.temperature);
+    this.rng = (c.seed === undefined ? 0x9e3779b9 : checkInteger(op, 'seed', c.seed)) >>> 0;
   }
   /** mulberry32: a tiny seeded generator whose whole state is one integer. */
   private random(): number {
@@ -56,7 +58,7 @@ export class ReLoBRaLoWeighting implements LossWeighting {
   loadStateDict(s: Record<string, unknown>) {
     checkState('ReLoBRaLoWeighting', s, ['first', 'previous', 'current', 'rng']);
     const name = 'ReLoBRaLoWeighting';
-    if (!Number.isInteger(s.rng)) throw new Error(`${name}.loadStateDict: 'rng' must be an integer, got ${String(s.rng)}`);
+    need(Number.isSafeInteger(s.rng), `${name}.loadStateDict`, 'state.rng', 'an integer', s.rng);
     this.first = checkWeights(name, 'first', s.first); this.previous = checkWeights(name, 'previous', s.previous);
     this.current = checkWeights(name, 'current', s.current); this.rng = Number(s.rng) >>> 0;
   }

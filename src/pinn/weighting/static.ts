@@ -1,3 +1,4 @@
+import { checkNonNegative, checkOptions } from '../../checks.js';
 import { type LossWeighting, type WeightingContext, type Weights, checkState } from './base.js';
 
 /** Fixed weights: the conditions' own, with the given ones instead where named. */
@@ -5,10 +6,8 @@ export class StaticWeighting implements LossWeighting {
   readonly name = 'static';
   private readonly fixed: Weights;
   constructor(weights: Weights = {}) {
-    if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) throw new TypeError('StaticWeighting: weights must be an object { term: weight }');
-    for (const [k, w] of Object.entries(weights)) {
-      if (!(typeof w === 'number' && Number.isFinite(w) && w >= 0)) throw new RangeError(`StaticWeighting: the weight of '${k}' must be a finite number ≥ 0, got ${String(w)}`);
-    }
+    checkOptions('StaticWeighting', weights, undefined, 'weights');
+    for (const [k, w] of Object.entries(weights)) checkNonNegative('StaticWeighting', `weights.${k}`, w);
     this.fixed = { ...weights };
   }
   weights(ctx: WeightingContext): Weights {

@@ -1,3 +1,4 @@
+import { checkNames, checkNonNegative, checkNonNegativeInt, checkOptions, checkPositive, checkRange } from '../../checks.js';
 import { type LossWeighting, type WeightingContext, type Weights, checkEvery, checkState } from './base.js';
 
 /**
@@ -8,12 +9,13 @@ import { type LossWeighting, type WeightingContext, type Weights, checkEvery, ch
 export class WarmupWeighting implements LossWeighting {
   readonly name = 'warmup';
   constructor(readonly o: { terms: string[]; warmup: number; init: number; factor?: number; every?: number; max?: number }) {
-    if (!o || !Array.isArray(o.terms) || o.terms.length === 0) throw new TypeError('WarmupWeighting: terms must list the terms to warm up');
-    if (!(Number.isInteger(o.warmup) && o.warmup >= 0)) throw new RangeError(`WarmupWeighting: warmup must be a non-negative integer, got ${o.warmup}`);
-    if (!(o.init >= 0)) throw new RangeError(`WarmupWeighting: init must be ≥ 0, got ${o.init}`);
-    if (o.factor !== undefined && !(o.factor > 0)) throw new RangeError(`WarmupWeighting: factor must be > 0, got ${o.factor}`);
-    if (o.max !== undefined && !(o.max >= 0)) throw new RangeError(`WarmupWeighting: max must be ≥ 0, got ${o.max}`);
-    checkEvery('WarmupWeighting', o.every);
+    const op = 'WarmupWeighting', c = checkOptions(op, o, ['terms', 'warmup', 'init', 'factor', 'every', 'max']);
+    checkNames(op, 'terms', c.terms);
+    checkNonNegativeInt(op, 'warmup', c.warmup);
+    checkNonNegative(op, 'init', c.init);
+    if (c.factor !== undefined) checkPositive(op, 'factor', c.factor);
+    if (c.max !== undefined) checkRange(op, 'max', c.max, 0, Infinity);
+    checkEvery(op, c.every);
   }
   weightAt(step: number): number {
     const { warmup, init, factor = 1, every = 1, max = Infinity } = this.o;

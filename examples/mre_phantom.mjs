@@ -1,9 +1,9 @@
 // Elastography on the phantom (src/mre/phantom.ts): a 3 kPa background with a 6 kPa and a 1.5 kPa
 // inclusion, 90 Hz, 41 × 41 voxels of 2 mm, the wave field from a finite-difference solve of the
 // equation trained (a scalar Helmholtz field, or with --equation navier-cauchy a vector field of
-// ∇·[μ(∇u+∇uᵀ)] + ρω²u = 0), 1 % complex Gaussian noise. MREPINN (SIREN u network, μ network) is trained on 80 % of
-// the masked voxels with the seed's losses; the stiffness it finds is compared with the truth
-// and with the algebraic Helmholtz inversion (AHI) of the same noisy data, over the mask.
+// ∇·[μ(∇u+∇uᵀ)] + ρω²u = 0), 1 % complex Gaussian noise. MREPINN (SIREN u network, μ network)
+// is trained on 80 % of the masked voxels with the seed's losses; the stiffness it finds is
+// compared with the truth and with the algebraic inversion (AHI) of the same noisy data, over the mask.
 //
 //   node examples/mre_phantom.mjs [--steps 3000] [--equation helmholtz] [--pde 0.1] [--warmup 500]
 //                                 [--lr 1e-3] [--points 1024] [--n 41] [--noise 0.01] [--preset quick-test|full-training]

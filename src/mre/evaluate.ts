@@ -1,6 +1,6 @@
 // The seed's model.test(): the trained networks on every voxel of the grid, in physical units —
 // u predicted, true and their difference, μ likewise, the AHI baseline on the same data — and
-// the relative L2 errors over the mask (and over the held-out voxels).
+// the relative L2 errors over the mask (and over the held-out voxels). AHI inverts the task's equation.
 import { noGrad } from '../autograd.js';
 import { tidy } from '../memory.js';
 import { type Module } from '../nn/module.js';
@@ -48,7 +48,7 @@ export function evaluateMRE(e: MREExample, task: MRETask, model: Module, { ahiSi
     }
     muPred[v] = out[v * nOut + muCol] * task.scales.mu;
   }
-  const baseline = ahi(e, { sigma: ahiSigma });
+  const baseline = ahi(e, { sigma: ahiSigma, equation: task.equation });
   const all = e.maskedVoxels(), test = task.split.test;
   const waveErr = (voxels: ArrayLike<number>) => {
     let d = 0, s = 0;

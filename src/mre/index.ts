@@ -10,6 +10,8 @@ export { mrePhantom, phantomStiffness, DEFAULT_INCLUSIONS } from './phantom.js';
 export type { PhantomOptions, Inclusion } from './phantom.js';
 export { solveHelmholtz2D } from './helmholtz_fd.js';
 export type { HelmholtzGrid, PlaneWaveDrive } from './helmholtz_fd.js';
+export { solveNavierCauchy2D, navierCauchyOperator2D } from './navier_cauchy_fd.js';
+export type { NavierCauchyGrid, VectorPlaneWave, AbsorbingLayer } from './navier_cauchy_fd.js';
 export { createMREPINN, mreOutputNames } from './model.js';
 export type { MREPINNOptions } from './model.js';
 export { mreProblem } from './problem.js';

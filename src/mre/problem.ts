@@ -46,6 +46,8 @@ export interface MREProblemOptions {
 }
 
 export interface MRETask {
+  /** The PDE form the task trains (its AHI baseline inverts the same). */
+  equation: MREEquation;
   problem: Problem;
   sampling: MiniBatch;
   /** The PDE's progressive weight; undefined without a PDE term. */
@@ -96,7 +98,7 @@ export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
   const pdeTerms = names.filter((n) => n.startsWith('pde'));
   const weighting = pdeTerms.length ? new WarmupWeighting({ terms: pdeTerms, warmup: pdeWarmupIters, init: pdeInitWeight ?? wPde, factor: pdeStepFactor, every: pdeStepIters, max: wPde }) : undefined;
   const sampling = new MiniBatch({ condition: names, batchSize: nPoints, every: period, seed });
-  return { problem, sampling, weighting, split, normalization, scales, outputs };
+  return { equation, problem, sampling, weighting, split, normalization, scales, outputs };
 }
 
 function residualFor(equation: MREEquation, spatial: string[], components: [string, string][], mu: string): ResidualFn {

@@ -12,7 +12,7 @@ export { solveHelmholtz2D } from './helmholtz_fd.js';
 export type { HelmholtzGrid, PlaneWaveDrive } from './helmholtz_fd.js';
 export { createMREPINN, mreOutputNames } from './model.js';
 export type { MREPINNOptions } from './model.js';
-export { mreProblem } from './problem.js';
+export { mreProblem, MRE_EQUATIONS } from './problem.js';
 export type { MREProblemOptions, MRETask, MREEquation } from './problem.js';
 export { evaluateMRE } from './evaluate.js';
 export type { MREEvaluation } from './evaluate.js';

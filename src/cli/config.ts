@@ -165,6 +165,11 @@ function unwrap(s: z.ZodType, v: unknown): z.ZodType {
       const match = (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject && accepts((o.shape as { type: z.ZodType }).type, type));
       if (!match) return s;
       s = match;
+    } else if (s instanceof z.ZodUnion) {
+      // alternatives told apart by shape (a path or an object): an object value is meant for the object
+      const match = typeof v === 'object' && v !== null && !Array.isArray(v) ? (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject) : undefined;
+      if (!match) return s;
+      s = match;
     } else return s;
   }
 }

@@ -6,9 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readCheckpointConfig } from '../io/checkpoint_store.js';
-import { memory, tidy } from '../memory.js';
+import { memory } from '../memory.js';
 import { allocatorSetByEnvironment, config as runtimeConfig, setNumThreads, tuneAllocator } from '../runtime.js';
-import { noGrad } from '../autograd.js';
 import { parseDevice } from '../dtype.js';
 import { type Dashboard, type DashboardOptions, dashboard } from '../dashboard/index.js';
 import type { EvaluationEvent, FitResult } from '../train/events.js';
@@ -22,6 +21,7 @@ import { planConfig } from './auto.js';
 import { FieldImages } from './field_images.js';
 import { fieldSpec, lossSpec, render } from './plots.js';
 import { PRESETS } from './presets.js';
+import { problemKind } from './problem_kinds/index.js';
 import { type Run, buildRun, disposeRun } from './problems.js';
 import { type OutputMode, duration, report } from './progress.js';
 import { defaultRunDir } from './run_dir.js';
@@ -57,7 +57,8 @@ function trainer(run: Run, c: RunConfig, runDir: string, saved: SavedConfig, dev
     distributed: group,
     tensorboard,
     problem: run.problem, model: run.model, weighting: run.weighting, sampling: run.sampling, phases: c.phases!,
-    logEvery: c.logEvery, evalEvery: c.evalEvery, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
+    // without a reference (MRE data with no true stiffness) there is nothing to measure the relative L2 against
+    logEvery: c.logEvery, evalEvery: run.problem.reference ? c.evalEvery : undefined, evalPoints: run.evalPoints, timeBudget: c.timeBudget, validation: run.validation,
     checkpoint: { dir: join(runDir, 'checkpoints'), every: c.checkpointEvery, keepLast: c.keepLast, best: 'relL2' },
     config: saved,
   });
@@ -97,7 +98,11 @@ export async function train(spec: string, o: CommonOptions): Promise<number> {
   const source = loaded.source;
   let c = loaded.config;
   const device = deviceOf(c, o);
-  if (!c.phases) {
+  const own = c.phases ? undefined : problemKind(c.problem.type).plan?.(c.problem);
+  if (own) {
+    c = validate({ ...c, phases: own }, source);
+    say(o.mode, `pinn-torch: no phases in ${source}: the plan of problem.preset '${(c.problem as { preset?: string }).preset}'`);
+  } else if (!c.phases) {
     const planned = planConfig(c, device);
     c = planned.config;
     say(o.mode, `pinn-torch: no phases in ${source}: the default recipe plans the run\n${planned.reasons.map((r) => `  - ${r}`).join('\n')}`);
@@ -179,7 +184,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     // Resuming into another --out directory starts its checkpoints there.
     group = joinRanks();
     // The heatmaps of fields.png at every evaluation, drawn while training goes on (rank 0's logs only).
-    const tensorboard = o.tensorboard === undefined || isFollower() ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(fieldData(run)) }) };
+    const tensorboard = o.tensorboard === undefined || isFollower() ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(run.fields()) }) };
     t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group, tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
@@ -189,6 +194,9 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
         throw new UsageError(`${from}: the checkpoint at step ${step} has finished ${phaseIndex} phase${phaseIndex === 1 ? '' : 's'}, and this plan has ${t.phases.length}: nothing is left to train; to train on, resume with --config <file> whose plan adds a phase after them`);
       }
     }
+    // The kind's own figures before the first step (or at the resumed one), to compare the end with.
+    const startStep = t.progress.step;
+    const before = isFollower() ? undefined : run.summary?.();
     // Data-parallel: rank 0 alone writes the run's files and serves the dashboard.
     const lead = !isFollower();
     if (lead) makeDirectory(runDir);
@@ -210,9 +218,12 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
     }
     group?.barrier();
     if (isFollower()) return result.stopReason === 'aborted' ? 130 : 0;
-    const files = await writeOutputs(t, run, c, saved, runDir, result);
+    const after = run.summary?.();
+    const summary = after ? { start: { step: startStep, ...before }, end: { step: result.steps, ...after } } : undefined;
+    const files = await writeOutputs(t, run, c, saved, runDir, result, undefined, summary);
     const errors = result.relL2 ? formatErrors(result.relL2) : 'no reference';
     say(o.mode, `${result.stopReason === 'completed' ? 'done' : `stopped (${result.stopReason})`} after ${result.steps} steps in ${duration(result.timing.total)}: loss ${result.total.toExponential(3)}, relative L2 ${errors}`);
+    if (after) say(o.mode, `summary: ${formatSummary(after, before)}`);
     sayCoefficients(o.mode, result.coefficients);
     const v = result.validation;
     if (v) say(o.mode, `held-out residual: lowest ${v.best.toExponential(3)} at step ${v.bestStep}${v.restored ? ', the parameters the run ends on' : ''}`);
@@ -253,11 +264,15 @@ export async function evaluate(path: string, o: CommonOptions): Promise<number> 
   try {
     t = trainer(run, c, outDir, saved, deviceOf(c, o));
     try { t.load(checkpoints); } catch (e) { throw new UsageError((e as Error).message); }
-    const e = t.evaluate();
+    const e = run.problem.reference ? t.evaluate() : undefined;
+    const summary = run.summary?.();
+    if (!e && !summary) throw new UsageError(`${path}: nothing to evaluate: the problem has no reference`);
+    const step = t.progress.step;
     makeDirectory(outDir);
-    const files = await writeOutputs(t, run, c, saved, outDir, null, e);
-    if (o.mode === 'json') process.stdout.write(JSON.stringify({ type: 'evaluation', data: { ...e, coefficients: run.problem.coefficientValues(), files } }) + '\n');
-    say(o.mode, `step ${e.step}: relative L2 ${formatErrors(e.relL2)}`);
+    const files = await writeOutputs(t, run, c, saved, outDir, null, e, summary && { step, ...summary });
+    if (o.mode === 'json') process.stdout.write(JSON.stringify({ type: 'evaluation', data: { step, ...e, ...(summary ? { summary } : {}), coefficients: run.problem.coefficientValues(), files } }) + '\n');
+    say(o.mode, `step ${step}: relative L2 ${e ? formatErrors(e.relL2) : 'no reference'}`);
+    if (summary) say(o.mode, `summary: ${formatSummary(summary)}`);
     sayCoefficients(o.mode, run.problem.coefficientValues());
     say(o.mode, `plots: ${files.filter((f) => /\.(png|svg)$/.test(f)).join(', ')}`);
     return 0;
@@ -272,50 +287,31 @@ function sayCoefficients(mode: OutputMode, c: Record<string, number>): void {
   if (coef.length) say(mode, `coefficients: ${coef.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}`);
 }
 
+/** The kind's figures, each with its value at the start when there is one ('muMask 7.1e-2 (start 4.3e-1)'). */
+function formatSummary(now: Record<string, number>, start?: Record<string, number>): string {
+  return Object.entries(now).map(([k, v]) => `${k} ${v.toExponential(2)}${start?.[k] !== undefined ? ` (start ${start[k].toExponential(2)})` : ''}`).join(', ');
+}
+
 function formatErrors(r: Record<string, number>): string {
   const parts = Object.entries(r).filter(([k]) => k !== 'all').map(([k, v]) => `${k} ${v.toExponential(2)}`);
   return `${(r.all ?? NaN).toExponential(2)}${parts.length > 1 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 /** metrics.json, the loss curves and the field heatmaps. Returns the paths written. */
-async function writeOutputs(t: Trainer, run: Run, c: RunConfig, saved: SavedConfig, dir: string, result: FitResult | null, evaluation?: EvaluationEvent): Promise<string[]> {
+async function writeOutputs(t: Trainer, run: Run, c: RunConfig, saved: SavedConfig, dir: string, result: FitResult | null, evaluation?: EvaluationEvent, summary?: object): Promise<string[]> {
   const written: string[] = [];
   const metrics = {
     source: saved.source, problem: c.problem.type,
     ...(result ? { result } : { evaluation, coefficients: run.problem.coefficientValues(), history: t.history }),
+    ...(summary ? { summary } : {}),
     runtime: runtimeConfig(), memory: memory(),
   };
   const metricsPath = join(dir, result ? 'metrics.json' : 'eval.json');
   writeFileAtomic(metricsPath, Buffer.from(JSON.stringify(metrics) + '\n'));
   written.push(metricsPath);
   if (t.history.step.length > 0) written.push(...await render(lossSpec(t.history, t.phaseNames), join(dir, 'loss')));
-  written.push(...await render(fieldSpec(fieldData(run)), join(dir, 'fields')));
+  written.push(...await render(fieldSpec(run.fields()), join(dir, 'fields')));
   return written;
-}
-
-function fieldData(run: Run) {
-  const s = run.slice;
-  const { prediction, reference } = tidy(() => noGrad(() => {
-    // the model may have switched dtype in a phase; the slice was made in the config's
-    const x = s.points.to(run.model.parameters()[0].dtype);
-    return {
-      prediction: run.problem.predict(run.model, x).to('float64').data() as Float64Array,
-      reference: run.problem.reference!(x).to('float64').data() as Float64Array,
-    };
-  }));
-  const outputs = run.problem.outputs;
-  const column = (a: Float64Array, k: number) => Float64Array.from({ length: a.length / outputs.length }, (_, i) => a[i * outputs.length + k]);
-  const pts = s.points.to('float64');
-  const rows = pts.data() as Float64Array;
-  const width = s.points.shape[1];
-  const ia = run.problem.inputs.indexOf(s.axes[0]), ib = run.problem.inputs.indexOf(s.axes[1]);
-  pts.dispose();
-  return {
-    axes: s.axes, title: s.title,
-    xs: Array.from({ length: s.nx }, (_, i) => rows[i * width + ia]),
-    ys: Array.from({ length: s.ny }, (_, j) => rows[j * s.nx * width + ib]),
-    fields: outputs.map((name, k) => ({ name, prediction: column(prediction, k), reference: column(reference, k) })),
-  };
 }
 
 export function info(mode: OutputMode): number {
@@ -337,6 +333,6 @@ export function info(mode: OutputMode): number {
 
 export function presets(mode: OutputMode): number {
   if (mode === 'json') { process.stdout.write(JSON.stringify(PRESETS) + '\n'); return 0; }
-  for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name.padEnd(16)} ${p.description}\n`);
+  for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name.padEnd(18)} ${p.description}\n`);
   return 0;
 }

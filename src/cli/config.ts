@@ -1,6 +1,9 @@
 // The run config the CLI trains from: a JSON file or a preset, validated in full before any work
 // starts. A file may `extends` a preset and override parts of it (objects merge, arrays replace).
 //
+// Problems are not declared here either: each kind is an entry of problem_kinds/ (its schema,
+// its builder, its plots); `problem` is the union of their schemas.
+//
 // Optimizers, schedulers, loss weightings and sampling strategies are not declared here: their
 // names and options come from the library's registries (optim/registry.ts,
 // pinn/weighting/registry.ts, pinn/sampling_registry.ts), whose plain-data option schemas
@@ -12,6 +15,7 @@
 // Weightings and sampling strategies have one spelling each, the registry's name ('lra', 'rad');
 // any other casing of a name, in any family, is replaced by the canonical name.
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { type OptimizerSpec, type SchedulerSpec, optimizers, schedulers } from '../optim/registry.js';
 import { type SamplingEntry, samplingStrategies } from '../pinn/sampling_registry.js';
@@ -19,38 +23,10 @@ import { type WeightingEntry, weightings } from '../pinn/weighting/registry.js';
 import { type CanonicalSpecOf, type OptionSpec, type Registry, type RegistryEntry, spellings } from '../registry.js';
 import { UsageError, unknownName } from './errors.js';
 import { PRESETS } from './presets.js';
+import { PROBLEM_TYPES, problemKind, problemSchema } from './problem_kinds/index.js';
 
 const positive = z.number().positive();
 const count = z.number().int().positive();
-const sampler = z.enum(['uniform', 'lhs', 'sobol', 'halton', 'grid']);
-
-const problems = {
-  'elastic-wave-2d': z.strictObject({
-    type: z.literal('elastic-wave-2d'),
-    rho: positive, lambda: positive, mu: positive,
-    /** Plane waves of wavenumber k: P-wave amplitude A in ux, S-wave amplitude B in uy. */
-    k: positive, A: z.number(), B: z.number(),
-    interior: count, boundary: count, initial: count, sampler,
-    /** Time of the field plots (the evaluation grid covers all times). */
-    plotTime: z.number().min(0).max(1),
-  }),
-  'mre-helmholtz': z.strictObject({
-    type: z.literal('mre-helmholtz'),
-    rho: positive, omega: positive,
-    /** Stiffness of the tissue that produced the synthetic wave data; the network must find it. */
-    stiffness: positive,
-    points: count, sampler,
-    /** Hidden layers of the separate stiffness network. */
-    stiffnessHidden: z.array(count).min(1),
-  }),
-  'poisson-2d': z.strictObject({ type: z.literal('poisson-2d'), points: count, sampler }),
-  burgers: z.strictObject({
-    type: z.literal('burgers'),
-    nu: positive, interior: count, boundary: count, initial: count, sampler,
-  }),
-} as const;
-export type ProblemType = keyof typeof problems;
-export const PROBLEM_TYPES = Object.keys(problems) as ProblemType[];
 
 /** One registry option as zod: the only place the CLI translates the library's plain-data schemas. */
 export function optionToZod(spec: OptionSpec): z.ZodType {
@@ -113,7 +89,7 @@ export type OptimizerConfig = OptimizerSpec;
 export const runConfig = z.strictObject({
   /** Free text shown in `info` and metrics.json. */
   description: z.string().optional(),
-  problem: z.discriminatedUnion('type', [problems['elastic-wave-2d'], problems['mre-helmholtz'], problems['poisson-2d'], problems.burgers]),
+  problem: problemSchema,
   model: z.strictObject({
     hidden: z.array(count).min(1),
     activation: z.enum(['tanh', 'sin', 'sigmoid', 'softplus', 'silu', 'gelu', 'relu']),
@@ -149,11 +125,8 @@ export const runConfig = z.strictObject({
   device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, "'cpu', 'cuda' or 'cuda:N'").optional(),
 });
 export type RunConfig = z.infer<typeof runConfig>;
-type ProblemConfig<T extends ProblemType> = Extract<RunConfig['problem'], { type: T }>;
-export type ElasticWaveConfig = ProblemConfig<'elastic-wave-2d'>;
-export type MreConfig = ProblemConfig<'mre-helmholtz'>;
-export type PoissonConfig = ProblemConfig<'poisson-2d'>;
-export type BurgersConfig = ProblemConfig<'burgers'>;
+/** The problem object of one kind ('burgers', …). */
+export type ProblemConfig<T extends RunConfig['problem']['type']> = Extract<RunConfig['problem'], { type: T }>;
 
 export { UsageError, unknownName };
 
@@ -190,6 +163,11 @@ function unwrap(s: z.ZodType, v: unknown): z.ZodType {
     else if (s instanceof z.ZodDiscriminatedUnion) {
       const type = (v as { type?: unknown } | undefined)?.type;
       const match = (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject && accepts((o.shape as { type: z.ZodType }).type, type));
+      if (!match) return s;
+      s = match;
+    } else if (s instanceof z.ZodUnion) {
+      // alternatives told apart by shape (a path or an object): an object value is meant for the object
+      const match = typeof v === 'object' && v !== null && !Array.isArray(v) ? (s.options as z.ZodType[]).find((o) => o instanceof z.ZodObject) : undefined;
       if (!match) return s;
       s = match;
     } else return s;
@@ -237,7 +215,8 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       // Optimizers and schedulers: the registry names the closest spelling in any case.
       const registry = union.endsWith('.optimizer') ? optimizers : union.endsWith('.scheduler') ? schedulers : null;
       if (registry && typeof type === 'string') return `${union}.type: ${registry.unknown(type)}`;
-      const kinds = registry ? registry.names : union.endsWith('.problem') ? PROBLEM_TYPES : /\.sampling\[\d+\]$/.test(union) ? samplingStrategies.names : weightings.names;
+      const kinds = registry ? registry.names : union.endsWith('.problem') ? PROBLEM_TYPES : /\.sampling\[\d+\]$/.test(union) ? samplingStrategies.names : union.endsWith('.weighting') ? weightings.names : null;
+      if (!kinds) return explainAlternatives(issue, input);
       if (typeof type === 'string') return `${union}.type: ${unknownName('type', type, kinds).message}`;
       return `${union}.type: missing (one of ${kinds.join(', ')})`;
     }
@@ -249,10 +228,24 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
+/**
+ * A union of alternatives that are not told apart by `type` (a path or an object): the problems
+ * of the alternative the value's shape is meant for, else the union's own message.
+ */
+function explainAlternatives(issue: z.core.$ZodIssueInvalidUnion, input: unknown): string {
+  const meant = issue.errors.find((b) => b.length > 0 && b.every((i) => !(i.code === 'invalid_type' && i.path.length === 0)));
+  if (meant) return meant.map((i) => explain({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, input)).join('; ');
+  return `${where(issue.path)}: ${issue.message}`;
+}
+
 /** Validates a merged config; throws one UsageError listing every problem. */
 export function validate(input: unknown, source: string): RunConfig {
   const r = runConfig.safeParse(input);
-  if (r.success) return r.data;
+  if (r.success) {
+    const kind = problemKind(r.data.problem.type);
+    if (kind.ownModel && r.data.model) throw new UsageError(`${source}: invalid config: config.model: the '${kind.name}' problem makes its own networks: set them in ${kind.ownModel}`);
+    return r.data;
+  }
   const lines = [...new Set(r.error.issues.map((i) => explain(i, input)))];
   throw new UsageError(`${source}: invalid config: ${lines.join('; ')}`);
 }
@@ -285,5 +278,16 @@ export function loadConfig(spec: string, overrides: unknown = {}): { config: Run
       raw = merge(problemType !== undefined && problemType !== p.problem.type ? { ...p, problem: {} } : p, rest);
     }
   }
-  return { config: validate(merge(raw, overrides), source), source };
+  const base = looksLikeFile ? dirname(resolve(spec)) : process.cwd();
+  return { config: resolvePaths(validate(merge(raw, overrides), source), base), source };
+}
+
+/** The problem's file paths (its kind's `paths`) made absolute, from `base`, so a run directory's config reads them from anywhere. */
+function resolvePaths(c: RunConfig, base: string): RunConfig {
+  const problem = { ...c.problem } as Record<string, unknown>;
+  for (const k of problemKind(c.problem.type).paths ?? []) {
+    const v = problem[k];
+    if (typeof v === 'string' && !isAbsolute(v)) problem[k] = resolve(base, v);
+  }
+  return { ...c, problem: problem as RunConfig['problem'] };
 }

@@ -1,5 +1,6 @@
 // The CLI's ready-made runs. Each is a complete config (docs/cli.md explains every field); the
 // accuracy and time each reaches on the reference CPU are in the README.
+import { MRE_PRESETS } from '../mre/presets.js';
 
 const common = { seed: 0, logEvery: 10, evalEvery: 500, checkpointEvery: 500, keepLast: 3 };
 const lbfgs = (iterations: number) => ({
@@ -32,6 +33,27 @@ export const PRESETS: Record<string, Record<string, unknown> & { description: st
     ...common,
     evalEvery: 300,
   },
+  // The phantom as examples/mre_phantom.mjs trains it (accuracy/results/2026-12-04-mre-phantom-helmholtz.md).
+  'mre-phantom': {
+    description: 'MRE-PINN on the finite-difference phantom (41 × 41 voxels of 2 mm, 90 Hz, 3 kPa with a 6 kPa and a 1.5 kPa inclusion, 1 % noise), Helmholtz form; μ against the truth and AHI',
+    problem: {
+      type: 'mre-pinn', data: { phantom: { n: 41, noise: 0.01, seed: 1 } }, equation: 'helmholtz',
+      // Data only for 300 steps, then the PDE at weight 0.1; SIREN u network 2→[64]×3, μ network 2→[32]×2.
+      lossWeights: [1, 0, 0.1, 0], pdeWarmupIters: 300, nPoints: 1024, siren: true,
+    },
+    phases: [{ name: 'adam', steps: 1200, optimizer: { type: 'adam', lr: 1e-3 } }],
+    ...common,
+    evalEvery: 100,
+    checkpointEvery: 300,
+  },
+  // The seed's two configurations on the same phantom; `"problem": { "data": "scan.npz" }` puts them on your data.
+  ...Object.fromEntries(Object.entries(MRE_PRESETS).map(([name, p]) => [`mre-${name}`, {
+    description: `${p.description}; on the phantom with 1 % noise`,
+    problem: { type: 'mre-pinn', data: { phantom: { n: 41, noise: 0.01, seed: 1 } }, preset: name },
+    ...common,
+    evalEvery: 1000,
+    checkpointEvery: 1000,
+  }])),
   'poisson-2d': {
     description: '−∇²u = 2π² sin πx sin πy on the unit square, u = 0 on the boundary (imposed exactly)',
     problem: { type: 'poisson-2d', points: 600, sampler: 'sobol' },

@@ -1,26 +1,15 @@
 // Turns a validated run config into the objects a Trainer needs: the problem with its points,
-// the model, the weighting, the evaluation points, and the 2-D slice the field plots show.
-// The problems themselves are the library's recipes (pinn.problems); this file maps a config onto
-// one and adds what only the CLI has: the field plots' slice, and the config's sampling,
-// weighting and validation.
-import { tensor } from '../creation.js';
+// the model, the weighting, the evaluation points, and the field plots. Each problem kind builds
+// its own problem and network (problem_kinds/); this file adds what every kind shares: the
+// config's weighting, sampling strategies and validation.
 import * as G from '../geometry/index.js';
 import { type Module } from '../nn/module.js';
 import * as pinn from '../pinn/index.js';
 import { type Tensor } from '../tensor.js';
-import { autoHidden } from '../train/auto.js';
 import { type ValidationOptions } from '../train/callbacks/validation.js';
 import { type RunConfig, type SamplingConfig, UsageError, unknownName } from './config.js';
-
-export interface FieldSlice {
-  /** Input columns on the plot's horizontal and vertical axes, and their names. */
-  axes: [string, string];
-  /** Points [nx·ny, inputs], row-major with the horizontal axis fastest. */
-  points: Tensor;
-  nx: number;
-  ny: number;
-  title: string;
-}
+import { type FieldData } from './plots.js';
+import { type BuiltProblem, problemKind } from './problem_kinds/index.js';
 
 export interface Run {
   /** The terms whose points can be redrawn (from the problem's domain). */
@@ -30,88 +19,45 @@ export interface Run {
   weighting?: pinn.LossWeighting;
   sampling: pinn.SamplingStrategy[];
   validation?: ValidationOptions;
-  evalPoints: Tensor;
-  slice: FieldSlice;
-}
-
-/** What a problem builder makes; buildRun adds the weighting, the sampling strategies and the validation. */
-type Built = Omit<Run, 'weighting' | 'sampling' | 'validation' | 'redrawable'> & {
-  /** Where new points for each term that may be redrawn come from (terms whose rows carry data have none). */
-  sources: (kind: pinn.problems.PointKind) => Record<string, pinn.PointSource>;
-};
-
-/** The field plots' 2-D slice: an n × n grid over axes (a, b), b outer, a fastest, other inputs fixed by `fill`. */
-function slice(dtype: 'float32' | 'float64', axes: [string, string], ranges: [[number, number], [number, number]], n: number, fill: (a: number, b: number) => number[], title: string): FieldSlice {
-  const rows: number[][] = [];
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      const at = (r: [number, number], k: number) => r[0] + ((r[1] - r[0]) * k) / (n - 1);
-      rows.push(fill(at(ranges[0], i), at(ranges[1], j)));
-    }
-  }
-  return { axes, points: tensor(rows, { dtype }), nx: n, ny: n, title };
-}
-
-/** The library recipe a config's problem names, with the config's points, sampler, seed and dtype. */
-function recipe(c: RunConfig): pinn.RecipeProblem {
-  const p = c.problem;
-  const common = { seed: c.seed, sampler: p.sampler, dtype: c.model?.dtype ?? 'float32' } as const;
-  switch (p.type) {
-    case 'elastic-wave-2d': {
-      const { type: _, plotTime: __, ...o } = p;
-      return pinn.problems.elasticWave2D({ ...o, ...common }) as pinn.RecipeProblem;
-    }
-    case 'mre-helmholtz': { const { type: _, ...o } = p; return pinn.problems.mre({ ...o, ...common }) as pinn.RecipeProblem; }
-    case 'poisson-2d': { const { type: _, ...o } = p; return pinn.problems.poisson2D({ ...o, ...common }) as pinn.RecipeProblem; }
-    case 'burgers': { const { type: _, ...o } = p; return pinn.problems.burgers({ ...o, ...common }) as pinn.RecipeProblem; }
-  }
-}
-
-/** What the plots show of each problem. */
-function plotSlice(c: RunConfig, dtype: 'float32' | 'float64'): FieldSlice {
-  const p = c.problem;
-  switch (p.type) {
-    case 'elastic-wave-2d': return slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 61, (x, y) => [x, y, p.plotTime], `t = ${p.plotTime}`);
-    case 'mre-helmholtz': return slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 41, (x, y) => [x, y], 'displacement and stiffness');
-    case 'poisson-2d': return slice(dtype, ['x', 'y'], [[0, 1], [0, 1]], 51, (x, y) => [x, y], 'u');
-    case 'burgers': return slice(dtype, ['x', 't'], [[-1, 1], [0, 1]], 101, (x, t) => [x, t], 'u(x, t)');
-  }
-}
-
-/**
- * The problem from the library's recipe; the network the config's (its widths, or the default
- * recipe's when the config gives none), seeded by config.seed.
- */
-function build(c: RunConfig): Built {
-  const dtype = c.model?.dtype ?? 'float32';
-  const problem = recipe(c);
-  const r = problem.recipe;
-  const m = c.model ?? { activation: 'tanh', init: 'xavierNormal', dtype: 'float32' } as const;
-  const model = r.createModel({
-    // (for MRE the stiffness network's widths are the problem's stiffnessHidden)
-    hidden: c.model?.hidden ?? autoHidden(problem.inputs.length, problem.outputs.length),
-    activation: m.activation, init: m.init, dtype: m.dtype, seed: c.seed,
-  });
-  return { problem, model, evalPoints: r.evalPoints({ dtype }), slice: plotSlice(c, dtype), sources: (kind) => r.sources(kind) };
+  /** Where the relative L2 is measured (none: the problem's reference points). */
+  evalPoints?: Tensor;
+  /** The field plots of the model as it is now. */
+  fields(): FieldData;
+  /** Figures beside the relative L2 that the problem kind computes (MRE: μ over the mask, AHI), if any. */
+  summary?(): Record<string, number>;
+  /** Frees what the kind holds beside the problem and the model. */
+  release(): void;
 }
 
 /** The run a config describes. Sampling and initialisation are seeded by config.seed. */
 export function buildRun(c: RunConfig): Run {
-  const { sources, ...run } = build(c);
+  const built: BuiltProblem = problemKind(c.problem.type).build(c.problem, { seed: c.seed, model: c.model });
+  const { problem, model, evalPoints } = built;
+  const run: Run = {
+    problem, model, evalPoints, redrawable: [], sampling: [],
+    fields: () => built.fields(model),
+    ...(built.summary ? { summary: () => built.summary!(model) } : {}),
+    release: () => built.dispose(),
+  };
   try {
-    const terms = run.problem.conditions.map((t) => t.name);
+    const terms = problem.conditions.map((t) => t.name);
+    const sources = (kind: pinn.problems.PointKind) => built.sources(kind);
     return {
-      ...run, redrawable: Object.keys(sources('pool')), weighting: weighting(c, terms), sampling: (c.sampling ?? []).map((s, i) => strategy(c, s, i, run.problem, terms, sources)),
+      ...run, redrawable: Object.keys(sources('pool')),
+      weighting: c.weighting ? weighting(c, terms) : built.weighting,
+      sampling: [...(built.sampling ?? []), ...(c.sampling ?? []).map((s, i) => strategy(c, s, i, problem, terms, sources))],
       ...(c.validation ? { validation: validation(c, c.validation, terms, sources) } : {}),
     };
   } catch (e) {
-    disposeRun({ ...run, redrawable: [], sampling: [] });
+    disposeRun(run);
     throw e;
   }
 }
 
+type Sources = (kind: pinn.problems.PointKind) => Record<string, pinn.PointSource>;
+
 /** One sampling strategy of the config, on its own generator stream (seed + 1 + its index). */
-function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Problem, terms: string[], sourcesOf: Built['sources']): pinn.SamplingStrategy {
+function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Problem, terms: string[], sourcesOf: Sources): pinn.SamplingStrategy {
   const at = `config.sampling[${i}]`;
   const term = problem.conditions.find((t) => t.name === s.condition);
   if (!term) throw new UsageError(`${at}.condition: ${unknownName('loss term', s.condition, terms).message}`);
@@ -135,7 +81,7 @@ function strategy(c: RunConfig, s: SamplingConfig, i: number, problem: pinn.Prob
 }
 
 /** Held-out points for the validation term: uniform random, on their own stream (seed + 1000). */
-function validation(c: RunConfig, v: NonNullable<RunConfig['validation']>, terms: string[], sourcesOf: Built['sources']): ValidationOptions {
+function validation(c: RunConfig, v: NonNullable<RunConfig['validation']>, terms: string[], sourcesOf: Sources): ValidationOptions {
   const at = 'config.validation';
   if (!terms.includes(v.condition)) throw new UsageError(`${at}.condition: ${unknownName('loss term', v.condition, terms).message}`);
   const source = sourcesOf('pool')[v.condition];
@@ -148,8 +94,7 @@ export function disposeRun(run: Run): void {
   run.validation?.points.dispose();
   run.problem.dispose();
   run.model.dispose();
-  run.evalPoints.dispose();
-  run.slice.points.dispose();
+  run.release();
 }
 
 function weighting(c: RunConfig, terms: string[]): pinn.LossWeighting | undefined {

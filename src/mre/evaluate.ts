@@ -28,13 +28,14 @@ export function evaluateMRE(e: MREExample, task: MRETask, model: Module, { ahiSi
   const V = e.voxels, F = e.frequencies.length, C = e.components;
   const nOut = task.problem.outputs.length, muCol = nOut - 1;
   const out = new Float64Array(V * nOut);
-  const dtype = (model.parameters()[0]?.dtype ?? 'float64') as 'float32' | 'float64';
+  const first = model.parameters()[0];
+  const dtype = (first?.dtype ?? 'float64') as 'float32' | 'float64', device = first?.device ?? 'cpu';
   noGrad(() => {
     for (let start = 0; start < V; start += chunk) {
       const idx = Array.from({ length: Math.min(chunk, V - start) }, (_, i) => start + i);
       tidy(() => {
-        const x = task.normalization.normalize(voxelPoints(e, idx)).to({ dtype });
-        out.set(Float64Array.from(model.forward(x).to({ dtype: 'float64' }).data() as Float64Array), start * nOut);
+        const x = task.normalization.normalize(voxelPoints(e, idx)).to({ dtype, device });
+        out.set(Float64Array.from(model.forward(x).to({ dtype: 'float64', device: 'cpu' }).data() as Float64Array), start * nOut);
       });
     }
   });

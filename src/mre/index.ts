@@ -14,7 +14,7 @@ export { solveNavierCauchy2D, navierCauchyOperator2D } from './navier_cauchy_fd.
 export type { NavierCauchyGrid, VectorPlaneWave, AbsorbingLayer } from './navier_cauchy_fd.js';
 export { createMREPINN, mreOutputNames } from './model.js';
 export type { MREPINNOptions } from './model.js';
-export { mreProblem } from './problem.js';
+export { mreProblem, MRE_EQUATIONS } from './problem.js';
 export type { MREProblemOptions, MRETask, MREEquation } from './problem.js';
 export { evaluateMRE } from './evaluate.js';
 export type { MREEvaluation } from './evaluate.js';

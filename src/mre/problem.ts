@@ -25,7 +25,9 @@ import { mreOutputNames } from './model.js';
 import { CoordinateNormalization, valueScales } from './normalize.js';
 import { splitVoxels, voxelAnat, voxelMu, voxelPoints, voxelWave } from './voxels.js';
 
-export type MREEquation = 'helmholtz' | 'navier-cauchy';
+/** The PDE forms the task can train with. */
+export const MRE_EQUATIONS = ['helmholtz', 'navier-cauchy'] as const;
+export type MREEquation = typeof MRE_EQUATIONS[number];
 
 export interface MREProblemOptions {
   equation?: MREEquation;
@@ -60,7 +62,7 @@ export interface MRETask {
 
 export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
   const { equation = 'helmholtz', lossWeights = [1, 0, 1, 0], pdeWarmupIters = 0, pdeInitWeight, pdeStepIters = 1, pdeStepFactor = 1, nPoints = 1024, period = 1, testFraction = 0.2, seed = 0, muGuess } = o;
-  if (equation !== 'helmholtz' && equation !== 'navier-cauchy') throw new Error(`mreProblem: equation must be 'helmholtz' or 'navier-cauchy', got ${JSON.stringify(equation)}`);
+  if (!MRE_EQUATIONS.includes(equation)) throw new Error(`mreProblem: equation must be 'helmholtz' or 'navier-cauchy', got ${JSON.stringify(equation)}`);
   if (!Array.isArray(lossWeights) || lossWeights.length !== 4 || !lossWeights.every((w) => w >= 0)) throw new Error(`mreProblem: lossWeights must be 4 weights >= 0 [wave, elast, pde, anat], got ${JSON.stringify(lossWeights)}`);
   if (equation === 'navier-cauchy' && e.components !== e.rank) throw new Error(`mreProblem: the Navier–Cauchy form needs a vector wave (${e.rank} components on this ${e.rank}-D grid), the data has ${e.components}`);
   const [wWave, wElast, wPde, wAnat] = lossWeights;
@@ -94,7 +96,24 @@ export function mreProblem(e: MREExample, o: MREProblemOptions = {}): MRETask {
     return terms;
   });
   if (conditions.length === 0) throw new Error('mreProblem: every loss weight is 0: nothing to train');
-  const problem = new Problem({ inputs: spatial, outputs: [...outputs.wave.flat(2), ...outputs.anat, outputs.mu], constants: { rho }, conditions, dtype: 'float64' });
+  // With the true stiffness, the reference is the data on every voxel of the mask (u as measured,
+  // μ true), so Trainer.evaluate gives each output's relative L2 over the mask.
+  const reference = e.mu ? tidy(() => {
+    const all = e.maskedVoxels();
+    const values = cat([
+      ...e.frequencies.map((_, f) => voxelWave(e, all, f).div(scales.wave)),
+      ...(e.anat ? [voxelAnat(e, all).div(scales.anat)] : []),
+      voxelMu(e, all).div(scales.mu),
+    ], 1);
+    return { points: normalization.normalize(voxelPoints(e, all)), values };
+  }) : undefined;
+  let problem: Problem;
+  try {
+    problem = new Problem({ inputs: spatial, outputs: [...outputs.wave.flat(2), ...outputs.anat, outputs.mu], constants: { rho }, conditions, dtype: 'float64', reference });
+  } finally {
+    reference?.points.dispose(); // the problem holds copies
+    reference?.values.dispose();
+  }
   const pdeTerms = names.filter((n) => n.startsWith('pde'));
   const weighting = pdeTerms.length ? new WarmupWeighting({ terms: pdeTerms, warmup: pdeWarmupIters, init: pdeInitWeight ?? wPde, factor: pdeStepFactor, every: pdeStepIters, max: wPde }) : undefined;
   const sampling = new MiniBatch({ condition: names, batchSize: nPoints, every: period, seed });

@@ -154,13 +154,13 @@ export interface NativeBinding {
   /** [σ(z), σ'(z)·d1, σ'(z)·d2 + σ''(z)·d1[i]·d1[j]] for pairs (pairsI[k], pairsJ[k]), without metadata. */
   activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, pairsI: readonly number[], pairsJ: readonly number[]): [Handle, Handle, Handle];
 
-  // ---- distributed.cc: c10d store, Gloo process group, collectives ------------------------
-  /** Whether this build has Gloo collectives, and if not, why. */
-  distAvailable(): { gloo: boolean; reason: string };
+  // ---- distributed.cc: c10d store, Gloo or NCCL process group, collectives ----------------
+  /** Which backends this build has, and for each it lacks, why. */
+  distAvailable(): { gloo: boolean; reason: string; nccl: boolean; ncclReason: string };
   /** Opens the rendezvous store (rank 0 serves a TCPStore); returns the group's id. */
   distInit(options: NativeDistInit): number;
-  /** Builds the Gloo process group over the store; blocks until every rank has connected. */
-  distConnect(group: number, hostname: string): void;
+  /** Builds the process group over the store (Gloo: bound to hostname; NCCL: on CUDA device cudaIndex). */
+  distConnect(group: number, backend: 'gloo' | 'nccl', hostname: string, cudaIndex: number): void;
   distStoreSet(group: number, key: string, value: string): void;
   /** The value at key; null when absent (never waits). */
   distStoreGet(group: number, key: string): string | null;

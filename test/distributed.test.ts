@@ -1,31 +1,17 @@
 // Collectives across processes on c10d Gloo: each case starts ranks as child processes
 // (test/fixtures/distributed_rank.mjs) on a loopback TCP store, and checks what each reports.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers/ports.js';
-import { distributed } from '../src/index.js';
+import { rank } from './helpers/rank_process.js';
+import { cuda, distributed } from '../src/index.js';
 
-const script = resolve(__dirname, 'fixtures/distributed_rank.mjs');
-const { available, reason } = distributed.isAvailable();
-
-interface Report { ok: boolean; error?: string; name?: string; ms: number; exit: number | null; [k: string]: unknown }
-
-function rank(args: object, env: Record<string, string> = {}): Promise<Report> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(args)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      try { done({ ...JSON.parse(line), exit: code }); } catch { done({ ok: false, error: `no report (exit ${code}): ${out}${err}`, ms: NaN, exit: code }); }
-    });
-  });
-}
+// Gloo's tests: a CUDA build may have NCCL alone.
+const available = distributed.isAvailable().backends.includes('gloo');
+const reason = distributed.isAvailable().reasons.gloo ?? '';
 
 describe.skipIf(!available)(`distributed (Gloo) ${available ? '' : `— skipped: ${reason}`}`, () => {
   it('allreduce (sum, avg, mixed dtypes and shapes), broadcast and barrier across 2 ranks', async () => {
@@ -112,7 +98,8 @@ describe.skipIf(!available)(`distributed (Gloo) ${available ? '' : `— skipped:
     expect(() => distributed.init({ rank: 2, worldSize: 2 })).toThrow(/rank must be in \[0, 1\], got 2/);
     expect(() => distributed.init({ rank: 0, worldSize: 0 })).toThrow(/worldSize must be in \[1, 65536\]/);
     expect(() => distributed.init({ rank: 0, worldSize: 2, masterPort: 70000 })).toThrow(/masterPort must be in \[1, 65535\]/);
-    expect(() => distributed.init({ rank: 0, worldSize: 2, backend: 'nccl' as 'gloo' })).toThrow(/backend must be 'gloo'/);
+    expect(() => distributed.init({ rank: 0, worldSize: 2, backend: 'mpi' as 'gloo' })).toThrow(/backend must be 'gloo' or 'nccl', got "mpi"/);
+    expect(() => distributed.init({ rank: 0, worldSize: 2, backend: 'gloo', cudaDevice: 0 })).toThrow(/cudaDevice is for the NCCL backend; Gloo runs on the CPU/);
     // @ts-expect-error an unknown option
     expect(() => distributed.init({ rank: 0, worldSize: 2, port: 1 })).toThrow(/unknown option 'port'/);
     const saved = process.env.WORLD_SIZE;
@@ -123,6 +110,19 @@ describe.skipIf(!available)(`distributed (Gloo) ${available ? '' : `— skipped:
 
 describe.skipIf(available)('distributed without Gloo', () => {
   it('init explains what this build lacks', () => {
-    expect(() => distributed.init({ rank: 0, worldSize: 1 })).toThrow(/distributed.init: .*(Gloo|c10d)/);
+    expect(() => distributed.init({ rank: 0, worldSize: 1, backend: 'gloo' })).toThrow(/distributed.init: .*(Gloo|c10d)/);
+  });
+});
+
+// NCCL is tested on a GPU by test/gpu.test.ts; here, what every other build and machine says.
+describe.skipIf(distributed.isAvailable().backends.includes('nccl') && cuda.isAvailable())('NCCL where it cannot run', () => {
+  it('init({ backend: "nccl" }) names what is missing: NCCL in this build, or a GPU on this machine', () => {
+    const { backends, reasons } = distributed.isAvailable();
+    if (!backends.includes('nccl')) {
+      expect(reasons.nccl).toMatch(/CPU only|NCCL headers|nccl\.h/);
+      expect(() => distributed.init({ rank: 0, worldSize: 1, backend: 'nccl' })).toThrow(/distributed\.init: this build has no NCCL: (LibTorch|no nccl\.h)/);
+    } else {
+      expect(() => distributed.init({ rank: 0, worldSize: 1, backend: 'nccl' })).toThrow(/the NCCL backend needs a CUDA device, and this machine has none/);
+    }
   });
 });

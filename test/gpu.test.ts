@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { validate } from '../src/cli/config.js';
 import { PRESETS } from '../src/cli/presets.js';
 import { buildRun, disposeRun } from '../src/cli/problems.js';
-import { Tensor, Trainer, cuda } from '../src/index.js';
+import { Tensor, Trainer, cuda, distributed } from '../src/index.js';
+import { freePort } from './helpers/ports.js';
+import { rank } from './helpers/rank_process.js';
 
 const STEPS = Number(process.env.PINN_TORCH_GPU_CHECK_STEPS ?? 300);
 /** 'cpu' runs the same check CPU against CPU: a dry run of this harness on a machine without a GPU. */
@@ -42,4 +44,28 @@ describe.skipIf(TARGET === 'cuda' && !cuda.isAvailable())('GPU (skipped: no CUDA
     for (let i = 0; i < STEPS; i += 50) expect(Math.abs(gpu.losses[i] - cpu.losses[i]) / cpu.losses[i]).toBeLessThan(1e-3 * (1 + i / 50));
     console.log(`elastic-wave preset, ${STEPS} Adam steps: ${TARGET} ${gpu.stepsPerSecond.toFixed(1)} steps/s, cpu ${cpu.stepsPerSecond.toFixed(1)} steps/s`);
   }, 600_000);
+});
+
+// NCCL: the collectives of test/distributed.test.ts on GPUs, one rank per GPU (one rank where
+// the machine has one GPU: the path through NCCL and the staging of a CPU tensor still run).
+const ncclBuilt = distributed.isAvailable().backends.includes('nccl');
+const gpus = cuda.isAvailable() ? cuda.deviceCount() : 0;
+describe.skipIf(!ncclBuilt || gpus === 0)(`NCCL ${!ncclBuilt ? `(skipped: ${distributed.isAvailable().reasons.nccl})` : gpus === 0 ? '(skipped: no CUDA device on this machine)' : ''}`, () => {
+  it(`allreduce (sum, avg), broadcast and barrier across ${Math.min(gpus, 2)} rank(s), one GPU each, CUDA tensors beside a CPU one`, async () => {
+    const world = Math.min(gpus, 2);
+    const port = await freePort();
+    const rs = await Promise.all([...Array(world).keys()].map((r) =>
+      rank({ scenario: 'collectives', device: `cuda:${r}`, init: { rank: r, worldSize: world, masterPort: port, timeoutMs: 60_000, backend: 'nccl', cudaDevice: r } })));
+    const ranksSum = (world * (world + 1)) / 2;
+    for (const [r, report] of rs.entries()) {
+      expect(report.error).toBeUndefined();
+      expect(report.backend).toBe('nccl');
+      expect(report.devices).toEqual([`cuda:${r}`, 'cpu']);
+      expect(report.a).toEqual([[1, 2], [3, 4]].map((row) => row.map((v) => v * ranksSum)));
+      expect(report.b).toEqual([10, 20, 30].map((v) => v * world + (world * (world - 1)) / 2));
+      expect(report.c).toEqual([0.5 * ranksSum]);
+      expect(report.d).toEqual([(world - 1) / 2, world - 1]);
+      expect(report.e).toEqual([1, 1, 1].map(() => (world - 1) * 7 + 1));
+    }
+  }, 180_000);
 });

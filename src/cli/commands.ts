@@ -36,17 +36,27 @@ export interface CommonOptions { out?: string; mode: OutputMode; device?: string
  */
 const worldSize = () => Number(process.env.WORLD_SIZE ?? 1);
 const isFollower = () => worldSize() > 1 && Number(process.env.RANK ?? 0) !== 0;
-function joinRanks(): ProcessGroup | undefined { return worldSize() > 1 ? distributed.init() : undefined; }
+const localRank = () => Number(process.env.LOCAL_RANK ?? 0);
+/** Joins the other ranks: over NCCL on this rank's GPU when training on CUDA and the build has it, else over Gloo. */
+function joinRanks(device: string | undefined): ProcessGroup | undefined {
+  if (worldSize() <= 1) return undefined;
+  const onGpu = device?.startsWith('cuda') && distributed.isAvailable().backends.includes('nccl');
+  return distributed.init(onGpu ? { backend: 'nccl', cudaDevice: Number(device!.split(':')[1] ?? localRank()) } : { backend: 'gloo' });
+}
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
 interface SavedConfig { config: RunConfig; source: string }
 
 const say = (mode: OutputMode, s: string) => { if (mode !== 'json' && mode !== 'quiet') process.stdout.write(s + '\n'); };
 
-/** The device to train on (--device, else the config's), checked before any work: one line, exit code 2. */
+/**
+ * The device to train on (--device, else the config's), checked before any work: one line, exit
+ * code 2. With several ranks on one machine, 'cuda' means each rank's own GPU (cuda:LOCAL_RANK).
+ */
 function deviceOf(c: RunConfig, o: CommonOptions): string | undefined {
-  const device = o.device ?? c.device;
+  let device = o.device ?? c.device;
   if (device === undefined) return undefined;
+  if (device === 'cuda' && worldSize() > 1) device = `cuda:${localRank()}`;
   try { return parseDevice(o.device !== undefined ? '--device' : 'config.device', device)[2]; } catch (e) { throw new UsageError((e as Error).message); }
 }
 
@@ -182,7 +192,7 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   const pictures = new FieldImages();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    group = joinRanks();
+    group = joinRanks(deviceOf(c, o));
     // The heatmaps of fields.png at every evaluation, drawn while training goes on (rank 0's logs only).
     const tensorboard = o.tensorboard === undefined || isFollower() ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(run.fields()) }) };
     t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group, tensorboard);

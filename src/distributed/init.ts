@@ -1,10 +1,12 @@
 // Joining a run of several processes, as torchrun launches them: each process learns its rank,
 // the world size and where rank 0 listens from RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and
-// MASTER_PORT (or from options), meets the others through a store, and gets a ProcessGroup.
+// MASTER_PORT (or from options), meets the others through a store, and gets a ProcessGroup:
+// Gloo for CPU tensors, NCCL for CUDA ones (one GPU per rank, LOCAL_RANK's by default).
 // Before the communicator is built every rank claims its number in the store, so that a rank
 // started twice or a disagreement on the world size is one clear error, not a hang.
 import { native } from '../backend.js';
 import { checkInteger, checkOptions, need } from '../checks.js';
+import { cuda } from '../runtime.js';
 import { DistributedError, ProcessGroup } from './process_group.js';
 
 export interface InitOptions {
@@ -22,16 +24,53 @@ export interface InitOptions {
   hostname?: string;
   /** Every wait (joining, each collective) gives up after this long. Default 300 000 ms, or $PINN_TORCH_DIST_TIMEOUT_MS. */
   timeoutMs?: number;
-  /** Default 'gloo', the only one this build has (CPU tensors). */
-  backend?: 'gloo';
+  /**
+   * 'gloo' (collectives on the CPU) or 'nccl' (on this rank's GPU; a CUDA build of the addon).
+   * Default: 'nccl' where the build has it and a GPU is present, else 'gloo'. Either takes
+   * tensors on any device: those elsewhere are staged through the backend's.
+   */
+  backend?: Backend;
+  /** NCCL only: the CUDA device this rank uses. Default: $LOCAL_RANK, else 0. */
+  cudaDevice?: number;
 }
+
+export type Backend = 'gloo' | 'nccl';
 
 export interface DistributedEnvironment { rank: number; worldSize: number; localRank: number; masterAddr: string; masterPort: number }
 
-/** True when this build can train across processes; otherwise `reason` says why not. */
-export function isAvailable(): { available: boolean; reason: string } {
+/**
+ * True when this build can train across processes, with the backends it has; `reason` says why
+ * not where it has none, `reasons` why each missing backend is missing.
+ */
+export function isAvailable(): { available: boolean; reason: string; backends: Backend[]; reasons: Partial<Record<Backend, string>> } {
   const a = native.distAvailable();
-  return { available: a.gloo, reason: a.reason };
+  const backends = ([['gloo', a.gloo], ['nccl', a.nccl]] as const).filter(([, has]) => has).map(([name]) => name);
+  const reasons: Partial<Record<Backend, string>> = {};
+  if (!a.gloo) reasons.gloo = a.reason;
+  if (!a.nccl) reasons.nccl = a.ncclReason;
+  return { available: backends.length > 0, reason: backends.length > 0 ? '' : a.reason, backends, reasons };
+}
+
+/** The backend init() uses when none is asked for. */
+export function defaultBackend(): Backend {
+  const { backends } = isAvailable();
+  return backends.includes('nccl') && (cuda.isAvailable() || !backends.includes('gloo')) ? 'nccl' : 'gloo';
+}
+
+/** The backend asked for, checked against this build and machine; and for NCCL, the rank's GPU. */
+function chooseBackend(op: string, backend: unknown, cudaDevice: unknown, localRank: number | undefined): { backend: Backend; cudaIndex: number } {
+  need(backend === undefined || backend === 'gloo' || backend === 'nccl', op, 'backend', "'gloo' or 'nccl'", backend);
+  const chosen = (backend as Backend | undefined) ?? defaultBackend();
+  const { backends, reasons } = isAvailable();
+  if (!backends.includes(chosen)) throw new DistributedError(`${op}: this build has no ${chosen === 'nccl' ? 'NCCL' : 'Gloo'}: ${reasons[chosen]}${backends.length ? ` (it has ${backends.join(', ')})` : ''}`);
+  if (chosen === 'gloo') {
+    if (cudaDevice !== undefined) throw new DistributedError(`${op}: cudaDevice is for the NCCL backend; Gloo runs on the CPU`);
+    return { backend: chosen, cudaIndex: -1 };
+  }
+  const count = cuda.isAvailable() ? cuda.deviceCount() : 0;
+  if (count === 0) throw new DistributedError(`${op}: the NCCL backend needs a CUDA device, and this machine has none (cuda.isAvailable() is false); use backend 'gloo'`);
+  const cudaIndex = checkInteger(op, 'cudaDevice', cudaDevice ?? localRank ?? 0, 0, count - 1);
+  return { backend: chosen, cudaIndex };
 }
 
 function envInteger(name: string, fallback?: number): number | undefined {
@@ -54,11 +93,9 @@ const isLoopback = (host: string) => host === 'localhost' || host.startsWith('12
 /** Joins the run: returns when every rank has joined and the communicator is up. */
 export function init(options?: InitOptions): ProcessGroup {
   const op = 'distributed.init';
-  const o = checkOptions(op, options, ['rank', 'worldSize', 'masterAddr', 'masterPort', 'storePath', 'hostname', 'timeoutMs', 'backend']);
-  const availability = isAvailable();
-  if (!availability.available) throw new DistributedError(`${op}: ${availability.reason}`);
-  need(o.backend === undefined || o.backend === 'gloo', op, 'backend', "'gloo' (this build has no NCCL)", o.backend);
+  const o = checkOptions(op, options, ['rank', 'worldSize', 'masterAddr', 'masterPort', 'storePath', 'hostname', 'timeoutMs', 'backend', 'cudaDevice']);
   const env = environment();
+  const { backend, cudaIndex } = chooseBackend(op, o.backend, o.cudaDevice, env.localRank);
   const worldSize = checkInteger(op, 'worldSize', o.worldSize ?? env.worldSize ?? missing('worldSize', 'WORLD_SIZE'), 1, 65536);
   const rank = checkInteger(op, 'rank', o.rank ?? env.rank ?? missing('rank', 'RANK'), 0, worldSize - 1);
   const timeoutMs = checkInteger(op, 'timeoutMs', o.timeoutMs ?? envInteger('PINN_TORCH_DIST_TIMEOUT_MS', 300_000), 1, 2 ** 31 - 1);
@@ -81,14 +118,14 @@ export function init(options?: InitOptions): ProcessGroup {
   }
   try {
     join(id, rank, worldSize, timeoutMs, where);
-    native.distConnect(id, hostname);
+    native.distConnect(id, backend, hostname, cudaIndex);
   } catch (e) {
     native.distDestroy(id);
     if (e instanceof DistributedError) throw e;
     if (/distributed\.store/.test((e as Error).message)) throw new DistributedError(`${op}: rank ${rank} lost the rendezvous store at ${where} while joining: rank 0, which serves it, has stopped (its own error says why) (${(e as Error).message})`);
     throw new DistributedError(`${op}: rank ${rank} of ${worldSize} could not connect to the others through ${where} within ${timeoutMs} ms (${(e as Error).message})`);
   }
-  return new ProcessGroup(id, rank, worldSize, timeoutMs, 'gloo');
+  return new ProcessGroup(id, rank, worldSize, timeoutMs, backend, cudaIndex < 0 ? 'cpu' : `cuda:${cudaIndex}`);
 }
 
 /** Blocks this thread (joining is synchronous, like a collective). */

@@ -1,5 +1,5 @@
-// A process group: ranks that met through a rendezvous store and share a Gloo communicator
-// (native/distributed.cc). Collectives are in place, numbered, and bounded by a timeout; when
+// A process group: ranks that met through a rendezvous store and share a Gloo or NCCL
+// communicator (native/distributed.cc). Collectives are in place, numbered, and bounded by a timeout; when
 // one fails, the store says which rank fell behind or is gone, and the error names it.
 import { native } from '../backend.js';
 import { type Tensor } from '../tensor.js';
@@ -20,7 +20,12 @@ export class ProcessGroup {
   private destroyed = false;
 
   /** @internal built by init(), which has checked every rank's claim. */
-  constructor(private readonly id: number, readonly rank: number, readonly worldSize: number, readonly timeoutMs: number, readonly backend: string) {}
+  constructor(
+    private readonly id: number, readonly rank: number, readonly worldSize: number, readonly timeoutMs: number,
+    readonly backend: 'gloo' | 'nccl',
+    /** Where the collectives run: 'cpu' for Gloo, this rank's GPU for NCCL. */
+    readonly device: string,
+  ) {}
 
   /** In place: every tensor becomes its sum over all ranks. */
   allreduce(tensors: readonly Tensor[], op: 'sum' | 'avg' = 'sum'): void {

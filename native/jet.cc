@@ -77,50 +77,99 @@ struct ActivationDerivs : public torch::autograd::Function<ActivationDerivs> {
   }
 };
 
+// The kernels take restrict pointers to rows that never overlap, so that the compiler vectorises
+// them; a pair (i, i) reads one first-derivative row twice, and its two updates of that row are
+// made in one loop. Each kernel is compiled twice, for AVX2 and for any x86-64, and the loader picks
+// the one this CPU runs (target_clones: one build serves every machine).
+#define PT_RESTRICT __restrict__
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PT_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PT_VECTOR_CLONES
+#endif
+
 template <typename S>
-void jetForward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
-                const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {
+inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
+                                                          const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {
   for (int64_t n = 0; n < N; n++) {
-    const S* g1 = s1 + n * H; const S* g2 = s2 + n * H;
-    const S* D1 = d1 + n * C1 * H; const S* D2 = d2 + n * C2 * H;
-    S* E1 = e1 + n * C1 * H; S* E2 = e2 + n * C2 * H;
-    for (int64_t c = 0; c < C1; c++)
-      for (int64_t h = 0; h < H; h++) E1[c * H + h] = g1[h] * D1[c * H + h];
+    const S* PT_RESTRICT g1 = s1 + n * H;
+    const S* PT_RESTRICT g2 = s2 + n * H;
+    const S* D1 = d1 + n * C1 * H;
+    for (int64_t c = 0; c < C1; c++) {
+      const S* PT_RESTRICT x = D1 + c * H;
+      S* PT_RESTRICT y = e1 + (n * C1 + c) * H;
+      for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h];
+    }
     for (int64_t p = 0; p < C2; p++) {
-      const S* a = D1 + pi[p] * H; const S* b = D1 + pj[p] * H;
-      for (int64_t h = 0; h < H; h++) E2[p * H + h] = g1[h] * D2[p * H + h] + g2[h] * a[h] * b[h];
+      const S* PT_RESTRICT a = D1 + pi[p] * H;
+      const S* PT_RESTRICT b = D1 + pj[p] * H;
+      const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
+      S* PT_RESTRICT y = e2 + (n * C2 + p) * H;
+      for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
     }
   }
 }
 
 template <typename S>
-void jetBackward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
-                 const S* s1, const S* s2, const S* s3, const S* d1, const S* d2,
-                 const S* G1, const S* G2, S* gz, S* gd1, S* gd2) {
+inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
+                                                           const S* s1, const S* s2, const S* s3, const S* d1, const S* d2,
+                                                           const S* G1, const S* G2, S* gz, S* gd1, S* gd2) {
   for (int64_t n = 0; n < N; n++) {
-    const S* g1 = s1 + n * H; const S* g2 = s2 + n * H; const S* g3 = s3 + n * H;
-    const S* D1 = d1 + n * C1 * H; const S* D2 = d2 + n * C2 * H;
-    const S* H1 = G1 + n * C1 * H; const S* H2 = G2 + n * C2 * H;
-    S* Z = gz + n * H; S* R1 = gd1 + n * C1 * H; S* R2 = gd2 + n * C2 * H;
-    // gz arrives holding Ga σ'; the channel terms are added to it.
-    for (int64_t c = 0; c < C1; c++)
+    const S* PT_RESTRICT g1 = s1 + n * H;
+    const S* PT_RESTRICT g2 = s2 + n * H;
+    const S* PT_RESTRICT g3 = s3 + n * H;
+    const S* D1 = d1 + n * C1 * H;
+    S* R1 = gd1 + n * C1 * H;
+    S* PT_RESTRICT Z = gz + n * H;  // arrives holding Ga σ'; the channel terms are added to it
+    for (int64_t c = 0; c < C1; c++) {
+      const S* PT_RESTRICT x = D1 + c * H;
+      const S* PT_RESTRICT gx = G1 + (n * C1 + c) * H;
+      S* PT_RESTRICT r = R1 + c * H;
       for (int64_t h = 0; h < H; h++) {
-        Z[h] += g2[h] * H1[c * H + h] * D1[c * H + h];
-        R1[c * H + h] = g1[h] * H1[c * H + h];
+        Z[h] += g2[h] * gx[h] * x[h];
+        r[h] = g1[h] * gx[h];
       }
+    }
     for (int64_t p = 0; p < C2; p++) {
-      const S* a = D1 + pi[p] * H; const S* b = D1 + pj[p] * H;
-      S* ra = R1 + pi[p] * H; S* rb = R1 + pj[p] * H;
+      const S* PT_RESTRICT a = D1 + pi[p] * H;
+      const S* PT_RESTRICT b = D1 + pj[p] * H;
+      const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
+      const S* PT_RESTRICT q = G2 + (n * C2 + p) * H;
+      S* PT_RESTRICT r2 = gd2 + (n * C2 + p) * H;
       for (int64_t h = 0; h < H; h++) {
-        S q = H2[p * H + h];
-        Z[h] += q * (g2[h] * D2[p * H + h] + g3[h] * a[h] * b[h]);
-        R2[p * H + h] = g1[h] * q;
-        ra[h] += g2[h] * q * b[h];
-        rb[h] += g2[h] * q * a[h];
+        Z[h] += q[h] * (g2[h] * x[h] + g3[h] * a[h] * b[h]);
+        r2[h] = g1[h] * q[h];
+      }
+      if (pi[p] == pj[p]) {
+        S* PT_RESTRICT ra = R1 + pi[p] * H;
+        for (int64_t h = 0; h < H; h++) {
+          S t = g2[h] * q[h] * a[h];
+          ra[h] = (ra[h] + t) + t;  // as two updates: the same rounding as a pair (i, j)
+        }
+      } else {
+        S* PT_RESTRICT ra = R1 + pi[p] * H;
+        S* PT_RESTRICT rb = R1 + pj[p] * H;
+        for (int64_t h = 0; h < H; h++) {
+          ra[h] += g2[h] * q[h] * b[h];
+          rb[h] += g2[h] * q[h] * a[h];
+        }
       }
     }
   }
 }
+
+#define PT_JET_KERNELS(S)                                                                                                 \
+  PT_VECTOR_CLONES void jetForward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,   \
+                                   const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {                 \
+    jetForwardRows<S>(N, H, C1, C2, pi, pj, s1, s2, d1, d2, e1, e2);                                                    \
+  }                                                                                                                     \
+  PT_VECTOR_CLONES void jetBackward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,  \
+                                    const S* s1, const S* s2, const S* s3, const S* d1, const S* d2, const S* G1,      \
+                                    const S* G2, S* gz, S* gd1, S* gd2) {                                              \
+    jetBackwardRows<S>(N, H, C1, C2, pi, pj, s1, s2, s3, d1, d2, G1, G2, gz, gd1, gd2);                                 \
+  }
+PT_JET_KERNELS(float)
+PT_JET_KERNELS(double)
 
 // The backward formulas of the header as ATen ops (differentiable again).
 variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2,
@@ -143,13 +192,17 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
     const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
     at::Tensor e1 = at::empty_like(d1), e2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet", [&] {
-      jetForward<scalar_t>(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
+      jetForward(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
                            d1.data_ptr<scalar_t>(), d2.data_ptr<scalar_t>(), e1.data_ptr<scalar_t>(), e2.data_ptr<scalar_t>());
     });
     ctx->saved_data["act"] = act;
     ctx->saved_data["pi"] = pi;
     ctx->saved_data["pj"] = pj;
     ctx->save_for_backward({z, d1, d2});
+    // σ', σ'', σ''' for a backward that builds no graph (the usual one): no second exp pass.
+    ctx->saved_data["s1"] = d.s1;
+    ctx->saved_data["s2"] = d.s2;
+    ctx->saved_data["s3"] = d.s3;
     return {d.a, e1, e2};
   }
 
@@ -157,13 +210,13 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
     auto saved = ctx->get_saved_variables();
     const at::Tensor &z = saved[0], &d1 = saved[1], &d2 = saved[2];
     auto pi = ctx->saved_data["pi"].toIntVector(), pj = ctx->saved_data["pj"].toIntVector();
-    Derivs d = fastDerivs(ctx->saved_data["act"].toInt(), z);  // ATen ops when grad mode is on
-    if (at::GradMode::is_enabled()) return differentiableBackward(d, d1, d2, pi, pj, g);
+    if (at::GradMode::is_enabled()) return differentiableBackward(derivs(ctx->saved_data["act"].toInt(), z), d1, d2, pi, pj, g);
+    Derivs d{at::Tensor(), ctx->saved_data["s1"].toTensor(), ctx->saved_data["s2"].toTensor(), ctx->saved_data["s3"].toTensor()};
     const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
     at::Tensor G1 = g[1].contiguous(), G2 = g[2].contiguous();
     at::Tensor gz = (g[0] * d.s1).contiguous(), gd1 = at::empty_like(d1), gd2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet backward", [&] {
-      jetBackward<scalar_t>(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
+      jetBackward(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
                             d.s3.data_ptr<scalar_t>(), d1.data_ptr<scalar_t>(), d2.data_ptr<scalar_t>(),
                             G1.data_ptr<scalar_t>(), G2.data_ptr<scalar_t>(), gz.data_ptr<scalar_t>(),
                             gd1.data_ptr<scalar_t>(), gd2.data_ptr<scalar_t>());

@@ -12,8 +12,10 @@
 // in reverse mode from the second-order channels) runs the same formulas as ATen ops instead.
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,11 +55,12 @@ Derivs fastDerivs(int64_t act, const at::Tensor& z) {
   AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "tanh derivatives", [&] {
     const scalar_t* E = e.data_ptr<scalar_t>();
     scalar_t *T = t.data_ptr<scalar_t>(), *S1 = s1.data_ptr<scalar_t>(), *S2 = s2.data_ptr<scalar_t>(), *S3 = s3.data_ptr<scalar_t>();
-    const int64_t n = e.numel();
-    for (int64_t k = 0; k < n; k++) {
-      scalar_t v = 1 - 2 / (E[k] + 1), d = 1 - v * v;
-      T[k] = v; S1[k] = d; S2[k] = -2 * v * d; S3[k] = (6 * v * v - 2) * d;
-    }
+    at::parallel_for(0, e.numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
+      for (int64_t k = begin; k < end; k++) {
+        scalar_t v = 1 - 2 / (E[k] + 1), d = 1 - v * v;
+        T[k] = v; S1[k] = d; S2[k] = -2 * v * d; S3[k] = (6 * v * v - 2) * d;
+      }
+    });
   });
   return {t, s1, s2, s3};
 }
@@ -171,6 +174,12 @@ inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H,
 PT_JET_KERNELS(float)
 PT_JET_KERNELS(double)
 
+// Rows are independent, so the kernels split them across LibTorch's intra-op threads: chunks of
+// at least ATen's own grain in elements (one thread below it, as ATen's elementwise ops).
+int64_t rowGrain(int64_t H, int64_t C1, int64_t C2) {
+  return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(1, (1 + C1 + C2) * H));
+}
+
 // The backward formulas of the header as ATen ops (differentiable again).
 variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2,
                                      const std::vector<int64_t>& pi, const std::vector<int64_t>& pj, const variable_list& g) {
@@ -192,8 +201,11 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
     const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
     at::Tensor e1 = at::empty_like(d1), e2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet", [&] {
-      jetForward(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
-                           d1.data_ptr<scalar_t>(), d2.data_ptr<scalar_t>(), e1.data_ptr<scalar_t>(), e2.data_ptr<scalar_t>());
+      const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>();
+      scalar_t *y1 = e1.data_ptr<scalar_t>(), *y2 = e2.data_ptr<scalar_t>();
+      at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
+        jetForward(e - b, H, C1, C2, pi.data(), pj.data(), s1 + b * H, s2 + b * H, x1 + b * C1 * H, x2 + b * C2 * H, y1 + b * C1 * H, y2 + b * C2 * H);
+      });
     });
     ctx->saved_data["act"] = act;
     ctx->saved_data["pi"] = pi;
@@ -216,10 +228,13 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
     at::Tensor G1 = g[1].contiguous(), G2 = g[2].contiguous();
     at::Tensor gz = (g[0] * d.s1).contiguous(), gd1 = at::empty_like(d1), gd2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet backward", [&] {
-      jetBackward(N, H, C1, C2, pi.data(), pj.data(), d.s1.data_ptr<scalar_t>(), d.s2.data_ptr<scalar_t>(),
-                            d.s3.data_ptr<scalar_t>(), d1.data_ptr<scalar_t>(), d2.data_ptr<scalar_t>(),
-                            G1.data_ptr<scalar_t>(), G2.data_ptr<scalar_t>(), gz.data_ptr<scalar_t>(),
-                            gd1.data_ptr<scalar_t>(), gd2.data_ptr<scalar_t>());
+      const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
+      const scalar_t *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>(), *h1 = G1.data_ptr<scalar_t>(), *h2 = G2.data_ptr<scalar_t>();
+      scalar_t *rz = gz.data_ptr<scalar_t>(), *r1 = gd1.data_ptr<scalar_t>(), *r2 = gd2.data_ptr<scalar_t>();
+      at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
+        jetBackward(e - b, H, C1, C2, pi.data(), pj.data(), s1 + b * H, s2 + b * H, s3 + b * H, x1 + b * C1 * H, x2 + b * C2 * H,
+                    h1 + b * C1 * H, h2 + b * C2 * H, rz + b * H, r1 + b * C1 * H, r2 + b * C2 * H);
+      });
     });
     return {gz, gd1, gd2, at::Tensor(), at::Tensor(), at::Tensor()};
   }

@@ -8,7 +8,7 @@ import { PRESETS } from '../dist/cli/presets.js';
 
 const a = JSON.parse(process.argv[2]);
 setNumThreads(1);
-const group = a.world ? distributed.init({ rank: a.rank, worldSize: a.world, masterPort: a.port, timeoutMs: 120_000 }) : undefined;
+const group = a.world ? distributed.init({ rank: a.rank, worldSize: a.world, masterPort: a.port, timeoutMs: 120_000, backend: 'gloo' }) : undefined;
 const { problem: p, phases } = PRESETS['elastic-wave-2d'];
 const { type: _type, plotTime: _plot, ...options } = p;
 const problem = pinn.problems.elasticWave2D({ ...options, interior: a.points, seed: 0 });

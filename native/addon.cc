@@ -7,6 +7,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Before anything can call into LibTorch: refuse a LibTorch other than the one built against.
   pt::checkLoadedTorch(env);
+  pt::registerCpuCache(env, exports);  // first: every tensor after it can come from the cache
   pt::registerRuntime(env, exports);
   pt::registerTensorIO(env, exports);
   pt::registerOps(env, exports);

@@ -200,6 +200,8 @@ describe('runtime', () => {
   it('tuneAllocator keeps a freed 16 MiB tensor in the heap; glibc by default unmaps it', () => {
     if (pt.allocatorSetByEnvironment()) return; // the environment's thresholds would decide instead
     const dist = JSON.stringify(join(__dirname, '..', 'dist', 'index.js'));
+    // glibc's own behaviour: the tensor cache (which would keep the buffer itself) is off.
+    const env = { ...process.env, PINN_TORCH_CPU_CACHE_MB: '0' };
     const probe = (tune: boolean) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
       const pt = await import(${dist});
       const tuned = ${tune} ? pt.tuneAllocator() : false;
@@ -207,14 +209,50 @@ describe('runtime', () => {
       const t = pt.zeros([4, 2 ** 20]); // 16 MiB, every page written
       const held = rss();
       t.dispose();
-      console.log(JSON.stringify({ tuned, released: (held - rss()) / 2 ** 20, config: pt.config().allocator }));
-    `], { encoding: 'utf8' }));
+      console.log(JSON.stringify({ tuned, released: (held - rss()) / 2 ** 20, config: pt.config().allocator, cache: pt.cpuCache.stats().enabled }));
+    `], { encoding: 'utf8', env }));
     const byDefault = probe(false), tuned = probe(true);
     expect(byDefault.config).toBe(null);
     expect(byDefault.released).toBeGreaterThan(12);
     expect(tuned.tuned).toBe(true);
     expect(tuned.config).toEqual({ mmapThreshold: 32 * 2 ** 20, trimThreshold: 256 * 2 ** 20 });
     expect(tuned.released).toBeLessThan(4);
+    expect(byDefault.cache).toBe(false);
+  }, 30_000);
+  it('the CPU tensor cache: a freed 16 MiB buffer serves the next tensor of its size, bounded, and empty() hands it back to the OS', () => {
+    const dist = JSON.stringify(join(__dirname, '..', 'dist', 'index.js'));
+    const r = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const pt = await import(${dist});
+      const rss = () => process.memoryUsage().rss / 2 ** 20;
+      const s0 = pt.cpuCache.stats();
+      const a = pt.ones([4, 2 ** 20]); // 16 MiB, every page written
+      a.dispose();
+      const afterFree = pt.cpuCache.stats();
+      const b = pt.zeros([4, 2 ** 20]); // the same size: the cached buffer, zeroed again
+      const zeros = b.sum().item();
+      const afterReuse = pt.cpuCache.stats();
+      b.dispose();
+      const small = pt.ones([100]); small.dispose(); // under 64 KiB: not cached
+      const held = rss();
+      pt.cpuCache.empty();
+      const emptied = pt.cpuCache.stats();
+      const released = held - rss();
+      pt.cpuCache.setLimit(8 * 2 ** 20); // a bound under the buffer: it is not kept
+      const c = pt.ones([4, 2 ** 20]); c.dispose();
+      const bounded = pt.cpuCache.stats();
+      let refused = ''; try { pt.cpuCache.setLimit(-1); } catch (e) { refused = e.message; }
+      console.log(JSON.stringify({ s0, afterFree, zeros, afterReuse, emptied, released, bounded, refused }));
+    `], { encoding: 'utf8', env: { ...process.env, PINN_TORCH_CPU_CACHE_MB: '64' } }));
+    expect(r.s0.enabled).toBe(true);
+    expect(r.s0.limitBytes).toBe(64 * 2 ** 20);
+    expect(r.afterFree.cachedBytes - r.s0.cachedBytes).toBe(16 * 2 ** 20);
+    expect(r.zeros).toBe(0);
+    expect(r.afterReuse.hits - r.afterFree.hits).toBe(1);
+    expect(r.afterReuse.cachedBytes).toBe(r.s0.cachedBytes);
+    expect(r.emptied).toMatchObject({ cachedBytes: 0, blocks: 0, limitBytes: 64 * 2 ** 20 });
+    expect(r.released).toBeGreaterThan(12);
+    expect(r.bounded).toMatchObject({ cachedBytes: 0, limitBytes: 8 * 2 ** 20 });
+    expect(r.refused).toMatch(/cpuCache.setLimit: bytes must be a non-negative integer, got -1/);
   }, 30_000);
   it('tuneAllocator refuses thresholds glibc would not take', () => {
     expect(() => pt.tuneAllocator({ mmapThreshold: 64 * 2 ** 20 })).toThrow(/mmapThreshold must be an integer from 0 to 33554432 bytes, got 67108864/);

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// node bench/threads.mjs [N] [threads]
+// The reference step's network and residual (MLP 3→64×3→2 tanh, float32, elastic-wave residual,
+// Adam) on N points with `threads` intra-op threads (LibTorch's and OpenBLAS's): prints the
+// median and p10 of 15 steps after 3 as JSON. Run it with 1 and 2 threads, alternating, to see
+// whether a second core pays off at that N.
+import { getNumThreads, keep, manualSeed, nn, optim, pinn, rand, setNumThreads, tidy } from '../dist/index.js';
+
+const N = Number(process.argv[2] ?? 8000), T = Number(process.argv[3] ?? 1);
+setNumThreads(T);
+manualSeed(0);
+const problem = pinn.problems.elasticWave2D({ rho: 1, lambda: 1, mu: 0.5, interior: keep(rand([N, 3])), boundary: 0, initial: 0, loss: 'mse' });
+const net = new nn.MLP([3, 64, 64, 64, 2], { seed: 0, init: 'default' });
+const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
+const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
+for (let i = 0; i < 3; i++) step();
+const ts = [];
+for (let i = 0; i < 15; i++) { const t0 = performance.now(); step(); ts.push(performance.now() - t0); }
+ts.sort((a, b) => a - b);
+console.log(JSON.stringify({ N, threads: getNumThreads(), medianMs: +ts[7].toFixed(2), p10Ms: +ts[1].toFixed(2) }));

@@ -27,22 +27,24 @@ export interface InputJet {
 export function periodicEmbeddingJet(embedding: PeriodicEmbedding, x: Tensor, first: number[], second: [number, number][]): InputJet {
   const n = x.shape[0], opts = { dtype: x.dtype, device: x.device };
   const none = (w: number) => zeros([n, w], opts);
+  const pure = second.some(([i, j]) => i === j);
   const value: Tensor[] = [];
-  // Per input k: its columns of the value, of ∂ₖ, and of ∂ₖₖ (width 1 or 2 each).
+  // Per input k: its columns of the value, of ∂ₖ, and of ∂ₖₖ (width 1 or 2 each), the latter
+  // two only when some channel needs them (most point sets ask for the value alone).
   const d1: Tensor[] = [], d2: Tensor[] = [];
   embedding.periods.forEach((p, k) => {
     const xk = x.narrow(1, k, 1);
     if (p === null) {
       value.push(xk);
-      d1.push(ones([n, 1], opts));
-      d2.push(none(1));
+      if (first.length) d1.push(ones([n, 1], opts));
+      if (pure) d2.push(none(1));
       return;
     }
     const w = (2 * Math.PI) / p, theta = xk.mul(w);
     const c = theta.cos(), s = theta.sin();
     value.push(c, s);
-    d1.push(cat([s.mul(-w), c.mul(w)], 1));
-    d2.push(cat([c.mul(-w * w), s.mul(-w * w)], 1));
+    if (first.length) d1.push(cat([s.mul(-w), c.mul(w)], 1));
+    if (pure) d2.push(cat([c.mul(-w * w), s.mul(-w * w)], 1));
   });
   const width = (k: number) => (embedding.periods[k] === null ? 1 : 2);
   // Channel for input i (or pair (i, j)): input i's columns from `own`, zeros elsewhere.

@@ -119,6 +119,9 @@ export function planAuto(problem: Problem, model: Module, o: {
   check(problem, o);
   const reasons: string[] = [];
   const periodic = o.periodic ?? { input: null, reason: null };
+  if (periodic.input !== null && !(model instanceof Embedded && o.hidden)) {
+    throw new Error('planAuto: a periodic plan needs the recipe\'s network built with its embedding (autoModel with autoPeriods)');
+  }
   const parameters = [...model.parameters(), ...problem.parameters()].reduce((n, p) => n + p.numel, 0);
   reasons.push(o.hidden
     ? `network ${[problem.inputs.length, ...o.hidden, problem.outputs.length].join('→')} tanh (${parameters} parameters): small enough for a dense quasi-Newton phase, which reaches far lower losses than Adam alone`

@@ -91,9 +91,10 @@ function summarizePlan(plan) {
   };
   const widths = plan.model?.sizes?.length ? plan.model.sizes : plan.model?.hidden ? ['in', ...plan.model.hidden, 'out'] : null;
   return {
-    model: widths ? `${widths.join('→')} ${plan.model.activation ?? ''}`.trim() : null, parameters: plan.model?.parameters ?? null,
+    model: widths ? `${plan.model.periods ? `periodic embedding (periods ${plan.model.periods.map((p) => p ?? '–').join(', ')}) then ` : ''}${widths.join('→')} ${plan.model.activation ?? ''}`.trim() : null,
+    parameters: plan.model?.parameters ?? null,
     phases: (plan.phases ?? []).map((ph) => `${ph.name ?? ph.optimizer?.type} ${ph.steps} steps${ph.dtype ? ` ${ph.dtype}` : ''}`),
-    weighting: desc(plan.weighting), sampling: desc(plan.sampling), validation: desc(plan.validation),
+    weighting: [desc(plan.weighting), ...Object.entries(plan.weighting?.fixed ?? plan.weighting?.weights ?? {}).map(([k, w]) => `${k} held at ${w}`)].filter(Boolean).join('; ') || null, sampling: desc(plan.sampling), validation: desc(plan.validation),
     reasons: plan.reasons ?? null,
   };
 }

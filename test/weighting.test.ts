@@ -153,6 +153,18 @@ describe('LRAWeighting (Wang, Teng & Perdikaris 2021)', () => {
     expect(w2.bc).toBeCloseTo(0.5 * w0.bc + 0.5 * (4 / 1.5), 12);
     expect(() => tidy(() => new pinn.LRAWeighting().weights(ctx(0, make(), [theta])))).toThrow(/no PDE residual term/);
   });
+  it('fixed terms keep their given weight (0: out of the objective) while the others are balanced as without them', () => {
+    const theta = tensor([1, 2], { dtype: 'float64' }).requiresGrad_();
+    const make = () => ({ pde: theta.select(0, 0).mul(3).add(theta.select(0, 1).square()), bc: theta.select(0, 0).square().add(theta.select(0, 1)), ic: theta.select(0, 1).mul(0.5) });
+    const w = new pinn.LRAWeighting({ every: 2, alpha: 0.5, fixed: { ic: 0 } });
+    for (const step of [0, 1, 2]) {
+      const got = tidy(() => w.weights({ ...ctx(step, make(), [theta]), residualTerms: ['pde'] }));
+      expect(got.ic).toBe(0);
+      expect(got.bc).toBeCloseTo(step < 2 ? 0.5 + 0.5 * (4 / 1.5) : 0.5 * (0.5 + 0.5 * (4 / 1.5)) + 0.5 * (4 / 1.5), 12);
+    }
+    expect(() => tidy(() => new pinn.LRAWeighting({ fixed: { nope: 0 } }).weights({ ...ctx(0, make(), [theta]), residualTerms: ['pde'] }))).toThrow(/no loss term named 'nope'/);
+    expect(() => new pinn.LRAWeighting({ fixed: { ic: -1 } })).toThrow(/LRAWeighting: fixed\.ic/);
+  });
 });
 
 describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {

@@ -95,6 +95,8 @@ export const runConfig = z.strictObject({
     activation: z.enum(['tanh', 'sin', 'sigmoid', 'softplus', 'silu', 'gelu', 'relu']),
     init: z.enum(['default', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform']),
     dtype: z.enum(['float32', 'float64']),
+    /** The inputs through nn.PeriodicEmbedding: a period per input, null where it passes through (the default recipe's choice for exactly periodic problems). */
+    periods: z.array(z.number().positive().finite().nullable()).min(1).optional(),
   }).optional(),
   /** Without phases, the default recipe (Trainer.auto) plans model, phases, weighting, redraws and validation. */
   phases: z.array(z.strictObject({

@@ -8,11 +8,10 @@ import { type DType, type Device, checkDtype, isComplex, isFloating, parseDevice
 import { describe, show } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import { type MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition, OperatorBC, PDE } from './conditions.js';
 import { Derivatives } from './derivatives.js';
-import { supportsTaylor, taylor } from './taylor.js';
+import { type TaylorModel, supportsTaylor, taylor } from './taylor.js';
 
 /** Hard constraints: the network's raw output u is replaced by transform(x, u). */
 export type OutputTransform = (x: Tensor, u: Tensor) => Tensor;
@@ -35,7 +34,7 @@ export interface ProblemOptions {
   dtype?: DType;
   /**
    * How input derivatives are computed. 'forward': pushed forward through the network with
-   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu; an outputTransform
+   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu, alone or behind a PeriodicEmbedding; an outputTransform
    * is differentiated by reverse mode on its own, see transformedDerivatives),
    * much cheaper than 'autograd', nested reverse passes (any model). 'auto' (default): forward
    * when the model allows it. Forward mode precomputes the derivatives the terms asked for in
@@ -178,10 +177,10 @@ export class Problem {
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
       if (this.outputTransform) {
-        byPoints.set(pts, this.transformedDerivatives(model as MLP, x, tuples));
+        byPoints.set(pts, this.transformedDerivatives(model as TaylorModel, x, tuples));
         continue;
       }
-      const r = taylor(model as MLP, x, {
+      const r = taylor(model as TaylorModel, x, {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
       });
@@ -204,7 +203,7 @@ export class Problem {
    * a few elementwise ops, then gives exactly the transformed output's derivatives. Anything
    * else (third orders, a new request) comes from T(x, N(x)) by nested reverse mode.
    */
-  private transformedDerivatives(model: MLP, x: Tensor, tuples: number[][]): Derivatives {
+  private transformedDerivatives(model: TaylorModel, x: Tensor, tuples: number[][]): Derivatives {
     const x0 = x.detach();
     const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
     const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
@@ -233,7 +232,7 @@ export class Problem {
     if (this.derivativeMode === 'autograd') return false;
     const ok = supportsTaylor(model);
     if (!ok && this.derivativeMode === 'forward') {
-      throw new Error("Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation; use 'auto' or 'autograd'");
+      throw new Error("Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation (alone or behind a PeriodicEmbedding); use 'auto' or 'autograd'");
     }
     return ok;
   }

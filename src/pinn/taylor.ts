@@ -17,14 +17,21 @@
 // activation's trainable slope, or both), has ∂ᵢ(s z) = s ∂ᵢz and ∂ᵢⱼ(s z) = s ∂ᵢⱼz: the same
 // formulas with s W and s b in place of W and b, which MLP.effectiveLinear provides. So every
 // path here, fused ones included, runs unchanged, and gradients reach the slopes through them.
+//
+// Embedded(PeriodicEmbedding, MLP) starts from the embedding's jet instead of the identity
+// (embedding_jet.ts: closed forms): the first layer maps its value and its derivative channels
+// (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
+// plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
 import { type JetActivation, activationDerivs, activationJet, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
+import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
 import { Linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
+import { periodicEmbeddingJet } from './embedding_jet.js';
 
 /** σ(z), σ'(z) and (when asked) σ''(z), with as few elementwise ops as each allows. */
 type Activation = (z: Tensor, second: boolean) => { a: Tensor; s1: Tensor; s2: Tensor | null };
@@ -68,14 +75,26 @@ function activationOf(model: MLP): Activation | null {
   return make ? make(model.act) : null;
 }
 
+/** A model the engine differentiates: a plain MLP, or one behind an exact periodic embedding. */
+export type TaylorModel = MLP | Embedded;
+
+function isPlainMLP(model: Module): model is MLP {
+  if (!(model instanceof MLP) || model.constructor !== MLP || !activationOf(model)) return false;
+  return model.layers.every((l) => l.constructor === Linear && isFloating(l.weight.dtype) && !isComplex(l.weight.dtype));
+}
+
 /**
  * True for a plain MLP (this library's class, not a subclass; SIREN's ω₀ and adaptive slopes
  * included) whose activation the engine knows (tanh, sin, sigmoid, softplus, silu) and whose
- * parameters are real floating point.
+ * parameters are real floating point; and for Embedded(PeriodicEmbedding, such an MLP) whose
+ * MLP takes the embedding's width.
  */
-export function supportsTaylor(model: Module): model is MLP {
-  if (!(model instanceof MLP) || model.constructor !== MLP || !activationOf(model)) return false;
-  return model.layers.every((l) => l.constructor === Linear && isFloating(l.weight.dtype) && !isComplex(l.weight.dtype));
+export function supportsTaylor(model: Module): model is TaylorModel {
+  if (model instanceof Embedded && model.constructor === Embedded) {
+    const { embedding, net } = model;
+    return embedding.constructor === PeriodicEmbedding && isPlainMLP(net) && net.sizes[0] === (embedding as PeriodicEmbedding).outFeatures;
+  }
+  return isPlainMLP(model);
 }
 
 export interface TaylorRequest {
@@ -129,14 +148,18 @@ function fromFirstLayer(s: Tensor, w2: Tensor, coef: Tensor): Tensor {
 }
 
 /**
- * The MLP's output at x [N, d] and the requested input derivatives, by forward propagation.
+ * The model's output at x [N, d] and the requested input derivatives, by forward propagation.
  * Call inside tidy(); x may require grad (the results then depend on it, so reverse-mode
  * derivatives of them still work, e.g. for a third order).
  */
-export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): TaylorResult {
-  const act = activationOf(model);
-  if (!act || !supportsTaylor(model)) throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation');
-  const d = model.sizes[0];
+export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {}): TaylorResult {
+  if (!supportsTaylor(model)) {
+    throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation, alone or behind a PeriodicEmbedding (nn.Embedded)');
+  }
+  const embedding = model instanceof Embedded ? model.embedding as PeriodicEmbedding : null;
+  const mlp = model instanceof Embedded ? model.net as MLP : model;
+  const act = activationOf(mlp)!;
+  const d = embedding ? embedding.periods.length : mlp.sizes[0];
   if (x.ndim !== 2 || x.shape[1] !== d) throw new Error(`taylor: input must be [N, ${d}], got [${x.shape.join(', ')}]`);
   const checkIndex = (i: number) => {
     if (!Number.isInteger(i) || i < 0 || i >= d) throw new RangeError(`taylor: input index ${i} is out of range for ${d} inputs`);
@@ -157,14 +180,20 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
   const S = sec.map(([i, j]) => [pos(i), pos(j)] as [number, number]);
   const I = S.map(([i]) => i), J = S.map(([, j]) => j);
 
-  const last = model.layers.length - 1;
-  const layers = model.layers.map((_, l) => model.effectiveLinear(l)); // [weight, bias], scales folded in
-  let z: Tensor = linear(x, ...layers[0]);
-  const [n] = z.shape;
+  const last = mlp.layers.length - 1;
+  const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
   // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
   let d1: Tensor | null = null, d2: Tensor | null = null;
-  const fused = fusedActivation(model, z);
-  if (last === 0) {
+  let z: Tensor;
+  if (embedding) {
+    const jet = periodicEmbeddingJet(embedding, x, F, sec);
+    z = consume(jet.value, (e) => linear(e, ...layers[0]));
+    if (jet.first) d1 = consume(jet.first, (e) => linear(e, layers[0][0]));
+    if (jet.second) d2 = consume(jet.second, (e) => linear(e, layers[0][0]));
+  } else z = linear(x, ...layers[0]);
+  const [n] = z.shape;
+  const fused = fusedActivation(mlp, z);
+  if (last === 0 && !embedding) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
     if (F.length) d1 = pick(layers[0][0].t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
   }
@@ -174,8 +203,8 @@ export function taylor(model: MLP, x: Tensor, request: TaylorRequest = {}): Tayl
     const [weight, bias] = layers[l];
     let a: Tensor;
     if (!F.length) {
-      a = model.act.forward(z); // no derivative asked: the value alone
-    } else if (l === 1) {
+      a = mlp.act.forward(z); // no derivative asked: the value alone
+    } else if (l === 1 && !embedding) {
       // ∂ᵢz₁ = wᵢ and ∂ᵢⱼz₁ = 0: fold the first layer's weights into the second's.
       let s1: Tensor, s2: Tensor | null;
       if (fused) [a, s1, s2] = activationDerivs(fused, z);

@@ -7,11 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { type Geometry, toTensor } from '../geometry/geometry.js';
 import { type Random } from '../geometry/random.js';
 import { tidy } from '../memory.js';
+import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
 import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { RAD, type SamplingStrategy } from '../pinn/sampling.js';
-import { LRAWeighting } from '../pinn/weighting/index.js';
+import { LRAWeighting, StaticWeighting } from '../pinn/weighting/index.js';
+import { type ExactPeriodicity, exactPeriodicity } from './exact_periodicity.js';
 import { type PhaseSpec, type TrainerOptions } from './options.js';
 
 export interface AutoOptions extends Omit<Partial<TrainerOptions>, 'problem' | 'phases'> {
@@ -31,10 +33,15 @@ export interface AutoOptions extends Omit<Partial<TrainerOptions>, 'problem' | '
 
 /** What the recipe chose, declaratively, with the reason for each choice. */
 export interface AutoPlan {
-  /** The network's hidden widths (tanh, Xavier-normal) and the trained parameter count. */
-  model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number };
+  /**
+   * The network's hidden widths (tanh, Xavier-normal) and the trained parameter count; with
+   * `periods`, the network sees its inputs through nn.PeriodicEmbedding(periods) (one entry per
+   * input: a period, or null for an input that passes through).
+   */
+  model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number; periods?: (number | null)[] };
   phases: PhaseSpec[];
-  weighting: { type: 'lra'; every: number; until: number } | null;
+  /** `fixed` / `weights`: terms held at these weights (0: out of the objective, they hold by construction). */
+  weighting: { type: 'lra'; every: number; until: number; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
   /** Redraws of the PDE points (only when they can be redrawn). */
   sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
   /** Held-out validation: the term, how many held-out points, and when. */
@@ -58,6 +65,19 @@ const QN_SLACK = 4;
 export function autoHidden(inputs: number, outputs: number): number[] {
   const width = inputs + outputs <= 3 ? 32 : 48;
   return [width, width, width];
+}
+
+/** The periods of the recipe's embedding (one per input), or undefined for a plain MLP. */
+export function autoPeriods(inputs: number, p: ExactPeriodicity): (number | null)[] | undefined {
+  return p.input === null ? undefined : Array.from({ length: inputs }, (_, k) => (k === p.input ? p.period : null));
+}
+
+/** The recipe's network: an MLP with these hidden widths, behind a periodic embedding when `periods` is given. */
+export function autoModel(inputs: number, outputs: number, o: { hidden: number[]; periods?: (number | null)[]; seed?: number; dtype?: 'float32' | 'float64' }): Module {
+  const opts = { activation: 'tanh' as const, init: 'xavierNormal' as const, seed: o.seed, dtype: o.dtype ?? 'float32' };
+  if (!o.periods) return new MLP([inputs, ...o.hidden, outputs], opts);
+  const embedding = new PeriodicEmbedding(o.periods);
+  return new Embedded(embedding, new MLP([embedding.outFeatures, ...o.hidden, outputs], opts));
 }
 
 /** Seconds per loss-and-gradient evaluation of `model` on the problem (the best of three). */
@@ -91,9 +111,17 @@ function check(problem: Problem, o: { timeBudget: number; seed?: number; steps?:
  * evaluation to size the phases. `canRedraw`: whether the PDE points can be redrawn and
  * held-out points drawn (a domain is known).
  */
-export function planAuto(problem: Problem, model: Module, o: { timeBudget: number; steps?: AutoOptions['steps']; canRedraw: boolean; hidden?: number[] }): AutoPlan {
+export function planAuto(problem: Problem, model: Module, o: {
+  timeBudget: number; steps?: AutoOptions['steps']; canRedraw: boolean; hidden?: number[];
+  /** The recipe's periodic embedding (exactPeriodicity), when `model` is the recipe's network built with it. */
+  periodic?: ExactPeriodicity;
+}): AutoPlan {
   check(problem, o);
   const reasons: string[] = [];
+  const periodic = o.periodic ?? { input: null, reason: null };
+  if (periodic.input !== null && !(model instanceof Embedded && o.hidden)) {
+    throw new Error('planAuto: a periodic plan needs the recipe\'s network built with its embedding (autoModel with autoPeriods)');
+  }
   const parameters = [...model.parameters(), ...problem.parameters()].reduce((n, p) => n + p.numel, 0);
   reasons.push(o.hidden
     ? `network ${[problem.inputs.length, ...o.hidden, problem.outputs.length].join('→')} tanh (${parameters} parameters): small enough for a dense quasi-Newton phase, which reaches far lower losses than Adam alone`
@@ -101,6 +129,9 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
   model.to('float32'); // Module.to frees its own intermediates
   problem.to('float32');
   const evaluation = timeEvaluation(problem, model);
+  if (periodic.reason) reasons.push(periodic.reason);
+  const exact = periodic.input === null ? [] : periodic.terms;
+  const held = Object.fromEntries(exact.map((k) => [k, 0]));
 
   const budget = o.timeBudget;
   const adamSeconds = ADAM_SHARE * budget;
@@ -131,8 +162,11 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
   reasons.push(`Adam (lr 1e-3 decaying to 1e-4) in float32 for ${Math.round(ADAM_SHARE * 100)} % of the budget (~${adamSteps} steps at ${(evaluation * 1e3).toFixed(1)} ms), then ${lbfgs ? 'L-BFGS' : 'self-scaled BFGS'} in float64 for the rest: in float32 a line search cannot resolve the decrease of a small loss`);
 
   const residualTerms = problem.residualTerms();
-  const weighting = residualTerms.length > 0 && residualTerms.length < problem.conditions.length ? { type: 'lra' as const, every: 100, until: adamSteps } : null;
-  if (weighting) reasons.push('learning-rate annealing (LRA) balances the boundary, initial and data terms against the PDE during Adam (every 100 steps, bounded, smoothed); the weights then stay, so the quasi-Newton phase sees one objective');
+  const balanced = residualTerms.length > 0 && residualTerms.length + exact.length < problem.conditions.length;
+  const weighting: AutoPlan['weighting'] = balanced
+    ? { type: 'lra', every: 100, until: adamSteps, ...(exact.length ? { fixed: held } : {}) }
+    : exact.length ? { type: 'static', weights: held } : null;
+  if (balanced) reasons.push('learning-rate annealing (LRA) balances the boundary, initial and data terms against the PDE during Adam (every 100 steps, bounded, smoothed); the weights then stay, so the quasi-Newton phase sees one objective');
 
   const redraw = o.canRedraw && residualTerms.length > 0;
   const every = Math.max(1, Math.floor((o.steps?.quasiNewton ?? qnEstimate) / (DRAWS + 1)));
@@ -148,7 +182,8 @@ export function planAuto(problem: Problem, model: Module, o: { timeBudget: numbe
     reasons.push(`the fit ends on the parameters with the lowest held-out total loss: the residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points plus the other terms' losses (measured every 2 quasi-Newton steps)`);
   } else reasons.push('no domain to draw from: the points stay as they are and no held-out residual is measured');
 
-  return { model: { hidden: o.hidden ?? [], activation: 'tanh', init: 'xavierNormal', parameters }, phases, weighting, sampling, validation, evaluationSeconds: evaluation, reasons };
+  const periods = o.hidden ? autoPeriods(problem.inputs.length, periodic) : undefined;
+  return { model: { hidden: o.hidden ?? [], activation: 'tanh', init: 'xavierNormal', parameters, ...(periods ? { periods } : {}) }, phases, weighting, sampling, validation, evaluationSeconds: evaluation, reasons };
 }
 
 /** Trainer options for the plan: the network (unless given), the weighting, the redraws from `domain`, the held-out points. */
@@ -159,9 +194,11 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
   }
   const seed = o.seed ?? 0;
   const hidden = o.model ? undefined : autoHidden(problem.inputs.length, problem.outputs.length);
-  const model = o.model ?? new MLP([problem.inputs.length, ...hidden!, problem.outputs.length], { activation: 'tanh', init: 'xavierNormal', seed, dtype: 'float32' });
+  // A given model is trained as it is: no embedding in front of it, every term in the objective.
+  const periodic = o.model ? undefined : exactPeriodicity(problem);
+  const model = o.model ?? autoModel(problem.inputs.length, problem.outputs.length, { hidden: hidden!, periods: autoPeriods(problem.inputs.length, periodic!), seed });
   if (o.device !== undefined) { model.to(o.device); problem.to({ device: o.device }); } // timed where it will train
-  const plan = planAuto(problem, model, { timeBudget: o.timeBudget, steps: o.steps, canRedraw: o.domain !== undefined, hidden });
+  const plan = planAuto(problem, model, { timeBudget: o.timeBudget, steps: o.steps, canRedraw: o.domain !== undefined, hidden, periodic });
 
   const sampling: SamplingStrategy[] = [];
   let validation: TrainerOptions['validation'];
@@ -174,8 +211,12 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
   const { domain: _d, seed: _s, timeBudget: _t, model: _m, steps: _n, ...rest } = o;
   const options: TrainerOptions = {
     ...rest, problem, model, phases: plan.phases, timeBudget: o.timeBudget,
-    ...(plan.weighting ? { weighting: new LRAWeighting({ every: plan.weighting.every, until: plan.weighting.until }) } : {}),
+    ...(plan.weighting ? { weighting: weightingOf(plan.weighting) } : {}),
     ...(sampling.length ? { sampling } : {}), ...(validation ? { validation } : {}),
   };
   return { options, plan };
+}
+
+function weightingOf(w: NonNullable<AutoPlan['weighting']>) {
+  return w.type === 'static' ? new StaticWeighting(w.weights) : new LRAWeighting({ every: w.every, until: w.until, ...(w.fixed ? { fixed: w.fixed } : {}) });
 }

@@ -21,7 +21,7 @@ export interface PhaseConfig { name?: string; steps: number; optimizer: { type: 
 export interface BuildContext {
   seed: number;
   /** config.model (kinds with their own networks refuse it: see ProblemKind.ownModel). */
-  model?: { hidden: number[]; activation: ActivationName; init: InitName; dtype: 'float32' | 'float64' };
+  model?: { hidden: number[]; activation: ActivationName; init: InitName; dtype: 'float32' | 'float64'; periods?: (number | null)[] };
 }
 
 /** A kind's problem, built: buildRun adds the config's weighting, sampling and validation. */

@@ -4,6 +4,8 @@
 import { noGrad } from '../../autograd.js';
 import { tensor } from '../../creation.js';
 import { tidy } from '../../memory.js';
+import { Embedded, PeriodicEmbedding } from '../../nn/embeddings.js';
+import { MLP } from '../../nn/mlp.js';
 import { type Module } from '../../nn/module.js';
 import type * as pinn from '../../pinn/index.js';
 import { type Tensor } from '../../tensor.js';
@@ -33,7 +35,7 @@ export function fromRecipe(problem: pinn.RecipeProblem, ctx: BuildContext, view:
   const dtype = dtypeOf(ctx);
   const r = problem.recipe;
   const m = ctx.model ?? { activation: 'tanh', init: 'xavierNormal', dtype: 'float32' } as const;
-  const model = r.createModel({
+  const model = ctx.model?.periods ? embeddedModel(problem, ctx) : r.createModel({
     // (for MRE the stiffness network's widths are the problem's stiffnessHidden)
     hidden: ctx.model?.hidden ?? autoHidden(problem.inputs.length, problem.outputs.length),
     activation: m.activation, init: m.init, dtype: m.dtype, seed: ctx.seed,
@@ -46,6 +48,16 @@ export function fromRecipe(problem: pinn.RecipeProblem, ctx: BuildContext, view:
     fields: (current) => sliceFields(problem, current, view, points),
     dispose: () => { evalPoints.dispose(); points.dispose(); },
   };
+}
+
+/** The config's network behind nn.PeriodicEmbedding(model.periods), as the default recipe plans it for exactly periodic problems. */
+function embeddedModel(problem: pinn.Problem, ctx: BuildContext): Module {
+  const m = ctx.model!, periods = m.periods!;
+  if (periods.length !== problem.inputs.length) {
+    throw new Error(`config.model.periods: one entry per input (${problem.inputs.join(', ')}), got ${periods.length}`);
+  }
+  const embedding = new PeriodicEmbedding(periods);
+  return new Embedded(embedding, new MLP([embedding.outFeatures, ...m.hidden, problem.outputs.length], { activation: m.activation, init: m.init, dtype: m.dtype, seed: ctx.seed }));
 }
 
 /** An n × n grid over the slice's axes (a, b), b outer, a fastest, other inputs as `fill` gives them. */

@@ -1,4 +1,4 @@
-import { checkNames, checkOptions } from '../../checks.js';
+import { checkNames, checkNonNegative, checkOptions } from '../../checks.js';
 import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
@@ -14,16 +14,23 @@ import {
  * with L_r the sum of the residual terms and max and mean over every entry of every trained
  * parameter; then w ← α w + (1 − α) ŵ within [min, max] (base.ts). Residual terms keep their
  * static weight. The paper writes the EMA the other way round: its α = 0.9 is α = 0.1 here.
- * Costs one extra backward pass per term on update steps.
+ * Costs one extra backward pass per term on update steps. `fixed` holds terms at given weights
+ * instead of balancing them (0: out of the objective, e.g. a term that holds by construction).
  */
 export class LRAWeighting implements LossWeighting {
   readonly name = 'lra';
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
-  constructor(readonly o: Schedule & Smoothing & { residualTerms?: string[] } = {}) {
-    const op = 'LRAWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'residualTerms']);
+  private readonly fixed: Weights;
+  constructor(readonly o: Schedule & Smoothing & { residualTerms?: string[]; fixed?: Weights } = {}) {
+    const op = 'LRAWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'residualTerms', 'fixed']);
     checkSchedule(op, c);
     if (c.residualTerms !== undefined) checkNames(op, 'residualTerms', c.residualTerms);
+    if (c.fixed !== undefined) {
+      checkOptions(op, c.fixed, undefined, 'fixed');
+      for (const [k, w] of Object.entries(c.fixed)) checkNonNegative(op, `fixed.${k}`, w);
+    }
+    this.fixed = { ...c.fixed };
     this.smoothing = checkSmoothing(op, c);
   }
 
@@ -52,9 +59,12 @@ export class LRAWeighting implements LossWeighting {
   weights(ctx: WeightingContext): Weights {
     const residualTerms = this.o.residualTerms ?? ctx.residualTerms ?? [];
     if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
-    for (const k of residualTerms) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
-    if (this.current === null) this.current = { ...ctx.base };
-    if (updateDue(ctx.step, this.o, 100)) this.current = smoothTowards(this.current, LRAWeighting.targets(ctx.raw, ctx.params, residualTerms, ctx.allreduce?.bind(ctx)), this.smoothing);
+    for (const k of [...residualTerms, ...Object.keys(this.fixed)]) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
+    if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
+    if (updateDue(ctx.step, this.o, 100)) {
+      const balanced = Object.fromEntries(Object.entries(ctx.raw).filter(([k]) => !(k in this.fixed)));
+      this.current = smoothTowards(this.current, LRAWeighting.targets(balanced, ctx.params, residualTerms, ctx.allreduce?.bind(ctx)), this.smoothing);
+    }
     return { ...this.current };
   }
   stateDict() { return { current: this.current }; }

@@ -46,7 +46,10 @@ const WEIGHTING_ENTRIES = [
   { name: 'gradNorm', doc: 'balances the gradient norms of the terms', options: adaptive(1000), create: (o) => new GradNormWeighting(o) },
   {
     name: 'lra', doc: 'learning-rate annealing: each term against the largest PDE-residual gradient',
-    options: { ...adaptive(100), residualTerms: { ...terms, doc: 'the reference terms (default: the PDE residuals)' } },
+    options: {
+      ...adaptive(100), residualTerms: { ...terms, doc: 'the reference terms (default: the PDE residuals)' },
+      fixed: { kind: 'record', values: { kind: 'number', min: 0, doc: 'a weight' }, doc: 'terms held at these weights, not balanced (0: out of the objective)' },
+    },
     create: (o) => new LRAWeighting(o),
   },
   {

@@ -1,0 +1,57 @@
+// The exact jet of a PeriodicEmbedding, the input of the forward-mode engine (taylor.ts) for
+// Embedded(PeriodicEmbedding, MLP). An input xₖ with period P (ω = 2π/P) becomes
+// [cos ωxₖ, sin ωxₖ], whose derivatives are closed forms:
+//   ∂ₖ  → [−ω sin ωxₖ,  ω cos ωxₖ]      ∂ₖₖ → [−ω² cos ωxₖ, −ω² sin ωxₖ]
+// and zero for every other input (a mixed pair (k, j ≠ k) included); an input without a period
+// passes through: ∂ₖ → 1, every second derivative 0. Each channel is one row of the embedding's
+// output per point, so the MLP's first layer takes them as it takes the value (no bias).
+import { cat, stack } from '../functional.js';
+import { ones, zeros } from '../creation.js';
+import { type PeriodicEmbedding } from '../nn/embeddings.js';
+import { type Tensor } from '../tensor.js';
+
+export interface InputJet {
+  /** The embedding at x [N, E]. */
+  value: Tensor;
+  /** ∂ᵢ of it, one channel per input index of `first` [N, |first|, E]; null when none is asked. */
+  first: Tensor | null;
+  /** ∂ᵢⱼ of it, one channel per pair of `second` [N, |second|, E]; null when no pair is asked. */
+  second: Tensor | null;
+}
+
+/**
+ * The embedding's value at x [N, d] and its derivatives for the input indices `first` and the
+ * pairs `second` (each [i, j] in input indices), as ordinary differentiable tensor ops. Call
+ * inside tidy().
+ */
+export function periodicEmbeddingJet(embedding: PeriodicEmbedding, x: Tensor, first: number[], second: [number, number][]): InputJet {
+  const n = x.shape[0], opts = { dtype: x.dtype, device: x.device };
+  const none = (w: number) => zeros([n, w], opts);
+  const pure = second.some(([i, j]) => i === j);
+  const value: Tensor[] = [];
+  // Per input k: its columns of the value, of ∂ₖ, and of ∂ₖₖ (width 1 or 2 each), the latter
+  // two only when some channel needs them (most point sets ask for the value alone).
+  const d1: Tensor[] = [], d2: Tensor[] = [];
+  embedding.periods.forEach((p, k) => {
+    const xk = x.narrow(1, k, 1);
+    if (p === null) {
+      value.push(xk);
+      if (first.length) d1.push(ones([n, 1], opts));
+      if (pure) d2.push(none(1));
+      return;
+    }
+    const w = (2 * Math.PI) / p, theta = xk.mul(w);
+    const c = theta.cos(), s = theta.sin();
+    value.push(c, s);
+    if (first.length) d1.push(cat([s.mul(-w), c.mul(w)], 1));
+    if (pure) d2.push(cat([c.mul(-w * w), s.mul(-w * w)], 1));
+  });
+  const width = (k: number) => (embedding.periods[k] === null ? 1 : 2);
+  // Channel for input i (or pair (i, j)): input i's columns from `own`, zeros elsewhere.
+  const channel = (i: number, own: Tensor[]) => cat(embedding.periods.map((_, k) => (k === i ? own[k] : none(width(k)))), 1);
+  return {
+    value: cat(value, 1),
+    first: first.length ? stack(first.map((i) => channel(i, d1)), 1) : null,
+    second: second.length ? stack(second.map(([i, j]) => (i === j ? channel(i, d2) : none(embedding.outFeatures))), 1) : null,
+  };
+}

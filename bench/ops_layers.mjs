@@ -32,6 +32,16 @@ const layers = {
     native.freeMany(handles);
     return Number(now() - t0) / CALLS;
   },
+  // What tidy did per scope until 2026-12-05: a fresh list of handles for freeMany.
+  'a new Float64Array(calls) after the ops, per tensor': () => {
+    for (let i = 0; i < CALLS; i++) handles[i] = native.binary(ADD, ha, hb);
+    const t0 = now();
+    const list = new Float64Array(CALLS);
+    const ns = Number(now() - t0) / CALLS;
+    list.set(handles);
+    native.freeMany(list);
+    return ns;
+  },
   'add: native.binary, freeMany': () => { for (let i = 0; i < CALLS; i++) handles[i] = native.binary(ADD, ha, hb); native.freeMany(handles); },
   'add: native.binary + wrapLike, tidy': () => tidy(() => { for (let i = 0; i < CALLS; i++) wrapLike(native.binary(ADD, ha, hb), a.shape); }),
   'add: a.add(b), tidy': () => tidy(() => { for (let i = 0; i < CALLS; i++) a.add(b); }),

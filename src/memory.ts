@@ -128,9 +128,9 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-// freeAll's list of handles, reused: a new Float64Array per tidy cost ~50 ns per tensor freed
-// (its zero-filled backing store, outside the JS heap: bench/results/2026-12-05-ops.md), as much
-// as the native free itself. Safe to share: freeMany is synchronous and never calls back into JS.
+// freeAll's list of handles, reused: allocating a new Float64Array per tidy cost about as much
+// per tensor freed as the native free itself (bench/ops_layers.mjs, bench/results/2026-12-05-ops.md).
+// Safe to share: freeMany is synchronous and never calls back into JS.
 // Lists longer than SCRATCH_MAX get their own array, so that one huge tidy pins no memory.
 const SCRATCH_MAX = 1 << 16;
 let scratch = new Float64Array(1024);

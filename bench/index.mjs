@@ -16,6 +16,11 @@
 // (points per call: the report adds throughput), `variants` (PyTorch 2.x ways to run the case:
 // 'func', 'compile', 'func+compile'). The function may carry facts() (sizes reported beside the
 // times), and dispose(). A suite may export report(rows) → Markdown added to the report.
+// `samplePerCall` on a suite: each JS sample is one call of the function (`inner` calls), timed
+// as the Python side times its samples, instead of Benchmark.js's samples of ≥ 50 ms. On a
+// loaded machine a 50 ms sample nearly always holds a time slice lost to another process while
+// a 1 ms one often holds none, which inflated µs-scale JS medians against Python's
+// (bench/results/2026-12-05-ops.md).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -80,12 +85,13 @@ async function loadSuites() {
 }
 
 /** Samples (ns per call) of one round on the JS side. */
-async function jsSamples(c, fn, maxTime) {
-  if (c.selfTimed) {
-    await fn(); // warm-up
+async function jsSamples(c, fn, maxTime, samplePerCall) {
+  if (c.selfTimed || samplePerCall) {
+    const timed = c.selfTimed ? fn : () => { const t0 = process.hrtime.bigint(); fn(); return Number(process.hrtime.bigint() - t0); };
+    await timed(); // warm-up
     const samples = [];
     const deadline = performance.now() + maxTime * 1000;
-    while (samples.length < MIN_SAMPLES || (performance.now() < deadline && samples.length < 200)) samples.push((await fn()) / c.inner);
+    while (samples.length < MIN_SAMPLES || (performance.now() < deadline && samples.length < 200)) samples.push((await timed()) / c.inner);
     return samples;
   }
   fn(); // one warm-up call per round, as the Python side makes (it rebuilds the case each round)
@@ -119,7 +125,7 @@ async function runCase(suite, c, peers, threads, blasThreads) {
   const js = [];
   const lanes = lanesOf(c, peers).map((l) => ({ ...l, samples: [], error: null, facts: null }));
   for (let r = 0; r < ROUNDS; r++) {
-    js.push(...await jsSamples(c, fn, maxTime));
+    js.push(...await jsSamples(c, fn, maxTime, suite.samplePerCall === true));
     for (const lane of lanes) {
       if (lane.error || !lane.peer.worker) continue;
       try {

@@ -128,9 +128,22 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
+// freeAll's list of handles, reused: allocating a new Float64Array per tidy cost about as much
+// per tensor freed as the native free itself (bench/ops_layers.mjs, bench/results/2026-12-05-ops.md).
+// Safe to share: freeMany is synchronous and never calls back into JS.
+// Lists longer than SCRATCH_MAX get their own array, so that one huge tidy pins no memory.
+const SCRATCH_MAX = 1 << 16;
+let scratch = new Float64Array(1024);
+
+function handleList(size: number): Float64Array {
+  if (size <= scratch.length) return scratch;
+  if (size > SCRATCH_MAX) return new Float64Array(size);
+  return (scratch = new Float64Array(Math.min(SCRATCH_MAX, 2 ** Math.ceil(Math.log2(size)))));
+}
+
 /** Frees, in one native call, every live tensor of `ts` (`size` of them at most) not `exempt`. */
 function freeAll(ts: Iterable<Owned>, size: number, exempt?: (t: Owned) => boolean): void {
-  const handles = new Float64Array(size);
+  const handles = handleList(size);
   let n = 0;
   for (const t of ts) {
     if (t.handle < 0 || exempt?.(t)) continue;
@@ -138,7 +151,7 @@ function freeAll(ts: Iterable<Owned>, size: number, exempt?: (t: Owned) => boole
     t.handle = -1;
     forget(t);
   }
-  if (n > 0) native.freeMany(n === size ? handles : handles.subarray(0, n));
+  if (n > 0) native.freeMany(n === handles.length ? handles : handles.subarray(0, n));
 }
 
 function release(owned: Owned[], escaping: Set<Owned>): void {

@@ -41,6 +41,29 @@ describe('tidy', () => {
     expect(memory().tensors).toBe(base + 1);
   });
 
+  it('scopes of every size free exactly their own tensors (the list of handles to free is reused)', () => {
+    const a = ones([1]);
+    const base = memory().tensors;
+    // Past the largest reused list, then within it, then far smaller: each frees all it made but its result.
+    for (const n of [70_000, 3000, 5, 1, 0, 1500]) {
+      const kept = tidy(() => { let x = a; for (let i = 0; i < n; i++) x = x.add(1); return x.add(0); });
+      expect(memory().tensors).toBe(base + 1);
+      expect(kept.item()).toBe(1 + n);
+      kept.dispose();
+      expect(memory().tensors).toBe(base);
+    }
+    const outer = tidy(() => {
+      const survivors = [tidy(() => { for (let i = 0; i < 2000; i++) a.mul(2); return a.mul(3); })];
+      survivors.push(tidy(() => a.mul(4)));
+      expect(memory().tensors).toBe(base + 2);
+      return survivors[0].add(survivors[1]);
+    });
+    expect(outer.item()).toBe(7);
+    expect(memory().tensors).toBe(base + 1);
+    outer.dispose();
+    a.dispose();
+  });
+
   it('frees the scope even when fn throws', () => {
     const base = memory().tensors;
     expect(() => tidy(() => { ones([4]); ones([4]); throw new Error('boom'); })).toThrow('boom');

@@ -22,6 +22,7 @@ function opCase(op, shape, { inner = 1000, scope = 'tidy' } = {}) {
 export default {
   name: 'ops',
   maxTime: 0.5, // µs-scale cases: 0.5 s per side per round is already hundreds of samples
+  samplePerCall: true, // 1 ms samples on both sides, so that load inflates neither side's median more
   cases: [
     opCase('add', [1]),
     opCase('add', [1], { scope: 'dispose' }),

@@ -4,8 +4,10 @@ import { REDUCE, UNARY, native } from '../backend.js';
 import { checkBoolean, checkNumber, checkOptions, renamed } from '../checks.js';
 import { dimList, fmt, oneDim } from '../shape.js';
 import { type Tensor, alive, defineMethods, unaryOp, wrap } from './core.js';
-import { binaryOp } from './elementwise.js';
+import { binaryOp, binarySpec } from './elementwise.js';
 import './shaping.js'; // reshape, for reductions over the flattened tensor
+
+const NORM_P = binarySpec('norm', 'normP', 'p');
 
 /** `code` names the native reduction when it differs from the public op (max: amax). */
 function reduce(t: Tensor, op: string, dim: number | number[] | undefined, keepdim: unknown, s = 0, code = op): Tensor {
@@ -69,7 +71,7 @@ export const methods = {
   norm(this: Tensor, p = 2, dim?: number | number[], keepdim?: boolean): Tensor {
     checkNumber('norm', 'p', p);
     if (dim === undefined && whole(keepdim)) {
-      return p === 2 ? unaryOp(this, UNARY.normAll, 'norm') : binaryOp(this, p, 'norm', 'normP', 'p');
+      return p === 2 ? unaryOp(this, UNARY.normAll, 'norm') : binaryOp(this, p, NORM_P);
     }
     return reduce(this, 'norm', dim, keepdim, p);
   },

@@ -57,7 +57,22 @@ export interface Loaded {
 
 const MISMATCH = 'pinn-torch: LibTorch mismatch';
 
+/**
+ * LibTorch's OpenMP pool and OpenBLAS's own pool each keep their idle threads spinning after
+ * work (OpenMP's default wait policy; OpenBLAS for 2^28 cycles), so with two threads on two
+ * cores one pool's spinning worker takes the core the other's needs: the reference step at
+ * N 8000 took 134-172 ms with two threads against 67 ms with one. Idle threads that sleep at
+ * once (OMP_WAIT_POLICY=PASSIVE, OPENBLAS_THREAD_TIMEOUT=4) gave 49 ms, faster than one thread
+ * (bench/results/2026-12-05-threads.md). Both libraries read these when they load, so they are
+ * set before the addon is; a value the user set is kept.
+ */
+function sleepingThreadPools(): void {
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
+}
+
 export function loadBinding(): Loaded {
+  sleepingThreadPools();
   const tried: string[] = [];
   let mismatch: string | null = null;
   for (const path of candidateBinaries()) {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 import { expectClose, flat } from './helpers/compare.js';
+import { expectTaylorMatchesAutograd } from './helpers/taylor_check.js';
 import { activationDerivs, activationJet } from '../src/functional.js';
 
 
@@ -22,17 +23,7 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
       for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([j, i]); // (j, i): order must not matter
       tidy(() => {
         const x = rand([23, d], { dtype: 'float64' }).mul(4).sub(2).requiresGrad_();
-        const r = pinn.taylor(net, x, { first: inputs.map((_, i) => i), second: pairs });
-        const ref = new pinn.Derivatives(x, net.forward(x), inputs, outputs);
-        expectClose(flat(r.u), flat(ref.u), 1e-12, 'u');
-        outputs.forEach((o, k) => {
-          inputs.forEach((a, i) => expectClose(flat(r.first.get(i)!.narrow(1, k, 1)), flat(ref.d(o, a)), 1e-12, `${o}_${a}`));
-          for (const [j, i] of pairs) {
-            const got = r.second.get(`${i},${j}`)!;
-            expect(got.shape).toEqual([23, out]);
-            expectClose(flat(got.narrow(1, k, 1)), flat(ref.d(o, inputs[i], inputs[j])), 1e-12, `${o}_${inputs[i]}${inputs[j]}`);
-          }
-        });
+        expectTaylorMatchesAutograd(net, x, inputs, outputs, pairs);
       });
     });
   }

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Tensor, nn, pinn, rand, tidy } from '../src/index.js';
 import { expectClose, flat } from './helpers/compare.js';
+import { expectTaylorMatchesAutograd } from './helpers/taylor_check.js';
 
 const NAMES = ['x', 't', 'y'];
 
@@ -29,17 +30,7 @@ describe('taylor through Embedded(PeriodicEmbedding, MLP) equals nested autograd
         for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([j, i]);
         tidy(() => {
           const x = rand([31, d], { dtype: 'float64' }).mul(6).sub(3).requiresGrad_();
-          const r = pinn.taylor(net, x, { first: inputs.map((_, i) => i), second: pairs });
-          const ref = new pinn.Derivatives(x, net.forward(x), inputs, outputs);
-          expectClose(flat(r.u), flat(ref.u), 1e-12, 'u');
-          outputs.forEach((o, k) => {
-            inputs.forEach((a, i) => expectClose(flat(r.first.get(i)!.narrow(1, k, 1)), flat(ref.d(o, a)), 1e-12, `${o}_${a}`));
-            for (const [j, i] of pairs) {
-              const got = r.second.get(`${i},${j}`)!;
-              expect(got.shape).toEqual([31, out]);
-              expectClose(flat(got.narrow(1, k, 1)), flat(ref.d(o, inputs[i], inputs[j])), 1e-12, `${o}_${inputs[i]}${inputs[j]}`);
-            }
-          });
+          expectTaylorMatchesAutograd(net, x, inputs, outputs, pairs);
         });
       });
     }

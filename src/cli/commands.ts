@@ -37,11 +37,14 @@ export interface CommonOptions { out?: string; mode: OutputMode; device?: string
 const worldSize = () => Number(process.env.WORLD_SIZE ?? 1);
 const isFollower = () => worldSize() > 1 && Number(process.env.RANK ?? 0) !== 0;
 const localRank = () => Number(process.env.LOCAL_RANK ?? 0);
-/** Joins the other ranks: over NCCL on this rank's GPU when training on CUDA and the build has it, else over Gloo. */
+/**
+ * Joins the other ranks: over NCCL on this rank's GPU (`device` as deviceOf gives it, 'cuda:N')
+ * when training on CUDA and the build has it, else over Gloo.
+ */
 function joinRanks(device: string | undefined): ProcessGroup | undefined {
   if (worldSize() <= 1) return undefined;
-  const onGpu = device?.startsWith('cuda') && distributed.isAvailable().backends.includes('nccl');
-  return distributed.init(onGpu ? { backend: 'nccl', cudaDevice: Number(device!.split(':')[1] ?? localRank()) } : { backend: 'gloo' });
+  const gpu = device?.startsWith('cuda:') && distributed.isAvailable().backends.includes('nccl') ? Number(device.slice(5)) : null;
+  return distributed.init(gpu === null ? { backend: 'gloo' } : { backend: 'nccl', cudaDevice: gpu });
 }
 
 /** What the CLI stores inside every checkpoint, so `resume` and `eval` can rebuild the run. */
@@ -192,10 +195,11 @@ async function fitAndReport(run: Run, c: RunConfig, saved: SavedConfig, runDir: 
   const pictures = new FieldImages();
   try {
     // Resuming into another --out directory starts its checkpoints there.
-    group = joinRanks(deviceOf(c, o));
+    const device = deviceOf(c, o);
+    group = joinRanks(device);
     // The heatmaps of fields.png at every evaluation, drawn while training goes on (rank 0's logs only).
     const tensorboard = o.tensorboard === undefined || isFollower() ? undefined : { logdir: resolve(o.tensorboard), images: async () => ({ fields: await pictures.render(run.fields()) }) };
-    t = trainer(run, c, runDir, saved, deviceOf(c, o), controller.signal, group, tensorboard);
+    t = trainer(run, c, runDir, saved, device, controller.signal, group, tensorboard);
     if (from) {
       try { t.load(from); } catch (e) { throw new UsageError((e as Error).message); }
       // A finished run's last phase is closed (its optimizer state was not kept): training on needs a new phase.

@@ -52,16 +52,15 @@ export function isAvailable(): { available: boolean; reason: string; backends: B
 }
 
 /** The backend init() uses when none is asked for. */
-export function defaultBackend(): Backend {
-  const { backends } = isAvailable();
+export function defaultBackend({ backends } = isAvailable()): Backend {
   return backends.includes('nccl') && (cuda.isAvailable() || !backends.includes('gloo')) ? 'nccl' : 'gloo';
 }
 
 /** The backend asked for, checked against this build and machine; and for NCCL, the rank's GPU. */
 function chooseBackend(op: string, backend: unknown, cudaDevice: unknown, localRank: number | undefined): { backend: Backend; cudaIndex: number } {
   need(backend === undefined || backend === 'gloo' || backend === 'nccl', op, 'backend', "'gloo' or 'nccl'", backend);
-  const chosen = (backend as Backend | undefined) ?? defaultBackend();
-  const { backends, reasons } = isAvailable();
+  const available = isAvailable(), { backends, reasons } = available;
+  const chosen = (backend as Backend | undefined) ?? defaultBackend(available);
   if (!backends.includes(chosen)) throw new DistributedError(`${op}: this build has no ${chosen === 'nccl' ? 'NCCL' : 'Gloo'}: ${reasons[chosen]}${backends.length ? ` (it has ${backends.join(', ')})` : ''}`);
   if (chosen === 'gloo') {
     if (cudaDevice !== undefined) throw new DistributedError(`${op}: cudaDevice is for the NCCL backend; Gloo runs on the CPU`);

@@ -8,7 +8,8 @@ import { type Geometry, toTensor } from '../geometry/geometry.js';
 import { type Random } from '../geometry/random.js';
 import { tidy } from '../memory.js';
 import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
-import { MLP } from '../nn/mlp.js';
+import { type ActivationName } from '../nn/activation.js';
+import { type InitName, MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { RAD, type SamplingStrategy } from '../pinn/sampling.js';
@@ -72,9 +73,14 @@ export function autoPeriods(inputs: number, p: ExactPeriodicity): (number | null
   return p.input === null ? undefined : Array.from({ length: inputs }, (_, k) => (k === p.input ? p.period : null));
 }
 
-/** The recipe's network: an MLP with these hidden widths, behind a periodic embedding when `periods` is given. */
-export function autoModel(inputs: number, outputs: number, o: { hidden: number[]; periods?: (number | null)[]; seed?: number; dtype?: 'float32' | 'float64' }): Module {
-  const opts = { activation: 'tanh' as const, init: 'xavierNormal' as const, seed: o.seed, dtype: o.dtype ?? 'float32' };
+/**
+ * The recipe's network: an MLP with these hidden widths (tanh, Xavier-normal unless a config
+ * says otherwise), behind a periodic embedding when `periods` is given.
+ */
+export function autoModel(inputs: number, outputs: number, o: {
+  hidden: number[]; periods?: (number | null)[]; seed?: number; dtype?: 'float32' | 'float64'; activation?: ActivationName; init?: InitName;
+}): Module {
+  const opts = { activation: o.activation ?? 'tanh', init: o.init ?? 'xavierNormal', seed: o.seed, dtype: o.dtype ?? 'float32' };
   if (!o.periods) return new MLP([inputs, ...o.hidden, outputs], opts);
   const embedding = new PeriodicEmbedding(o.periods);
   return new Embedded(embedding, new MLP([embedding.outFeatures, ...o.hidden, outputs], opts));

@@ -4,12 +4,10 @@
 import { noGrad } from '../../autograd.js';
 import { tensor } from '../../creation.js';
 import { tidy } from '../../memory.js';
-import { Embedded, PeriodicEmbedding } from '../../nn/embeddings.js';
-import { MLP } from '../../nn/mlp.js';
 import { type Module } from '../../nn/module.js';
 import type * as pinn from '../../pinn/index.js';
 import { type Tensor } from '../../tensor.js';
-import { autoHidden } from '../../train/auto.js';
+import { autoHidden, autoModel } from '../../train/auto.js';
 import { type FieldData } from '../plots.js';
 import { type BuildContext, type BuiltProblem } from './kind.js';
 
@@ -52,12 +50,11 @@ export function fromRecipe(problem: pinn.RecipeProblem, ctx: BuildContext, view:
 
 /** The config's network behind nn.PeriodicEmbedding(model.periods), as the default recipe plans it for exactly periodic problems. */
 function embeddedModel(problem: pinn.Problem, ctx: BuildContext): Module {
-  const m = ctx.model!, periods = m.periods!;
-  if (periods.length !== problem.inputs.length) {
-    throw new Error(`config.model.periods: one entry per input (${problem.inputs.join(', ')}), got ${periods.length}`);
+  const m = ctx.model!;
+  if (m.periods!.length !== problem.inputs.length) {
+    throw new Error(`config.model.periods: one entry per input (${problem.inputs.join(', ')}), got ${m.periods!.length}`);
   }
-  const embedding = new PeriodicEmbedding(periods);
-  return new Embedded(embedding, new MLP([embedding.outFeatures, ...m.hidden, problem.outputs.length], { activation: m.activation, init: m.init, dtype: m.dtype, seed: ctx.seed }));
+  return autoModel(problem.inputs.length, problem.outputs.length, { ...m, seed: ctx.seed });
 }
 
 /** An n × n grid over the slice's axes (a, b), b outer, a fastest, other inputs as `fill` gives them. */

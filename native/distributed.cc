@@ -49,14 +49,14 @@ struct Group {
 #if PINN_TORCH_WITH_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
-  bool connected = false;
   c10::Device device{c10::kCPU};
   int rank = 0;
   int size = 1;
   milliseconds timeout{0};
 };
 
-// Runs f on the group's backend (both have the same collective signatures).
+// Runs f on the group's backend (both have the same collective signatures). connected() below
+// has checked that there is one.
 template <typename F>
 c10::intrusive_ptr<c10d::Work> onBackend(Group& g, F f) {
 #if PINN_TORCH_WITH_NCCL
@@ -66,6 +66,16 @@ c10::intrusive_ptr<c10d::Work> onBackend(Group& g, F f) {
   if (g.gloo) return f(*g.gloo);
 #endif
   throw std::runtime_error("the process group is not connected yet");
+}
+
+bool hasBackend(const Group& g) {
+#if PINN_TORCH_WITH_NCCL
+  if (g.nccl) return true;
+#endif
+#if PINN_TORCH_WITH_GLOO
+  if (g.gloo) return true;
+#endif
+  return false;
 }
 
 std::map<int, Group>& groups() {
@@ -179,7 +189,6 @@ Napi::Value Connect(const Napi::CallbackInfo& info) {
     } else {
       throw std::runtime_error("unknown backend '" + backend + "'");
     }
-    g.connected = true;
     return info.Env().Undefined();
   })
 }
@@ -211,7 +220,7 @@ Napi::Value StoreAdd(const Napi::CallbackInfo& info) {
 
 Group& connected(const Napi::CallbackInfo& info) {
   Group& g = group(info, 0);
-  if (!g.connected) throw std::runtime_error("the process group is not connected yet");
+  if (!hasBackend(g)) throw std::runtime_error("the process group is not connected yet");
   return g;
 }
 

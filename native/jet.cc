@@ -82,9 +82,12 @@ struct ActivationDerivs : public torch::autograd::Function<ActivationDerivs> {
 
 // The kernels take restrict pointers to rows that never overlap, so that the compiler vectorises
 // them; a pair (i, i) reads one first-derivative row twice, and its two updates of that row are
-// made in one loop. Each kernel is compiled twice, for AVX2 and for any x86-64, and the loader picks
+// made in one loop. GCC ignores __restrict__ on block-scope pointers, and a loop with many
+// pointers exceeds its limit on runtime alias checks (-fopt-info-vec: the second-derivative loops
+// ran scalar): ivdep says each row loop's iterations are independent. Each kernel is compiled twice, for AVX2 and for any x86-64, and the loader picks
 // the one this CPU runs (target_clones: one build serves every machine).
 #define PT_RESTRICT __restrict__
+#define PT_IVDEP _Pragma("GCC ivdep")
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define PT_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -101,14 +104,14 @@ inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, 
     for (int64_t c = 0; c < C1; c++) {
       const S* PT_RESTRICT x = D1 + c * H;
       S* PT_RESTRICT y = e1 + (n * C1 + c) * H;
-      for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h];
+      PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h];
     }
     for (int64_t p = 0; p < C2; p++) {
       const S* PT_RESTRICT a = D1 + pi[p] * H;
       const S* PT_RESTRICT b = D1 + pj[p] * H;
       const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
       S* PT_RESTRICT y = e2 + (n * C2 + p) * H;
-      for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
+      PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
     }
   }
 }
@@ -128,7 +131,7 @@ inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H,
       const S* PT_RESTRICT x = D1 + c * H;
       const S* PT_RESTRICT gx = G1 + (n * C1 + c) * H;
       S* PT_RESTRICT r = R1 + c * H;
-      for (int64_t h = 0; h < H; h++) {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
         Z[h] += g2[h] * gx[h] * x[h];
         r[h] = g1[h] * gx[h];
       }
@@ -139,20 +142,20 @@ inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H,
       const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
       const S* PT_RESTRICT q = G2 + (n * C2 + p) * H;
       S* PT_RESTRICT r2 = gd2 + (n * C2 + p) * H;
-      for (int64_t h = 0; h < H; h++) {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
         Z[h] += q[h] * (g2[h] * x[h] + g3[h] * a[h] * b[h]);
         r2[h] = g1[h] * q[h];
       }
       if (pi[p] == pj[p]) {
         S* PT_RESTRICT ra = R1 + pi[p] * H;
-        for (int64_t h = 0; h < H; h++) {
+        PT_IVDEP for (int64_t h = 0; h < H; h++) {
           S t = g2[h] * q[h] * a[h];
           ra[h] = (ra[h] + t) + t;  // as two updates: the same rounding as a pair (i, j)
         }
       } else {
         S* PT_RESTRICT ra = R1 + pi[p] * H;
         S* PT_RESTRICT rb = R1 + pj[p] * H;
-        for (int64_t h = 0; h < H; h++) {
+        PT_IVDEP for (int64_t h = 0; h < H; h++) {
           ra[h] += g2[h] * q[h] * b[h];
           rb[h] += g2[h] * q[h] * a[h];
         }

@@ -1,6 +1,6 @@
 // The forward-mode derivative engine (src/pinn/taylor.ts) against nested reverse-mode autograd.
 import { describe, expect, it } from 'vitest';
-import { Tensor, cat, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
+import { Tensor, cat, grad, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 import { expectClose, flat } from './helpers/compare.js';
 import { expectTaylorMatchesAutograd } from './helpers/taylor_check.js';
 import { activationDerivs, activationJet } from '../src/functional.js';
@@ -37,6 +37,14 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
       expect([...r.second.keys()].sort()).toEqual(['0,2', '1,1']);
       const ref = new pinn.Derivatives(x, net.forward(x), ['x', 'y', 't'], ['a', 'b']);
       expectClose(flat(r.second.get('0,2')!.narrow(1, 1, 1)), flat(ref.d('b', 't', 'x')), 1e-12, 'b_xt');
+      // The output layer skips the unasked first-derivative channels: the weight gradients of a
+      // loss of second derivatives still match nested reverse mode.
+      const loss = r.second.get('1,1')!.square().sum().add(r.second.get('0,2')!.sum());
+      const refLoss = ref.d('a', 'y', 'y').square().sum().add(ref.d('b', 'y', 'y').square().sum())
+        .add(ref.d('a', 'x', 't').sum()).add(ref.d('b', 'x', 't').sum());
+      const params = net.parameters().slice(0, -1); // the output bias: no derivative depends on it
+      const [got, want] = [grad([loss], params), grad([refLoss], params)];
+      got.forEach((g, k) => expectClose(flat(g!), flat(want[k]!), 1e-10, `parameter ${k}`));
       expect(() => pinn.taylor(net, x, { first: [3] })).toThrow(/out of range/);
     });
   });

@@ -197,6 +197,9 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
     if (F.length) d1 = pick(layers[0][0].t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
   }
+  // The output layer maps the first-derivative channels only when they are asked for (a
+  // residual of second derivatives alone needs them up to the last hidden layer, not after).
+  const keepFirst = (l: number) => l < last || (request.first?.length ?? 0) > 0;
   // Intermediates are released as soon as they are consumed (autograd keeps what backward
   // needs): freed buffers are reused while still in cache, which is much of the speed here.
   for (let l = 1; l <= last; l++) {
@@ -211,7 +214,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       else ({ a, s1, s2 } = act(z, S.length > 0));
       const w = layers[0][0].t().unsqueeze(0); // [1, d, H₁]
       const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
-      d1 = fromFirstLayer(s1, weight, wi(F));
+      d1 = keepFirst(l) ? fromFirstLayer(s1, weight, wi(F)) : null;
       if (S.length) d2 = fromFirstLayer(s2!, weight, wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k]))));
       s1.dispose(); s2?.dispose();
     } else if (fused) {
@@ -221,7 +224,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), S);
       a = av;
       d1.dispose(); d2?.dispose();
-      d1 = consume(e1, (e) => linear(e, weight));
+      d1 = keepFirst(l) ? consume(e1, (e) => linear(e, weight)) : (e1.dispose(), null);
       d2 = S.length ? consume(e2, (e) => linear(e, weight)) : (e2.dispose(), null);
     } else {
       d1 = d1!;
@@ -232,7 +235,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
         const prod = consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1);
         d2 = update(g1, d2!, g2!, prod);
       }
-      d1 = consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight));
+      d1 = keepFirst(l) ? consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight)) : (d1.dispose(), null);
       if (d2) d2 = consume(d2, (d) => linear(d, weight));
       g1.dispose(); g2?.dispose(); r.s1.dispose(); r.s2?.dispose();
     }

@@ -158,6 +158,59 @@ describe('Problem with forward-mode derivatives', () => {
     fwd.dispose(); ag.dispose();
   });
 
+  it('through an outputTransform affine in u (A + B ⊙ u, per output): the product rule on the network\'s jets, equal to autograd; new points, a trained coefficient', () => {
+    const net = new nn.MLP([3, 10, 10, 2], { seed: 6, dtype: 'float64' });
+    const c = (t: Tensor, i: number) => t.narrow(1, i, 1);
+    const affine = (x: Tensor, u: Tensor) => cat([
+      c(u, 0).mul(c(x, 0).mul(Math.PI).sin().mul(c(x, 2))).add(c(x, 0).mul(c(x, 1))),
+      c(u, 1).mul(c(x, 0).square().add(1)).add(c(x, 2).cos()),
+    ], 1);
+    const pts = tidy(() => rand([25, 3], { dtype: 'float64' }).mul(2).sub(1)), kept = tidy(() => pts.clone());
+    const fwd = elastic(pts, 'forward', { outputTransform: affine }), ag = elastic(tidy(() => pts.clone()), 'autograd', { outputTransform: affine });
+    lossAndGrads(fwd, net);
+    tidy(() => {
+      const d = fwd.derivatives(net).get(fwd.conditions[0].evaluationPoints)!;
+      pinn.pdes.elasticWave2D()(d, fwd.coefficients);
+      expect([...d.misses]).toEqual([]);
+      const x = pts.detach().requiresGrad_();
+      const ref = new pinn.Derivatives(x, affine(x, net.forward(x)), ['x', 'y', 't'], ['ux', 'uy']);
+      for (const [o, wrt] of [['ux', []], ['uy', []], ['ux', ['t', 't']], ['uy', ['x', 'x']], ['ux', ['x', 'y']], ['uy', ['x', 'y']]] as const) {
+        expectClose(flat(d.d(o, ...wrt)), flat(ref.d(o, ...wrt)), 1e-12, `${o}_${wrt.join('')}`);
+      }
+      expectClose(flat(d.d('ux', 'x', 'x', 'y')), flat(ref.d('ux', 'x', 'x', 'y')), 1e-12, 'ux_xxy (falls back)');
+    });
+    expectSameGrads(lossAndGrads(fwd, net), lossAndGrads(ag, net), 1e-10);
+    // New points: A's and B's derivatives are measured again, not reused.
+    const moved = tidy(() => rand([25, 3], { dtype: 'float64' }).mul(2).sub(1));
+    fwd.conditions[0].setPoints(moved); ag.conditions[0].setPoints(moved);
+    expectSameGrads(lossAndGrads(fwd, net), lossAndGrads(ag, net), 1e-10);
+    fwd.dispose(); ag.dispose();
+
+    // A transform scaled by a trained coefficient is affine in u but changes every step: the
+    // general path, and the coefficient gets its gradient.
+    const scaled = (p: pinn.Problem) => (x: Tensor, u: Tensor) => affine(x, u).mul(p.coefficients.s);
+    const make = (mode: 'forward' | 'autograd') => {
+      const p: pinn.Problem = new pinn.Problem({
+        inputs: ['x', 'y', 't'], outputs: ['ux', 'uy'], constants: RHO, coefficients: { s: 1.7 }, derivatives: mode,
+        conditions: [new pinn.PDE('pde', tidy(() => kept.clone()), pinn.pdes.elasticWave2D(), { loss: 'mse' })],
+        outputTransform: (x, u) => scaled(p)(x, u),
+      });
+      return p;
+    };
+    const [sf, sa] = [make('forward'), make('autograd')];
+    const withCoefficient = (p: pinn.Problem) => tidy(() => {
+      p.coefficients.s.grad?.zero_();
+      const r = lossAndGrads(p, net);
+      return { ...r, s: p.coefficients.s.grad!.item() as number };
+    });
+    withCoefficient(sf);
+    const [gf, ga] = [withCoefficient(sf), withCoefficient(sa)];
+    expectSameGrads(gf, ga, 1e-10);
+    expectClose([gf.s], [ga.s], 1e-10, '∂loss/∂s');
+    expect(Math.abs(ga.s)).toBeGreaterThan(0);
+    sf.dispose(); sa.dispose(); kept.dispose(); moved.dispose();
+  });
+
   it('relu and gelu MLPs (and other modules) are not supported: auto falls back, forward is refused', () => {
     for (const activation of ['relu', 'gelu'] as const) {
       const net = new nn.MLP([3, 8, 8, 2], { activation, seed: 1, dtype: 'float64' });

@@ -11,6 +11,7 @@ import { Tensor } from '../tensor.js';
 import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition, OperatorBC, PDE } from './conditions.js';
 import { Derivatives } from './derivatives.js';
+import { type AffineJets, AffineTransformJets } from './affine_transform.js';
 import { type TaylorModel, supportsTaylor, taylor } from './taylor.js';
 
 /** Hard constraints: the network's raw output u is replaced by transform(x, u). */
@@ -65,6 +66,8 @@ export class Problem {
   readonly derivativeMode: 'auto' | 'forward' | 'autograd';
   /** Per condition name: the derivatives its terms asked for (sorted input indices, "0,2"). */
   private readonly asked = new Map<string, Set<string>>();
+  /** A's and B's jets per point set when the output transform is affine in u (made on first use). */
+  private affine: AffineTransformJets | null = null;
 
   constructor(o: ProblemOptions) {
     checkOptions('Problem', o ?? null, ['inputs', 'outputs', 'conditions', 'coefficients', 'constants', 'outputTransform', 'reference', 'dtype', 'derivatives']);
@@ -177,7 +180,10 @@ export class Problem {
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
       if (this.outputTransform) {
-        byPoints.set(pts, this.transformedDerivatives(model as TaylorModel, x, tuples));
+        const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
+        const needed = [...first.map((i) => [i]), ...tuples.filter((t) => t.length === 2)];
+        const jets = (this.affine ??= new AffineTransformJets(this.outputTransform)).at(pts, this.outputs.length, needed);
+        byPoints.set(pts, jets ? this.affineDerivatives(model as TaylorModel, x, tuples, jets) : this.transformedDerivatives(model as TaylorModel, x, tuples));
         continue;
       }
       const r = taylor(model as TaylorModel, x, {
@@ -192,7 +198,30 @@ export class Problem {
       for (const [ij, block] of r.second) put(block, ij.split(',').map(Number));
       byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns));
     }
+    this.affine?.keepOnly(new Set(byPoints.keys()));
     return byPoints;
+  }
+
+  /**
+   * Forward-mode derivatives through an output transform affine in u, T = A + B ⊙ u, from the
+   * network's jets and A's and B's (measured once per point set; affine_transform.ts).
+   */
+  private affineDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], j: AffineJets): Derivatives {
+    const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
+    const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
+    const r = taylor(model, x.detach(), { first, second: pairs });
+    const u = this.checkOutput(r.u);
+    const du = (i: number) => r.first.get(i)!, dA = (k: string) => j.dA.get(k)!, dB = (k: string) => j.dB.get(k)!;
+    const columns = new Map<string, Tensor>();
+    for (const t of tuples) {
+      const key = t.join(',');
+      // ∂ᵢT = ∂ᵢA + ∂ᵢB u + B ∂ᵢu;  ∂ᵢⱼT = ∂ᵢⱼA + ∂ᵢⱼB u + ∂ᵢB ∂ⱼu + ∂ⱼB ∂ᵢu + B ∂ᵢⱼu
+      const block = t.length === 1
+        ? dA(key).add(dB(key).mul(u)).add(j.B.mul(du(t[0])))
+        : dA(key).add(dB(key).mul(u)).add(dB(`${t[0]}`).mul(du(t[1]))).add(dB(`${t[1]}`).mul(du(t[0]))).add(j.B.mul(r.second.get(key)!));
+      this.outputs.forEach((o, k) => columns.set(`${o}|${t.map((i) => this.inputs[i]).join(',')}`, block.narrow(1, k, 1)));
+    }
+    return new Derivatives(x, j.A.add(j.B.mul(u)), this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
   }
 
   /**
@@ -354,6 +383,7 @@ export class Problem {
   }
 
   dispose(): void {
+    this.affine?.dispose();
     this.referencePoints?.dispose();
     this.referenceValues?.dispose();
     for (const c of this.conditions) c.dispose();

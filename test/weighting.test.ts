@@ -165,6 +165,15 @@ describe('LRAWeighting (Wang, Teng & Perdikaris 2021)', () => {
     expect(() => tidy(() => new pinn.LRAWeighting({ fixed: { nope: 0 } }).weights({ ...ctx(0, make(), [theta]), residualTerms: ['pde'] }))).toThrow(/no loss term named 'nope'/);
     expect(() => new pinn.LRAWeighting({ fixed: { ic: -1 } })).toThrow(/LRAWeighting: fixed\.ic/);
   });
+  it("numerator 'mean': mean|∇L_r| / mean|∇Lᵢ|; other statistics are refused", () => {
+    const theta = tensor([1, 2], { dtype: 'float64' }).requiresGrad_();
+    // ∇pde = (3, 4): mean 3.5.  ∇bc = (2, 1): mean 1.5.  ∇ic = (0, 0.5): mean 0.25.
+    const make = () => ({ pde: theta.select(0, 0).mul(3).add(theta.select(0, 1).square()), bc: theta.select(0, 0).square().add(theta.select(0, 1)), ic: theta.select(0, 1).mul(0.5) });
+    const w0 = tidy(() => new pinn.LRAWeighting({ alpha: 0, numerator: 'mean' }).weights({ ...ctx(0, make(), [theta]), residualTerms: ['pde'] }));
+    expect(w0.bc).toBeCloseTo(3.5 / 1.5, 12);
+    expect(w0.ic).toBeCloseTo(3.5 / 0.25, 12);
+    expect(() => new pinn.LRAWeighting({ numerator: 'median' as 'mean' })).toThrow(/numerator must be 'max'/);
+  });
 });
 
 describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {

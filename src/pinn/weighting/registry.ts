@@ -49,8 +49,9 @@ const WEIGHTING_ENTRIES = [
     options: {
       ...adaptive(100), residualTerms: { ...terms, doc: 'the reference terms (default: the PDE residuals)' },
       fixed: { kind: 'record', values: { kind: 'number', min: 0, doc: 'a weight' }, doc: 'terms held at these weights, not balanced (0: out of the objective)' },
+      numerator: { kind: 'string-enum', values: ['max', 'mean'], default: 'max', doc: "the residual gradient's statistic: max (the paper's) or mean (smaller weights; they stay bounded when a term is already met)" },
     },
-    create: (o) => new LRAWeighting(o),
+    create: (o) => new LRAWeighting(o as never),
   },
   {
     name: 'ntk', doc: 'NTK trace balancing on a random subset of points',

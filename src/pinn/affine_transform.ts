@@ -10,7 +10,8 @@
 // Whether T is affine is found out, not declared: at the points, A = T(x, 0) and B = T(x, 1) − A,
 // and T(x, r) must equal A + B ⊙ r for a random r (so T neither mixes outputs nor bends in u);
 // T must not depend on trained tensors (A and B would then change every step). Otherwise the
-// caller takes the general path.
+// caller takes the general path. T is taken to be a fixed function of x and u: one that changes
+// between steps by other means (a closure variable) would need new points to be measured again.
 import { grad } from '../autograd.js';
 import { onesLike, tensor, zerosLike } from '../creation.js';
 import { cat } from '../functional.js';

@@ -66,9 +66,7 @@ export class AffineTransformJets {
     for (const p of [...this.entries.keys()]) if (!live.has(p)) this.release(p);
   }
 
-  dispose(): void {
-    for (const p of [...this.entries.keys()]) this.release(p);
-  }
+  dispose(): void { this.keepOnly(new Set()); }
 
   private release(points: Tensor): void {
     const e = this.entries.get(points);

@@ -180,10 +180,13 @@ export class Problem {
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
       if (this.outputTransform) {
+        // Every input a tuple names gets its first derivative (the second-order terms use them).
         const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
-        const needed = [...first.map((i) => [i]), ...tuples.filter((t) => t.length === 2)];
-        const jets = (this.affine ??= new AffineTransformJets(this.outputTransform)).at(pts, this.outputs.length, needed);
-        byPoints.set(pts, jets ? this.affineDerivatives(model as TaylorModel, x, tuples, jets) : this.transformedDerivatives(model as TaylorModel, x, tuples));
+        const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
+        const jets = (this.affine ??= new AffineTransformJets(this.outputTransform)).at(pts, this.outputs.length, [...first.map((i) => [i]), ...pairs]);
+        byPoints.set(pts, jets
+          ? this.affineDerivatives(model as TaylorModel, x, tuples, first, pairs, jets)
+          : this.transformedDerivatives(model as TaylorModel, x, tuples, first, pairs));
         continue;
       }
       const r = taylor(model as TaylorModel, x, {
@@ -206,9 +209,7 @@ export class Problem {
    * Forward-mode derivatives through an output transform affine in u, T = A + B ⊙ u, from the
    * network's jets and A's and B's (measured once per point set; affine_transform.ts).
    */
-  private affineDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], j: AffineJets): Derivatives {
-    const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
-    const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
+  private affineDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][], j: AffineJets): Derivatives {
     const r = taylor(model, x.detach(), { first, second: pairs });
     const u = this.checkOutput(r.u);
     const du = (i: number) => r.first.get(i)!, dA = (k: string) => j.dA.get(k)!, dB = (k: string) => j.dB.get(k)!;
@@ -232,10 +233,8 @@ export class Problem {
    * a few elementwise ops, then gives exactly the transformed output's derivatives. Anything
    * else (third orders, a new request) comes from T(x, N(x)) by nested reverse mode.
    */
-  private transformedDerivatives(model: TaylorModel, x: Tensor, tuples: number[][]): Derivatives {
+  private transformedDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][]): Derivatives {
     const x0 = x.detach();
-    const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
-    const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
     const r = taylor(model, x0, { first, second: pairs });
     this.checkOutput(r.u);
     const xv = x.detach().requiresGrad_();

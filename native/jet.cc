@@ -2,11 +2,14 @@
 //
 // Through an activation a = σ(z) the engine carries derivative channels alongside values:
 //   first   e1_c = σ'(z) d1_c
-//   second  e2_p = σ'(z) d2_p + σ''(z) d1_{i_p} d1_{j_p}     (pair p = (i_p, j_p) of first channels)
+//   second  e2_p = σ'(z) d2_p + σ''(z) Q_p,   Q_p = Σ_m c_m d1_{i_m} d1_{j_m}
+// A second channel p is a fixed linear combination of second derivatives Σ_m c_m ∂_{i_m}∂_{j_m}
+// (terms m = off[p] … off[p+1]−1; a plain ∂ᵢ∂ⱼ is one term with c = 1), so an operator such as
+// a Laplacian travels through the network as one channel instead of one per term.
 // Written with ATen ops that is ~10 elementwise passes forward and ~25 backward per layer, each
 // re-reading [N, C, H] tensors; here it is one pass each way. The backward is hand-written:
-//   ∂z   = Ga σ' + σ'' Σ_c G1_c d1_c + Σ_p G2_p (σ'' d2_p + σ''' d1_i d1_j)
-//   ∂d1_c = σ' G1_c + σ'' Σ_p G2_p ([i_p = c] d1_j + [j_p = c] d1_i)
+//   ∂z   = Ga σ' + σ'' Σ_c G1_c d1_c + Σ_p G2_p (σ'' d2_p + σ''' Q_p)
+//   ∂d1_c = σ' G1_c + σ'' Σ_p G2_p Σ_m c_m ([i_m = c] d1_{j_m} + [j_m = c] d1_{i_m})
 //   ∂d2_p = σ' G2_p
 // A backward that must itself be differentiable (create_graph: e.g. a third derivative taken
 // in reverse mode from the second-order channels) runs the same formulas as ATen ops instead.
@@ -16,6 +19,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -94,8 +98,31 @@ struct ActivationDerivs : public torch::autograd::Function<ActivationDerivs> {
 #define PT_VECTOR_CLONES
 #endif
 
+// The second channels' terms: channel p owns terms off[p] … off[p+1]−1, term m is c[m] ∂_{i[m]}∂_{j[m]}.
 template <typename S>
-inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
+struct Terms {
+  const int64_t *i, *j, *off;
+  const S* c;
+  bool unit(int64_t p) const { return off[p + 1] - off[p] == 1 && c[off[p]] == S(1); }
+};
+
+// Q_p = Σ_m c_m a_m b_m for one row into q[H].
+template <typename S>
+inline __attribute__((always_inline)) void quadratic(int64_t H, const Terms<S>& t, int64_t p, const S* D1, S* PT_RESTRICT q) {
+  for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) {
+    const S* PT_RESTRICT a = D1 + t.i[m] * H;
+    const S* PT_RESTRICT b = D1 + t.j[m] * H;
+    const S c = t.c[m];
+    if (m == t.off[p]) {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) q[h] = c * a[h] * b[h];
+    } else {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) q[h] += c * a[h] * b[h];
+    }
+  }
+}
+
+template <typename S>
+inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const Terms<S>& t,
                                                           const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {
   for (int64_t n = 0; n < N; n++) {
     const S* PT_RESTRICT g1 = s1 + n * H;
@@ -107,19 +134,60 @@ inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, 
       PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h];
     }
     for (int64_t p = 0; p < C2; p++) {
-      const S* PT_RESTRICT a = D1 + pi[p] * H;
-      const S* PT_RESTRICT b = D1 + pj[p] * H;
       const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
       S* PT_RESTRICT y = e2 + (n * C2 + p) * H;
-      PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
+      if (t.unit(p)) {
+        const S* PT_RESTRICT a = D1 + t.i[t.off[p]] * H;
+        const S* PT_RESTRICT b = D1 + t.j[t.off[p]] * H;
+        PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
+      } else {
+        quadratic(H, t, p, D1, y);  // y holds Q_p, then becomes the channel
+        PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * y[h];
+      }
+    }
+  }
+}
+
+// ∂d1 of one term c ∂ᵢ∂ⱼ: d1_i gets c σ'' G2 d1_j and d1_j gets c σ'' G2 d1_i.
+template <typename S>
+inline __attribute__((always_inline)) void pairBackward(int64_t H, int64_t i, int64_t j, S c, const S* PT_RESTRICT g2, const S* PT_RESTRICT q,
+                                                        const S* D1, S* R1) {
+  const S* PT_RESTRICT a = D1 + i * H;
+  const S* PT_RESTRICT b = D1 + j * H;
+  if (i == j) {
+    S* PT_RESTRICT ra = R1 + i * H;
+    if (c == S(1)) {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
+        S v = g2[h] * q[h] * a[h];
+        ra[h] = (ra[h] + v) + v;  // as two updates: the same rounding as a pair (i, j)
+      }
+    } else {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
+        S v = c * g2[h] * q[h] * a[h];
+        ra[h] = (ra[h] + v) + v;
+      }
+    }
+  } else {
+    S* PT_RESTRICT ra = R1 + i * H;
+    S* PT_RESTRICT rb = R1 + j * H;
+    if (c == S(1)) {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
+        ra[h] += g2[h] * q[h] * b[h];
+        rb[h] += g2[h] * q[h] * a[h];
+      }
+    } else {
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
+        ra[h] += c * g2[h] * q[h] * b[h];
+        rb[h] += c * g2[h] * q[h] * a[h];
+      }
     }
   }
 }
 
 template <typename S>
-inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,
+inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const Terms<S>& t,
                                                            const S* s1, const S* s2, const S* s3, const S* d1, const S* d2,
-                                                           const S* G1, const S* G2, S* gz, S* gd1, S* gd2) {
+                                                           const S* G1, const S* G2, S* gz, S* gd1, S* gd2, S* work) {
   for (int64_t n = 0; n < N; n++) {
     const S* PT_RESTRICT g1 = s1 + n * H;
     const S* PT_RESTRICT g2 = s2 + n * H;
@@ -137,42 +205,40 @@ inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H,
       }
     }
     for (int64_t p = 0; p < C2; p++) {
-      const S* PT_RESTRICT a = D1 + pi[p] * H;
-      const S* PT_RESTRICT b = D1 + pj[p] * H;
       const S* PT_RESTRICT x = d2 + (n * C2 + p) * H;
       const S* PT_RESTRICT q = G2 + (n * C2 + p) * H;
       S* PT_RESTRICT r2 = gd2 + (n * C2 + p) * H;
+      if (t.unit(p)) {
+        const int64_t i = t.i[t.off[p]], j = t.j[t.off[p]];
+        const S* PT_RESTRICT a = D1 + i * H;
+        const S* PT_RESTRICT b = D1 + j * H;
+        PT_IVDEP for (int64_t h = 0; h < H; h++) {
+          Z[h] += q[h] * (g2[h] * x[h] + g3[h] * a[h] * b[h]);
+          r2[h] = g1[h] * q[h];
+        }
+        pairBackward(H, i, j, S(1), g2, q, D1, R1);
+        continue;
+      }
+      S* PT_RESTRICT Q = work;
+      quadratic(H, t, p, D1, Q);
       PT_IVDEP for (int64_t h = 0; h < H; h++) {
-        Z[h] += q[h] * (g2[h] * x[h] + g3[h] * a[h] * b[h]);
+        Z[h] += q[h] * (g2[h] * x[h] + g3[h] * Q[h]);
         r2[h] = g1[h] * q[h];
       }
-      if (pi[p] == pj[p]) {
-        S* PT_RESTRICT ra = R1 + pi[p] * H;
-        PT_IVDEP for (int64_t h = 0; h < H; h++) {
-          S t = g2[h] * q[h] * a[h];
-          ra[h] = (ra[h] + t) + t;  // as two updates: the same rounding as a pair (i, j)
-        }
-      } else {
-        S* PT_RESTRICT ra = R1 + pi[p] * H;
-        S* PT_RESTRICT rb = R1 + pj[p] * H;
-        PT_IVDEP for (int64_t h = 0; h < H; h++) {
-          ra[h] += g2[h] * q[h] * b[h];
-          rb[h] += g2[h] * q[h] * a[h];
-        }
-      }
+      for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) pairBackward(H, t.i[m], t.j[m], t.c[m], g2, q, D1, R1);
     }
   }
 }
 
-#define PT_JET_KERNELS(S)                                                                                                 \
-  PT_VECTOR_CLONES void jetForward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,   \
-                                   const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {                 \
-    jetForwardRows<S>(N, H, C1, C2, pi, pj, s1, s2, d1, d2, e1, e2);                                                    \
-  }                                                                                                                     \
-  PT_VECTOR_CLONES void jetBackward(int64_t N, int64_t H, int64_t C1, int64_t C2, const int64_t* pi, const int64_t* pj,  \
-                                    const S* s1, const S* s2, const S* s3, const S* d1, const S* d2, const S* G1,      \
-                                    const S* G2, S* gz, S* gd1, S* gd2) {                                              \
-    jetBackwardRows<S>(N, H, C1, C2, pi, pj, s1, s2, s3, d1, d2, G1, G2, gz, gd1, gd2);                                 \
+#define PT_JET_KERNELS(S)                                                                                                  \
+  PT_VECTOR_CLONES void jetForward(int64_t N, int64_t H, int64_t C1, int64_t C2, const Terms<S>& t, const S* s1, const S* s2, \
+                                   const S* d1, const S* d2, S* e1, S* e2) {                                            \
+    jetForwardRows<S>(N, H, C1, C2, t, s1, s2, d1, d2, e1, e2);                                                          \
+  }                                                                                                                      \
+  PT_VECTOR_CLONES void jetBackward(int64_t N, int64_t H, int64_t C1, int64_t C2, const Terms<S>& t, const S* s1,        \
+                                    const S* s2, const S* s3, const S* d1, const S* d2, const S* G1, const S* G2, S* gz, \
+                                    S* gd1, S* gd2, S* work) {                                                           \
+    jetBackwardRows<S>(N, H, C1, C2, t, s1, s2, s3, d1, d2, G1, G2, gz, gd1, gd2, work);                                 \
   }
 PT_JET_KERNELS(float)
 PT_JET_KERNELS(double)
@@ -183,36 +249,63 @@ int64_t rowGrain(int64_t H, int64_t C1, int64_t C2) {
   return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(1, (1 + C1 + C2) * H));
 }
 
+// The second channels as given from JS: per term its first-channel pair and coefficient, and
+// per channel where its terms start (off has C2 + 1 entries).
+struct TermList {
+  std::vector<int64_t> i, j, off;
+  std::vector<double> c;
+  template <typename S>
+  Terms<S> view(std::vector<S>& cs) const {
+    cs.assign(c.begin(), c.end());
+    return {i.data(), j.data(), off.data(), cs.data()};
+  }
+  // [C2, T]: row p holds channel p's coefficients at its terms' columns.
+  at::Tensor matrix(const at::TensorOptions& o) const {
+    const int64_t C2 = static_cast<int64_t>(off.size()) - 1, T = static_cast<int64_t>(c.size());
+    at::Tensor m = at::zeros({C2, T}, at::TensorOptions().dtype(at::kDouble));
+    auto a = m.accessor<double, 2>();
+    for (int64_t p = 0; p < C2; p++)
+      for (int64_t k = off[p]; k < off[p + 1]; k++) a[p][k] = c[k];
+    return m.to(o.device()).to(o.dtype().toScalarType());
+  }
+};
+
 // The backward formulas of the header as ATen ops (differentiable again).
-variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2,
-                                     const std::vector<int64_t>& pi, const std::vector<int64_t>& pj, const variable_list& g) {
+variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2, const TermList& t, const variable_list& g) {
   at::Tensor s1 = d.s1.unsqueeze(1), s2 = d.s2.unsqueeze(1), s3 = d.s3.unsqueeze(1);
-  at::Tensor I = at::tensor(pi, d1.options().dtype(at::kLong)), J = at::tensor(pj, d1.options().dtype(at::kLong));
-  at::Tensor a = d1.index_select(1, I), b = d1.index_select(1, J);
-  at::Tensor gz = g[0] * d.s1 + (s2 * g[1] * d1).sum(1) + (g[2] * (s2 * d2 + s3 * a * b)).sum(1);
-  at::Tensor q = s2 * g[2];
+  at::Tensor I = at::tensor(t.i, d1.options().dtype(at::kLong)), J = at::tensor(t.j, d1.options().dtype(at::kLong));
+  at::Tensor a = d1.index_select(1, I), b = d1.index_select(1, J);  // [N, T, H]
+  at::Tensor M = t.matrix(d1.options());                            // [C2, T]
+  at::Tensor Q = at::matmul(M, a * b);                              // [N, C2, H]
+  at::Tensor gz = g[0] * d.s1 + (s2 * g[1] * d1).sum(1) + (g[2] * (s2 * d2 + s3 * Q)).sum(1);
+  at::Tensor q = at::matmul(M.t(), s2 * g[2]);  // each term's share of σ'' G2, [N, T, H]
   at::Tensor gd1 = (s1 * g[1]).index_add(1, I, q * b).index_add(1, J, q * a);
-  return {gz, gd1, s1 * g[2], at::Tensor(), at::Tensor(), at::Tensor()};
+  return {gz, gd1, s1 * g[2], at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
 }
 
 // (z [N, H], d1 [N, C1, H], d2 [N, C2, H]) → (σ(z), e1, e2) as in the header.
 struct ActivationJet : public torch::autograd::Function<ActivationJet> {
-  static variable_list forward(AutogradContext* ctx, at::Tensor z, at::Tensor d1, at::Tensor d2,
-                               std::vector<int64_t> pi, std::vector<int64_t> pj, int64_t act) {
+  static variable_list forward(AutogradContext* ctx, at::Tensor z, at::Tensor d1, at::Tensor d2, std::vector<int64_t> ti,
+                               std::vector<int64_t> tj, std::vector<int64_t> off, std::vector<double> tc, int64_t act) {
     z = z.contiguous(); d1 = d1.contiguous(); d2 = d2.contiguous();
+    const TermList terms{ti, tj, off, tc};
     Derivs d = fastDerivs(act, z);
     const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
     at::Tensor e1 = at::empty_like(d1), e2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet", [&] {
+      std::vector<scalar_t> cs;
+      const Terms<scalar_t> t = terms.view(cs);
       const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>();
       scalar_t *y1 = e1.data_ptr<scalar_t>(), *y2 = e2.data_ptr<scalar_t>();
       at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
-        jetForward(e - b, H, C1, C2, pi.data(), pj.data(), s1 + b * H, s2 + b * H, x1 + b * C1 * H, x2 + b * C2 * H, y1 + b * C1 * H, y2 + b * C2 * H);
+        jetForward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, x1 + b * C1 * H, x2 + b * C2 * H, y1 + b * C1 * H, y2 + b * C2 * H);
       });
     });
     ctx->saved_data["act"] = act;
-    ctx->saved_data["pi"] = pi;
-    ctx->saved_data["pj"] = pj;
+    ctx->saved_data["ti"] = ti;
+    ctx->saved_data["tj"] = tj;
+    ctx->saved_data["off"] = off;
+    ctx->saved_data["tc"] = tc;
     ctx->save_for_backward({z, d1, d2});
     // σ', σ'', σ''' for a backward that builds no graph (the usual one): no second exp pass.
     ctx->saved_data["s1"] = d.s1;
@@ -224,22 +317,26 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
   static variable_list backward(AutogradContext* ctx, variable_list g) {
     auto saved = ctx->get_saved_variables();
     const at::Tensor &z = saved[0], &d1 = saved[1], &d2 = saved[2];
-    auto pi = ctx->saved_data["pi"].toIntVector(), pj = ctx->saved_data["pj"].toIntVector();
-    if (at::GradMode::is_enabled()) return differentiableBackward(derivs(ctx->saved_data["act"].toInt(), z), d1, d2, pi, pj, g);
+    const TermList terms{ctx->saved_data["ti"].toIntVector(), ctx->saved_data["tj"].toIntVector(), ctx->saved_data["off"].toIntVector(),
+                         ctx->saved_data["tc"].toDoubleVector()};
+    if (at::GradMode::is_enabled()) return differentiableBackward(derivs(ctx->saved_data["act"].toInt(), z), d1, d2, terms, g);
     Derivs d{at::Tensor(), ctx->saved_data["s1"].toTensor(), ctx->saved_data["s2"].toTensor(), ctx->saved_data["s3"].toTensor()};
     const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
     at::Tensor G1 = g[1].contiguous(), G2 = g[2].contiguous();
     at::Tensor gz = (g[0] * d.s1).contiguous(), gd1 = at::empty_like(d1), gd2 = at::empty_like(d2);
     AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet backward", [&] {
+      std::vector<scalar_t> cs;
+      const Terms<scalar_t> t = terms.view(cs);
       const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
       const scalar_t *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>(), *h1 = G1.data_ptr<scalar_t>(), *h2 = G2.data_ptr<scalar_t>();
       scalar_t *rz = gz.data_ptr<scalar_t>(), *r1 = gd1.data_ptr<scalar_t>(), *r2 = gd2.data_ptr<scalar_t>();
       at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
-        jetBackward(e - b, H, C1, C2, pi.data(), pj.data(), s1 + b * H, s2 + b * H, s3 + b * H, x1 + b * C1 * H, x2 + b * C2 * H,
-                    h1 + b * C1 * H, h2 + b * C2 * H, rz + b * H, r1 + b * C1 * H, r2 + b * C2 * H);
+        std::vector<scalar_t> work(H);  // Q_p of one row, for channels of several terms
+        jetBackward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, s3 + b * H, x1 + b * C1 * H, x2 + b * C2 * H,
+                    h1 + b * C1 * H, h2 + b * C2 * H, rz + b * H, r1 + b * C1 * H, r2 + b * C2 * H, work.data());
       });
     });
-    return {gz, gd1, gd2, at::Tensor(), at::Tensor(), at::Tensor()};
+    return {gz, gd1, gd2, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -261,21 +358,35 @@ Napi::Value ActivationDerivsFn(const Napi::CallbackInfo& info) {
     return handleList(info.Env(), ActivationDerivs::apply(tensorArg(info, 1), act));)
 }
 
-// activationJet(name, z, d1, d2, pairsI[], pairsJ[]) → [σ(z), e1, e2]
+std::vector<double> doubleList(const Napi::CallbackInfo& info, size_t i) {
+  Napi::Array a = info[i].As<Napi::Array>();
+  std::vector<double> out(a.Length());
+  for (uint32_t k = 0; k < a.Length(); k++) out[k] = a.Get(k).As<Napi::Number>().DoubleValue();
+  return out;
+}
+
+// activationJet(name, z, d1, d2, termI[], termJ[], channelStarts[C2 + 1], coefficients[]) → [σ(z), e1, e2]
 Napi::Value ActivationJetFn(const Napi::CallbackInfo& info) {
   PT_GUARD("activationJet",
     int64_t act = activationCode(info[0].As<Napi::String>().Utf8Value());
     const at::Tensor &z = tensorArg(info, 1), &d1 = tensorArg(info, 2), &d2 = tensorArg(info, 3);
-    auto pi = intList(info, 4), pj = intList(info, 5);
+    auto ti = intList(info, 4), tj = intList(info, 5), off = intList(info, 6);
+    auto tc = doubleList(info, 7);
     checkFloatCpu(z, "z"); checkFloatCpu(d1, "d1"); checkFloatCpu(d2, "d2");
     if (z.dim() != 2 || d1.dim() != 3 || d2.dim() != 3) throw std::invalid_argument("expected z [N, H], d1 [N, C1, H], d2 [N, C2, H]");
-    const int64_t N = z.size(0), H = z.size(1);
+    const int64_t N = z.size(0), H = z.size(1), C2 = d2.size(1), T = static_cast<int64_t>(ti.size());
     if (d1.size(0) != N || d2.size(0) != N || d1.size(2) != H || d2.size(2) != H) throw std::invalid_argument("d1 and d2 must be [N, C, H] with z's N and H");
     if (d1.scalar_type() != z.scalar_type() || d2.scalar_type() != z.scalar_type()) throw std::invalid_argument("z, d1 and d2 must share a dtype");
-    if (static_cast<int64_t>(pi.size()) != d2.size(1) || pj.size() != pi.size()) throw std::invalid_argument("one (i, j) pair per second-derivative channel");
-    for (size_t p = 0; p < pi.size(); p++)
-      if (pi[p] < 0 || pi[p] >= d1.size(1) || pj[p] < 0 || pj[p] >= d1.size(1)) throw std::invalid_argument("pair index out of range of d1's channels");
-    return handleList(info.Env(), ActivationJet::apply(z, d1, d2, pi, pj, act));)
+    if (static_cast<int64_t>(tj.size()) != T || static_cast<int64_t>(tc.size()) != T) throw std::invalid_argument("one (i, j) pair and one coefficient per term");
+    if (static_cast<int64_t>(off.size()) != C2 + 1 || off[0] != 0 || off[C2] != T)
+      throw std::invalid_argument("channel starts must run from 0 to the number of terms: one per second-derivative channel, and one more");
+    for (int64_t p = 0; p < C2; p++)
+      if (off[p + 1] <= off[p]) throw std::invalid_argument("every second-derivative channel needs at least one term");
+    for (int64_t m = 0; m < T; m++) {
+      if (ti[m] < 0 || ti[m] >= d1.size(1) || tj[m] < 0 || tj[m] >= d1.size(1)) throw std::invalid_argument("term index out of range of d1's channels");
+      if (!std::isfinite(tc[m])) throw std::invalid_argument("term coefficients must be finite");
+    }
+    return handleList(info.Env(), ActivationJet::apply(z, d1, d2, ti, tj, off, tc, act));)
 }
 
 }  // namespace

@@ -98,12 +98,23 @@ export function activationDerivs(act: JetActivation, z: Tensor): [Tensor, Tensor
 }
 
 /**
- * One activation layer of derivative channels, fused: returns σ(z), σ'(z)·d1 and
- * σ'(z)·d2 + σ''(z)·d1[i]·d1[j] for z [N, H], d1 [N, C1, H], d2 [N, C2, H] and one channel pair
- * (i, j) of d1 per channel of d2. CPU, float32/float64; differentiable once (no double backward).
+ * A second-derivative channel of the jet: the pair (i, j) of first-derivative channels for
+ * ∂ᵢ∂ⱼ, or terms [c, i, j] for a fixed linear combination Σ c ∂ᵢ∂ⱼ (one channel, however many terms).
  */
-export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, pairs: [number, number][]): [Tensor, Tensor, Tensor] {
+export type JetChannel = readonly [number, number] | { readonly terms: readonly (readonly [number, number, number])[] };
+
+/**
+ * One activation layer of derivative channels, fused: returns σ(z), σ'(z)·d1 and
+ * σ'(z)·d2 + σ''(z)·Σ c·d1[i]·d1[j] for z [N, H], d1 [N, C1, H], d2 [N, C2, H] and one
+ * JetChannel per channel of d2. CPU, float32/float64; differentiable once (no double backward).
+ */
+export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, channels: readonly JetChannel[]): [Tensor, Tensor, Tensor] {
   const [hz, h1, h2] = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
-  const [a, e1, e2] = native.activationJet(act, hz, h1, h2, pairs.map(([i]) => i), pairs.map(([, j]) => j));
+  const ti: number[] = [], tj: number[] = [], tc: number[] = [], starts = [0];
+  for (const ch of channels) {
+    for (const [c, i, j] of 'terms' in ch ? ch.terms : [[1, ch[0], ch[1]] as const]) { tc.push(c); ti.push(i); tj.push(j); }
+    starts.push(ti.length);
+  }
+  const [a, e1, e2] = native.activationJet(act, hz, h1, h2, ti, tj, starts, tc);
   return [wrapHandle(a), wrapHandle(e1), wrapHandle(e2)];
 }

@@ -155,8 +155,11 @@ export interface NativeBinding {
   // ---- jet.cc: fused kernels of the forward-mode derivative engine ----------------------
   /** [σ(z), σ'(z), σ''(z)], without metadata. */
   activationDerivs(activation: JetActivationName, z: Handle): [Handle, Handle, Handle];
-  /** [σ(z), σ'(z)·d1, σ'(z)·d2 + σ''(z)·d1[i]·d1[j]] for pairs (pairsI[k], pairsJ[k]), without metadata. */
-  activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, pairsI: readonly number[], pairsJ: readonly number[]): [Handle, Handle, Handle];
+  /**
+   * [σ(z), σ'(z)·d1, σ'(z)·d2 + σ''(z)·Q] with Q_p = Σ c[m]·d1[i[m]]·d1[j[m]] over channel p's terms
+   * m = starts[p] … starts[p + 1] − 1, without metadata.
+   */
+  activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[]): [Handle, Handle, Handle];
 
   // ---- distributed.cc: c10d store, Gloo or NCCL process group, collectives ----------------
   /** Which backends this build has, and for each it lacks, why. */

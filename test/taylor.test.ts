@@ -49,6 +49,56 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
     });
   });
 
+  // A combination Σ c ∂ᵢ∂ⱼ travels as one channel: it must equal the same sum of separately
+  // computed second derivatives, in value and in the weight gradients of a loss built from it,
+  // on every path (fused tanh and sin, composite sigmoid, composite tanh, behind an embedding).
+  const combinationCases: [string, () => nn.Module, boolean][] = [
+    ['fused tanh', () => new nn.MLP([3, 9, 9, 9, 2], { activation: 'tanh', seed: 4, dtype: 'float64' }), true],
+    ['fused sin', () => new nn.MLP([3, 9, 9, 2], { activation: 'sin', seed: 4, dtype: 'float64' }), true],
+    ['composite sigmoid', () => new nn.MLP([3, 9, 9, 2], { activation: 'sigmoid', seed: 4, dtype: 'float64' }), true],
+    ['composite tanh', () => new nn.MLP([3, 9, 9, 9, 2], { activation: 'tanh', seed: 4, dtype: 'float64' }), false],
+    ['periodic embedding', () => new nn.Embedded(new nn.PeriodicEmbedding([2, null, null], { dtype: 'float64' }), new nn.MLP([4, 9, 9, 2], { seed: 4, dtype: 'float64' })), true],
+  ];
+  for (const [name, make, fused] of combinationCases) {
+    it(`a fixed combination of second derivatives is one channel equal to the sum of its terms, value and gradients (${name})`, () => {
+      const net = make();
+      const ops: [number, number, number][][] = [[[1.5, 2, 2], [-0.75, 0, 0], [-0.25, 1, 1]], [[2, 0, 1], [1, 1, 1]], [[-3, 2, 0]]];
+      pinn.setFusedKernels(fused);
+      try {
+        tidy(() => {
+          const x = rand([17, 3], { dtype: 'float64' }).mul(4).sub(2).requiresGrad_();
+          const r = pinn.taylor(net as pinn.TaylorModel, x, { second: [[0, 1]], combinations: ops });
+          const ref = pinn.taylor(net as pinn.TaylorModel, x, { second: [[0, 0], [1, 1], [2, 2], [0, 1], [0, 2]] });
+          const sum = (terms: [number, number, number][]) => terms.map(([c, i, j]) => ref.second.get(`${Math.min(i, j)},${Math.max(i, j)}`)!.mul(c)).reduce((a, b) => a.add(b));
+          expect(r.combined.length).toBe(3);
+          ops.forEach((terms, k) => expectClose(flat(r.combined[k]), flat(sum(terms)), 1e-12, `combination ${k}`));
+          expectClose(flat(r.second.get('0,1')!), flat(ref.second.get('0,1')!), 1e-12, 'pair beside them');
+          // A backward that builds a graph (third orders by reverse mode) takes the differentiable formulas.
+          const [gx] = grad([r.combined[0].sum()], [x], { createGraph: true });
+          const [wx] = grad([sum(ops[0]).sum()], [x], { createGraph: true });
+          expectClose(flat(gx!), flat(wx!), 1e-10, 'third order through a combination');
+          const loss = (ts: Tensor[]) => ts.map((t, k) => t.square().mul(k + 1).sum()).reduce((a, b) => a.add(b));
+          const params = net.parameters().slice(0, -1);
+          const got = grad([loss([...r.combined, r.second.get('0,1')!])], params);
+          const want = grad([loss([...ops.map(sum), ref.second.get('0,1')!])], params);
+          got.forEach((g, k) => expectClose(flat(g!), flat(want[k]!), 1e-10, `parameter ${k}`));
+        });
+      } finally {
+        pinn.setFusedKernels(true);
+      }
+    });
+  }
+
+  it('combinations are checked: empty, non-finite coefficients, indices out of range', () => {
+    const net = new nn.MLP([2, 5, 1], { seed: 1, dtype: 'float64' });
+    tidy(() => {
+      const x = rand([4, 2], { dtype: 'float64' });
+      expect(() => pinn.taylor(net, x, { combinations: [[]] })).toThrow(/at least one term/);
+      expect(() => pinn.taylor(net, x, { combinations: [[[NaN, 0, 0]]] })).toThrow(/not finite/);
+      expect(() => pinn.taylor(net, x, { combinations: [[[1, 0, 2]]] })).toThrow(/out of range/);
+    });
+  });
+
   it('asked for nothing (a Dirichlet term): the value alone, through a deep MLP', () => {
     const net = new nn.MLP([2, 6, 6, 6, 1], { seed: 2, dtype: 'float64' });
     tidy(() => {
@@ -86,6 +136,25 @@ function expectSameGrads(a: ReturnType<typeof lossAndGrads>, b: ReturnType<typeo
 }
 
 describe('Problem with forward-mode derivatives', () => {
+  it('Derivatives.combination: one logged request with fixed coefficients, the plain sum of its terms with a trained one', () => {
+    const net = new nn.MLP([2, 6, 1], { seed: 3, dtype: 'float64' });
+    tidy(() => {
+      const x = rand([7, 2], { dtype: 'float64' }).requiresGrad_();
+      const d = new pinn.Derivatives(x, net.forward(x), ['x', 'y'], ['u']);
+      d.log = new Set();
+      const fixed = d.combination('u', [[2, 'y', 'y'], [tensor(-0.5, { dtype: 'float64' }), 'x', 'x'], [1, 'y', 'y']]);
+      expect([...d.log]).toEqual(['op:-0.5*0,0+3*1,1']); // merged, sorted; its terms are not requests
+      expectClose(flat(fixed), flat(d.d('u', 'x', 'x').mul(-0.5).add(d.d('u', 'y', 'y').mul(3))), 1e-12, 'fixed');
+      d.log = new Set();
+      const k = tensor(-0.5, { dtype: 'float64' }).requiresGrad_();
+      const trained = d.combination('u', [[k, 'x', 'x'], [3, 'y', 'y']]);
+      expect([...d.log].sort()).toEqual(['0,0', '1,1']);
+      expectClose(flat(trained), flat(fixed), 1e-12, 'trained');
+      expect(grad([trained.sum()], [k])[0]!.item()).toBeCloseTo(d.d('u', 'x', 'x').sum().item() as number, 12);
+      expect(() => d.combination('u', [])).toThrow(/no terms/);
+    });
+  });
+
   it('elastic wave (ρ ≠ 1): the forward engine is used from the second step, and loss and gradients equal autograd to 1e-10', () => {
     const net = new nn.MLP([3, 12, 12, 2], { seed: 11, dtype: 'float64' });
     const pts = () => tidy(() => rand([40, 3], { dtype: 'float64', }).mul(2).sub(1));
@@ -99,6 +168,9 @@ describe('Problem with forward-mode derivatives', () => {
       expect(fwd.usesForward(net)).toBe(true);
       expect(ag.usesForward(net)).toBe(false);
     });
+    // Each component's own terms travel as one combination channel (ρ∂tt − (λ+2μ)∂xx − μ∂yy and
+    // its mirror), beside the mixed pair: no first derivatives, no separate pure pairs.
+    expect([...(fwd as unknown as { asked: Map<string, Set<string>> }).asked.get('pde')!].sort()).toEqual(['0,1', 'op:-0.45*0,0+-2.2*1,1+2.7*2,2', 'op:-2.2*0,0+-0.45*1,1+2.7*2,2']);
     const second = lossAndGrads(fwd, net), ref = lossAndGrads(ag, net);
     expectSameGrads(second, ref, 1e-10);
     expectSameGrads(first, ref, 1e-10);
@@ -302,7 +374,7 @@ describe('fused native kernels (tanh, sin on the CPU)', () => {
     tidy(() => {
       const z = rand([4, 3], { dtype: 'float64' });
       expect(() => activationJet('tanh', z, rand([4, 2, 5], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 0]])).toThrow(/activationJet: d1 and d2 must be/);
-      expect(() => activationJet('tanh', z, rand([4, 2, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 2]])).toThrow(/activationJet: pair index out of range/);
+      expect(() => activationJet('tanh', z, rand([4, 2, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 2]])).toThrow(/activationJet: term index out of range/);
       expect(() => activationJet('relu' as 'tanh', z, rand([4, 1, 3], { dtype: 'float64' }), rand([4, 0, 3], { dtype: 'float64' }), [])).toThrow(/unsupported activation 'relu'/);
       expect(() => activationJet('tanh', z, rand([4, 1, 3]), rand([4, 0, 3]), [])).toThrow(/share a dtype/);
     });

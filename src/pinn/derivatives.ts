@@ -5,7 +5,9 @@
 //
 // Columns may also arrive precomputed (by the forward engine in taylor.ts); a derivative that
 // did not is computed by reverse mode from what is there, and every request is logged so the
-// caller can precompute it next time.
+// caller can precompute it next time. A fixed linear combination of second derivatives (a
+// Laplacian, a wave operator) is one request of its own, so the forward engine can carry it
+// as one channel instead of one per term.
 import { grad } from '../autograd.js';
 import { complex } from '../functional.js';
 import { onesLike, zeros } from '../creation.js';
@@ -15,7 +17,10 @@ import { Tensor } from '../tensor.js';
 export class Derivatives {
   private readonly rows = new Map<string, Tensor>();
   private readonly columns = new Map<string, Tensor>();
-  /** When set, d() adds the sorted input indices of every derivative asked for ("0", "0,2"). */
+  /**
+   * When set, d() adds the sorted input indices of every derivative asked for ("0", "0,2"), and
+   * combination() its key (combinationKey: "op:1*0,0+-0.5*1,1").
+   */
   log: Set<string> | null = null;
   /** Derivatives asked for that were not precomputed (keys as in `precomputed`). */
   readonly misses = new Set<string>();
@@ -74,7 +79,10 @@ export class Derivatives {
       return col;
     }
     const prefix = order.slice(0, -1);
-    const row = this.row(`${output}|${prefix.join(',')}`, this.d(output, ...prefix));
+    // The forward engine gives first and second orders outright: a prefix is a request of its
+    // own only under a third or higher order, which starts from it.
+    const f = order.length > 2 ? this.d(output, ...prefix) : this.unlogged(() => this.d(output, ...prefix));
+    const row = this.row(`${output}|${prefix.join(',')}`, f);
     col = row.narrow(1, this.inputIndex(order[order.length - 1]), 1);
     this.columns.set(key, col);
     return col;
@@ -101,9 +109,40 @@ export class Derivatives {
     return wrt.map((w) => this.d(output, w));
   }
 
-  /** Σᵢ ∂²u/∂xᵢ² over `wrt` (only the Hessian's diagonal is formed). */
+  /**
+   * Σ c·∂²u/∂a∂b over `terms` [c, a, b], shape [N, 1]. With coefficients that are numbers (or
+   * scalar tensors that need no gradient) it is one request, which the forward engine carries
+   * as one channel; a coefficient being trained (an inverse problem) or varying by point makes
+   * it the plain sum of its terms.
+   */
+  combination(output: string, terms: readonly (readonly [number | Tensor, string, string])[]): Tensor {
+    if (!terms.length) throw new Error(`combination of derivatives of '${output}': no terms`);
+    const fixed = terms.map(([c]) => (typeof c === 'number' ? c : c.numel === 1 && !c.requiresGrad && !isComplex(c.dtype) ? (c.item() as number) : null));
+    if (fixed.some((c) => c === null || !Number.isFinite(c))) {
+      return terms.map(([c, a, b]) => this.d(output, a, b).mul(c)).reduce((x, y) => x.add(y));
+    }
+    const key = combinationKey(terms.map(([, a, b], k) => [fixed[k]!, this.inputIndex(a), this.inputIndex(b)]));
+    this.log?.add(key);
+    const column = `${output}|${key}`;
+    let col = this.columns.get(column);
+    if (col) return col;
+    this.misses.add(column);
+    // From the terms, which are then not requests of their own (the log keeps the combination).
+    col = this.unlogged(() => parseCombinationKey(key).map(([c, i, j]) => this.d(output, this.inputs[i], this.inputs[j]).mul(c)).reduce((x, y) => x.add(y)));
+    this.columns.set(column, col);
+    return col;
+  }
+
+  /** f() without logging what it asks: the steps of a request are not requests themselves. */
+  private unlogged<T>(f: () => T): T {
+    const log = this.log;
+    this.log = null;
+    try { return f(); } finally { this.log = log; }
+  }
+
+  /** Σᵢ ∂²u/∂xᵢ² over `wrt`: one combination (one forward channel, however many inputs). */
   laplacian(output: string, wrt: string[]): Tensor {
-    return wrt.map((w) => this.d(output, w, w)).reduce((a, b) => a.add(b));
+    return this.combination(output, wrt.map((w) => [1, w, w] as const));
   }
 
   /** Σᵢ ∂uᵢ/∂xᵢ for a vector field given as one output per input. */
@@ -111,4 +150,31 @@ export class Derivatives {
     if (outputs.length !== wrt.length) throw new Error(`divergence: ${outputs.length} components but ${wrt.length} inputs`);
     return outputs.map((o, i) => this.d(o, wrt[i])).reduce((a, b) => a.add(b));
   }
+}
+
+/**
+ * The canonical key of Σ c ∂ᵢ∂ⱼ over terms [c, i, j] (input indices): i ≤ j, equal pairs merged,
+ * zero terms dropped, sorted; "op:" then "c*i,j" joined by "+" (c as JavaScript prints it, exact).
+ */
+export function combinationKey(terms: readonly (readonly [number, number, number])[]): string {
+  const merged = new Map<string, number>();
+  for (const [c, a, b] of terms) {
+    const k = `${Math.min(a, b)},${Math.max(a, b)}`;
+    merged.set(k, (merged.get(k) ?? 0) + c);
+  }
+  const parts = [...merged].filter(([, c]) => c !== 0).map(([k, c]) => [k.split(',').map(Number), c] as const)
+    .sort(([[a, b]], [[c, d]]) => a - c || b - d).map(([[i, j], c]) => `${c}*${i},${j}`);
+  return `op:${parts.length ? parts.join('+') : '0*0,0'}`;
+}
+
+/** Whether a logged request key is a combination's. */
+export const isCombinationKey = (key: string): boolean => key.startsWith('op:');
+
+/** The terms [c, i, j] of a combinationKey. */
+export function parseCombinationKey(key: string): [number, number, number][] {
+  return key.slice(3).split('+').map((t) => {
+    const [c, ij] = t.split('*');
+    const [i, j] = ij.split(',').map(Number);
+    return [Number(c), i, j];
+  });
 }

@@ -22,8 +22,9 @@ export function elasticWave2D(): ResidualFn {
   return (d, c) => {
     const rho = coef(c, 'rho', 'elasticWave2D'), lam = coef(c, 'lambda', 'elasticWave2D'), mu = coef(c, 'mu', 'elasticWave2D');
     const p = lam.add(mu.mul(2)), q = lam.add(mu);
-    const r1 = rho.mul(d.d('ux', 't', 't')).sub(p.mul(d.d('ux', 'x', 'x'))).sub(q.mul(d.d('uy', 'x', 'y'))).sub(mu.mul(d.d('ux', 'y', 'y')));
-    const r2 = rho.mul(d.d('uy', 't', 't')).sub(p.mul(d.d('uy', 'y', 'y'))).sub(q.mul(d.d('ux', 'x', 'y'))).sub(mu.mul(d.d('uy', 'x', 'x')));
+    // Each component's own terms as one combination (one forward channel each, with fixed coefficients).
+    const r1 = d.combination('ux', [[rho, 't', 't'], [p.neg(), 'x', 'x'], [mu.neg(), 'y', 'y']]).sub(q.mul(d.d('uy', 'x', 'y')));
+    const r2 = d.combination('uy', [[rho, 't', 't'], [p.neg(), 'y', 'y'], [mu.neg(), 'x', 'x']]).sub(q.mul(d.d('ux', 'x', 'y')));
     return [r1, r2];
   };
 }
@@ -41,7 +42,7 @@ export function helmholtz({ spatial = ['x', 'y'], re = 'u_re', im = 'u_im', muOu
   return (d, c) => {
     const rhoOmega2 = coef(c, 'rho', 'helmholtz').mul(coef(c, 'omega', 'helmholtz').square());
     const mu = muOutput ? d.value(muOutput) : coef(c, 'mu', 'helmholtz');
-    const lap = spatial.map((s) => complexField(d, re, im, s, s)).reduce((a, b) => a.add(b));
+    const lap = complex(d.laplacian(re, spatial), d.laplacian(im, spatial));
     return [lap.mul(mu).add(complexField(d, re, im).mul(rhoOmega2))];
   };
 }

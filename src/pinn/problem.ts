@@ -10,7 +10,7 @@ import { keep, tidy } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition, OperatorBC, PDE } from './conditions.js';
-import { Derivatives } from './derivatives.js';
+import { Derivatives, isCombinationKey, parseCombinationKey } from './derivatives.js';
 import { type AffineJets, AffineTransformJets } from './affine_transform.js';
 import { type TaylorModel, supportsTaylor, taylor } from './taylor.js';
 
@@ -64,7 +64,7 @@ export class Problem {
   readonly referencePoints?: Tensor;
   private referenceValues?: Tensor;
   readonly derivativeMode: 'auto' | 'forward' | 'autograd';
-  /** Per condition name: the derivatives its terms asked for (sorted input indices, "0,2"). */
+  /** Per condition name: the derivatives its terms asked for (sorted input indices, "0,2"; combinations by combinationKey). */
   private readonly asked = new Map<string, Set<string>>();
   /** A's and B's jets per point set when the output transform is affine in u (made on first use). */
   private affine: AffineTransformJets | null = null;
@@ -178,20 +178,27 @@ export class Problem {
       // Everything asked at these points before, by any condition sharing them.
       const wanted = new Set<string>();
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
-      const tuples = [...wanted].sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2); // sorted: the same channel order in every process
+      // Sorted: the same channel order in every process.
+      const combinations = [...wanted].filter(isCombinationKey).sort();
+      const tuples = [...wanted].filter((k) => !isCombinationKey(k)).sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2);
       if (this.outputTransform) {
+        // A combination comes from its terms here (the transforms take pairs).
+        for (const key of combinations) {
+          for (const [, i, j] of parseCombinationKey(key)) if (!tuples.some((t) => t.length === 2 && t[0] === i && t[1] === j)) tuples.push([i, j]);
+        }
         // Every input a tuple names gets its first derivative (the second-order terms use them).
         const first = [...new Set(tuples.flat())].sort((a, b) => a - b);
         const pairs = tuples.filter((t) => t.length === 2) as [number, number][];
         const jets = (this.affine ??= new AffineTransformJets(this.outputTransform)).at(pts, this.outputs.length, [...first.map((i) => [i]), ...pairs]);
         byPoints.set(pts, jets
-          ? this.affineDerivatives(model as TaylorModel, x, tuples, first, pairs, jets)
-          : this.transformedDerivatives(model as TaylorModel, x, tuples, first, pairs));
+          ? this.affineDerivatives(model as TaylorModel, x, tuples, first, pairs, jets, combinations)
+          : this.transformedDerivatives(model as TaylorModel, x, tuples, first, pairs, combinations));
         continue;
       }
       const r = taylor(model as TaylorModel, x, {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
+        combinations: combinations.map(parseCombinationKey),
       });
       this.checkOutput(r.u);
       const columns = new Map<string, Tensor>();
@@ -199,6 +206,7 @@ export class Problem {
         this.outputs.forEach((o, k) => columns.set(`${o}|${wrt.map((i) => this.inputs[i]).join(',')}`, block.narrow(1, k, 1)));
       for (const [i, block] of r.first) put(block, [i]);
       for (const [ij, block] of r.second) put(block, ij.split(',').map(Number));
+      combinations.forEach((key, k) => this.outputs.forEach((o, m) => columns.set(`${o}|${key}`, r.combined[k].narrow(1, m, 1))));
       byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns));
     }
     this.affine?.keepOnly(new Set(byPoints.keys()));
@@ -209,7 +217,7 @@ export class Problem {
    * Forward-mode derivatives through an output transform affine in u, T = A + B ⊙ u, from the
    * network's jets and A's and B's (measured once per point set; affine_transform.ts).
    */
-  private affineDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][], j: AffineJets): Derivatives {
+  private affineDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][], j: AffineJets, combinations: string[]): Derivatives {
     const r = taylor(model, x.detach(), { first, second: pairs });
     const u = this.checkOutput(r.u);
     const du = (i: number) => r.first.get(i)!, dA = (k: string) => j.dA.get(k)!, dB = (k: string) => j.dB.get(k)!;
@@ -222,6 +230,7 @@ export class Problem {
         : dA(key).add(dB(key).mul(u)).add(dB(`${t[0]}`).mul(du(t[1]))).add(dB(`${t[1]}`).mul(du(t[0]))).add(j.B.mul(r.second.get(key)!));
       this.outputs.forEach((o, k) => columns.set(`${o}|${t.map((i) => this.inputs[i]).join(',')}`, block.narrow(1, k, 1)));
     }
+    this.combineColumns(columns, combinations);
     return new Derivatives(x, j.A.add(j.B.mul(u)), this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
   }
 
@@ -233,7 +242,7 @@ export class Problem {
    * a few elementwise ops, then gives exactly the transformed output's derivatives. Anything
    * else (third orders, a new request) comes from T(x, N(x)) by nested reverse mode.
    */
-  private transformedDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][]): Derivatives {
+  private transformedDerivatives(model: TaylorModel, x: Tensor, tuples: number[][], first: number[], pairs: [number, number][], combinations: string[]): Derivatives {
     const x0 = x.detach();
     const r = taylor(model, x0, { first, second: pairs });
     this.checkOutput(r.u);
@@ -252,7 +261,18 @@ export class Problem {
         columns.set(`${o}|${wrt.join(',')}`, local.d(o, ...wrt));
       }
     }
+    this.combineColumns(columns, combinations);
     return new Derivatives(x, local.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
+  }
+
+  /** Each combination's column (combinationKey) as the sum of its terms' columns, which are there. */
+  private combineColumns(columns: Map<string, Tensor>, combinations: string[]): void {
+    for (const key of combinations) {
+      for (const o of this.outputs) {
+        const terms = parseCombinationKey(key).map(([c, i, j]) => columns.get(`${o}|${this.inputs[i]},${this.inputs[j]}`)!.mul(c));
+        columns.set(`${o}|${key}`, terms.reduce((a, b) => a.add(b)));
+      }
+    }
   }
 
   /** Whether derivatives(model) pushes derivatives forward (see ProblemOptions.derivatives). */

@@ -9,7 +9,10 @@
 // from the results.
 //
 // Channels are kept in two stacks, each [N, C, H]: first derivatives and second ones (pure
-// ∂ᵢᵢ first, then mixed ∂ᵢⱼ); each stack goes through a linear layer as one matmul. On the CPU,
+// ∂ᵢᵢ first, then mixed ∂ᵢⱼ, then combinations); each stack goes through a linear layer as one
+// matmul. A fixed linear combination L = Σ c ∂ᵢ∂ⱼ (a Laplacian, a wave operator) is linear in
+// the second derivatives, so it travels as one channel: L a = σ''(z) Σ c ∂ᵢz ∂ⱼz + σ'(z) L z,
+// and a residual that needs only L costs one channel where its terms would cost one each. On the CPU,
 // tanh and sin layers run as one fused native pass each way (native/jet.cc); other activations
 // and devices use the composite ops below, which compute the same thing.
 //
@@ -23,7 +26,7 @@
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { type JetActivation, activationDerivs, activationJet, linear } from '../functional.js';
+import { type JetActivation, type JetChannel, activationDerivs, activationJet, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
@@ -102,6 +105,8 @@ export interface TaylorRequest {
   first?: number[];
   /** Index pairs (i, j) of the second derivatives ∂²u/∂xᵢ∂xⱼ wanted (order does not matter). */
   second?: [number, number][];
+  /** Fixed linear combinations Σ c ∂²u/∂xᵢ∂xⱼ wanted, each as its terms [c, i, j]. */
+  combinations?: (readonly (readonly [number, number, number])[])[];
 }
 
 export interface TaylorResult {
@@ -111,6 +116,8 @@ export interface TaylorResult {
   first: Map<number, Tensor>;
   /** ∂²u/∂xᵢ∂xⱼ [N, out] by `${i},${j}` with i ≤ j. */
   second: Map<string, Tensor>;
+  /** Each requested combination [N, out], in the order asked. */
+  combined: Tensor[];
 }
 
 /** Channels `idx` of t [N, C, H] (dim 1): a view when they are consecutive, else one index_select. */
@@ -175,21 +182,43 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   // Second-derivative channels, pure (i = i) first; the first-derivative channels F they and
   // the request need; each second channel as a pair of positions in F.
   const sec = [...pairs.values()].sort(([a, b], [c, d]) => Number(c === d) - Number(a === b) || a - c || b - d);
-  const F = [...new Set([...(request.first ?? []).map(checkIndex), ...sec.flat()])].sort((a, b) => a - b);
+  const combos = (request.combinations ?? []).map((terms) => {
+    if (!terms.length) throw new RangeError('taylor: a combination needs at least one term');
+    return terms.map(([c, i, j]) => {
+      if (!Number.isFinite(c)) throw new RangeError(`taylor: combination coefficient ${c} is not finite`);
+      return [c, checkIndex(i), checkIndex(j)] as const;
+    });
+  });
+  const F = [...new Set([...(request.first ?? []).map(checkIndex), ...sec.flat(), ...combos.flat().flatMap(([, i, j]) => [i, j])])].sort((a, b) => a - b);
   const pos = (i: number) => F.indexOf(i);
-  const S = sec.map(([i, j]) => [pos(i), pos(j)] as [number, number]);
-  const I = S.map(([i]) => i), J = S.map(([, j]) => j);
+  // Every second channel as terms [c, i, j] over positions in F: a pair is one term with c = 1.
+  const channels: JetChannel[] = [
+    ...sec.map(([i, j]) => [pos(i), pos(j)] as const),
+    ...combos.map((terms) => ({ terms: terms.map(([c, i, j]) => [c, pos(i), pos(j)] as const) })),
+  ];
+  const terms = channels.flatMap((ch) => ('terms' in ch ? ch.terms : [[1, ch[0], ch[1]] as const]));
+  const I = terms.map(([, i]) => i), J = terms.map(([, , j]) => j);
+  const C2 = channels.length;
 
+  // Per-term quantities [.., T, ..] become per-channel ones [.., C2, ..] by this [C2, T] matrix
+  // of coefficients (identity, and skipped, when there are no combinations).
+  const combine = (t: Tensor): Tensor => {
+    if (!combos.length) return t;
+    const rows = channels.map((_, p) => new Array<number>(terms.length).fill(0));
+    let m = 0;
+    channels.forEach((ch, p) => { for (const [c] of 'terms' in ch ? ch.terms : [[1] as const]) rows[p][m++] = c; });
+    return consume(t, (t) => tensor(rows, { dtype: t.dtype, device: t.device }).matmul(t));
+  };
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
   // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
   let d1: Tensor | null = null, d2: Tensor | null = null;
   let z: Tensor;
   if (embedding) {
-    const jet = periodicEmbeddingJet(embedding, x, F, sec);
+    const jet = periodicEmbeddingJet(embedding, x, F, terms.map(([, i, j]) => [F[i], F[j]]));
     z = consume(jet.value, (e) => linear(e, ...layers[0]));
     if (jet.first) d1 = consume(jet.first, (e) => linear(e, layers[0][0]));
-    if (jet.second) d2 = consume(jet.second, (e) => linear(e, layers[0][0]));
+    if (jet.second) d2 = consume(combine(jet.second), (e) => linear(e, layers[0][0]));
   } else z = linear(x, ...layers[0]);
   const [n] = z.shape;
   const fused = fusedActivation(mlp, z);
@@ -211,28 +240,28 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       // ∂ᵢz₁ = wᵢ and ∂ᵢⱼz₁ = 0: fold the first layer's weights into the second's.
       let s1: Tensor, s2: Tensor | null;
       if (fused) [a, s1, s2] = activationDerivs(fused, z);
-      else ({ a, s1, s2 } = act(z, S.length > 0));
+      else ({ a, s1, s2 } = act(z, C2 > 0));
       const w = layers[0][0].t().unsqueeze(0); // [1, d, H₁]
       const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
       d1 = keepFirst(l) ? fromFirstLayer(s1, weight, wi(F)) : null;
-      if (S.length) d2 = fromFirstLayer(s2!, weight, wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k]))));
+      if (C2) d2 = fromFirstLayer(s2!, weight, combine(wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k])))));
       s1.dispose(); s2?.dispose();
     } else if (fused) {
       d1 = d1!;
       // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz, in one native pass (and one back)
       const none = () => d1!.narrow(1, 0, 0);
-      const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), S);
+      const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), channels);
       a = av;
       d1.dispose(); d2?.dispose();
       d1 = keepFirst(l) ? consume(e1, (e) => linear(e, weight)) : (e1.dispose(), null);
-      d2 = S.length ? consume(e2, (e) => linear(e, weight)) : (e2.dispose(), null);
+      d2 = C2 ? consume(e2, (e) => linear(e, weight)) : (e2.dispose(), null);
     } else {
       d1 = d1!;
-      const r = act(z, S.length > 0);
+      const r = act(z, C2 > 0);
       a = r.a;
       const g1 = r.s1.unsqueeze(1), g2 = r.s2?.unsqueeze(1);
-      if (S.length) {
-        const prod = consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1);
+      if (C2) {
+        const prod = combine(consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1));
         d2 = update(g1, d2!, g2!, prod);
       }
       d1 = keepFirst(l) ? consume(consume(d1, (d) => g1.mul(d)), (d) => linear(d, weight)) : (d1.dispose(), null);
@@ -246,8 +275,9 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   const first = new Map<number, Tensor>();
   for (const i of request.first ?? []) first.set(i, d1!.select(1, pos(i)));
   const second = new Map<string, Tensor>();
-  sec.forEach(([i, j], k) => second.set(`${i},${j}`, d2 ? d2.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device })));
-  return { u: z, first, second };
+  const channel = (k: number) => (d2 ? d2.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device }));
+  sec.forEach(([i, j], k) => second.set(`${i},${j}`, channel(k)));
+  return { u: z, first, second, combined: combos.map((_, k) => channel(sec.length + k)) };
 }
 
 /** The fused native kernel's name for this model's activation, when it applies (CPU, tanh or sin). */

@@ -121,6 +121,48 @@ inline __attribute__((always_inline)) void quadratic(int64_t H, const Terms<S>& 
   }
 }
 
+// A channel of K terms (K = 2…4, or one term with c ≠ 1) in one pass over the row, the terms
+// unrolled: the separate passes of quadratic() and pairBackward() cost more than their
+// arithmetic on rows this short. Gradient rows of different terms may be one row (an input in
+// two terms): their updates stay in program order within each element.
+constexpr int kMaxFusedTerms = 4;
+
+template <typename S, int K>
+inline __attribute__((always_inline)) void comboForward(int64_t H, const S* PT_RESTRICT g1, const S* PT_RESTRICT g2, const S* PT_RESTRICT x,
+                                                        S* PT_RESTRICT y, const S* const* a, const S* const* b, const S* c) {
+  PT_IVDEP for (int64_t h = 0; h < H; h++) {
+    S Q = c[0] * a[0][h] * b[0][h];
+    for (int k = 1; k < K; k++) Q += c[k] * a[k][h] * b[k][h];
+    y[h] = g1[h] * x[h] + g2[h] * Q;
+  }
+}
+
+template <typename S, int K>
+inline __attribute__((always_inline)) void comboBackward(int64_t H, const S* PT_RESTRICT g1, const S* PT_RESTRICT g2, const S* PT_RESTRICT g3,
+                                                         const S* PT_RESTRICT x, const S* PT_RESTRICT q, S* PT_RESTRICT Z, S* PT_RESTRICT r2,
+                                                         const S* const* a, const S* const* b, S* const* ra, S* const* rb, const S* c) {
+  PT_IVDEP for (int64_t h = 0; h < H; h++) {
+    S Q = c[0] * a[0][h] * b[0][h];
+    for (int k = 1; k < K; k++) Q += c[k] * a[k][h] * b[k][h];
+    Z[h] += q[h] * (g2[h] * x[h] + g3[h] * Q);
+    r2[h] = g1[h] * q[h];
+    const S v = g2[h] * q[h];
+    for (int k = 0; k < K; k++) {
+      ra[k][h] += c[k] * v * b[k][h];
+      rb[k][h] += c[k] * v * a[k][h];
+    }
+  }
+}
+
+// Row pointers of channel p's terms into a[], b[] (and their gradient rows into ra[], rb[]).
+template <typename S>
+inline void termRows(int64_t H, const Terms<S>& t, int64_t p, const S* D1, S* R1, const S** a, const S** b, S** ra, S** rb) {
+  for (int64_t m = t.off[p], k = 0; m < t.off[p + 1]; m++, k++) {
+    a[k] = D1 + t.i[m] * H; b[k] = D1 + t.j[m] * H;
+    if (R1) { ra[k] = R1 + t.i[m] * H; rb[k] = R1 + t.j[m] * H; }
+  }
+}
+
 template <typename S>
 inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, int64_t C1, int64_t C2, const Terms<S>& t,
                                                           const S* s1, const S* s2, const S* d1, const S* d2, S* e1, S* e2) {
@@ -140,6 +182,16 @@ inline __attribute__((always_inline)) void jetForwardRows(int64_t N, int64_t H, 
         const S* PT_RESTRICT a = D1 + t.i[t.off[p]] * H;
         const S* PT_RESTRICT b = D1 + t.j[t.off[p]] * H;
         PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * a[h] * b[h];
+      } else if (t.off[p + 1] - t.off[p] <= kMaxFusedTerms) {
+        const S *a[kMaxFusedTerms], *b[kMaxFusedTerms];
+        termRows<S>(H, t, p, D1, nullptr, a, b, nullptr, nullptr);
+        const S* c = t.c + t.off[p];
+        switch (t.off[p + 1] - t.off[p]) {
+          case 1: comboForward<S, 1>(H, g1, g2, x, y, a, b, c); break;
+          case 2: comboForward<S, 2>(H, g1, g2, x, y, a, b, c); break;
+          case 3: comboForward<S, 3>(H, g1, g2, x, y, a, b, c); break;
+          default: comboForward<S, 4>(H, g1, g2, x, y, a, b, c); break;
+        }
       } else {
         quadratic(H, t, p, D1, y);  // y holds Q_p, then becomes the channel
         PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * x[h] + g2[h] * y[h];
@@ -219,7 +271,20 @@ inline __attribute__((always_inline)) void jetBackwardRows(int64_t N, int64_t H,
         pairBackward(H, i, j, S(1), g2, q, D1, R1);
         continue;
       }
-      S* PT_RESTRICT Q = work;
+      if (t.off[p + 1] - t.off[p] <= kMaxFusedTerms) {
+        const S *a[kMaxFusedTerms], *b[kMaxFusedTerms];
+        S *ra[kMaxFusedTerms], *rb[kMaxFusedTerms];
+        termRows<S>(H, t, p, D1, R1, a, b, ra, rb);
+        const S* c = t.c + t.off[p];
+        switch (t.off[p + 1] - t.off[p]) {
+          case 1: comboBackward<S, 1>(H, g1, g2, g3, x, q, Z, r2, a, b, ra, rb, c); break;
+          case 2: comboBackward<S, 2>(H, g1, g2, g3, x, q, Z, r2, a, b, ra, rb, c); break;
+          case 3: comboBackward<S, 3>(H, g1, g2, g3, x, q, Z, r2, a, b, ra, rb, c); break;
+          default: comboBackward<S, 4>(H, g1, g2, g3, x, q, Z, r2, a, b, ra, rb, c); break;
+        }
+        continue;
+      }
+      S* PT_RESTRICT Q = work;  // more terms: pass by pass
       quadratic(H, t, p, D1, Q);
       PT_IVDEP for (int64_t h = 0; h < H; h++) {
         Z[h] += q[h] * (g2[h] * x[h] + g3[h] * Q[h]);

@@ -174,6 +174,40 @@ describe('LRAWeighting (Wang, Teng & Perdikaris 2021)', () => {
     expect(w0.ic).toBeCloseTo(3.5 / 0.25, 12);
     expect(() => new pinn.LRAWeighting({ numerator: 'median' as 'mean' })).toThrow(/numerator must be 'max'/);
   });
+  it('stallGuard: a flat loss with a weight at ≥ 10× its base switches to the mean numerator, restarting from its targets; a moving loss or light weights do not', () => {
+    const theta = tensor([1, 2], { dtype: 'float64' }).requiresGrad_();
+    // ∇pde = (3, 4): max 4, mean 3.5.  bc = 0.001 θ₁: ∇bc = (0, 0.001), mean 5e-4.  Both scaled by s.
+    const make = (s = 1) => ({ pde: theta.select(0, 0).mul(3).add(theta.select(0, 1).square()).mul(s), bc: theta.select(0, 1).mul(0.001 * s) });
+    const run = (w: pinn.LRAWeighting, steps: number, scale: (step: number) => number) => {
+      const out: number[] = [];
+      for (let step = 0; step < steps; step++) out.push(tidy(() => w.weights({ ...ctx(step, make(scale(step)), [theta]), residualTerms: ['pde'] })).bc);
+      return out;
+    };
+    const flat = new pinn.LRAWeighting({ every: 1, stallGuard: 2 });
+    const bc = run(flat, 4, () => 1);
+    expect(bc[0]).toBeCloseTo(0.9 + 0.1 * 8000, 9); // max numerator: 4 / 5e-4
+    expect(bc[1]).toBeCloseTo(0.9 * bc[0] + 0.1 * 8000, 9);
+    expect(bc[2]).toBeCloseTo(7000, 9); // fired at the third update: 3.5 / 5e-4, unsmoothed
+    expect(bc[3]).toBeCloseTo(7000, 9); // and stays on the mean
+    const state = flat.stateDict();
+    expect(state.numerator).toBe('mean');
+    const resumed = new pinn.LRAWeighting({ every: 1, stallGuard: 2 });
+    resumed.loadStateDict(JSON.parse(JSON.stringify(state)));
+    expect(run(resumed, 1, () => 1)[0]).toBeCloseTo(7000, 9);
+    // The same weights, but the residual loss falls 10 % per update: the fit moves, the max stays.
+    const moving = new pinn.LRAWeighting({ every: 1, stallGuard: 2 });
+    run(moving, 4, (step) => 0.9 ** step);
+    expect(moving.stateDict().numerator).toBe('max');
+    // Flat loss, light weights (∇bc = (2, 1)·10⁻³·10³: target 4 / 1.5 < 10): nothing to blame on the weights.
+    const light = new pinn.LRAWeighting({ every: 1, stallGuard: 2 });
+    for (let step = 0; step < 4; step++) tidy(() => light.weights({ ...ctx(step, { pde: make().pde, bc: theta.select(0, 0).mul(theta.select(0, 1)) }, [theta]), residualTerms: ['pde'] }));
+    expect(light.stateDict().numerator).toBe('max');
+    // Off by default; checked; an old state (current alone) still loads.
+    expect(new pinn.LRAWeighting().stateDict().totals).toEqual([]);
+    expect(() => new pinn.LRAWeighting({ stallGuard: 1.5 })).toThrow(/stallGuard must be a whole number/);
+    expect(() => new pinn.LRAWeighting().loadStateDict({ current: null, numerator: 'median', totals: [] })).toThrow(/numerator must be 'max' or 'mean'/);
+    new pinn.LRAWeighting().loadStateDict({ current: { bc: 2 } });
+  });
 });
 
 describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {

@@ -50,6 +50,7 @@ const WEIGHTING_ENTRIES = [
       ...adaptive(100), residualTerms: { ...terms, doc: 'the reference terms (default: the PDE residuals)' },
       fixed: { kind: 'record', values: { kind: 'number', min: 0, doc: 'a weight' }, doc: 'terms held at these weights, not balanced (0: out of the objective)' },
       numerator: { kind: 'string-enum', values: ['max', 'mean'], default: 'max', doc: "the residual gradient's statistic: max (the paper's) or mean (smaller weights; they stay bounded when a term is already met)" },
+      stallGuard: { kind: 'integer', min: 0, default: 0, doc: 'updates in which the PDE loss moves < 1 % (a weight at ≥ 10× base) after which the numerator becomes the mean (0: off)' },
     },
     create: (o) => new LRAWeighting(o as never),
   },

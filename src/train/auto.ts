@@ -42,7 +42,7 @@ export interface AutoPlan {
   model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number; periods?: (number | null)[] };
   phases: PhaseSpec[];
   /** `fixed` / `weights`: terms held at these weights (0: out of the objective, they hold by construction). */
-  weighting: { type: 'lra'; every: number; until: number; stallGuard: number; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
+  weighting: { type: 'lra'; every: number; until: number; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
   /** Redraws of the PDE points (only when they can be redrawn). */
   sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
   /** Held-out validation: the term, how many held-out points, and when. */
@@ -170,10 +170,9 @@ export function planAuto(problem: Problem, model: Module, o: {
   const residualTerms = problem.residualTerms();
   const balanced = residualTerms.length > 0 && residualTerms.length + exact.length < problem.conditions.length;
   const weighting: AutoPlan['weighting'] = balanced
-    ? { type: 'lra', every: 100, until: adamSteps, stallGuard: 3, ...(exact.length ? { fixed: held } : {}) }
+    ? { type: 'lra', every: 100, until: adamSteps, ...(exact.length ? { fixed: held } : {}) }
     : exact.length ? { type: 'static', weights: held } : null;
   if (balanced) reasons.push('learning-rate annealing (LRA) balances the boundary, initial and data terms against the PDE during Adam (every 100 steps, bounded, smoothed); the weights then stay, so the quasi-Newton phase sees one objective');
-  if (balanced) reasons.push("LRA's stall guard: if the PDE loss has moved less than 1 % over 3 updates while a weight stands at 10x its base, the weights are holding the fit on what the boundary and initial data allow (u = 0 for homogeneous ones), and LRA continues with the mean residual gradient as numerator (accuracy/results/2026-12-05-lra-numerator.md)");
 
   const redraw = o.canRedraw && residualTerms.length > 0;
   const every = Math.max(1, Math.floor((o.steps?.quasiNewton ?? qnEstimate) / (DRAWS + 1)));
@@ -225,5 +224,5 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
 }
 
 function weightingOf(w: NonNullable<AutoPlan['weighting']>) {
-  return w.type === 'static' ? new StaticWeighting(w.weights) : new LRAWeighting({ every: w.every, until: w.until, stallGuard: w.stallGuard, ...(w.fixed ? { fixed: w.fixed } : {}) });
+  return w.type === 'static' ? new StaticWeighting(w.weights) : new LRAWeighting({ every: w.every, until: w.until, ...(w.fixed ? { fixed: w.fixed } : {}) });
 }

@@ -103,6 +103,9 @@ export function activationDerivs(act: JetActivation, z: Tensor): [Tensor, Tensor
  */
 export type JetChannel = readonly [number, number] | { readonly terms: readonly (readonly [number, number, number])[] };
 
+/** A channel's terms [c, i, j]: a pair (i, j) is the one term [1, i, j]. */
+export const channelTerms = (ch: JetChannel): readonly (readonly [number, number, number])[] => ('terms' in ch ? ch.terms : [[1, ch[0], ch[1]]]);
+
 /**
  * One activation layer of derivative channels, fused: returns σ(z), σ'(z)·d1 and
  * σ'(z)·d2 + σ''(z)·Σ c·d1[i]·d1[j] for z [N, H], d1 [N, C1, H], d2 [N, C2, H] and one
@@ -112,7 +115,7 @@ export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Ten
   const [hz, h1, h2] = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
   const ti: number[] = [], tj: number[] = [], tc: number[] = [], starts = [0];
   for (const ch of channels) {
-    for (const [c, i, j] of 'terms' in ch ? ch.terms : [[1, ch[0], ch[1]] as const]) { tc.push(c); ti.push(i); tj.push(j); }
+    for (const [c, i, j] of channelTerms(ch)) { tc.push(c); ti.push(i); tj.push(j); }
     starts.push(ti.length);
   }
   const [a, e1, e2] = native.activationJet(act, hz, h1, h2, ti, tj, starts, tc);

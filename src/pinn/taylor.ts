@@ -26,7 +26,7 @@
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { type JetActivation, type JetChannel, activationDerivs, activationJet, linear } from '../functional.js';
+import { type JetActivation, type JetChannel, activationDerivs, activationJet, channelTerms, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
@@ -196,18 +196,23 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     ...sec.map(([i, j]) => [pos(i), pos(j)] as const),
     ...combos.map((terms) => ({ terms: terms.map(([c, i, j]) => [c, pos(i), pos(j)] as const) })),
   ];
-  const terms = channels.flatMap((ch) => ('terms' in ch ? ch.terms : [[1, ch[0], ch[1]] as const]));
+  const terms = channels.flatMap(channelTerms);
   const I = terms.map(([, i]) => i), J = terms.map(([, , j]) => j);
   const C2 = channels.length;
 
   // Per-term quantities [.., T, ..] become per-channel ones [.., C2, ..] by this [C2, T] matrix
-  // of coefficients (identity, and skipped, when there are no combinations).
+  // of coefficients (identity, and skipped, when there are no combinations), made once per call.
+  let coefficients: Tensor | null = null;
   const combine = (t: Tensor): Tensor => {
     if (!combos.length) return t;
-    const rows = channels.map((_, p) => new Array<number>(terms.length).fill(0));
-    let m = 0;
-    channels.forEach((ch, p) => { for (const [c] of 'terms' in ch ? ch.terms : [[1] as const]) rows[p][m++] = c; });
-    return consume(t, (t) => tensor(rows, { dtype: t.dtype, device: t.device }).matmul(t));
+    if (!coefficients) {
+      const rows = channels.map(() => new Array<number>(terms.length).fill(0));
+      let m = 0;
+      channels.forEach((ch, p) => { for (const [c] of channelTerms(ch)) rows[p][m++] = c; });
+      coefficients = tensor(rows, { dtype: t.dtype, device: t.device });
+    }
+    const matrix = coefficients;
+    return consume(t, (t) => matrix.matmul(t));
   };
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in

@@ -41,10 +41,19 @@ def blas_info():
     m = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
     return m.group(1) if m else None
 
+def openblas_core(lib):
+    """The kernels OpenBLAS runs (its core name: Cooperlake, Haswell, Prescott …), or None."""
+    try:
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except AttributeError:
+        return None
+
 def facts(cmd):
     lib = setup(cmd.get("threads"), cmd.get("blasThreads"))
     return {"torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
             "blas": blas_libraries(), "blasInfo": blas_info(), "blasThreads": lib.openblas_get_num_threads() if lib is not None else None,
+            "openblasCore": openblas_core(lib) if lib is not None else None,
             "func": hasattr(torch, "func"), "compile": hasattr(torch, "compile"),
             "parallel": next((l.strip() for l in torch.__config__.parallel_info().splitlines() if "parallel backend" in l), None)}
 

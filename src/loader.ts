@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mismatchMessage } from '../scripts/libtorch/binary.mjs';
 import type { NativeBinding } from './native_binding.js';
+import { openblasCore } from './blas_core.js';
 
 const require = createRequire(import.meta.url);
 
@@ -71,8 +72,20 @@ function sleepingThreadPools(): void {
   process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
 }
 
+/**
+ * OpenBLAS's kernels chosen from the CPU's features (blas_core.ts), since OpenBLAS falls back to
+ * SSE3 ones on a CPU model newer than itself. Read when OpenBLAS loads; a value the user set
+ * (OPENBLAS_CORETYPE) is kept. The choice is in config().blas.detail.
+ */
+function openblasKernels(): void {
+  if (process.env.OPENBLAS_CORETYPE !== undefined) return;
+  const core = openblasCore();
+  if (core) process.env.OPENBLAS_CORETYPE = core;
+}
+
 export function loadBinding(): Loaded {
   sleepingThreadPools();
+  openblasKernels();
   const tried: string[] = [];
   let mismatch: string | null = null;
   for (const path of candidateBinaries()) {

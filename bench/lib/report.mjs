@@ -27,7 +27,7 @@ function header(run) {
   ];
   for (const [id, f] of Object.entries(m.peers)) {
     lines.push(f.torch
-      ? `- ${LABEL[id]}: PyTorch ${f.torch} on Python ${f.python} (${f.source}), BLAS ${f.blasInfo ?? '?'} (BLAS_INFO in torch.__config__.show())${f.blas?.length ? `; BLAS libraries mapped in its process: ${f.blas.join(', ')}` : ''}, ${f.threads} intra-op thread(s).`
+      ? `- ${LABEL[id]}: PyTorch ${f.torch} on Python ${f.python} (${f.source}), BLAS ${f.blasInfo ?? '?'} (BLAS_INFO in torch.__config__.show())${f.blas?.length ? `; BLAS libraries mapped in its process: ${f.blas.join(', ')}` : ''}${f.openblasCore ? `, OpenBLAS kernels ${f.openblasCore}` : ''}, ${f.threads} intra-op thread(s).`
       : `- ${LABEL[id]}: not run. ${f.note}.`);
   }
   lines.push('', 'Per-call times: median (p10–p90). Ratio = pinn-torch / PyTorch (below 1 is faster); "best 2.x" is the fastest of PyTorch 2.x eager and its variants for that case.');

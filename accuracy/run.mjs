@@ -6,7 +6,8 @@
 //
 // --budget: seconds of training per problem (default 600; --quick: 60). Each problem runs alone,
 // in its own process (memory and crashes isolated), on one LibTorch thread. Writes
-// accuracy/results/<YYYY-MM-DD>[-quick][-partial].md and .json (-partial when --only is given).
+// accuracy/results/<YYYY-MM-DD>[-quick][-<names given to --only>][-2, -3 … when that is taken].md
+// and .json: a second run on the same day adds a report, it does not replace one.
 // A problem that fails is a row saying why; the runner goes on with the next.
 // --fallback forces the plain Adam → L-BFGS plan the runner uses when Trainer.auto is missing.
 import { spawn } from 'node:child_process';
@@ -16,6 +17,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { loadProblem, selectNames } from './lib/problems.mjs';
+import { freshStem } from '../bench/lib/fresh_stem.mjs';
+import { writeFileAtomic } from '../dist/io/atomic.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -128,16 +131,16 @@ async function parent() {
   mkdirSync(dir, { recursive: true });
   const date = new Date();
   const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-  const base = join(dir, `${day}${quick ? '-quick' : ''}${only ? '-partial' : ''}`);
+  const base = join(dir, freshStem(dir, `${day}${quick ? '-quick' : ''}${only ? `-${names.join('-')}` : ''}`));
   const run = { date: date.toISOString(), budget, seed, quick, only: only ?? null, machine };
-  writeFileSync(`${base}.md`, markdown(run, rows));
-  writeFileSync(`${base}.json`, JSON.stringify({
+  writeFileAtomic(`${base}.md`, Buffer.from(markdown(run, rows)));
+  writeFileAtomic(`${base}.json`, Buffer.from(JSON.stringify({
     ...run,
     problems: rows.map(({ problem: p, result: r }) => ({
       name: p.name, kind: p.kind ?? null, referenceType: p.referenceType ?? null, description: p.description ?? null,
       source: p.source ?? null, published: p.published ?? null, result: r,
     })),
-  }, null, 1) + '\n');
+  }, null, 1) + '\n'));
   const failed = rows.filter((r) => r.result.error).length;
   console.log(`wrote ${relative(process.cwd(), base)}.md and .json${failed ? ` (${failed} failed)` : ''}`);
 }

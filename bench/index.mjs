@@ -30,6 +30,7 @@ import Benchmark from 'benchmark';
 import { config, distributed } from '../dist/index.js';
 import { writeFileAtomic } from '../dist/io/atomic.js';
 import { BASELINE_DIR, compareRuns, loadBaseline, saveBaseline } from './lib/baseline.mjs';
+import { freshStem } from './lib/fresh_stem.mjs';
 import { convergence } from './convergence.mjs';
 import { distributedBench } from './distributed.mjs';
 import { findPeers } from './lib/peers.mjs';
@@ -213,8 +214,8 @@ async function main() {
   for (const p of peers) p.worker?.close();
   const wantMemory = !only || only.includes('memory');
   const memory = wantMemory ? await peakMemory(quick ? 300 : 5000, threads, blasThreads, peers) : null;
-  const stem = `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}`;
   mkdirSync(OUT, { recursive: true });
+  const stem = freshStem(OUT, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${only.join('-')}` : ''}`);
   const converged = !only || only.includes('convergence')
     ? await convergence({ seconds: positive('--convergence-seconds', quick ? 5 : 30), peers, threads, base: join(OUT, `${stem}-convergence`) })
     : null;
@@ -236,7 +237,8 @@ async function main() {
   const comparison = baseline ? { name: option('--baseline'), rows: compareRuns(baseline, run) } : null;
   const report = renderReport(run, comparison);
 
-  // A full run of every suite is the day's record; quick or single-suite runs never overwrite it.
+  // A full run of every suite is the day's record; quick or single-suite runs never overwrite it,
+  // and no run overwrites an earlier one of the same day (freshStem).
   writeFileAtomic(join(OUT, `${stem}.json`), Buffer.from(JSON.stringify({ ...run, comparison }, null, 2) + '\n'));
   writeFileAtomic(join(OUT, `${stem}.md`), Buffer.from(report));
   console.log(`\n${report}`);

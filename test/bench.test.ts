@@ -1,7 +1,7 @@
 // The bench's own machinery, not its timings: the report's structure from a real (shortest) run,
 // the baseline comparison on synthetic runs, and the PyTorch 2.x column's skip note.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareRuns, loadBaseline, saveBaseline } from '../bench/lib/baseline.mjs';
 // @ts-expect-error plain ES module of the bench, no types
 import { findTorch2 } from '../bench/torch2.mjs';
+// @ts-expect-error plain ES module of the bench, no types
+import { freshStem } from '../bench/lib/fresh_stem.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinn-bench-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -16,6 +18,18 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A summary as bench/lib/stats.mjs makes one: only the fields the comparison reads. */
 const summary = (median: number, halfIqr: number) => ({ median, p25: median - halfIqr, p75: median + halfIqr });
 const run = (cases: Array<[string, number, number]>) => ({ results: cases.map(([name, median, halfIqr]) => ({ suite: 's', case: name, js: summary(median, halfIqr) })) });
+
+describe('report names', () => {
+  it('a second report of the same name and day gets -2, then -3, whichever of its files exists', () => {
+    const dir = mkdtempSync(join(scratch, 'stems-'));
+    expect(freshStem(dir, '2026-12-06-quick')).toBe('2026-12-06-quick');
+    writeFileSync(join(dir, '2026-12-06-quick.md'), '');
+    expect(freshStem(dir, '2026-12-06-quick')).toBe('2026-12-06-quick-2');
+    writeFileSync(join(dir, '2026-12-06-quick-2.json'), '');
+    expect(freshStem(dir, '2026-12-06-quick')).toBe('2026-12-06-quick-3');
+    expect(freshStem(dir, '2026-12-06-quick-heat')).toBe('2026-12-06-quick-heat');
+  });
+});
 
 describe('baseline comparison', () => {
   it('flags a change beyond the larger relative interquartile range, and only that', () => {

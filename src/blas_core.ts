@@ -3,14 +3,16 @@
 // gets the fallback, Prescott: SSE3 kernels. On an Emerald Rapids Xeon (model 207) with
 // Debian 12's OpenBLAS 0.3.21 that made the reference step 2-3x slower (17-24 ms against
 // 8.7-9.9 ms; bench/results/2026-12-06-openblas-core.md). Chosen from the CPU's features
-// instead, the kernels are the ones OpenBLAS itself picks on the models it knows: Cooperlake
-// for AVX-512 with BF16, SkylakeX for AVX-512, Zen or Haswell for AVX2 with FMA.
+// instead: SkylakeX for AVX-512, Zen or Haswell for AVX2 with FMA. OpenBLAS itself names
+// AVX-512 CPUs with BF16 Cooperlake, whose float kernels are SkylakeX's (it adds bf16 ones,
+// which LibTorch does not call); SkylakeX is also known to every OpenBLAS since 0.3.0, where
+// Cooperlake is not before 0.3.11 (an unknown name costs a warning and the fallback).
 import { readFileSync } from 'node:fs';
 
 /** OpenBLAS's core name for a CPU with these /proc/cpuinfo flags and vendor, or null to let OpenBLAS decide. */
 export function openblasCoreFor(flags: ReadonlySet<string>, vendor: string): string | null {
   const has = (...f: string[]) => f.every((x) => flags.has(x));
-  if (has('avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl')) return flags.has('avx512_bf16') ? 'Cooperlake' : 'SkylakeX';
+  if (has('avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl')) return 'SkylakeX';
   if (has('avx2', 'fma')) return vendor === 'AuthenticAMD' ? 'Zen' : 'Haswell';
   return null;
 }

@@ -2,8 +2,9 @@
 // node bench/tree_ab.mjs <treeA> <treeB> [--rounds 60] [--steps 10]
 // Two builds of the library (each a checkout with its dist/ and build/Release addon) in ONE
 // process, their steps interleaved block by block: the reference step (MLP 3→64×3→2 tanh,
-// float32, elastic-wave residual on 1000 points, Adam) and the pinn suite's epoch (the same plus
-// 100 boundary points with ux = uy = 0 and 100 initial points with ux and ∂ux/∂t = 0). Reports
+// float32, elastic-wave residual on 1000 points, Adam), the pinn suite's epoch (the same plus
+// 100 boundary points with ux = uy = 0 and 100 initial points with ux and ∂ux/∂t = 0) and the
+// same network's plain forward pass on 2048 points without gradients. Reports
 // each side's p10 / p25 / median per step and, per case, the median over rounds of B − A
 // measured back to back, which a VM whose speed drifts by ±30 % over seconds leaves far less
 // noisy than runs in separate processes. One thread (OMP_NUM_THREADS=1 is set here).
@@ -31,9 +32,14 @@ for (const [k, tree] of trees.entries()) {
   libs.push(await import(pathToFileURL(resolve(tree, 'dist/index.js')).href));
 }
 
-function stepOf(L, withConditions) {
-  const { keep, manualSeed, nn, optim, pinn, rand, setNumThreads, tidy } = L;
+function stepOf(L, name) {
+  const { keep, manualSeed, nn, noGrad, optim, pinn, rand, setNumThreads, tidy } = L;
   setNumThreads(1); manualSeed(0);
+  if (name === 'forward, batch 2048') {
+    const net = new nn.MLP([3, 64, 64, 64, 2], { seed: 0, init: 'default' }), x = keep(rand([2048, 3]));
+    return () => noGrad(() => tidy(() => { net.forward(x); }));
+  }
+  const withConditions = name === 'epoch';
   const conditions = [new pinn.PDE('pde', keep(rand([1000, 3])), pinn.pdes.elasticWave2D(), { loss: 'mse' })];
   if (withConditions) {
     const b = keep(rand([100, 3])), ic = keep(rand([100, 3]));
@@ -46,8 +52,8 @@ function stepOf(L, withConditions) {
   return () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
 }
 
-const cases = ['reference step', 'epoch'];
-const steps = libs.map((L) => cases.map((c) => stepOf(L, c === 'epoch')));
+const cases = ['reference step', 'epoch', 'forward, batch 2048'];
+const steps = libs.map((L) => cases.map((c) => stepOf(L, c)));
 for (const side of steps) for (const f of side) for (let i = 0; i < 20; i++) f();
 const times = steps.map((side) => side.map(() => []));
 for (let r = 0; r < rounds; r++) {

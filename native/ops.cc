@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "errors.h"
+#include "fast_tanh.h"
 #include "ops.h"
 
 namespace pt {
@@ -32,7 +33,7 @@ using T = at::Tensor;
   X(atan, at::atan(a))                                       \
   X(sinh, at::sinh(a))                                       \
   X(cosh, at::cosh(a))                                       \
-  X(tanh, at::tanh(a))                                       \
+  X(tanh, fastTanh(a))                                       \
   X(sigmoid, at::sigmoid(a))                                 \
   X(relu, at::relu(a))                                       \
   X(gelu, at::gelu(a))                                       \

@@ -18,15 +18,10 @@
 #include <cstring>
 
 #include "fast_tanh.h"
+#include "vector_clones.h"
 
 namespace pt {
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PT_TANH_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PT_TANH_CLONES
-#endif
 
 inline __attribute__((always_inline)) float tanhOne(float x) {
   const float a = std::fabs(x), w = x * x;
@@ -54,8 +49,8 @@ inline __attribute__((always_inline)) float tanhOne(float x) {
   return x != x ? x : t;  // NaN stays NaN
 }
 
-PT_TANH_CLONES void tanhRange(const float* __restrict__ in, float* __restrict__ out, int64_t n) {
-  _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++) out[i] = tanhOne(in[i]);
+PT_VECTOR_CLONES void tanhRange(const float* PT_RESTRICT in, float* PT_RESTRICT out, int64_t n) {
+  PT_IVDEP for (int64_t i = 0; i < n; i++) out[i] = tanhOne(in[i]);
 }
 
 at::Tensor kernel(const at::Tensor& x) {
@@ -83,8 +78,7 @@ struct FastTanh : public torch::autograd::Function<FastTanh> {
 at::Tensor fastTanh(const at::Tensor& x) {
   if (!x.device().is_cpu() || x.scalar_type() != at::kFloat || x.layout() != at::kStrided) return at::tanh(x);
   if (x.requires_grad() && at::GradMode::is_enabled()) return FastTanh::apply(x)[0];
-  at::NoGradGuard noGrad;  // a result without history, as at::tanh's under no_grad
-  return kernel(x);
+  return kernel(x);  // no history: nothing here is recorded while grad is off or not needed
 }
 
 }  // namespace pt

@@ -27,6 +27,7 @@
 #include "args.h"
 #include "errors.h"
 #include "ops.h"
+#include "vector_clones.h"
 
 namespace pt {
 namespace {
@@ -88,15 +89,8 @@ struct ActivationDerivs : public torch::autograd::Function<ActivationDerivs> {
 // them; a pair (i, i) reads one first-derivative row twice, and its two updates of that row are
 // made in one loop. GCC ignores __restrict__ on block-scope pointers, and a loop with many
 // pointers exceeds its limit on runtime alias checks (-fopt-info-vec: the second-derivative loops
-// ran scalar): ivdep says each row loop's iterations are independent. Each kernel is compiled twice, for AVX2 and for any x86-64, and the loader picks
-// the one this CPU runs (target_clones: one build serves every machine).
-#define PT_RESTRICT __restrict__
-#define PT_IVDEP _Pragma("GCC ivdep")
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PT_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PT_VECTOR_CLONES
-#endif
+// ran scalar): ivdep says each row loop's iterations are independent. Each kernel is compiled
+// for AVX2 and for any x86-64 (vector_clones.h).
 
 // The second channels' terms: channel p owns terms off[p] … off[p+1]−1, term m is c[m] ∂_{i[m]}∂_{j[m]}.
 template <typename S>

@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   pt::registerOps(env, exports);
   pt::registerAutograd(env, exports);
   pt::registerJet(env, exports);
+  pt::registerJetNetwork(env, exports);
   pt::registerDistributed(env, exports);
   return exports;
 }

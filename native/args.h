@@ -30,6 +30,13 @@ inline std::vector<int64_t> intList(const Napi::CallbackInfo& info, size_t i) {
   return out;
 }
 
+inline std::vector<double> doubleList(const Napi::CallbackInfo& info, size_t i) {
+  Napi::Array a = info[i].As<Napi::Array>();
+  std::vector<double> out(a.Length());
+  for (uint32_t k = 0; k < a.Length(); k++) out[k] = a.Get(k).As<Napi::Number>().DoubleValue();
+  return out;
+}
+
 inline std::vector<at::Tensor> tensorList(const Napi::CallbackInfo& info, size_t i) {
   Napi::Array a = info[i].As<Napi::Array>();
   std::vector<at::Tensor> out;

@@ -26,6 +26,8 @@
 
 #include "args.h"
 #include "errors.h"
+#include "fast_tanh.h"
+#include "jet.h"
 #include "ops.h"
 #include "vector_clones.h"
 
@@ -35,10 +37,8 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-enum Act : int64_t { kTanh = 0, kSin = 1 };
-
 // σ, σ', σ'', σ''' at z, as [N, H] tensors, built from ATen ops (so differentiable again).
-struct Derivs { at::Tensor a, s1, s2, s3; };
+using Derivs = JetDerivs;
 Derivs derivs(int64_t act, const at::Tensor& z) {
   if (act == kTanh) {
     at::Tensor t = at::tanh(z);
@@ -49,21 +49,19 @@ Derivs derivs(int64_t act, const at::Tensor& z) {
   return {s, c, -s, -c};
 }
 
-// The same in one pass where nothing differentiates them. ATen's tanh costs ~3 ns an element
-// on this build (scalar libm) against ~1 ns for its vectorised exp, so tanh is taken as
-// 1 − 2/(e^{2z} + 1): exact at ±∞ (e → ∞ or 0), within a rounding error in absolute terms
-// near 0 (where only the relative error grows).
+// The same where nothing differentiates them: tanh by the vectorised kernel of fast_tanh.cc
+// (float32; at::tanh otherwise), then the three derivatives from it in one pass.
 Derivs fastDerivs(int64_t act, const at::Tensor& z) {
   if (act != kTanh || !z.device().is_cpu() || at::GradMode::is_enabled()) return derivs(act, z);
-  at::Tensor e = at::exp(z.contiguous() * 2);
-  at::Tensor t = at::empty_like(e), s1 = at::empty_like(e), s2 = at::empty_like(e), s3 = at::empty_like(e);
+  at::Tensor t = fastTanh(z.contiguous());
+  at::Tensor s1 = at::empty_like(t), s2 = at::empty_like(t), s3 = at::empty_like(t);
   AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "tanh derivatives", [&] {
-    const scalar_t* E = e.data_ptr<scalar_t>();
-    scalar_t *T = t.data_ptr<scalar_t>(), *S1 = s1.data_ptr<scalar_t>(), *S2 = s2.data_ptr<scalar_t>(), *S3 = s3.data_ptr<scalar_t>();
-    at::parallel_for(0, e.numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
+    const scalar_t* T = t.data_ptr<scalar_t>();
+    scalar_t *S1 = s1.data_ptr<scalar_t>(), *S2 = s2.data_ptr<scalar_t>(), *S3 = s3.data_ptr<scalar_t>();
+    at::parallel_for(0, t.numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
       for (int64_t k = begin; k < end; k++) {
-        scalar_t v = 1 - 2 / (E[k] + 1), d = 1 - v * v;
-        T[k] = v; S1[k] = d; S2[k] = -2 * v * d; S3[k] = (6 * v * v - 2) * d;
+        scalar_t v = T[k], d = 1 - v * v;
+        S1[k] = d; S2[k] = -2 * v * d; S3[k] = (6 * v * v - 2) * d;
       }
     });
   });
@@ -308,33 +306,28 @@ int64_t rowGrain(int64_t H, int64_t C1, int64_t C2) {
   return std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(1, (1 + C1 + C2) * H));
 }
 
-// The second channels as given from JS: per term its first-channel pair and coefficient, and
-// per channel where its terms start (off has C2 + 1 entries).
-struct TermList {
-  std::vector<int64_t> i, j, off;
-  std::vector<double> c;
-  template <typename S>
-  Terms<S> view(std::vector<S>& cs) const {
-    cs.assign(c.begin(), c.end());
-    return {i.data(), j.data(), off.data(), cs.data()};
-  }
-  // [C2, T]: row p holds channel p's coefficients at its terms' columns.
-  at::Tensor matrix(const at::TensorOptions& o) const {
-    const int64_t C2 = static_cast<int64_t>(off.size()) - 1, T = static_cast<int64_t>(c.size());
-    at::Tensor m = at::zeros({C2, T}, at::TensorOptions().dtype(at::kDouble));
-    auto a = m.accessor<double, 2>();
-    for (int64_t p = 0; p < C2; p++)
-      for (int64_t k = off[p]; k < off[p + 1]; k++) a[p][k] = c[k];
-    return m.to(o.device()).to(o.dtype().toScalarType());
-  }
-};
+template <typename S>
+Terms<S> termsView(const JetTerms& t, std::vector<S>& cs) {
+  cs.assign(t.c.begin(), t.c.end());
+  return {t.i.data(), t.j.data(), t.off.data(), cs.data()};
+}
+
+// [C2, T]: row p holds channel p's coefficients at its terms' columns.
+at::Tensor termMatrix(const JetTerms& t, const at::TensorOptions& o) {
+  const int64_t C2 = t.channels(), T = static_cast<int64_t>(t.c.size());
+  at::Tensor m = at::zeros({C2, T}, at::TensorOptions().dtype(at::kDouble));
+  auto a = m.accessor<double, 2>();
+  for (int64_t p = 0; p < C2; p++)
+    for (int64_t k = t.off[p]; k < t.off[p + 1]; k++) a[p][k] = t.c[k];
+  return m.to(o.device()).to(o.dtype().toScalarType());
+}
 
 // The backward formulas of the header as ATen ops (differentiable again).
-variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2, const TermList& t, const variable_list& g) {
+variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, const at::Tensor& d2, const JetTerms& t, const variable_list& g) {
   at::Tensor s1 = d.s1.unsqueeze(1), s2 = d.s2.unsqueeze(1), s3 = d.s3.unsqueeze(1);
   at::Tensor I = at::tensor(t.i, d1.options().dtype(at::kLong)), J = at::tensor(t.j, d1.options().dtype(at::kLong));
   at::Tensor a = d1.index_select(1, I), b = d1.index_select(1, J);  // [N, T, H]
-  at::Tensor M = t.matrix(d1.options());                            // [C2, T]
+  at::Tensor M = termMatrix(t, d1.options());                            // [C2, T]
   at::Tensor Q = at::matmul(M, a * b);                              // [N, C2, H]
   at::Tensor gz = g[0] * d.s1 + (s2 * g[1] * d1).sum(1) + (g[2] * (s2 * d2 + s3 * Q)).sum(1);
   at::Tensor q = at::matmul(M.t(), s2 * g[2]);  // each term's share of σ'' G2, [N, T, H]
@@ -342,24 +335,73 @@ variable_list differentiableBackward(const Derivs& d, const at::Tensor& d1, cons
   return {gz, gd1, s1 * g[2], at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
 }
 
+
+}  // namespace
+
+JetDerivs jetDerivs(int64_t act, const at::Tensor& z) { return fastDerivs(act, z); }
+
+void jetRowsForward(const JetTerms& terms, const JetDerivs& d, const at::Tensor& d1, const at::Tensor& d2, const at::Tensor& e1, const at::Tensor& e2) {
+  const int64_t N = d1.size(0), C1 = d1.size(1), C2 = d2.size(1), H = d1.size(2);
+  AT_DISPATCH_FLOATING_TYPES(d1.scalar_type(), "jetRowsForward", [&] {
+    std::vector<scalar_t> cs;
+    const Terms<scalar_t> t = termsView(terms, cs);
+    const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>();
+    scalar_t *y1 = e1.data_ptr<scalar_t>(), *y2 = e2.data_ptr<scalar_t>();
+    at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
+      jetForward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, x1 + b * C1 * H, x2 + b * C2 * H, y1 + b * C1 * H, y2 + b * C2 * H);
+    });
+  });
+}
+
+void jetRowsBackward(const JetTerms& terms, const JetDerivs& d, const at::Tensor& d1, const at::Tensor& d2, const at::Tensor& g1,
+                     const at::Tensor& g2, const at::Tensor& gz, const at::Tensor& gd1, const at::Tensor& gd2) {
+  const int64_t N = d1.size(0), C1 = d1.size(1), C2 = d2.size(1), H = d1.size(2);
+  AT_DISPATCH_FLOATING_TYPES(d1.scalar_type(), "jetRowsBackward", [&] {
+    std::vector<scalar_t> cs;
+    const Terms<scalar_t> t = termsView(terms, cs);
+    const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
+    const scalar_t *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>(), *h1 = g1.data_ptr<scalar_t>(), *h2 = g2.data_ptr<scalar_t>();
+    scalar_t *rz = gz.data_ptr<scalar_t>(), *r1 = gd1.data_ptr<scalar_t>(), *r2 = gd2.data_ptr<scalar_t>();
+    at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
+      std::vector<scalar_t> work(H);  // Q_p of one row, for channels of several terms
+      jetBackward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, s3 + b * H, x1 + b * C1 * H, x2 + b * C2 * H,
+                  h1 + b * C1 * H, h2 + b * C2 * H, rz + b * H, r1 + b * C1 * H, r2 + b * C2 * H, work.data());
+    });
+  });
+}
+
+void checkJetTerms(const JetTerms& t, int64_t C1) {
+  if (t.off.empty()) throw std::invalid_argument("channel starts need one entry more than there are second-derivative channels");
+  const int64_t C2 = t.channels(), T = static_cast<int64_t>(t.i.size());
+  if (static_cast<int64_t>(t.j.size()) != T || static_cast<int64_t>(t.c.size()) != T) throw std::invalid_argument("one (i, j) pair and one coefficient per term");
+  if (C2 < 0 || t.off[0] != 0 || t.off[C2] != T)
+    throw std::invalid_argument("channel starts must run from 0 to the number of terms: one per second-derivative channel, and one more");
+  for (int64_t p = 0; p < C2; p++)
+    if (t.off[p + 1] <= t.off[p]) throw std::invalid_argument("every second-derivative channel needs at least one term");
+  for (int64_t m = 0; m < T; m++) {
+    if (t.i[m] < 0 || t.i[m] >= C1 || t.j[m] < 0 || t.j[m] >= C1) throw std::invalid_argument("term index out of range of the first-derivative channels");
+    if (!std::isfinite(t.c[m])) throw std::invalid_argument("term coefficients must be finite");
+  }
+}
+
+int64_t jetActivationCode(const std::string& name) {
+  if (name == "tanh") return kTanh;
+  if (name == "sin") return kSin;
+  throw std::invalid_argument("unsupported activation '" + name + "' (tanh or sin)");
+}
+
+namespace {
+
 // (z [N, H], d1 [N, C1, H], d2 [N, C2, H]) → (σ(z), e1, e2) as in the header.
 struct ActivationJet : public torch::autograd::Function<ActivationJet> {
   static variable_list forward(AutogradContext* ctx, at::Tensor z, at::Tensor d1, at::Tensor d2, std::vector<int64_t> ti,
                                std::vector<int64_t> tj, std::vector<int64_t> off, std::vector<double> tc, int64_t act) {
-    z = z.contiguous(); d1 = d1.contiguous(); d2 = d2.contiguous();
-    const TermList terms{ti, tj, off, tc};
-    Derivs d = fastDerivs(act, z);
-    const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
-    at::Tensor e1 = at::empty_like(d1), e2 = at::empty_like(d2);
-    AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet", [&] {
-      std::vector<scalar_t> cs;
-      const Terms<scalar_t> t = terms.view(cs);
-      const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>();
-      scalar_t *y1 = e1.data_ptr<scalar_t>(), *y2 = e2.data_ptr<scalar_t>();
-      at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
-        jetForward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, x1 + b * C1 * H, x2 + b * C2 * H, y1 + b * C1 * H, y2 + b * C2 * H);
-      });
-    });
+    // The inputs themselves are saved, not contiguous copies made here: a copy made without
+    // grad would cut a double backward off from whatever the inputs came from.
+    at::Tensor c1 = d1.contiguous(), c2 = d2.contiguous();
+    Derivs d = fastDerivs(act, z.contiguous());
+    at::Tensor e1 = at::empty_like(c1), e2 = at::empty_like(c2);
+    jetRowsForward({ti, tj, off, tc}, d, c1, c2, e1, e2);
     ctx->saved_data["act"] = act;
     ctx->saved_data["ti"] = ti;
     ctx->saved_data["tj"] = tj;
@@ -376,34 +418,16 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
   static variable_list backward(AutogradContext* ctx, variable_list g) {
     auto saved = ctx->get_saved_variables();
     const at::Tensor &z = saved[0], &d1 = saved[1], &d2 = saved[2];
-    const TermList terms{ctx->saved_data["ti"].toIntVector(), ctx->saved_data["tj"].toIntVector(), ctx->saved_data["off"].toIntVector(),
+    const JetTerms terms{ctx->saved_data["ti"].toIntVector(), ctx->saved_data["tj"].toIntVector(), ctx->saved_data["off"].toIntVector(),
                          ctx->saved_data["tc"].toDoubleVector()};
     if (at::GradMode::is_enabled()) return differentiableBackward(derivs(ctx->saved_data["act"].toInt(), z), d1, d2, terms, g);
     Derivs d{at::Tensor(), ctx->saved_data["s1"].toTensor(), ctx->saved_data["s2"].toTensor(), ctx->saved_data["s3"].toTensor()};
-    const int64_t N = z.size(0), H = z.size(1), C1 = d1.size(1), C2 = d2.size(1);
-    at::Tensor G1 = g[1].contiguous(), G2 = g[2].contiguous();
-    at::Tensor gz = (g[0] * d.s1).contiguous(), gd1 = at::empty_like(d1), gd2 = at::empty_like(d2);
-    AT_DISPATCH_FLOATING_TYPES(z.scalar_type(), "activationJet backward", [&] {
-      std::vector<scalar_t> cs;
-      const Terms<scalar_t> t = terms.view(cs);
-      const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
-      const scalar_t *x1 = d1.data_ptr<scalar_t>(), *x2 = d2.data_ptr<scalar_t>(), *h1 = G1.data_ptr<scalar_t>(), *h2 = G2.data_ptr<scalar_t>();
-      scalar_t *rz = gz.data_ptr<scalar_t>(), *r1 = gd1.data_ptr<scalar_t>(), *r2 = gd2.data_ptr<scalar_t>();
-      at::parallel_for(0, N, rowGrain(H, C1, C2), [&](int64_t b, int64_t e) {
-        std::vector<scalar_t> work(H);  // Q_p of one row, for channels of several terms
-        jetBackward(e - b, H, C1, C2, t, s1 + b * H, s2 + b * H, s3 + b * H, x1 + b * C1 * H, x2 + b * C2 * H,
-                    h1 + b * C1 * H, h2 + b * C2 * H, rz + b * H, r1 + b * C1 * H, r2 + b * C2 * H, work.data());
-      });
-    });
+    at::Tensor c1 = d1.contiguous(), c2 = d2.contiguous();
+    at::Tensor gz = (g[0] * d.s1).contiguous(), gd1 = at::empty_like(c1), gd2 = at::empty_like(c2);
+    jetRowsBackward(terms, d, c1, c2, g[1].contiguous(), g[2].contiguous(), gz, gd1, gd2);
     return {gz, gd1, gd2, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
-
-int64_t activationCode(const std::string& name) {
-  if (name == "tanh") return kTanh;
-  if (name == "sin") return kSin;
-  throw std::invalid_argument("unsupported activation '" + name + "' (tanh or sin)");
-}
 
 void checkFloatCpu(const at::Tensor& t, const char* what) {
   if (!t.device().is_cpu()) throw std::invalid_argument(std::string(what) + " must be on the CPU");
@@ -413,42 +437,32 @@ void checkFloatCpu(const at::Tensor& t, const char* what) {
 // activationDerivs(name, z) → [σ, σ', σ'']
 Napi::Value ActivationDerivsFn(const Napi::CallbackInfo& info) {
   PT_GUARD("activationDerivs",
-    int64_t act = activationCode(info[0].As<Napi::String>().Utf8Value());
+    int64_t act = jetActivationCode(info[0].As<Napi::String>().Utf8Value());
     return handleList(info.Env(), ActivationDerivs::apply(tensorArg(info, 1), act));)
-}
-
-std::vector<double> doubleList(const Napi::CallbackInfo& info, size_t i) {
-  Napi::Array a = info[i].As<Napi::Array>();
-  std::vector<double> out(a.Length());
-  for (uint32_t k = 0; k < a.Length(); k++) out[k] = a.Get(k).As<Napi::Number>().DoubleValue();
-  return out;
 }
 
 // activationJet(name, z, d1, d2, termI[], termJ[], channelStarts[C2 + 1], coefficients[]) → [σ(z), e1, e2]
 Napi::Value ActivationJetFn(const Napi::CallbackInfo& info) {
   PT_GUARD("activationJet",
-    int64_t act = activationCode(info[0].As<Napi::String>().Utf8Value());
+    int64_t act = jetActivationCode(info[0].As<Napi::String>().Utf8Value());
     const at::Tensor &z = tensorArg(info, 1), &d1 = tensorArg(info, 2), &d2 = tensorArg(info, 3);
-    auto ti = intList(info, 4), tj = intList(info, 5), off = intList(info, 6);
-    auto tc = doubleList(info, 7);
+    JetTerms terms{intList(info, 4), intList(info, 5), intList(info, 6), doubleList(info, 7)};
     checkFloatCpu(z, "z"); checkFloatCpu(d1, "d1"); checkFloatCpu(d2, "d2");
     if (z.dim() != 2 || d1.dim() != 3 || d2.dim() != 3) throw std::invalid_argument("expected z [N, H], d1 [N, C1, H], d2 [N, C2, H]");
-    const int64_t N = z.size(0), H = z.size(1), C2 = d2.size(1), T = static_cast<int64_t>(ti.size());
+    const int64_t N = z.size(0), H = z.size(1), C2 = d2.size(1);
     if (d1.size(0) != N || d2.size(0) != N || d1.size(2) != H || d2.size(2) != H) throw std::invalid_argument("d1 and d2 must be [N, C, H] with z's N and H");
     if (d1.scalar_type() != z.scalar_type() || d2.scalar_type() != z.scalar_type()) throw std::invalid_argument("z, d1 and d2 must share a dtype");
-    if (static_cast<int64_t>(tj.size()) != T || static_cast<int64_t>(tc.size()) != T) throw std::invalid_argument("one (i, j) pair and one coefficient per term");
-    if (static_cast<int64_t>(off.size()) != C2 + 1 || off[0] != 0 || off[C2] != T)
+    if (terms.channels() != C2)
       throw std::invalid_argument("channel starts must run from 0 to the number of terms: one per second-derivative channel, and one more");
-    for (int64_t p = 0; p < C2; p++)
-      if (off[p + 1] <= off[p]) throw std::invalid_argument("every second-derivative channel needs at least one term");
-    for (int64_t m = 0; m < T; m++) {
-      if (ti[m] < 0 || ti[m] >= d1.size(1) || tj[m] < 0 || tj[m] >= d1.size(1)) throw std::invalid_argument("term index out of range of d1's channels");
-      if (!std::isfinite(tc[m])) throw std::invalid_argument("term coefficients must be finite");
-    }
-    return handleList(info.Env(), ActivationJet::apply(z, d1, d2, ti, tj, off, tc, act));)
+    checkJetTerms(terms, d1.size(1));
+    return handleList(info.Env(), activationJet(act, z, d1, d2, terms));)
 }
 
 }  // namespace
+
+std::vector<at::Tensor> activationJet(int64_t act, const at::Tensor& z, const at::Tensor& d1, const at::Tensor& d2, const JetTerms& t) {
+  return ActivationJet::apply(z, d1, d2, t.i, t.j, t.off, t.c, act);
+}
 
 void registerJet(Napi::Env env, Napi::Object exports) {
   exports.Set("activationDerivs", Napi::Function::New(env, ActivationDerivsFn, "activationDerivs"));

@@ -113,11 +113,33 @@ export const channelTerms = (ch: JetChannel): readonly (readonly [number, number
  */
 export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, channels: readonly JetChannel[]): [Tensor, Tensor, Tensor] {
   const [hz, h1, h2] = [alive(z, 'activationJet', 'z'), alive(d1, 'activationJet', 'd1'), alive(d2, 'activationJet', 'd2')];
+  const { ti, tj, starts, tc } = flatTerms(channels);
+  const [a, e1, e2] = native.activationJet(act, hz, h1, h2, ti, tj, starts, tc);
+  return [wrapHandle(a), wrapHandle(e1), wrapHandle(e2)];
+}
+
+/** The channels' terms as the native kernels take them: pairs, coefficients, and where each channel starts. */
+function flatTerms(channels: readonly JetChannel[]) {
   const ti: number[] = [], tj: number[] = [], tc: number[] = [], starts = [0];
   for (const ch of channels) {
     for (const [c, i, j] of channelTerms(ch)) { tc.push(c); ti.push(i); tj.push(j); }
     starts.push(ti.length);
   }
-  const [a, e1, e2] = native.activationJet(act, hz, h1, h2, ti, tj, starts, tc);
-  return [wrapHandle(a), wrapHandle(e1), wrapHandle(e2)];
+  return { ti, tj, starts, tc };
+}
+
+/**
+ * A whole MLP's forward-mode jet in one native call and one autograd node: for x [N, d] and
+ * the layers' [weight, bias] (at least two layers), the output u [N, out], the first-derivative
+ * channels ∂u/∂x_first[c] [N, C1, out] (when `firstOut`; else [N, 0, out]) and the second
+ * channels [N, C2, out], one per JetChannel over positions in `first`. Activation between
+ * layers: `act`. CPU, float32/float64; its backward is differentiable again.
+ */
+export function jetNetwork(act: JetActivation, x: Tensor, layers: readonly (readonly [Tensor, Tensor])[], first: readonly number[],
+  channels: readonly JetChannel[], firstOut: boolean): [Tensor, Tensor, Tensor] {
+  const hx = alive(x, 'jetNetwork', 'x');
+  const params = layers.flatMap(([w, b], l) => [alive(w, 'jetNetwork', `weight ${l}`), alive(b, 'jetNetwork', `bias ${l}`)]);
+  const { ti, tj, starts, tc } = flatTerms(channels);
+  const [u, d1, d2] = native.jetNetwork(act, hx, params, first, ti, tj, starts, tc, firstOut);
+  return [wrapHandle(u), wrapHandle(d1), wrapHandle(d2)];
 }

@@ -160,6 +160,12 @@ export interface NativeBinding {
    * m = starts[p] … starts[p + 1] − 1, without metadata.
    */
   activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[]): [Handle, Handle, Handle];
+  /**
+   * A whole MLP's jet as one autograd node (jet_network.cc): [u [N, out], first channels
+   * [N, C1 or 0, out], second channels [N, C2, out]] for the inputs `first` and the second
+   * channels' terms (over positions in `first`), without metadata.
+   */
+  jetNetwork(activation: JetActivationName, x: Handle, params: readonly Handle[], first: readonly number[], termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[], firstOut: boolean): [Handle, Handle, Handle];
 
   // ---- distributed.cc: c10d store, Gloo or NCCL process group, collectives ----------------
   /** Which backends this build has, and for each it lacks, why. */
@@ -206,7 +212,7 @@ export const NATIVE_FUNCTIONS = [
   'split', 'chunk',
   'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFnName', 'grad', 'setGrad', 'backward', 'gradOf', 'isGradEnabled',
   'setGradEnabled',
-  'activationDerivs', 'activationJet',
+  'activationDerivs', 'activationJet', 'jetNetwork',
   'distAvailable', 'distInit', 'distConnect', 'distStoreSet', 'distStoreGet', 'distStoreAdd', 'distAllreduce',
   'distBroadcast', 'distBarrier', 'distDestroy',
 ] as const satisfies readonly NativeFunctionName[];

@@ -26,7 +26,7 @@
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { type JetActivation, type JetChannel, activationDerivs, activationJet, channelTerms, linear } from '../functional.js';
+import { type JetActivation, type JetChannel, activationDerivs, activationJet, channelTerms, jetNetwork, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
@@ -216,6 +216,14 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   };
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
+  const fused = fusedActivation(mlp, x);
+  if (fused && useNetwork && !embedding && last > 0) {
+    // The whole network in one native node (native/jet_network.cc): the same formulas as below.
+    const [u, d1, d2] = jetNetwork(fused, x, layers, F, channels, (request.first?.length ?? 0) > 0);
+    const first = new Map((request.first ?? []).map((i) => [i, d1.select(1, pos(i))] as const));
+    const second = new Map(sec.map(([i, j], k) => [`${i},${j}`, d2.select(1, k)] as const));
+    return { u, first, second, combined: combos.map((_, k) => d2.select(1, sec.length + k)) };
+  }
   // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
   let d1: Tensor | null = null, d2: Tensor | null = null;
   let z: Tensor;
@@ -226,7 +234,6 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     if (jet.second) d2 = consume(combine(jet.second), (e) => linear(e, layers[0][0]));
   } else z = linear(x, ...layers[0]);
   const [n] = z.shape;
-  const fused = fusedActivation(mlp, z);
   if (last === 0 && !embedding) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
     if (F.length) d1 = pick(layers[0][0].t().unsqueeze(0), F).expand(n, F.length, z.shape[1]);
@@ -286,13 +293,16 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
 }
 
 /** The fused native kernel's name for this model's activation, when it applies (CPU, tanh or sin). */
-function fusedActivation(model: MLP, z: Tensor): JetActivation | null {
-  if (z.device !== 'cpu' || !useFused) return null;
+function fusedActivation(model: MLP, x: Tensor): JetActivation | null {
+  if (x.device !== 'cpu' || !useFused) return null;
   if (model.act instanceof Tanh) return 'tanh';
   if (model.act instanceof Sin) return 'sin';
   return null;
 }
 
-let useFused = true;
-/** Turns the fused native kernels off (to compare against the composite path; tests, bench). */
-export function setFusedKernels(on: boolean): void { useFused = on; }
+let useFused = true, useNetwork = true;
+/**
+ * Turns the fused native kernels off (to compare against the composite path; tests, bench).
+ * `{ network: false }` keeps the per-layer kernels but composes the network from them.
+ */
+export function setFusedKernels(on: boolean, { network = on }: { network?: boolean } = {}): void { useFused = on; useNetwork = network; }

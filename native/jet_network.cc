@@ -1,0 +1,293 @@
+// A whole MLP's forward-mode jet (src/pinn/taylor.ts) as one autograd node: the value and the
+// requested first- and second-derivative channels pushed through every layer, and back.
+//
+// Layer by layer this is what taylor.ts composes from linear() and activationJet(): per hidden
+// layer z' = W a + b, ∂z' = W ∂a (no bias on derivatives), with (a, ∂a) from jet.cc's kernels.
+// Composed, each layer costs some ten autograd nodes and native calls and three matrix products
+// each way; here one layer's value and channel rows live in one buffer,
+//   rows [0, N)               the value
+//   rows [N, N + N·C2)        the second channels, [N, C2, H] point-major
+//   rows [N + N·C2, R)        the first channels, [N, C1, H]
+// so each layer is one matrix product forward and two back, and the network one node. At the
+// input ∂ᵢz₁ is column i of W₁ (the same row at every point) and every ∂ᵢⱼz₁ is zero.
+//
+// The backward is hand-written for the usual case (a backward that builds no graph). One that
+// must itself be differentiable (create_graph: reverse-mode derivatives of the outputs, a third
+// order) recomputes the forward from the inputs as the composite graph and differentiates that.
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "errors.h"
+#include "jet.h"
+#include "ops.h"
+
+namespace pt {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// What the network is asked for: first channels (input indices), second channels (terms over
+// their positions), the activation, and whether the output layer maps the first channels.
+struct Request {
+  std::vector<int64_t> first;
+  JetTerms terms;
+  int64_t act;
+  bool firstOut;
+  int64_t C1() const { return static_cast<int64_t>(first.size()); }
+  int64_t C2() const { return terms.channels(); }
+};
+
+// The three parts of a layer buffer [R, H] (see the header), as [N, H], [N, C2, H], [N, C1, H].
+struct Rows { at::Tensor value, second, first; };
+Rows split(const at::Tensor& buf, int64_t N, int64_t C1, int64_t C2) {
+  const int64_t H = buf.size(1);
+  return {buf.narrow(0, 0, N), buf.narrow(0, N, N * C2).view({N, C2, H}), buf.narrow(0, N * (1 + C2), N * C1).view({N, C1, H})};
+}
+
+// The first hidden layer's channels without [N, C, H] passes: with ∂ᵢz₁ = wᵢ (column i of
+// W₁) at every point, ∂ᵢz₂ = W₂ (σ'(z₁) ⊙ wᵢ) = σ'(z₁) (W₂ diag wᵢ)ᵀ, and the second channel
+// Σ c ∂ᵢ∂ⱼz₂ = σ''(z₁) (W₂ diag qₚ)ᵀ with qₚ = Σ c wᵢ ⊙ wⱼ: the scaling goes to the weights
+// ([C, H₂, H₁], small) and each channel set is one product with σ' or σ''.
+struct FirstLayer {
+  at::Tensor w;   // [C1, H₁]: wᵢ per first channel
+  at::Tensor qw;  // [C2, H₁]: qₚ per second channel
+  FirstLayer(const at::Tensor& W1, const std::vector<int64_t>& first, const JetTerms& t) {
+    w = W1.t().index_select(0, at::tensor(first, W1.options().dtype(at::kLong)));
+    qw = at::zeros({t.channels(), W1.size(0)}, W1.options());
+    for (int64_t p = 0; p < t.channels(); p++)
+      for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) qw[p].add_(w[t.i[m]] * w[t.j[m]], t.c[m]);
+  }
+  // W₂ scaled per channel: [C·H₂, H₁]
+  static at::Tensor scaled(const at::Tensor& W2, const at::Tensor& k) { return (W2.unsqueeze(0) * k.unsqueeze(1)).reshape({-1, W2.size(1)}); }
+};
+
+// The composite graph of the same forward, differentiable in every input (for a create_graph backward).
+variable_list composite(const at::Tensor& x, const std::vector<at::Tensor>& p, const Request& q) {
+  const int64_t N = x.size(0), L = static_cast<int64_t>(p.size()) / 2, C1 = q.C1(), C2 = q.C2();
+  at::Tensor F = at::tensor(q.first, x.options().dtype(at::kLong));
+  const int64_t H1 = p[0].size(0);
+  at::Tensor z = at::linear(x, p[0], p[1]);
+  at::Tensor d1 = p[0].t().index_select(0, F).unsqueeze(0).expand({N, C1, H1});
+  at::Tensor d2 = at::zeros({N, C2, H1}, x.options());
+  for (int64_t l = 1; l < L; l++) {
+    const at::Tensor &W = p[2 * l], &b = p[2 * l + 1];
+    if (C1 == 0 && C2 == 0) {
+      z = at::linear(q.act == kTanh ? at::tanh(z) : at::sin(z), W, b);
+      d1 = d2 = at::zeros({N, 0, W.size(0)}, x.options());
+      continue;
+    }
+    variable_list j = activationJet(q.act, z, d1, d2, q.terms);
+    z = at::linear(j[0], W, b);
+    d1 = (l < L - 1 || q.firstOut) ? at::matmul(j[1], W.t()) : at::zeros({N, 0, W.size(0)}, x.options());
+    d2 = at::matmul(j[2], W.t());
+  }
+  return {z, d1, d2};
+}
+
+struct JetNetwork : public torch::autograd::Function<JetNetwork> {
+  // params: W₁, b₁, …, W_L, b_L. → (u [N, out], first [N, C1 or 0, out], second [N, C2, out])
+  static variable_list forward(AutogradContext* ctx, at::Tensor x, at::TensorList params, std::vector<int64_t> first, std::vector<int64_t> ti,
+                               std::vector<int64_t> tj, std::vector<int64_t> off, std::vector<double> tc, int64_t act, bool firstOut) {
+    const Request q{first, {ti, tj, off, tc}, act, firstOut};
+    const int64_t N = x.size(0), L = static_cast<int64_t>(params.size()) / 2, C1 = q.C1(), C2 = q.C2();
+    // The output layer maps the first channels only when they are asked for (they come last).
+    auto rowsInto = [&](int64_t l) { return (l < L - 1 || firstOut) ? N * (1 + C1 + C2) : N * (1 + C2); };
+    // Layer 1, and layer 2's rows from it.
+    at::Tensor z1 = at::addmm(params[1], x, params[0].t());
+    JetDerivs d1 = jetDerivs(act, z1);
+    const FirstLayer fl(params[0], first, q.terms);
+    const at::Tensor &W2 = params[2];
+    const int64_t H2 = W2.size(0);
+    at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
+    at::Tensor v = Y.narrow(0, 0, N);
+    at::addmm_out(v, params[3], d1.a, W2.t());
+    if (C2) {
+      at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2 * H2});
+      at::mm_out(second, d1.s2, FirstLayer::scaled(W2, fl.qw).t());
+    }
+    if (C1 && Y.size(0) > N * (1 + C2)) {
+      at::Tensor firstRows = Y.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2});
+      at::mm_out(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w).t());
+    }
+    // Layers 2 … L−1: the jet through the activation, then one product for all rows.
+    std::vector<at::Tensor> pre{z1}, post{d1.a}, s1{d1.s1}, s2{d1.s2}, s3{d1.s3};
+    for (int64_t l = 2; l < L; l++) {
+      const at::Tensor &W = params[2 * l], &b = params[2 * l + 1];
+      Rows in = split(Y, N, C1, C2);
+      JetDerivs d = jetDerivs(act, in.value);
+      at::Tensor X = at::empty_like(Y);
+      Rows out = split(X, N, C1, C2);
+      out.value.copy_(d.a);
+      jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
+      at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
+      at::mm_out(next, X.narrow(0, 0, next.size(0)), W.t());
+      next.narrow(0, 0, N).add_(b);
+      pre.push_back(Y); post.push_back(X); s1.push_back(d.s1); s2.push_back(d.s2); s3.push_back(d.s3);
+      Y = next;
+    }
+    std::vector<at::Tensor> saved{x};
+    saved.insert(saved.end(), params.begin(), params.end());
+    ctx->save_for_backward(saved);
+    ctx->set_materialize_grads(false);  // an unused output's gradient stays undefined (see the output bias)
+    ctx->saved_data["first"] = first;
+    ctx->saved_data["ti"] = ti;
+    ctx->saved_data["tj"] = tj;
+    ctx->saved_data["off"] = off;
+    ctx->saved_data["tc"] = tc;
+    ctx->saved_data["act"] = act;
+    ctx->saved_data["firstOut"] = firstOut;
+    ctx->saved_data["pre"] = pre;
+    ctx->saved_data["post"] = post;
+    ctx->saved_data["s1"] = s1;
+    ctx->saved_data["s2"] = s2;
+    ctx->saved_data["s3"] = s3;
+    const int64_t out = Y.size(1);
+    at::Tensor u = Y.narrow(0, 0, N).clone();
+    at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2, out}).clone();
+    at::Tensor firstChannels = firstOut ? Y.narrow(0, N * (1 + C2), N * C1).view({N, C1, out}).clone() : at::empty({N, 0, out}, x.options());
+    return {u, firstChannels, second};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list g) {
+    variable_list saved = ctx->get_saved_variables();
+    const at::Tensor x = saved[0];
+    const std::vector<at::Tensor> p(saved.begin() + 1, saved.end());
+    const Request q{ctx->saved_data["first"].toIntVector(),
+                    {ctx->saved_data["ti"].toIntVector(), ctx->saved_data["tj"].toIntVector(), ctx->saved_data["off"].toIntVector(),
+                     ctx->saved_data["tc"].toDoubleVector()},
+                    ctx->saved_data["act"].toInt(), ctx->saved_data["firstOut"].toBool()};
+    variable_list grads(saved.size() + 7);  // one per input, the 7 non-tensor arguments last (undefined)
+    if (at::GradMode::is_enabled()) {
+      differentiable(x, p, q, g, grads);
+      return grads;
+    }
+    const int64_t N = x.size(0), L = static_cast<int64_t>(p.size()) / 2, C1 = q.C1(), C2 = q.C2();
+    auto pre = ctx->saved_data["pre"].toTensorVector(), post = ctx->saved_data["post"].toTensorVector();
+    auto s1 = ctx->saved_data["s1"].toTensorVector(), s2 = ctx->saved_data["s2"].toTensorVector(), s3 = ctx->saved_data["s3"].toTensorVector();
+    // The output rows' gradient, laid out as the forward's last buffer.
+    const int64_t out = p[2 * L - 2].size(0);
+    at::Tensor G = at::zeros({N * (1 + C2 + (q.firstOut ? C1 : 0)), out}, x.options());
+    if (g[0].defined()) G.narrow(0, 0, N).copy_(g[0]);
+    if (C2 && g[2].defined()) G.narrow(0, N, N * C2).view({N, C2, out}).copy_(g[2]);
+    if (q.firstOut && C1 && g[1].defined()) G.narrow(0, N * (1 + C2), N * C1).view({N, C1, out}).copy_(g[1]);
+    for (int64_t l = L - 1; l >= 2; l--) {
+      const at::Tensor& W = p[2 * l];
+      const at::Tensor& X = post[l - 1];
+      grads[1 + 2 * l] = at::mm(G.t(), X.narrow(0, 0, G.size(0)));
+      // The output bias reaches the value alone: no gradient (as autograd gives) where the value is unused.
+      if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = G.narrow(0, 0, N).sum(0);
+      at::Tensor GX = at::empty_like(X);
+      at::Tensor GXused = GX.narrow(0, 0, G.size(0));
+      at::mm_out(GXused, G, W);
+      if (G.size(0) < GX.size(0)) GX.narrow(0, G.size(0), GX.size(0) - G.size(0)).zero_();
+      // Through the activation: the value's share Ga σ', then the channels' (jet.cc).
+      at::Tensor Gin = at::empty_like(pre[l - 1]);
+      Rows in = split(pre[l - 1], N, C1, C2), ga = split(GX, N, C1, C2), gz = split(Gin, N, C1, C2);
+      const JetDerivs d{at::Tensor(), s1[l - 1], s2[l - 1], s3[l - 1]};
+      at::mul_out(gz.value, ga.value, d.s1);
+      jetRowsBackward(q.terms, d, in.first, in.second, ga.first, ga.second, gz.value, gz.first, gz.second);
+      G = Gin;
+    }
+    // Layer 2's rows from layer 1 (FirstLayer): value a W₂ᵀ + b₂, channels σ' K₁ᵀ and σ'' K₂ᵀ.
+    const at::Tensor &W2 = p[2], &a = post[0];
+    const int64_t H2 = W2.size(0);
+    const FirstLayer fl(p[0], q.first, q.terms);
+    at::Tensor Gv = G.narrow(0, 0, N);
+    grads[3] = at::mm(Gv.t(), a);
+    if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
+    at::Tensor gz1 = at::mm(Gv, W2).mul_(s1[0]);  // through a: σ'
+    at::Tensor gw = at::zeros_like(fl.w);         // ∂/∂wᵢ, from both channel sets
+    auto channelSet = [&](const at::Tensor& Gc, const at::Tensor& k, const at::Tensor& s, const at::Tensor& sNext, at::Tensor& gk) {
+      // rows σ Kᵀ with K = W₂ scaled by k: ∂σ = Gc K, ∂K = Gcᵀ σ, whence ∂W₂ and ∂k.
+      const int64_t C = k.size(0);
+      at::Tensor gK = at::mm(Gc.t(), s).view({C, H2, -1});
+      gz1.add_(at::mm(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
+      grads[3].add_((gK * k.unsqueeze(1)).sum(0));
+      gk = (gK * W2.unsqueeze(0)).sum(1);
+    };
+    if (C1 && G.size(0) > N * (1 + C2)) {
+      at::Tensor gk;
+      channelSet(G.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2}), fl.w, s1[0], s2[0], gk);
+      gw.add_(gk);
+    }
+    if (C2) {
+      at::Tensor gq;
+      channelSet(G.narrow(0, N, N * C2).view({N, C2 * H2}), fl.qw, s2[0], s3[0], gq);
+      for (int64_t ch = 0; ch < C2; ch++)  // qₚ = Σ c wᵢ ⊙ wⱼ
+        for (int64_t m = q.terms.off[ch]; m < q.terms.off[ch + 1]; m++) {
+          gw[q.terms.i[m]].add_(gq[ch] * fl.w[q.terms.j[m]], q.terms.c[m]);
+          gw[q.terms.j[m]].add_(gq[ch] * fl.w[q.terms.i[m]], q.terms.c[m]);
+        }
+    }
+    // Layer 1: z₁ = x W₁ᵀ + b₁, and wᵢ is column first[i] of W₁.
+    at::Tensor gW = at::mm(gz1.t(), x);
+    if (C1) gW.index_add_(1, at::tensor(q.first, x.options().dtype(at::kLong)), gw.t());
+    grads[1] = gW;
+    grads[2] = gz1.sum(0);
+    if (x.requires_grad()) grads[0] = at::mm(gz1, p[0]);
+    return grads;
+  }
+
+  // A backward that builds a graph: the composite forward, recomputed here, differentiated.
+  static void differentiable(const at::Tensor& x, const std::vector<at::Tensor>& p, const Request& q, const variable_list& g, variable_list& grads) {
+    variable_list outs = composite(x, p, q), wrt, seeds, ys;
+    for (size_t k = 0; k < outs.size(); k++) {
+      if (g[k].defined() && outs[k].numel() > 0 && outs[k].requires_grad()) { ys.push_back(outs[k]); seeds.push_back(g[k]); }
+    }
+    std::vector<size_t> slots;
+    if (x.requires_grad()) { wrt.push_back(x); slots.push_back(0); }
+    for (size_t k = 0; k < p.size(); k++)
+      if (p[k].requires_grad()) { wrt.push_back(p[k]); slots.push_back(k + 1); }
+    if (ys.empty() || wrt.empty()) return;
+    variable_list r = torch::autograd::grad(ys, wrt, seeds, /*retain_graph=*/true, /*create_graph=*/true, /*allow_unused=*/true);
+    for (size_t k = 0; k < r.size(); k++) grads[slots[k]] = r[k];
+  }
+};
+
+void checkInput(const at::Tensor& t, const std::string& what) {
+  if (!t.device().is_cpu()) throw std::invalid_argument(what + " must be on the CPU");
+  if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kDouble) throw std::invalid_argument(what + " must be float32 or float64");
+}
+
+// jetNetwork(act, x, [W₁, b₁, …], first[], termI[], termJ[], channelStarts[], coefficients[], firstOut)
+//   → [u, first channels, second channels]
+Napi::Value JetNetworkFn(const Napi::CallbackInfo& info) {
+  PT_GUARD("jetNetwork",
+    const int64_t act = jetActivationCode(info[0].As<Napi::String>().Utf8Value());
+    const at::Tensor& x = tensorArg(info, 1);
+    std::vector<at::Tensor> params = tensorList(info, 2);
+    Request q{intList(info, 3), {intList(info, 4), intList(info, 5), intList(info, 6), doubleList(info, 7)}, act, flag(info, 8)};
+    checkInput(x, "x");
+    if (x.dim() != 2) throw std::invalid_argument("x must be [N, inputs]");
+    if (params.size() < 4 || params.size() % 2) throw std::invalid_argument("expected weights and biases of at least two layers: [W1, b1, W2, b2, …]");
+    int64_t width = x.size(1);
+    for (size_t k = 0; k < params.size(); k += 2) {
+      const at::Tensor &W = params[k], &b = params[k + 1];
+      const std::string layer = "layer " + std::to_string(k / 2 + 1);
+      checkInput(W, layer + "'s weight"); checkInput(b, layer + "'s bias");
+      if (W.scalar_type() != x.scalar_type() || b.scalar_type() != x.scalar_type()) throw std::invalid_argument(layer + ": weights, biases and x must share a dtype");
+      if (W.dim() != 2 || W.size(1) != width) throw std::invalid_argument(layer + "'s weight must be [out, " + std::to_string(width) + "]");
+      if (b.dim() != 1 || b.size(0) != W.size(0)) throw std::invalid_argument(layer + "'s bias must be [" + std::to_string(W.size(0)) + "]");
+      width = W.size(0);
+    }
+    for (int64_t i : q.first)
+      if (i < 0 || i >= x.size(1)) throw std::invalid_argument("first-derivative input index " + std::to_string(i) + " out of range");
+    checkJetTerms(q.terms, q.C1());
+    return handleList(info.Env(), JetNetwork::apply(x.contiguous(), at::TensorList(params), q.first, q.terms.i, q.terms.j, q.terms.off,
+                                                    q.terms.c, act, q.firstOut));)
+}
+
+}  // namespace
+
+void registerJetNetwork(Napi::Env env, Napi::Object exports) {
+  exports.Set("jetNetwork", Napi::Function::New(env, JetNetworkFn, "jetNetwork"));
+}
+
+}  // namespace pt

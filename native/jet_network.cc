@@ -24,6 +24,7 @@
 
 #include "args.h"
 #include "errors.h"
+#include "fast_tanh.h"
 #include "jet.h"
 #include "ops.h"
 
@@ -96,42 +97,9 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
   static variable_list forward(AutogradContext* ctx, at::Tensor x, at::TensorList params, std::vector<int64_t> first, std::vector<int64_t> ti,
                                std::vector<int64_t> tj, std::vector<int64_t> off, std::vector<double> tc, int64_t act, bool firstOut) {
     const Request q{first, {ti, tj, off, tc}, act, firstOut};
-    const int64_t N = x.size(0), L = static_cast<int64_t>(params.size()) / 2, C1 = q.C1(), C2 = q.C2();
-    // The output layer maps the first channels only when they are asked for (they come last).
-    auto rowsInto = [&](int64_t l) { return (l < L - 1 || firstOut) ? N * (1 + C1 + C2) : N * (1 + C2); };
-    // Layer 1, and layer 2's rows from it.
-    at::Tensor z1 = at::addmm(params[1], x, params[0].t());
-    JetDerivs d1 = jetDerivs(act, z1);
-    const FirstLayer fl(params[0], first, q.terms);
-    const at::Tensor &W2 = params[2];
-    const int64_t H2 = W2.size(0);
-    at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
-    at::Tensor v = Y.narrow(0, 0, N);
-    at::addmm_out(v, params[3], d1.a, W2.t());
-    if (C2) {
-      at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2 * H2});
-      at::mm_out(second, d1.s2, FirstLayer::scaled(W2, fl.qw).t());
-    }
-    if (C1 && Y.size(0) > N * (1 + C2)) {
-      at::Tensor firstRows = Y.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2});
-      at::mm_out(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w).t());
-    }
-    // Layers 2 … L−1: the jet through the activation, then one product for all rows.
-    std::vector<at::Tensor> pre{z1}, post{d1.a}, s1{d1.s1}, s2{d1.s2}, s3{d1.s3};
-    for (int64_t l = 2; l < L; l++) {
-      const at::Tensor &W = params[2 * l], &b = params[2 * l + 1];
-      Rows in = split(Y, N, C1, C2);
-      JetDerivs d = jetDerivs(act, in.value);
-      at::Tensor X = at::empty_like(Y);
-      Rows out = split(X, N, C1, C2);
-      out.value.copy_(d.a);
-      jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
-      at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
-      at::mm_out(next, X.narrow(0, 0, next.size(0)), W.t());
-      next.narrow(0, 0, N).add_(b);
-      pre.push_back(Y); post.push_back(X); s1.push_back(d.s1); s2.push_back(d.s2); s3.push_back(d.s3);
-      Y = next;
-    }
+    const int64_t N = x.size(0), C1 = q.C1(), C2 = q.C2();
+    std::vector<at::Tensor> pre, post, s1, s2, s3;  // per hidden layer: its rows before and after the activation, σ', σ'', σ'''
+    at::Tensor Y = (C1 || C2) ? jetForward(x, params, q, pre, post, s1, s2, s3) : valueForward(x, params, act, pre, post);
     std::vector<at::Tensor> saved{x};
     saved.insert(saved.end(), params.begin(), params.end());
     ctx->save_for_backward(saved);
@@ -155,6 +123,60 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     return {u, firstChannels, second};
   }
 
+  // No channels: the plain forward, each hidden layer's pre-activation and activation kept.
+  static at::Tensor valueForward(const at::Tensor& x, at::TensorList params, int64_t act, std::vector<at::Tensor>& pre, std::vector<at::Tensor>& post) {
+    at::Tensor z = at::addmm(params[1], x, params[0].t());
+    for (size_t l = 1; l < params.size() / 2; l++) {
+      at::Tensor a = act == kTanh ? fastTanh(z) : at::sin(z);
+      pre.push_back(z); post.push_back(a);
+      z = at::addmm(params[2 * l + 1], a, params[2 * l].t());
+    }
+    return z;
+  }
+
+  // The jet: rows of every layer as in the header, with what the backward needs.
+  static at::Tensor jetForward(const at::Tensor& x, at::TensorList params, const Request& q, std::vector<at::Tensor>& pre, std::vector<at::Tensor>& post,
+                               std::vector<at::Tensor>& s1, std::vector<at::Tensor>& s2, std::vector<at::Tensor>& s3) {
+    const int64_t N = x.size(0), L = static_cast<int64_t>(params.size()) / 2, C1 = q.C1(), C2 = q.C2();
+    const int64_t act = q.act;
+    // The output layer maps the first channels only when they are asked for (they come last).
+    auto rowsInto = [&](int64_t l) { return (l < L - 1 || q.firstOut) ? N * (1 + C1 + C2) : N * (1 + C2); };
+    // Layer 1, and layer 2's rows from it.
+    at::Tensor z1 = at::addmm(params[1], x, params[0].t());
+    JetDerivs d1 = jetDerivs(act, z1);
+    const FirstLayer fl(params[0], q.first, q.terms);
+    const at::Tensor &W2 = params[2];
+    const int64_t H2 = W2.size(0);
+    at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
+    at::Tensor v = Y.narrow(0, 0, N);
+    at::addmm_out(v, params[3], d1.a, W2.t());
+    if (C2) {
+      at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2 * H2});
+      at::mm_out(second, d1.s2, FirstLayer::scaled(W2, fl.qw).t());
+    }
+    if (C1 && Y.size(0) > N * (1 + C2)) {
+      at::Tensor firstRows = Y.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2});
+      at::mm_out(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w).t());
+    }
+    // Layers 2 … L−1: the jet through the activation, then one product for all rows.
+    pre.push_back(z1); post.push_back(d1.a); s1.push_back(d1.s1); s2.push_back(d1.s2); s3.push_back(d1.s3);
+    for (int64_t l = 2; l < L; l++) {
+      const at::Tensor &W = params[2 * l], &b = params[2 * l + 1];
+      Rows in = split(Y, N, C1, C2);
+      JetDerivs d = jetDerivs(act, in.value);
+      at::Tensor X = at::empty_like(Y);
+      Rows out = split(X, N, C1, C2);
+      out.value.copy_(d.a);
+      jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
+      at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
+      at::mm_out(next, X.narrow(0, 0, next.size(0)), W.t());
+      next.narrow(0, 0, N).add_(b);
+      pre.push_back(Y); post.push_back(X); s1.push_back(d.s1); s2.push_back(d.s2); s3.push_back(d.s3);
+      Y = next;
+    }
+    return Y;
+  }
+
   static variable_list backward(AutogradContext* ctx, variable_list g) {
     variable_list saved = ctx->get_saved_variables();
     const at::Tensor x = saved[0];
@@ -170,6 +192,10 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     }
     const int64_t N = x.size(0), L = static_cast<int64_t>(p.size()) / 2, C1 = q.C1(), C2 = q.C2();
     auto pre = ctx->saved_data["pre"].toTensorVector(), post = ctx->saved_data["post"].toTensorVector();
+    if (!C1 && !C2) {
+      valueBackward(x, p, q.act, pre, post, g[0], grads);
+      return grads;
+    }
     auto s1 = ctx->saved_data["s1"].toTensorVector(), s2 = ctx->saved_data["s2"].toTensorVector(), s3 = ctx->saved_data["s3"].toTensorVector();
     // The output rows' gradient, laid out as the forward's last buffer.
     const int64_t out = p[2 * L - 2].size(0);
@@ -233,6 +259,22 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     grads[2] = gz1.sum(0);
     if (x.requires_grad()) grads[0] = at::mm(gz1, p[0]);
     return grads;
+  }
+
+  // The plain backward of valueForward (grads as backward's: x, then the parameters).
+  static void valueBackward(const at::Tensor& x, const std::vector<at::Tensor>& p, int64_t act, const std::vector<at::Tensor>& pre,
+                            const std::vector<at::Tensor>& post, const at::Tensor& gu, variable_list& grads) {
+    if (!gu.defined()) return;
+    at::Tensor G = gu;
+    for (size_t l = p.size() / 2 - 1; l >= 1; l--) {
+      grads[1 + 2 * l] = at::mm(G.t(), post[l - 1]);
+      grads[2 + 2 * l] = G.sum(0);
+      at::Tensor ga = at::mm(G, p[2 * l]);
+      G = act == kTanh ? at::tanh_backward(ga, post[l - 1]) : ga.mul_(at::cos(pre[l - 1]));
+    }
+    grads[1] = at::mm(G.t(), x);
+    grads[2] = G.sum(0);
+    if (x.requires_grad()) grads[0] = at::mm(G, p[0]);
   }
 
   // A backward that builds a graph: the composite forward, recomputed here, differentiated.

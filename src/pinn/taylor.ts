@@ -13,8 +13,10 @@
 // matmul. A fixed linear combination L = Σ c ∂ᵢ∂ⱼ (a Laplacian, a wave operator) is linear in
 // the second derivatives, so it travels as one channel: L a = σ''(z) Σ c ∂ᵢz ∂ⱼz + σ'(z) L z,
 // and a residual that needs only L costs one channel where its terms would cost one each. On the CPU,
-// tanh and sin layers run as one fused native pass each way (native/jet.cc); other activations
-// and devices use the composite ops below, which compute the same thing.
+// a plain tanh or sin MLP's whole jet is one native call and one autograd node
+// (native/jet_network.cc); composed layer by layer here, its tanh and sin layers run as one fused
+// native pass each way (native/jet.cc); other activations and devices use the composite ops
+// below, which compute the same thing.
 //
 // A hidden layer with a pre-activation scale s, σ(s·(W a + b)) (SIREN's fixed ω₀, an adaptive
 // activation's trainable slope, or both), has ∂ᵢ(s z) = s ∂ᵢz and ∂ᵢⱼ(s z) = s ∂ᵢⱼz: the same

@@ -39,15 +39,22 @@ async function ranks(world: number, args: object): Promise<Run[]> {
 const maxRelative = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(v)));
 
 describe.skipIf(!available)(`data-parallel training ${available ? '' : `— skipped: ${reason}`}`, () => {
-  it('2 ranks take the steps one process takes on all the points: losses to 1e-12 over 50 Adam + 20 BFGS, with resampling and grad-norm weighting', async () => {
+  it('2 ranks take the steps one process takes on all the points: Adam to rounding, BFGS to 1e-10, with resampling and grad-norm weighting', async () => {
     const [one, [r0, r1]] = [await run({}), await ranks(2, {})];
     for (const r of [one, r0, r1]) expect(r.error).toBeUndefined();
     expect(r0.steps).toBe(70);
     expect(r0.total).toHaveLength(70);
-    expect(maxRelative(one.total, r0.total)).toBeLessThan(1e-12);
-    // each term to 1e-11: the smaller ones carry the rounding of the sums in fewer digits (measured: pde 1.2e-12)
-    for (const k of Object.keys(one.losses)) expect(maxRelative(one.losses[k], r0.losses[k]), k).toBeLessThan(1e-11);
-    expect(maxRelative(one.gradNorm, r0.gradNorm)).toBeLessThan(1e-10);
+    const series = (r: Run) => ({ total: r.total, gradNorm: r.gradNorm, ...r.losses });
+    const [s1, s0] = [series(one), series(r0)];
+    expect(Object.keys(s1)).toEqual(['total', 'gradNorm', 'pde', 'bc', 'ic']);
+    // The 50 Adam steps differ by the sums' rounding alone: the ranks sum their halves of the
+    // points, then add (measured: every series within 1.7e-15).
+    for (const k of Object.keys(s1)) expect(maxRelative(s1[k].slice(0, 50), s0[k].slice(0, 50)), k).toBeLessThan(1e-14);
+    // BFGS builds its curvature from differences of gradients, which magnifies that rounding about
+    // tenfold per early iteration (measured after 20: total 5.2e-13, the terms up to 1.3e-11, the
+    // gradient norm 1.8e-11); a real difference (a shard's loss, a missed reduction) is 1e-3 or more.
+    expect(maxRelative(s1.total, s0.total)).toBeLessThan(1e-11);
+    for (const k of Object.keys(s1)) expect(maxRelative(s1[k], s0[k]), k).toBeLessThan(1e-10);
     // every rank holds the same numbers, bit for bit, and they are the global ones (not a shard's)
     expect(r1.total).toEqual(r0.total);
     expect(r1.params).toEqual(r0.params);

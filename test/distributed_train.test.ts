@@ -17,7 +17,7 @@ const reason = distributed.isAvailable().reasons.gloo ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'pinn-dp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { ok: boolean; error?: string; name?: string; rank: number; steps: number; total: number[]; losses: Record<string, number[]>; gradNorm: number[]; params: number[][]; exit: number | null }
+interface Run { weights: Record<string, number>[]; ok: boolean; error?: string; name?: string; rank: number; steps: number; total: number[]; losses: Record<string, number[]>; gradNorm: number[]; params: number[][]; exit: number | null }
 
 function run(args: object): Promise<Run> {
   return new Promise((done) => {
@@ -71,6 +71,23 @@ describe.skipIf(!available)(`data-parallel training ${available ? '' : `— skip
     // the batches are drawn: the PDE loss is not the full-set loss of a run without them
     const full = await run({ adamSteps: 30, bfgsSteps: 5 });
     expect(Math.abs(full.losses.pde[5] - one.losses.pde[5]) / full.losses.pde[5]).toBeGreaterThan(1e-6);
+  }, 120_000);
+
+  it('NTK weighting: each rank estimates the kernel traces on its own points, the ranks average them and hold the same weights', async () => {
+    const args = { weighting: 'ntk', adamSteps: 30, bfgsSteps: 2 };
+    const [one, [r0, r1]] = [await run(args), await ranks(2, args)];
+    for (const r of [one, r0, r1]) expect(r.error).toBeUndefined();
+    expect(r1.weights).toEqual(r0.weights);
+    expect(r1.params).toEqual(r0.params);
+    // The weights moved from 1 at the first update and stayed finite; the 2-rank estimate (other
+    // rows than one process draws) is the same kernel's: within a factor 3 of one process's.
+    const [w1, w0] = [one.weights[1], r0.weights[1]];
+    for (const k of ['pde', 'bc', 'ic']) {
+      expect(w0[k], k).not.toBe(1);
+      expect(Number.isFinite(w0[k])).toBe(true);
+      expect(w0[k] / w1[k], k).toBeGreaterThan(1 / 3);
+      expect(w0[k] / w1[k], k).toBeLessThan(3);
+    }
   }, 120_000);
 
   it("rank 0 writes the checkpoints; they resume on 2 ranks bit for bit and on 1 to 1e-12", async () => {

@@ -1,6 +1,6 @@
 // Loss-weighting schemes against their formulas.
 import { describe, expect, it } from 'vitest';
-import { Tensor, memory, nn, pinn, scalar, tensor, tidy } from '../src/index.js';
+import { Tensor, memory, nn, noGrad, pinn, scalar, tensor, tidy } from '../src/index.js';
 
 const ctx = (step: number, raw: Record<string, Tensor>, params: Tensor[] = [], base: Record<string, number> = {}) =>
   ({ step, raw, params, base: { ...Object.fromEntries(Object.keys(raw).map((k) => [k, 1])), ...base } });
@@ -247,5 +247,24 @@ describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {
     const b = new pinn.NTKWeighting({ every: 1, alpha: 0, points: 1, seed: 99 });
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
     expect([3, 4, 5].map((s) => at(s, b).bc)).toEqual(seq.slice(3));
+  });
+  it('`fixed` holds a term at its weight and leaves it out of the sum; unknown or negative ones are refused', () => {
+    const { model, problem, params } = build();
+    const at = (w: InstanceType<typeof pinn.NTKWeighting>) => tidy(() => w.weights({ ...ctx(0, tidy(() => problem.losses(model)), params), problem, model }));
+    // Σ over the balanced terms alone: the pde's own t over itself.
+    expect(at(new pinn.NTKWeighting({ every: 1, alpha: 0, fixed: { bc: 0 } }))).toEqual({ pde: 1, bc: 0 });
+    expect(at(new pinn.NTKWeighting({ every: 1, alpha: 0, fixed: { bc: 7 } })).bc).toBe(7);
+    expect(() => at(new pinn.NTKWeighting({ fixed: { ic: 0 } }))).toThrow("NTKWeighting: no loss term named 'ic' (terms: pde, bc)");
+    expect(() => new pinn.NTKWeighting({ fixed: { bc: -1 } })).toThrow(/NTKWeighting: fixed\.bc must be/);
+  });
+  it('a term its data already meet keeps a bounded weight (where LRA\'s runs to the cap): its kernel does not vanish with its loss', () => {
+    // bc: u = 0 at x = 0.5 and 2 with u ≡ 0 (w = b = 0): the loss and its gradient are 0, ‖∇θ u‖² is not.
+    const { model, problem, params } = build();
+    noGrad(() => { for (const p of params) p.zero_(); });
+    const raw = tidy(() => problem.losses(model));
+    const ntk = tidy(() => new pinn.NTKWeighting({ every: 1, alpha: 0 }).weights({ ...ctx(0, raw, params), problem, model }));
+    expect(ntk.bc).toBeCloseTo(4.125 / 3.125, 12);
+    const lra = tidy(() => new pinn.LRAWeighting({ every: 1, alpha: 0 }).weights({ ...ctx(0, raw, params), residualTerms: ['pde'] }));
+    expect(lra.bc).toBe(1); // LRA's target is max|∇L_pde| / 0: not finite, so the weight stays where it was
   });
 });

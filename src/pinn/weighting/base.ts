@@ -1,7 +1,7 @@
 // What every loss weighting shares: the interface the Trainer calls each step, state-dict
 // checks, and the bounds and smoothing that keep adaptive weights from running away.
 import { grad } from '../../autograd.js';
-import { checkNonNegativeInt, checkOptions, checkPositiveInt, checkRange, isFiniteNumber, need } from '../../checks.js';
+import { checkNonNegative, checkNonNegativeInt, checkOptions, checkPositiveInt, checkRange, isFiniteNumber, need } from '../../checks.js';
 import { checkKeys, invalidArgument } from '../../errors.js';
 import { zerosLike } from '../../creation.js';
 import { stack } from '../../functional.js';
@@ -87,6 +87,14 @@ export interface Schedule { every?: number; until?: number }
 export function checkSchedule(name: string, o: Schedule): void {
   checkEvery(name, o.every);
   if (o.until !== undefined) checkNonNegativeInt(name, 'until', o.until);
+}
+
+/** A scheme's `fixed` option: terms held at given non-negative weights (a copy; {} when absent). */
+export function checkFixed(op: string, fixed: unknown): Weights {
+  if (fixed === undefined) return {};
+  checkOptions(op, fixed as Record<string, unknown>, undefined, 'fixed');
+  for (const [k, w] of Object.entries(fixed as object)) checkNonNegative(op, `fixed.${k}`, w);
+  return { ...(fixed as Weights) };
 }
 
 /** The option names of an adaptive scheme: its schedule and smoothing, then its own. */

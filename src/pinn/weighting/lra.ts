@@ -1,9 +1,9 @@
-import { checkNames, checkNonNegative, checkOptions } from '../../checks.js';
+import { checkNames, checkOptions } from '../../checks.js';
 import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  ADAPTIVE_KEYS, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, globalValues, smoothTowards, termGradients,
+  ADAPTIVE_KEYS, checkFixed, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, globalValues, smoothTowards, termGradients,
 } from './base.js';
 
 /**
@@ -48,14 +48,10 @@ export class LRAWeighting implements LossWeighting {
       throw new Error(`${op}: numerator must be 'max' (the paper's) or 'mean', got ${JSON.stringify(c.numerator)}`);
     }
     if (c.residualTerms !== undefined) checkNames(op, 'residualTerms', c.residualTerms);
-    if (c.fixed !== undefined) {
-      checkOptions(op, c.fixed, undefined, 'fixed');
-      for (const [k, w] of Object.entries(c.fixed)) checkNonNegative(op, `fixed.${k}`, w);
-    }
     if (c.stallGuard !== undefined && !(Number.isInteger(c.stallGuard) && c.stallGuard >= 0)) {
       throw new Error(`${op}: stallGuard must be a whole number of updates (0: off), got ${JSON.stringify(c.stallGuard)}`);
     }
-    this.fixed = { ...c.fixed };
+    this.fixed = checkFixed(op, c.fixed);
     this.smoothing = checkSmoothing(op, c);
     this.numerator = c.numerator ?? 'max';
   }

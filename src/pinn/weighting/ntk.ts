@@ -10,7 +10,7 @@ import { type Tensor } from '../../tensor.js';
 import { type Condition } from '../conditions.js';
 import { type Problem } from '../problem.js';
 import {
-  ADAPTIVE_KEYS, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
+  ADAPTIVE_KEYS, checkFixed, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /**
@@ -26,16 +26,28 @@ import {
  * tᵢ is estimated on `points` rows per term (default 64) drawn without replacement from a
  * seeded generator, all rows when fewer: one reverse pass per row and component, on a graph of
  * those rows only, so an update costs about `points` small backward passes per term.
+ * Data-parallel, each rank draws its rows from its own share of the points and the tᵢ are
+ * averaged over ranks, so every rank computes the same weights.
+ *
+ * Unlike gradient-of-the-loss schemes (LRA, gradNorm), tᵢ does not vanish when a term is met:
+ * ‖∇θ rᵢ‖ measures how the term's residual moves with the parameters, not its size. A term whose
+ * data u ≡ 0 meets (homogeneous boundary and initial values) keeps a bounded weight, where LRA's
+ * grows to its cap and can pin the fit on u ≡ 0.
+ *
+ * `fixed` holds terms at given weights instead of balancing them, and leaves them out of the sum
+ * (0: out of the objective, e.g. a term that holds by construction).
  */
 export class NTKWeighting implements LossWeighting {
   readonly name = 'ntk';
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   private readonly rng: Random;
-  constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number } = {}) {
-    const op = 'NTKWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'points', 'seed']);
+  private readonly fixed: Weights;
+  constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number; fixed?: Weights } = {}) {
+    const op = 'NTKWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'points', 'seed', 'fixed']);
     checkSchedule(op, c);
     if (c.points !== undefined) checkPositiveInt(op, 'points', c.points);
+    this.fixed = checkFixed(op, c.fixed);
     this.smoothing = checkSmoothing(op, c);
     this.rng = new Random(c.seed === undefined ? 0 : checkInteger(op, 'seed', c.seed));
   }
@@ -68,18 +80,19 @@ export class NTKWeighting implements LossWeighting {
   }
 
   weights(ctx: WeightingContext): Weights {
-    if (this.current === null) this.current = { ...ctx.base };
+    for (const k of Object.keys(this.fixed)) if (!(k in ctx.raw)) throw new Error(`NTKWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
+    if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
     if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
-    if (ctx.allreduce) throw new Error('NTKWeighting: data-parallel training does not support it yet (it evaluates kernels on points of its own choosing); use gradNorm, LRA or ReLoBRaLo');
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
     const t: Weights = {};
     for (const c of problem.conditions) {
-      if (!(c.name in ctx.raw)) continue;
+      if (!(c.name in ctx.raw) || c.name in this.fixed) continue;
       const n = c.evaluationPoints.shape[0];
       const rows = this.draw(n, Math.min(n, this.o.points ?? 64));
-      t[c.name] = NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows);
+      t[c.name] = rows.length ? NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows) : 0;
     }
+    if (ctx.allreduce) averageOverRanks(t, ctx.allreduce.bind(ctx));
     const sum = Object.values(t).reduce((a, b) => a + b, 0);
     const target = Object.fromEntries(Object.entries(t).filter(([, v]) => v > 0).map(([k, v]) => [k, sum / v]));
     this.current = smoothTowards(this.current, target, this.smoothing);
@@ -92,4 +105,15 @@ export class NTKWeighting implements LossWeighting {
     this.current = checkWeights('NTKWeighting', 'current', s.current);
     this.rng.setState(s.rng as number[]);
   }
+}
+
+/** Each value replaced by its mean over the ranks, in place (every rank then holds the same). */
+function averageOverRanks(t: Weights, allreduce: (ts: Tensor[]) => void): void {
+  const names = Object.keys(t);
+  const v = tidy(() => {
+    const x = tensor([...names.map((k) => t[k]), 1], { dtype: 'float64' }); // the 1 counts the ranks
+    allreduce([x]);
+    return x.data() as Float64Array;
+  });
+  names.forEach((k, i) => { t[k] = v[i] / v[names.length]; });
 }

@@ -24,6 +24,8 @@ const adaptive = (every: number) => ({
   max: { kind: 'number', min: 0, exclusiveMin: true, default: SMOOTHING_DEFAULTS.max, doc: 'upper bound of every weight' },
 }) as const;
 const terms = { kind: 'array', items: { kind: 'string', doc: 'a loss term' }, minItems: 1 } as const;
+/** Terms an adaptive scheme holds at given weights instead of balancing them. */
+const fixed = { kind: 'record', values: { kind: 'number', min: 0, doc: 'a weight' }, doc: 'terms held at these weights, not balanced (0: out of the objective)' } as const;
 
 const WEIGHTING_ENTRIES = [
   {
@@ -48,7 +50,7 @@ const WEIGHTING_ENTRIES = [
     name: 'lra', doc: 'learning-rate annealing: each term against the largest PDE-residual gradient',
     options: {
       ...adaptive(100), residualTerms: { ...terms, doc: 'the reference terms (default: the PDE residuals)' },
-      fixed: { kind: 'record', values: { kind: 'number', min: 0, doc: 'a weight' }, doc: 'terms held at these weights, not balanced (0: out of the objective)' },
+      fixed,
       numerator: { kind: 'string-enum', values: ['max', 'mean'], default: 'max', doc: "the residual gradient's statistic: max (the paper's) or mean (smaller weights; they stay bounded when a term is already met)" },
       stallGuard: { kind: 'integer', min: 0, default: 0, doc: 'updates in which the PDE loss moves < 1 % (a weight at ≥ 10× base) after which the numerator becomes the mean (0: off)' },
     },
@@ -56,7 +58,10 @@ const WEIGHTING_ENTRIES = [
   },
   {
     name: 'ntk', doc: 'NTK trace balancing on a random subset of points',
-    options: { ...adaptive(1000), points: { kind: 'integer', min: 1, default: 64, doc: 'points per term for the trace' } },
+    options: {
+      ...adaptive(1000), points: { kind: 'integer', min: 1, default: 64, doc: 'points per term for the trace' },
+      fixed,
+    },
     create: (o, c) => new NTKWeighting({ ...o, seed: c.seed }),
   },
   {

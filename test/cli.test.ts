@@ -93,7 +93,7 @@ describe('pinn-torch CLI', () => {
     const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(saved.model).toEqual({ hidden: [32, 32, 32], activation: 'tanh', init: 'xavierNormal', dtype: 'float32' });
     expect(saved.phases.map((p: { optimizer: { type: string } }) => p.optimizer.type)).toEqual(['adam', 'bfgs']);
-    expect(saved.weighting.type).toBe('lra');
+    expect(saved.weighting.type).toBe('ntk');
     expect(saved.sampling.map((s: { type: string; condition: string }) => `${s.type} ${s.condition}`)).toEqual(['rad pde']);
     expect(saved.validation.condition).toBe('pde');
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));

@@ -41,7 +41,7 @@ describe('planConfig on a periodic problem', () => {
     const { model: _m, phases: _p, ...c } = loadConfig('burgers', { problem: { type: 'burgers', interior: 50, boundary: 10, initial: 10 } }).config;
     const planned = planConfig({ ...c, timeBudget: 5 });
     expect(planned.config.model).toEqual({ hidden: [32, 32, 32], activation: 'tanh', init: 'xavierNormal', dtype: 'float32', periods: [2, null] });
-    expect(planned.config.weighting).toMatchObject({ type: 'lra', fixed: { periodic: 0 } });
+    expect(planned.config.weighting).toMatchObject({ type: 'ntk', fixed: { periodic: 0 } });
     expect(planned.reasons.some((r) => r.includes('P = 2'))).toBe(true);
     // Built twice: with the recipe's plain network, then with the embedding the written config names.
     expect(built.map((b) => b.config.model?.periods)).toEqual([undefined, [2, null]]);

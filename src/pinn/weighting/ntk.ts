@@ -26,8 +26,8 @@ import {
  * tᵢ is estimated on `points` rows per term (default 64) drawn without replacement from a
  * seeded generator, all rows when fewer: one reverse pass per row and component, on a graph of
  * those rows only, so an update costs about `points` small backward passes per term.
- * Data-parallel, each rank draws its rows from its own share of the points and the tᵢ are
- * averaged over ranks, so every rank computes the same weights.
+ * Data-parallel, each rank draws its rows from its own share of the points and tᵢ is the mean
+ * over every rank's rows (one allreduce), so every rank computes the same weights.
  *
  * Unlike gradient-of-the-loss schemes (LRA, gradNorm), tᵢ does not vanish when a term is met:
  * ‖∇θ rᵢ‖ measures how the term's residual moves with the parameters, not its size. A term whose
@@ -85,14 +85,15 @@ export class NTKWeighting implements LossWeighting {
     if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
-    const t: Weights = {};
+    const t: Weights = {}, counts: Weights = {};
     for (const c of problem.conditions) {
       if (!(c.name in ctx.raw) || c.name in this.fixed) continue;
       const n = c.evaluationPoints.shape[0];
       const rows = this.draw(n, Math.min(n, this.o.points ?? 64));
       t[c.name] = rows.length ? NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows) : 0;
+      counts[c.name] = rows.length;
     }
-    if (ctx.allreduce) averageOverRanks(t, ctx.allreduce.bind(ctx));
+    if (ctx.allreduce) meanOverRanks(t, counts, ctx.allreduce.bind(ctx));
     const sum = Object.values(t).reduce((a, b) => a + b, 0);
     const target = Object.fromEntries(Object.entries(t).filter(([, v]) => v > 0).map(([k, v]) => [k, sum / v]));
     this.current = smoothTowards(this.current, target, this.smoothing);
@@ -107,13 +108,16 @@ export class NTKWeighting implements LossWeighting {
   }
 }
 
-/** Each value replaced by its mean over the ranks, in place (every rank then holds the same). */
-function averageOverRanks(t: Weights, allreduce: (ts: Tensor[]) => void): void {
+/**
+ * Each rank's mean over its `counts` rows replaced by the mean over every rank's rows, in place
+ * (one allreduce; every rank then holds the same; a rank without rows weighs nothing).
+ */
+function meanOverRanks(t: Weights, counts: Weights, allreduce: (ts: Tensor[]) => void): void {
   const names = Object.keys(t);
   const v = tidy(() => {
-    const x = tensor([...names.map((k) => t[k]), 1], { dtype: 'float64' }); // the 1 counts the ranks
+    const x = tensor([...names.map((k) => t[k] * counts[k]), ...names.map((k) => counts[k])], { dtype: 'float64' });
     allreduce([x]);
     return x.data() as Float64Array;
   });
-  names.forEach((k, i) => { t[k] = v[i] / v[names.length]; });
+  names.forEach((k, i) => { const rows = v[names.length + i]; t[k] = rows > 0 ? v[i] / rows : 0; });
 }

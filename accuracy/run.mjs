@@ -187,7 +187,12 @@ function machineInfo() {
     [libtorch, blas, version] = [c.t, c.b, c.v];
   } catch (e) { libtorch = `unavailable (${String(e.message).split('\n')[0]})`; }
   let commit = null;
-  try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { /* not a clone */ }
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    // A report must say when the code it measured is not the commit's.
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (changed.length) commit += ` with uncommitted changes to ${changed.map((l) => l.slice(3)).join(', ')}`;
+  } catch { /* not a clone */ }
   return { cpu, cores: cpus().length, libtorch, blas, pinnTorch: version, node: process.version, commit };
 }
 

@@ -21,7 +21,7 @@ describe('Trainer.auto', () => {
     });
     const trainer = Trainer.auto(problem, { timeBudget: 600, domain: line, steps: { adam: 400, quasiNewton: 4 }, evalPoints: pts(line.uniformPoints(200), 1) });
     expect(trainer.plan!.phases.map((p) => p.optimizer.type)).toEqual(['adam', 'bfgs']);
-    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, until: 400 });
+    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, until: 400, reduction: 'sum' });
     const r = await trainer.fit();
     expect(r.relL2!.all).toBeLessThan(5e-5);
     trainer.dispose(); problem.dispose(); trainer.model.dispose();

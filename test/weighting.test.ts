@@ -248,6 +248,15 @@ describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
     expect([3, 4, 5].map((s) => at(s, b).bc)).toEqual(seq.slice(3));
   });
+  it("reduction 'sum' balances the traces (the paper's): each term's mean diagonal times its point count", () => {
+    const { model, problem, params } = build();
+    const w = new pinn.NTKWeighting({ every: 1, alpha: 0, reduction: 'sum' });
+    const got = tidy(() => w.weights({ ...ctx(0, tidy(() => problem.losses(model)), params), problem, model }));
+    // traces: pde 3 points × 1 = 3, bc 2 points × 3.125 = 6.25
+    expect(got.pde).toBeCloseTo(9.25 / 3, 12);
+    expect(got.bc).toBeCloseTo(9.25 / 6.25, 12);
+    expect(() => new pinn.NTKWeighting({ reduction: 'max' as never })).toThrow(/NTKWeighting: reduction must be 'mean' or 'sum'/);
+  });
   it('`fixed` holds a term at its weight and leaves it out of the sum; unknown or negative ones are refused', () => {
     const { model, problem, params } = build();
     const at = (w: InstanceType<typeof pinn.NTKWeighting>) => tidy(() => w.weights({ ...ctx(0, tidy(() => problem.losses(model)), params), problem, model }));

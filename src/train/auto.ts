@@ -42,7 +42,7 @@ export interface AutoPlan {
   model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number; periods?: (number | null)[] };
   phases: PhaseSpec[];
   /** `fixed` / `weights`: terms held at these weights (0: out of the objective, they hold by construction). */
-  weighting: { type: 'ntk'; every: number; until: number; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
+  weighting: { type: 'ntk'; every: number; until: number; reduction: 'sum'; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
   /** Redraws of the PDE points (only when they can be redrawn). */
   sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
   /** Held-out validation: the term, how many held-out points, and when. */
@@ -170,9 +170,9 @@ export function planAuto(problem: Problem, model: Module, o: {
   const residualTerms = problem.residualTerms();
   const balanced = residualTerms.length > 0 && residualTerms.length + exact.length < problem.conditions.length;
   const weighting: AutoPlan['weighting'] = balanced
-    ? { type: 'ntk', every: 100, until: adamSteps, ...(exact.length ? { fixed: held } : {}) }
+    ? { type: 'ntk', every: 100, until: adamSteps, reduction: 'sum', ...(exact.length ? { fixed: held } : {}) }
     : exact.length ? { type: 'static', weights: held } : null;
-  if (balanced) reasons.push('NTK weighting balances every term by the trace of its block of the neural tangent kernel during Adam (every 100 steps, 64 points per term, bounded, smoothed): unlike gradient-of-the-loss schemes it does not grow a weight without bound when u ≡ 0 meets a term; the weights then stay, so the quasi-Newton phase sees one objective');
+  if (balanced) reasons.push('NTK weighting balances every term by the trace of its block of the neural tangent kernel during Adam (every 100 steps, estimated on 64 points per term, bounded, smoothed): unlike gradient-of-the-loss schemes it does not grow a weight without bound when u ≡ 0 meets a term; the weights then stay, so the quasi-Newton phase sees one objective');
 
   const redraw = o.canRedraw && residualTerms.length > 0;
   const every = Math.max(1, Math.floor((o.steps?.quasiNewton ?? qnEstimate) / (DRAWS + 1)));
@@ -224,5 +224,5 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
 }
 
 function weightingOf(w: NonNullable<AutoPlan['weighting']>, seed: number) {
-  return w.type === 'static' ? new StaticWeighting(w.weights) : new NTKWeighting({ every: w.every, until: w.until, seed, ...(w.fixed ? { fixed: w.fixed } : {}) });
+  return w.type === 'static' ? new StaticWeighting(w.weights) : new NTKWeighting({ every: w.every, until: w.until, reduction: w.reduction, seed, ...(w.fixed ? { fixed: w.fixed } : {}) });
 }

@@ -18,9 +18,10 @@ import {
  * tangent kernel perspective", Algorithm 1): every `every` steps, each term i is weighted by
  *   ŵᵢ = Σⱼ tⱼ / tᵢ,   tᵢ = mean over its points x of ‖∇θ rᵢ(x)‖²,
  * the mean of the diagonal of its block Kᵢᵢ = JᵢJᵢᵀ of the neural tangent kernel; then
- * w ← α w + (1 − α) ŵ within [min, max] (base.ts). The paper uses traces; the mean (as jaxpi
- * does) keeps a term's point count from setting its weight, since every term's loss is a mean:
- * both agree for equal counts. A vector residual sums its components, a complex one its real
+ * w ← α w + (1 − α) ŵ within [min, max] (base.ts). With `reduction: 'sum'`, tᵢ is the block's
+ * trace, as in the paper (the mean times the term's point count): a term with fewer points then
+ * gets a larger weight. The default mean (as jaxpi does) keeps a term's point count from
+ * setting its weight; both agree for equal counts. A vector residual sums its components, a complex one its real
  * and imaginary parts.
  *
  * tᵢ is estimated on `points` rows per term (default 64) drawn without replacement from a
@@ -43,9 +44,10 @@ export class NTKWeighting implements LossWeighting {
   private readonly smoothing: Required<Smoothing>;
   private readonly rng: Random;
   private readonly fixed: Weights;
-  constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number; fixed?: Weights } = {}) {
-    const op = 'NTKWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'points', 'seed', 'fixed']);
+  constructor(readonly o: Schedule & Smoothing & { points?: number; seed?: number; fixed?: Weights; reduction?: 'mean' | 'sum' } = {}) {
+    const op = 'NTKWeighting', c = checkOptions(op, o, [...ADAPTIVE_KEYS, 'points', 'seed', 'fixed', 'reduction']);
     checkSchedule(op, c);
+    need(c.reduction === undefined || c.reduction === 'mean' || c.reduction === 'sum', op, 'reduction', "'mean' or 'sum'", c.reduction);
     if (c.points !== undefined) checkPositiveInt(op, 'points', c.points);
     this.fixed = checkFixed(op, c.fixed);
     this.smoothing = checkSmoothing(op, c);
@@ -85,15 +87,17 @@ export class NTKWeighting implements LossWeighting {
     if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
-    const t: Weights = {}, counts: Weights = {};
+    const t: Weights = {}, counts: Weights = {}, sizes: Weights = {};
     for (const c of problem.conditions) {
       if (!(c.name in ctx.raw) || c.name in this.fixed) continue;
       const n = c.evaluationPoints.shape[0];
       const rows = this.draw(n, Math.min(n, this.o.points ?? 64));
       t[c.name] = rows.length ? NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows) : 0;
       counts[c.name] = rows.length;
+      sizes[c.name] = n;
     }
-    if (ctx.allreduce) meanOverRanks(t, counts, ctx.allreduce.bind(ctx));
+    if (ctx.allreduce) meanOverRanks(t, counts, sizes, ctx.allreduce.bind(ctx));
+    if (this.o.reduction === 'sum') for (const k of Object.keys(t)) t[k] *= sizes[k]; // the trace of the block
     const sum = Object.values(t).reduce((a, b) => a + b, 0);
     const target = Object.fromEntries(Object.entries(t).filter(([, v]) => v > 0).map(([k, v]) => [k, sum / v]));
     this.current = smoothTowards(this.current, target, this.smoothing);
@@ -109,15 +113,16 @@ export class NTKWeighting implements LossWeighting {
 }
 
 /**
- * Each rank's mean over its `counts` rows replaced by the mean over every rank's rows, in place
- * (one allreduce; every rank then holds the same; a rank without rows weighs nothing).
+ * Each rank's mean over its `counts` rows replaced by the mean over every rank's rows, and each
+ * term's `sizes` by its point count over all ranks, in place (one allreduce; every rank then
+ * holds the same; a rank without rows weighs nothing).
  */
-function meanOverRanks(t: Weights, counts: Weights, allreduce: (ts: Tensor[]) => void): void {
-  const names = Object.keys(t);
+function meanOverRanks(t: Weights, counts: Weights, sizes: Weights, allreduce: (ts: Tensor[]) => void): void {
+  const names = Object.keys(t), m = names.length;
   const v = tidy(() => {
-    const x = tensor([...names.map((k) => t[k] * counts[k]), ...names.map((k) => counts[k])], { dtype: 'float64' });
+    const x = tensor([...names.map((k) => t[k] * counts[k]), ...names.map((k) => counts[k]), ...names.map((k) => sizes[k])], { dtype: 'float64' });
     allreduce([x]);
     return x.data() as Float64Array;
   });
-  names.forEach((k, i) => { const rows = v[names.length + i]; t[k] = rows > 0 ? v[i] / rows : 0; });
+  names.forEach((k, i) => { const rows = v[m + i]; t[k] = rows > 0 ? v[i] / rows : 0; sizes[k] = v[2 * m + i]; });
 }

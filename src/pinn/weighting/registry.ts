@@ -61,6 +61,7 @@ const WEIGHTING_ENTRIES = [
     options: {
       ...adaptive(1000), points: { kind: 'integer', min: 1, default: 64, doc: 'points per term for the trace' },
       fixed,
+      reduction: { kind: 'string-enum', values: ['mean', 'sum'], default: 'mean', doc: "a term's kernel diagonal summed over its points (the paper's trace: fewer points, larger weight) or averaged" },
     },
     create: (o, c) => new NTKWeighting({ ...o, seed: c.seed }),
   },

@@ -21,8 +21,8 @@ import {
  * w ← α w + (1 − α) ŵ within [min, max] (base.ts). With `reduction: 'sum'`, tᵢ is the block's
  * trace, as in the paper (the mean times the term's point count): a term with fewer points then
  * gets a larger weight. The default mean (as jaxpi does) keeps a term's point count from
- * setting its weight; both agree for equal counts. A vector residual sums its components, a complex one its real
- * and imaginary parts.
+ * setting its weight; both agree for equal counts. A vector residual sums its components, a
+ * complex one its real and imaginary parts.
  *
  * tᵢ is estimated on `points` rows per term (default 64) drawn without replacement from a
  * seeded generator, all rows when fewer: one reverse pass per row and component, on a graph of

@@ -97,6 +97,11 @@ export function checkFixed(op: string, fixed: unknown): Weights {
   return { ...(fixed as Weights) };
 }
 
+/** Throws unless every name in `names` is one of the loss terms `terms` (the keys of a step's record). */
+export function checkTermNames(op: string, names: Iterable<string>, terms: Record<string, unknown>): void {
+  for (const k of names) if (!(k in terms)) throw new Error(`${op}: no loss term named '${k}' (terms: ${Object.keys(terms).join(', ')})`);
+}
+
 /** The option names of an adaptive scheme: its schedule and smoothing, then its own. */
 export const ADAPTIVE_KEYS: readonly string[] = ['every', 'until', 'alpha', 'min', 'max'];
 

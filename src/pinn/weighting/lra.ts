@@ -3,7 +3,7 @@ import { cat, stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Tensor } from '../../tensor.js';
 import {
-  ADAPTIVE_KEYS, checkFixed, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, globalValues, smoothTowards, termGradients,
+  ADAPTIVE_KEYS, checkFixed, checkTermNames, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, globalValues, smoothTowards, termGradients,
 } from './base.js';
 
 /**
@@ -81,7 +81,7 @@ export class LRAWeighting implements LossWeighting {
   weights(ctx: WeightingContext): Weights {
     const residualTerms = this.o.residualTerms ?? ctx.residualTerms ?? [];
     if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
-    for (const k of [...residualTerms, ...Object.keys(this.fixed)]) if (!(k in ctx.raw)) throw new Error(`LRAWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
+    checkTermNames('LRAWeighting', [...residualTerms, ...Object.keys(this.fixed)], ctx.raw);
     if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
     if (updateDue(ctx.step, this.o, 100)) {
       const balanced = Object.fromEntries(Object.entries(ctx.raw).filter(([k]) => !(k in this.fixed)));

@@ -10,7 +10,7 @@ import { type Tensor } from '../../tensor.js';
 import { type Condition } from '../conditions.js';
 import { type Problem } from '../problem.js';
 import {
-  ADAPTIVE_KEYS, checkFixed, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
+  ADAPTIVE_KEYS, checkFixed, checkTermNames, type LossWeighting, type Smoothing, type WeightingContext, type Weights, type Schedule, checkSchedule, checkSmoothing, updateDue, checkState, checkWeights, smoothTowards,
 } from './base.js';
 
 /**
@@ -82,7 +82,7 @@ export class NTKWeighting implements LossWeighting {
   }
 
   weights(ctx: WeightingContext): Weights {
-    for (const k of Object.keys(this.fixed)) if (!(k in ctx.raw)) throw new Error(`NTKWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.raw).join(', ')})`);
+    checkTermNames('NTKWeighting', Object.keys(this.fixed), ctx.raw);
     if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
     if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;

@@ -1,5 +1,5 @@
 import { checkNonNegative, checkOptions } from '../../checks.js';
-import { type LossWeighting, type WeightingContext, type Weights, checkState } from './base.js';
+import { type LossWeighting, type WeightingContext, type Weights, checkState, checkTermNames } from './base.js';
 
 /** Fixed weights: the conditions' own, with the given ones instead where named. */
 export class StaticWeighting implements LossWeighting {
@@ -11,9 +11,7 @@ export class StaticWeighting implements LossWeighting {
     this.fixed = { ...weights };
   }
   weights(ctx: WeightingContext): Weights {
-    for (const k of Object.keys(this.fixed)) {
-      if (!(k in ctx.base)) throw new Error(`StaticWeighting: no loss term named '${k}' (terms: ${Object.keys(ctx.base).join(', ')})`);
-    }
+    checkTermNames('StaticWeighting', Object.keys(this.fixed), ctx.base);
     return { ...ctx.base, ...this.fixed };
   }
   stateDict() { return {}; }

@@ -15,6 +15,7 @@
 // must itself be differentiable (create_graph: reverse-mode derivatives of the outputs, a third
 // order) recomputes the forward from the inputs as the composite graph and differentiates that.
 #include <ATen/ATen.h>
+#include <ATen/Dispatch.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -45,28 +46,82 @@ struct Request {
   int64_t C2() const { return terms.channels(); }
 };
 
+// Rows [first, first + count) of a contiguous [R, H] layer buffer, viewed as `shape` (count·H
+// elements; [count, H] when empty): one as_strided call where narrow and view make four op
+// calls each (narrow → slice → as_strided, view), and a step makes some hundred such views.
+at::Tensor rowsOf(const at::Tensor& buf, int64_t first, int64_t count, std::vector<int64_t> shape = {}) {
+  TORCH_CHECK(buf.dim() == 2 && buf.is_contiguous(), "rowsOf: expected a contiguous [R, H] buffer");
+  const int64_t H = buf.size(1);
+  if (shape.empty()) shape = {count, H};
+  std::vector<int64_t> strides(shape.size());
+  int64_t step = 1;
+  for (size_t k = shape.size(); k-- > 0;) { strides[k] = step; step *= shape[k]; }
+  return buf.as_strided(shape, strides, buf.storage_offset() + first * H);
+}
+
 // The three parts of a layer buffer [R, H] (see the header), as [N, H], [N, C2, H], [N, C1, H].
 struct Rows { at::Tensor value, second, first; };
 Rows split(const at::Tensor& buf, int64_t N, int64_t C1, int64_t C2) {
   const int64_t H = buf.size(1);
-  return {buf.narrow(0, 0, N), buf.narrow(0, N, N * C2).view({N, C2, H}), buf.narrow(0, N * (1 + C2), N * C1).view({N, C1, H})};
+  return {rowsOf(buf, 0, N), rowsOf(buf, N, N * C2, {N, C2, H}), rowsOf(buf, N * (1 + C2), N * C1, {N, C1, H})};
 }
 
 // The first hidden layer's channels without [N, C, H] passes: with ∂ᵢz₁ = wᵢ (column i of
 // W₁) at every point, ∂ᵢz₂ = W₂ (σ'(z₁) ⊙ wᵢ) = σ'(z₁) (W₂ diag wᵢ)ᵀ, and the second channel
 // Σ c ∂ᵢ∂ⱼz₂ = σ''(z₁) (W₂ diag qₚ)ᵀ with qₚ = Σ c wᵢ ⊙ wⱼ: the scaling goes to the weights
 // ([C, H₂, H₁], small) and each channel set is one product with σ' or σ''.
+// w, qw and their gradients are a few rows of H₁ numbers: plain loops here, where ATen ops
+// (a select, a product and an add per term, each way) were a quarter of a PDE step's op calls.
 struct FirstLayer {
   at::Tensor w;   // [C1, H₁]: wᵢ per first channel
   at::Tensor qw;  // [C2, H₁]: qₚ per second channel
   FirstLayer(const at::Tensor& W1, const std::vector<int64_t>& first, const JetTerms& t) {
-    w = W1.t().index_select(0, at::tensor(first, W1.options().dtype(at::kLong)));
-    qw = at::zeros({t.channels(), W1.size(0)}, W1.options());
-    for (int64_t p = 0; p < t.channels(); p++)
-      for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) qw[p].add_(w[t.i[m]] * w[t.j[m]], t.c[m]);
+    const int64_t H1 = W1.size(0), C1 = static_cast<int64_t>(first.size());
+    const at::Tensor W = W1.contiguous();
+    w = at::empty({C1, H1}, W1.options());
+    qw = at::zeros({t.channels(), H1}, W1.options());
+    AT_DISPATCH_FLOATING_TYPES(W1.scalar_type(), "FirstLayer", [&] {
+      const scalar_t* src = W.data_ptr<scalar_t>();
+      scalar_t *wd = w.data_ptr<scalar_t>(), *qd = qw.data_ptr<scalar_t>();
+      const int64_t in = W.size(1);
+      for (int64_t c = 0; c < C1; c++)
+        for (int64_t h = 0; h < H1; h++) wd[c * H1 + h] = src[h * in + first[c]];
+      for (int64_t p = 0; p < t.channels(); p++)
+        for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) {
+          const scalar_t c = static_cast<scalar_t>(t.c[m]), *a = wd + t.i[m] * H1, *b = wd + t.j[m] * H1;
+          for (int64_t h = 0; h < H1; h++) qd[p * H1 + h] += c * (a[h] * b[h]);
+        }
+    });
   }
   // W₂ scaled per channel: [C·H₂, H₁]
   static at::Tensor scaled(const at::Tensor& W2, const at::Tensor& k) { return (W2.unsqueeze(0) * k.unsqueeze(1)).reshape({-1, W2.size(1)}); }
+  // gw [C1, H₁] += ∂/∂w of the qₚ, given gq = ∂/∂qₚ [C2, H₁] (qₚ = Σ c wᵢ ⊙ wⱼ).
+  void addQuadraticGrad(const at::Tensor& gq, const JetTerms& t, at::Tensor& gw) const {
+    const at::Tensor g = gq.contiguous();
+    const int64_t H1 = w.size(1);
+    AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "FirstLayer backward", [&] {
+      const scalar_t *wd = w.data_ptr<scalar_t>(), *gd = g.data_ptr<scalar_t>();
+      scalar_t* out = gw.data_ptr<scalar_t>();
+      for (int64_t p = 0; p < t.channels(); p++)
+        for (int64_t m = t.off[p]; m < t.off[p + 1]; m++) {
+          const scalar_t c = static_cast<scalar_t>(t.c[m]);
+          scalar_t *gi = out + t.i[m] * H1, *gj = out + t.j[m] * H1;
+          const scalar_t *wi = wd + t.i[m] * H1, *wj = wd + t.j[m] * H1, *q = gd + p * H1;
+          for (int64_t h = 0; h < H1; h++) gi[h] += c * (q[h] * wj[h]);
+          for (int64_t h = 0; h < H1; h++) gj[h] += c * (q[h] * wi[h]);
+        }
+    });
+  }
+  // gW₁ [H₁, in]: column first[c] += gw[c] (wᵢ is that column).
+  static void addColumnGrad(const at::Tensor& gw, const std::vector<int64_t>& first, at::Tensor& gW) {
+    const int64_t H1 = gW.size(0), in = gW.size(1);
+    AT_DISPATCH_FLOATING_TYPES(gW.scalar_type(), "FirstLayer columns", [&] {
+      const scalar_t* g = gw.data_ptr<scalar_t>();
+      scalar_t* out = gW.data_ptr<scalar_t>();
+      for (size_t c = 0; c < first.size(); c++)
+        for (int64_t h = 0; h < H1; h++) out[h * in + first[c]] += g[c * H1 + h];
+    });
+  }
 };
 
 // The composite graph of the same forward, differentiable in every input (for a create_graph backward).
@@ -117,9 +172,9 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     ctx->saved_data["s2"] = s2;
     ctx->saved_data["s3"] = s3;
     const int64_t out = Y.size(1);
-    at::Tensor u = Y.narrow(0, 0, N).clone();
-    at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2, out}).clone();
-    at::Tensor firstChannels = firstOut ? Y.narrow(0, N * (1 + C2), N * C1).view({N, C1, out}).clone() : at::empty({N, 0, out}, x.options());
+    at::Tensor u = rowsOf(Y, 0, N).clone();
+    at::Tensor second = rowsOf(Y, N, N * C2, {N, C2, out}).clone();
+    at::Tensor firstChannels = firstOut ? rowsOf(Y, N * (1 + C2), N * C1, {N, C1, out}).clone() : at::empty({N, 0, out}, x.options());
     return {u, firstChannels, second};
   }
 
@@ -148,14 +203,14 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     const at::Tensor &W2 = params[2];
     const int64_t H2 = W2.size(0);
     at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
-    at::Tensor v = Y.narrow(0, 0, N);
+    at::Tensor v = rowsOf(Y, 0, N);
     at::addmm_out(v, params[3], d1.a, W2.t());
     if (C2) {
-      at::Tensor second = Y.narrow(0, N, N * C2).view({N, C2 * H2});
+      at::Tensor second = rowsOf(Y, N, N * C2, {N, C2 * H2});
       at::mm_out(second, d1.s2, FirstLayer::scaled(W2, fl.qw).t());
     }
     if (C1 && Y.size(0) > N * (1 + C2)) {
-      at::Tensor firstRows = Y.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2});
+      at::Tensor firstRows = rowsOf(Y, N * (1 + C2), N * C1, {N, C1 * H2});
       at::mm_out(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w).t());
     }
     // Layers 2 … L−1: the jet through the activation, then one product for all rows.
@@ -169,8 +224,8 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       out.value.copy_(d.a);
       jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
       at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
-      at::mm_out(next, X.narrow(0, 0, next.size(0)), W.t());
-      next.narrow(0, 0, N).add_(b);
+      at::mm_out(next, rowsOf(X, 0, next.size(0)), W.t());
+      rowsOf(next, 0, N).add_(b);
       pre.push_back(Y); post.push_back(X); s1.push_back(d.s1); s2.push_back(d.s2); s3.push_back(d.s3);
       Y = next;
     }
@@ -200,19 +255,19 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     // The output rows' gradient, laid out as the forward's last buffer.
     const int64_t out = p[2 * L - 2].size(0);
     at::Tensor G = at::zeros({N * (1 + C2 + (q.firstOut ? C1 : 0)), out}, x.options());
-    if (g[0].defined()) G.narrow(0, 0, N).copy_(g[0]);
-    if (C2 && g[2].defined()) G.narrow(0, N, N * C2).view({N, C2, out}).copy_(g[2]);
-    if (q.firstOut && C1 && g[1].defined()) G.narrow(0, N * (1 + C2), N * C1).view({N, C1, out}).copy_(g[1]);
+    if (g[0].defined()) rowsOf(G, 0, N).copy_(g[0]);
+    if (C2 && g[2].defined()) rowsOf(G, N, N * C2, {N, C2, out}).copy_(g[2]);
+    if (q.firstOut && C1 && g[1].defined()) rowsOf(G, N * (1 + C2), N * C1, {N, C1, out}).copy_(g[1]);
     for (int64_t l = L - 1; l >= 2; l--) {
       const at::Tensor& W = p[2 * l];
       const at::Tensor& X = post[l - 1];
-      grads[1 + 2 * l] = at::mm(G.t(), X.narrow(0, 0, G.size(0)));
+      grads[1 + 2 * l] = at::mm(G.t(), rowsOf(X, 0, G.size(0)));
       // The output bias reaches the value alone: no gradient (as autograd gives) where the value is unused.
-      if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = G.narrow(0, 0, N).sum(0);
+      if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = rowsOf(G, 0, N).sum(0);
       at::Tensor GX = at::empty_like(X);
-      at::Tensor GXused = GX.narrow(0, 0, G.size(0));
+      at::Tensor GXused = rowsOf(GX, 0, G.size(0));
       at::mm_out(GXused, G, W);
-      if (G.size(0) < GX.size(0)) GX.narrow(0, G.size(0), GX.size(0) - G.size(0)).zero_();
+      if (G.size(0) < GX.size(0)) rowsOf(GX, G.size(0), GX.size(0) - G.size(0)).zero_();
       // Through the activation: the value's share Ga σ', then the channels' (jet.cc).
       at::Tensor Gin = at::empty_like(pre[l - 1]);
       Rows in = split(pre[l - 1], N, C1, C2), ga = split(GX, N, C1, C2), gz = split(Gin, N, C1, C2);
@@ -225,7 +280,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     const at::Tensor &W2 = p[2], &a = post[0];
     const int64_t H2 = W2.size(0);
     const FirstLayer fl(p[0], q.first, q.terms);
-    at::Tensor Gv = G.narrow(0, 0, N);
+    at::Tensor Gv = rowsOf(G, 0, N);
     grads[3] = at::mm(Gv.t(), a);
     if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
     at::Tensor gz1 = at::mm(Gv, W2).mul_(s1[0]);  // through a: σ'
@@ -240,21 +295,17 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     };
     if (C1 && G.size(0) > N * (1 + C2)) {
       at::Tensor gk;
-      channelSet(G.narrow(0, N * (1 + C2), N * C1).view({N, C1 * H2}), fl.w, s1[0], s2[0], gk);
+      channelSet(rowsOf(G, N * (1 + C2), N * C1, {N, C1 * H2}), fl.w, s1[0], s2[0], gk);
       gw.add_(gk);
     }
     if (C2) {
       at::Tensor gq;
-      channelSet(G.narrow(0, N, N * C2).view({N, C2 * H2}), fl.qw, s2[0], s3[0], gq);
-      for (int64_t ch = 0; ch < C2; ch++)  // qₚ = Σ c wᵢ ⊙ wⱼ
-        for (int64_t m = q.terms.off[ch]; m < q.terms.off[ch + 1]; m++) {
-          gw[q.terms.i[m]].add_(gq[ch] * fl.w[q.terms.j[m]], q.terms.c[m]);
-          gw[q.terms.j[m]].add_(gq[ch] * fl.w[q.terms.i[m]], q.terms.c[m]);
-        }
+      channelSet(rowsOf(G, N, N * C2, {N, C2 * H2}), fl.qw, s2[0], s3[0], gq);
+      fl.addQuadraticGrad(gq, q.terms, gw);
     }
     // Layer 1: z₁ = x W₁ᵀ + b₁, and wᵢ is column first[i] of W₁.
     at::Tensor gW = at::mm(gz1.t(), x);
-    if (C1) gW.index_add_(1, at::tensor(q.first, x.options().dtype(at::kLong)), gw.t());
+    if (C1) FirstLayer::addColumnGrad(gw, q.first, gW);
     grads[1] = gW;
     grads[2] = gz1.sum(0);
     if (x.requires_grad()) grads[0] = at::mm(gz1, p[0]);

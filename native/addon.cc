@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   pt::registerAutograd(env, exports);
   pt::registerJet(env, exports);
   pt::registerJetNetwork(env, exports);
+  pt::registerOptim(env, exports);
   pt::registerDistributed(env, exports);
   return exports;
 }

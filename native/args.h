@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <napi.h>
 
+#include <cmath>
 #include <vector>
 
 #include "handles.h"
@@ -15,6 +16,14 @@ inline double num(const Napi::CallbackInfo& info, size_t i) { return info[i].As<
 inline int64_t i64(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
 inline bool flag(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
 inline at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t i) { return get(num(info, i)); }
+
+// A JS number becomes an integer Scalar when it is one, so that int tensors stay int: every
+// integral double in int64's range [-2^63, 2^63) (the cast is exact there), not only those
+// below 2^53 (2^53 and 2^62 are integers too; as doubles they made int tensors float).
+inline at::Scalar toScalar(double v) {
+  if (std::nearbyint(v) == v && v >= -9.223372036854775808e18 && v < 9.223372036854775808e18) return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
+}
 
 // A handle argument that may be null/undefined (or negative): an undefined at::Tensor.
 inline at::Tensor optionalTensor(const Napi::CallbackInfo& info, size_t i) {

@@ -208,14 +208,6 @@ std::string opName(const char* (&names)[N], int code) {
   return code >= 0 && static_cast<size_t>(code) < N ? names[code] : "op";
 }
 
-// A JS number becomes an integer Scalar when it is one, so that int tensors stay int: every
-// integral double in int64's range [-2^63, 2^63) (the cast is exact there), not only those
-// below 2^53 (2^53 and 2^62 are integers too; as doubles they made int tensors float).
-at::Scalar toScalar(double v) {
-  if (std::nearbyint(v) == v && v >= -9.223372036854775808e18 && v < 9.223372036854775808e18) return at::Scalar(static_cast<int64_t>(v));
-  return at::Scalar(v);
-}
-
 // When no input requires grad, an op's result has no history, so the autograd layer of
 // the dispatcher is pure cost: skipping it saves ~85 ns of a ~620 ns `at::add` on a
 // 1-element tensor (C++ loop, this machine). Only for ops whose result is a new tensor:

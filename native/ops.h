@@ -17,6 +17,7 @@ void registerAutograd(Napi::Env env, Napi::Object exports);  // autograd.cc
 void registerRuntime(Napi::Env env, Napi::Object exports);   // runtime.cc
 void registerJet(Napi::Env env, Napi::Object exports);       // jet.cc
 void registerJetNetwork(Napi::Env env, Napi::Object exports);  // jet_network.cc
+void registerOptim(Napi::Env env, Napi::Object exports);       // optim.cc
 void registerDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 void registerCpuCache(Napi::Env env, Napi::Object exports);     // cpu_cache.cc
 }  // namespace pt

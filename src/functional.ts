@@ -143,3 +143,34 @@ export function jetNetwork(act: JetActivation, x: Tensor, layers: readonly (read
   const [u, d1, d2] = native.jetNetwork(act, hx, params, first, ti, tj, starts, tc, firstOut);
   return [wrapHandle(u), wrapHandle(d1), wrapHandle(d2)];
 }
+
+/** One parameter's tensors for fusedAdamStep, with its step's scalars. */
+export interface AdamParamStep {
+  param: Tensor; grad: Tensor; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor;
+  /** −lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ) for this parameter's step t. */
+  stepSize: number; bias2Sqrt: number;
+}
+
+/** A parameter group's Adam options as the update uses them (src/optim/adam.ts computes each). */
+export interface AdamGroupScalars {
+  beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; eps: number;
+  weightDecay: number; decayFactor: number; maximize: boolean; decoupled: boolean; amsgrad: boolean;
+}
+
+/**
+ * Adam's update of every parameter of a group in one native call, in place and without
+ * autograd: the same ATen ops, in the same order and with the same scalars, as src/optim/adam.ts
+ * states it, so the same bits (test/optim.test.ts holds the two equal).
+ */
+export function fusedAdamStep(steps: readonly AdamParamStep[], s: AdamGroupScalars): void {
+  const op = 'fusedAdamStep';
+  const handles = (key: 'param' | 'grad' | 'expAvg' | 'expAvgSq' | 'maxExpAvgSq') => steps.map((x, i) => {
+    const t = x[key];
+    const h = alive(t, op, `${key}[${i}]`);
+    if (key !== 'param' && t!.device !== x.param.device) throw new Error(`${op}: ${key}[${i}] is on ${t!.device}, its parameter on ${x.param.device}`);
+    return h;
+  });
+  native.adamStep(handles('param'), handles('grad'), handles('expAvg'), handles('expAvgSq'), s.amsgrad ? handles('maxExpAvgSq') : [],
+    steps.map((x) => x.stepSize), steps.map((x) => x.bias2Sqrt),
+    [s.beta1, s.oneMinusBeta1, s.beta2, s.oneMinusBeta2, s.eps, s.weightDecay, s.decayFactor], s.maximize, s.decoupled, s.amsgrad);
+}

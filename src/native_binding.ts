@@ -167,6 +167,15 @@ export interface NativeBinding {
    */
   jetNetwork(activation: JetActivationName, x: Handle, params: readonly Handle[], first: readonly number[], termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[], firstOut: boolean): [Handle, Handle, Handle];
 
+  // ---- optim.cc: fused optimizer steps -----------------------------------------------------
+  /**
+   * One Adam step over a parameter group, as the ops of src/optim/adam.ts in their order.
+   * maxExpAvgSq is empty without amsgrad; stepSizes[k] = −lr / (1 − β₁ᵗ), bias2Sqrts[k] =
+   * √(1 − β₂ᵗ); scalars = [β₁, 1 − β₁, β₂, 1 − β₂, eps, weightDecay, 1 − lr · weightDecay].
+   */
+  adamStep(params: readonly Handle[], grads: readonly Handle[], expAvg: readonly Handle[], expAvgSq: readonly Handle[], maxExpAvgSq: readonly Handle[],
+    stepSizes: readonly number[], bias2Sqrts: readonly number[], scalars: readonly number[], maximize: boolean, decoupled: boolean, amsgrad: boolean): void;
+
   // ---- distributed.cc: c10d store, Gloo or NCCL process group, collectives ----------------
   /** Which backends this build has, and for each it lacks, why. */
   distAvailable(): { gloo: boolean; reason: string; nccl: boolean; ncclReason: string };
@@ -212,7 +221,7 @@ export const NATIVE_FUNCTIONS = [
   'split', 'chunk',
   'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFnName', 'grad', 'setGrad', 'backward', 'gradOf', 'isGradEnabled',
   'setGradEnabled',
-  'activationDerivs', 'activationJet', 'jetNetwork',
+  'activationDerivs', 'activationJet', 'jetNetwork', 'adamStep',
   'distAvailable', 'distInit', 'distConnect', 'distStoreSet', 'distStoreGet', 'distStoreAdd', 'distAllreduce',
   'distBroadcast', 'distBarrier', 'distDestroy',
 ] as const satisfies readonly NativeFunctionName[];

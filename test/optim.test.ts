@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DType, Tensor, memory, optim, tensor, tidy } from '../src/index.js';
+import { type DType, Tensor, manualSeed, memory, noGrad, optim, randn, tensor, tidy, zerosLike } from '../src/index.js';
 import { CurvatureHistory } from '../src/optim/lbfgs_history.js';
 
 const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'optim.json'), 'utf8'));
@@ -60,6 +60,75 @@ describe('first-order optimizers reproduce torch.optim', () => {
       opt.dispose();
     });
   }
+});
+
+describe('Adam\'s fused step', () => {
+  /** Adam as its header states it, one tensor op at a time: what the fused native step must equal bit for bit. */
+  function opByOp(p: Tensor, grad: Tensor, st: { step: number; m: Tensor; v: Tensor; vmax?: Tensor }, g: any, decoupled: boolean) {
+    const [beta1, beta2] = g.betas;
+    let d = g.maximize ? grad.neg() : grad;
+    const step = ++st.step;
+    if (g.weightDecay !== 0) {
+      if (decoupled) p.mul_(1 - g.lr * g.weightDecay);
+      else d = d.clone().add_(p, g.weightDecay);
+    }
+    st.m.mul_(beta1).add_(d, 1 - beta1);
+    st.v.mul_(beta2).addcmul_(d, d, 1 - beta2);
+    const second = g.amsgrad ? st.vmax!.maximum_(st.v) : st.v;
+    p.addcdiv_(st.m, second.sqrt().div(Math.sqrt(1 - beta2 ** step)).add_(g.eps), -(g.lr / (1 - beta1 ** step)));
+  }
+
+  const variants: [string, any][] = [
+    ['Adam', {}], ['Adam', { amsgrad: true, maximize: true }], ['Adam', { weightDecay: 0.1, lr: 0.05, betas: [0.8, 0.99] }],
+    ['AdamW', {}], ['AdamW', { amsgrad: true, weightDecay: 0.3, eps: 1e-3 }], ['Adam', { betas: [0, 0] }],
+  ];
+  for (const dtype of ['float32', 'float64'] as DType[]) {
+    for (const [name, options] of variants) {
+      it(`${name} ${JSON.stringify(options)} ${dtype}: every parameter and moment equal to the op-by-op update, one parameter skipping steps`, () => {
+        manualSeed(7);
+        const shapes = [[5, 3], [5], [1, 5], [4, 3]];
+        const init = shapes.map((s) => randn(s, { dtype }));
+        const fused = init.map((t) => t.clone().requiresGrad_());
+        const mine = init.map((t) => t.clone());
+        const opt = new OPTIMIZERS[name](fused, options);
+        const g = opt.paramGroups[0];
+        const states = mine.map((t) => ({ step: 0, m: zerosLike(t), v: zerosLike(t), vmax: g.amsgrad ? zerosLike(t) : undefined }));
+        for (let k = 0; k < 12; k++) {
+          tidy(() => {
+            const grads = shapes.map((s) => randn(s, { dtype }).mul(k % 3 === 0 ? 1e-4 : 3));
+            // Parameter 2 has no gradient on every third step: it is skipped, and its step count falls behind the others'.
+            fused.forEach((p, i) => { p.grad = i === 2 && k % 3 === 1 ? null : grads[i]; });
+            opt.step();
+            noGrad(() => mine.forEach((p, i) => { if (!(i === 2 && k % 3 === 1)) opByOp(p, grads[i], states[i], g, name === 'AdamW'); }));
+          });
+        }
+        fused.forEach((p, i) => {
+          expect(Array.from(p.data() as Float64Array), `param ${i}`).toEqual(Array.from(mine[i].data() as Float64Array));
+          const st = opt.state.get(p)!;
+          expect(st.step, `step ${i}`).toBe(states[i].step);
+          expect(Array.from((st.expAvg as Tensor).data() as Float64Array)).toEqual(Array.from(states[i].m.data() as Float64Array));
+          expect(Array.from((st.expAvgSq as Tensor).data() as Float64Array)).toEqual(Array.from(states[i].v.data() as Float64Array));
+          if (g.amsgrad) expect(Array.from((st.maxExpAvgSq as Tensor).data() as Float64Array)).toEqual(Array.from(states[i].vmax!.data() as Float64Array));
+        });
+        expect(opt.state.get(fused[2])!.step).toBe(8);
+        opt.dispose();
+      });
+    }
+  }
+
+  it('names a moment on another device than its parameter, and changes nothing', () => {
+    const p = randn([3]).requiresGrad_();
+    const opt = new optim.Adam([p]);
+    p.grad = randn([3]);
+    opt.step();
+    const st = opt.state.get(p)!;
+    const before = Array.from(p.data() as Float32Array);
+    // A moment that claims another device (no second device here: the wrapper's device is what the check reads).
+    Object.defineProperty(st.expAvg, 'device', { value: 'cuda:0' });
+    p.grad = randn([3]);
+    expect(() => opt.step()).toThrow(/fusedAdamStep: expAvg\[0\] is on cuda:0, its parameter on cpu/);
+    expect(Array.from(p.data() as Float32Array)).toEqual(before);
+  });
 });
 
 describe('resuming from stateDict continues bit for bit', () => {

@@ -1,4 +1,5 @@
 import { zerosLike } from '../creation.js';
+import { fusedAdamStep } from '../functional.js';
 import { Tensor } from '../tensor.js';
 import { checkBoolean, checkOptions, checkRange } from '../checks.js';
 import { type Closure, Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
@@ -11,6 +12,10 @@ export interface AdamOptions {
  * Adam (Kingma & Ba 2015), as torch.optim.Adam; with `decoupled` it is AdamW (Loshchilov & Hutter):
  * θ ← θ(1 − γλ) instead of g ← g + λθ. Then m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * θ ← θ − (γ / (1−β₁ᵗ)) · m / (√v̂ / √(1−β₂ᵗ) + ε), v̂ = v (or its running max with amsgrad).
+ * With g = −grad when maximizing, each parameter's ops, in this order (torch.optim.Adam's
+ * single-tensor form): g ← g.clone().add_(θ, λ) (or θ.mul_(1 − γλ) when decoupled),
+ * m.mul_(β₁).add_(g, 1−β₁), v.mul_(β₂).addcmul_(g, g, 1−β₂), v̂ = max.maximum_(v) with amsgrad,
+ * θ.addcdiv_(m, v̂.sqrt().div(√(1−β₂ᵗ)).add_(ε), −γ/(1−β₁ᵗ)).
  */
 export class Adam extends Optimizer<AdamOptions> {
   protected decoupled = false;
@@ -35,30 +40,27 @@ export class Adam extends Optimizer<AdamOptions> {
   }
   step(closure?: Closure): number | undefined {
     const loss = closure ? this.evaluate(closure) : undefined;
-    this.forEachParam((p, grad, state, g) => {
-      if (state.step === undefined) {
-        state.step = 0;
-        this.keepState(state, 'expAvg', zerosLike(p));
-        this.keepState(state, 'expAvgSq', zerosLike(p));
-        if (g.amsgrad) this.keepState(state, 'maxExpAvgSq', zerosLike(p));
-      }
+    // One native call per group (functional.fusedAdamStep): the ops the header states, per parameter.
+    this.forEachGroup((g, entries) => {
       const [beta1, beta2] = g.betas;
-      const expAvg = state.expAvg as Tensor, expAvgSq = state.expAvgSq as Tensor;
-      let d = g.maximize ? grad.neg() : grad;
-      const step = (state.step as number) + 1;
-      state.step = step;
-      if (g.weightDecay !== 0) {
-        if (this.decoupled) p.mul_(1 - g.lr * g.weightDecay);
-        else d = d.clone().add_(p, g.weightDecay);
-      }
-      expAvg.mul_(beta1).add_(d, 1 - beta1);
-      expAvgSq.mul_(beta2).addcmul_(d, d, 1 - beta2);
-      const biasCorrection1 = 1 - beta1 ** step;
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-      let second = expAvgSq;
-      if (g.amsgrad) second = (state.maxExpAvgSq as Tensor).maximum_(expAvgSq);
-      const denom = second.sqrt().div(biasCorrection2Sqrt).add_(g.eps);
-      p.addcdiv_(expAvg, denom, -(g.lr / biasCorrection1));
+      const steps = entries.map(({ p, grad, state }) => {
+        if (state.step === undefined) {
+          state.step = 0;
+          this.keepState(state, 'expAvg', zerosLike(p));
+          this.keepState(state, 'expAvgSq', zerosLike(p));
+          if (g.amsgrad) this.keepState(state, 'maxExpAvgSq', zerosLike(p));
+        }
+        const step = (state.step as number) + 1;
+        state.step = step;
+        return {
+          param: p, grad, expAvg: state.expAvg as Tensor, expAvgSq: state.expAvgSq as Tensor, maxExpAvgSq: state.maxExpAvgSq as Tensor | undefined,
+          stepSize: -(g.lr / (1 - beta1 ** step)), bias2Sqrt: Math.sqrt(1 - beta2 ** step),
+        };
+      });
+      fusedAdamStep(steps, {
+        beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, eps: g.eps, weightDecay: g.weightDecay,
+        decayFactor: 1 - g.lr * g.weightDecay, maximize: g.maximize, decoupled: this.decoupled, amsgrad: g.amsgrad,
+      });
     });
     return loss;
   }

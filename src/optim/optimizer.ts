@@ -14,6 +14,8 @@ export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamsInput<O> = Tensor[] | Array<Partial<O> & { params: Tensor[] }>;
 export type Closure = () => Tensor | number;
 export type ParamState = Record<string, StateValue>;
+/** A parameter with a gradient, as an optimizer step sees it. */
+export interface ParamEntry { p: Tensor; grad: Tensor; state: ParamState }
 
 /** State values are JSON-safe (stateDict) or, from liveStateDict, the optimizer's own tensors. */
 export interface OptimizerStateDict<V = SerializedValue> {
@@ -113,17 +115,30 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Applies `update(param, grad, state, group)` to every parameter with a gradient, without recording autograd. */
-  protected forEachParam(update: (p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>) => void): void {
+  /**
+   * Calls `update(group, entries)` once per parameter group with the group's parameters that
+   * have a gradient (like PyTorch, the others are skipped), each with its state; under noGrad
+   * and one scope, so the gradients read here are freed with it.
+   */
+  protected forEachGroup(update: (group: ParamGroup<O>, entries: ParamEntry[]) => void): void {
     noGrad(() => tidy(() => {
-      for (const group of this.paramGroups) for (const p of group.params) {
-        const grad = p.grad;
-        if (grad === null) continue; // like PyTorch: parameters without a gradient are skipped
-        let state = this.state.get(p);
-        if (!state) this.state.set(p, (state = {}));
-        update(p, grad, state, group);
+      for (const group of this.paramGroups) {
+        const entries: ParamEntry[] = [];
+        for (const p of group.params) {
+          const grad = p.grad;
+          if (grad === null) continue;
+          let state = this.state.get(p);
+          if (!state) this.state.set(p, (state = {}));
+          entries.push({ p, grad, state });
+        }
+        if (entries.length > 0) update(group, entries);
       }
     }));
+  }
+
+  /** Applies `update(param, grad, state, group)` to every parameter with a gradient, without recording autograd. */
+  protected forEachParam(update: (p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>) => void): void {
+    this.forEachGroup((group, entries) => { for (const { p, grad, state } of entries) update(p, grad, state, group); });
   }
 
   /** Stores a state tensor beyond every scope (replacing and freeing a previous one). */

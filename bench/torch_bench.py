@@ -172,7 +172,14 @@ def case_pinn(p):
         if len(B): loss = loss + bc_loss(net, B)
         if len(I): loss = loss + ic_loss(net, I)
         loss.backward(); opt.step()
-    return step
+    return with_facts(step, lambda: {"atenOpsPerStep": aten_ops(step)})
+
+def aten_ops(fn):
+    """ATen op calls one call of fn makes, nested ones included (pinn-torch's countOps counts the
+    same RecordFunction events, so the two sides' figures compare)."""
+    with torch.autograd.profiler.profile() as prof:
+        fn()
+    return sum(1 for e in prof.function_events if e.name.startswith("aten::"))
 
 def gradient_bytes(net):
     return sum(q.grad.numel() * q.grad.element_size() for q in net.parameters() if q.grad is not None)

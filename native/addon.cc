@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   pt::checkLoadedTorch(env);
   pt::registerCpuCache(env, exports);  // first: every tensor after it can come from the cache
   pt::registerRuntime(env, exports);
+  pt::registerOpCounter(env, exports);
   pt::registerTensorIO(env, exports);
   pt::registerOps(env, exports);
   pt::registerAutograd(env, exports);

@@ -20,4 +20,5 @@ void registerJetNetwork(Napi::Env env, Napi::Object exports);  // jet_network.cc
 void registerOptim(Napi::Env env, Napi::Object exports);       // optim.cc
 void registerDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 void registerCpuCache(Napi::Env env, Napi::Object exports);     // cpu_cache.cc
+void registerOpCounter(Napi::Env env, Napi::Object exports);  // op_counter.cc
 }  // namespace pt

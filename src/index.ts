@@ -14,9 +14,9 @@ export type { GradOptions } from './autograd.js';
 export { tidy, keep, dispose, memory } from './memory.js';
 export type { MemoryInfo } from './memory.js';
 export {
-  version, config, blas, cuda, setNumThreads, getNumThreads, tuneAllocator, allocatorSetByEnvironment, cpuCache, manualSeed, getRngState, setRngState,
+  version, config, blas, cuda, setNumThreads, getNumThreads, tuneAllocator, allocatorSetByEnvironment, cpuCache, manualSeed, getRngState, setRngState, countOps,
 } from './runtime.js';
-export type { Config, BlasInfo, AllocatorOptions, CpuCacheStats } from './runtime.js';
+export type { Config, BlasInfo, AllocatorOptions, CpuCacheStats, OpCounts } from './runtime.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { mse, l1, huber, msae, relativeL2 } from './losses.js';

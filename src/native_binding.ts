@@ -167,6 +167,11 @@ export interface NativeBinding {
    */
   jetNetwork(activation: JetActivationName, x: Handle, params: readonly Handle[], first: readonly number[], termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[], firstOut: boolean): [Handle, Handle, Handle];
 
+  // ---- op_counter.cc: ATen op calls, counted while a count runs ----------------------------
+  opCounterStart(): void;
+  /** Stops counting; the calls by op name since the start. */
+  opCounterStop(): Record<string, number>;
+
   // ---- optim.cc: fused optimizer steps -----------------------------------------------------
   /**
    * One Adam step over a parameter group, as the ops of src/optim/adam.ts in their order.
@@ -221,7 +226,7 @@ export const NATIVE_FUNCTIONS = [
   'split', 'chunk',
   'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFnName', 'grad', 'setGrad', 'backward', 'gradOf', 'isGradEnabled',
   'setGradEnabled',
-  'activationDerivs', 'activationJet', 'jetNetwork', 'adamStep',
+  'activationDerivs', 'activationJet', 'jetNetwork', 'adamStep', 'opCounterStart', 'opCounterStop',
   'distAvailable', 'distInit', 'distConnect', 'distStoreSet', 'distStoreGet', 'distStoreAdd', 'distAllreduce',
   'distBroadcast', 'distBarrier', 'distDestroy',
 ] as const satisfies readonly NativeFunctionName[];

@@ -181,3 +181,32 @@ export function config(): Config {
     allocator,
   };
 }
+
+/** What countOps saw: every ATen op call, nested ones included (a narrow is narrow, slice, as_strided). */
+export interface OpCounts {
+  calls: number;
+  byName: Record<string, number>;
+}
+
+let countingOps = false;
+
+/**
+ * Counts the ATen op calls `fn` makes (native/op_counter.cc), by op name. On small tensors a
+ * step's time follows its op calls (each is a dispatch, often an allocation and an autograd
+ * record), and unlike a time the count is the same on every run: the measure for overhead work
+ * on a noisy machine. Counts do not nest; while one runs, every thread's ops are counted.
+ */
+export function countOps(fn: () => void): OpCounts {
+  if (typeof fn !== 'function') throw new TypeError('countOps: expected a function');
+  if (countingOps) throw new Error('countOps: a count is already running (counts do not nest)');
+  countingOps = true;
+  let byName: Record<string, number>;
+  native.opCounterStart();
+  try {
+    fn();
+  } finally {
+    byName = native.opCounterStop();
+    countingOps = false;
+  }
+  return { calls: Object.values(byName).reduce((a, b) => a + b, 0), byName };
+}

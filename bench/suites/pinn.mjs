@@ -1,6 +1,7 @@
 // The seed's PINN suites on the 2-D elastic-wave problem (ρ = 1, λ = 1, μ = 0.5), float32.
 // PyTorch runs the same work written the way a careful user would (each gradient row once).
 import { nn, noGrad, optim, pinn, rand, tidy, keep } from '../../dist/index.js';
+import { atenOps } from '../lib/op_counts.mjs';
 
 /** Frees what a case built (modules, problems, optimizers, tensors). */
 const dispose = (things) => { for (const t of things) t.dispose(); };
@@ -37,8 +38,9 @@ function stepCase(name, sizes, n, extra = {}) {
       const problem = elasticProblem(n, extra.boundary ?? 0, extra.initial ?? 0);
       const net = new nn.MLP(sizes, { seed: 0, init: 'default' });
       const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
-      const run = () => { for (let i = 0; i < 5; i++) tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); }); };
-      return Object.assign(run, { dispose: () => dispose([opt, net, problem]) });
+      const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
+      const run = () => { for (let i = 0; i < 5; i++) step(); };
+      return Object.assign(run, { facts: () => ({ atenOpsPerStep: atenOps(step) }), dispose: () => dispose([opt, net, problem]) });
     },
     torch: { suite: 'pinn', params: { kind: 'step', sizes, n, boundary: extra.boundary ?? 0, initial: extra.initial ?? 0 } },
   };

@@ -4,6 +4,7 @@
 // forward-mode through the MLP); PyTorch the standard nested autograd.grad(create_graph=True).
 // The 'autograd' case is pinn-torch on PyTorch's algorithm, to separate algorithm from bridge.
 import { keep, nn, optim, pinn, rand, tidy } from '../../dist/index.js';
+import { atenOps } from '../lib/op_counts.mjs';
 
 const SIZES = [3, 64, 64, 64, 2];
 
@@ -16,7 +17,7 @@ function referenceStep(derivatives) {
   step(); // the first step learns which derivatives the residual asks for
   return Object.assign(step, { dispose: () => { opt.dispose(); net.dispose(); problem.dispose(); } });
 }
-const fiveSteps = (s) => Object.assign(() => { for (let i = 0; i < 5; i++) s(); }, { dispose: s.dispose });
+const fiveSteps = (s) => Object.assign(() => { for (let i = 0; i < 5; i++) s(); }, { facts: () => ({ atenOpsPerStep: atenOps(s) }), dispose: s.dispose });
 
 const torch = { suite: 'pinn', params: { kind: 'step', sizes: SIZES, n: 1000 } };
 

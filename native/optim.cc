@@ -5,6 +5,7 @@
 // size, 1 − β), so no floating-point arithmetic here can round differently from the op-by-op path.
 #include <ATen/ATen.h>
 #include <ATen/ScalarOps.h>
+#include <c10/core/GradMode.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -70,7 +71,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
     if (grads.size() != n || expAvg.size() != n || expAvgSq.size() != n || stepSizes.size() != n || bias2Sqrts.size() != n ||
         maxExpAvgSq.size() != (s.amsgrad ? n : 0))
       throw std::invalid_argument("adamStep: the per-parameter lists differ in length");
-    at::NoGradGuard noGrad;
+    c10::NoGradGuard noGrad;
     std::vector<std::pair<at::ScalarType, AdamTensors>> byDtype;  // a group rarely holds more than one dtype
     for (size_t k = 0; k < n; k++) {
       auto it = std::find_if(byDtype.begin(), byDtype.end(), [&](const auto& e) { return e.first == params[k].scalar_type(); });

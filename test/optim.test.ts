@@ -128,6 +128,7 @@ describe('Adam\'s fused step', () => {
     p.grad = randn([3]);
     expect(() => opt.step()).toThrow(/fusedAdamStep: expAvg\[0\] is on cuda:0, its parameter on cpu/);
     expect(Array.from(p.data() as Float32Array)).toEqual(before);
+    expect(st.step).toBe(1);
   });
 });
 

@@ -51,7 +51,6 @@ export class Adam extends Optimizer<AdamOptions> {
           if (g.amsgrad) this.keepState(state, 'maxExpAvgSq', zerosLike(p));
         }
         const step = (state.step as number) + 1;
-        state.step = step;
         return {
           param: p, grad, expAvg: state.expAvg as Tensor, expAvgSq: state.expAvgSq as Tensor, maxExpAvgSq: state.maxExpAvgSq as Tensor | undefined,
           stepSize: -(g.lr / (1 - beta1 ** step)), bias2Sqrt: Math.sqrt(1 - beta2 ** step),
@@ -61,6 +60,7 @@ export class Adam extends Optimizer<AdamOptions> {
         beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, eps: g.eps, weightDecay: g.weightDecay,
         decayFactor: 1 - g.lr * g.weightDecay, maximize: g.maximize, decoupled: this.decoupled, amsgrad: g.amsgrad,
       });
+      for (const { state } of entries) state.step = (state.step as number) + 1; // once the update is made: a refused one counts no step
     });
     return loss;
   }

@@ -1,7 +1,7 @@
 // One Adam step over a parameter group in one call (src/optim/adam.ts). The ops are the ATen
 // ops, in the order and with the scalars, that adam.ts would otherwise issue one call at a time,
-// so the results are the same bits; what goes is ~8 crossings of the binding per parameter and
-// the handles of their temporaries. Every scalar arrives computed in JS (bias corrections, step
+// so the results are the same bits; what goes is ~8 crossings of the binding per parameter, the
+// handles of their temporaries, and the casts of scalar arguments (scalarLike). Every scalar arrives computed in JS (bias corrections, step
 // size, 1 − β), so no floating-point arithmetic here can round differently from the op-by-op path.
 #include <ATen/ATen.h>
 #include <ATen/ScalarOps.h>
@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "args.h"

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers/ports.js';
 import { rank } from './helpers/rank_process.js';
-import { cuda, distributed } from '../src/index.js';
+import { cuda, distributed, pinn, tensor } from '../src/index.js';
+import { DataParallel } from '../src/distributed/data_parallel.js';
+import { type ProcessGroup } from '../src/distributed/process_group.js';
 
 // Gloo's tests: a CUDA build may have NCCL alone.
 const available = distributed.isAvailable().backends.includes('gloo');
@@ -123,6 +125,24 @@ describe.skipIf(distributed.isAvailable().backends.includes('nccl') && cuda.isAv
       expect(() => distributed.init({ rank: 0, worldSize: 1, backend: 'nccl' })).toThrow(/distributed\.init: this build has no NCCL: (LibTorch|no nccl\.h)/);
     } else {
       expect(() => distributed.init({ rank: 0, worldSize: 1, backend: 'nccl' })).toThrow(/the NCCL backend needs a CUDA device, and this machine has none/);
+    }
+  });
+});
+
+describe('DataParallel.shard (no process group needed)', () => {
+  it('refuses terms whose loss is not a sum of per-rank parts: residual attention, causal weighting; shards nothing then', () => {
+    const group = { rank: 0, worldSize: 2 } as unknown as ProcessGroup;
+    const points = () => tensor([[0, 0.1], [1, 0.5], [0.5, 0.9], [0.2, 0.3]], { dtype: 'float64' });
+    const cases: [pinn.Condition, RegExp][] = [
+      [new pinn.PDE('pde', points(), (d) => d.u, { attention: new pinn.ResidualAttention() }), /PDE 'pde' has residual attention/],
+      [new pinn.PDE('pde', points(), (d) => d.u, { causal: new pinn.Causality({ timeColumn: 1, chunks: 2, epsilon: 1 }) }), /PDE 'pde' is weighted causally in time/],
+    ];
+    for (const [term, message] of cases) {
+      const data = new pinn.DirichletBC('bc', points(), 0, { output: 'u' });
+      const problem = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [data, term] });
+      expect(() => new DataParallel(group).shard(problem)).toThrow(message);
+      expect(data.rowShare).toBe(1); // checked before any term was sharded
+      problem.dispose();
     }
   });
 });

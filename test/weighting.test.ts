@@ -1,6 +1,6 @@
 // Loss-weighting schemes against their formulas.
 import { describe, expect, it } from 'vitest';
-import { Tensor, memory, nn, noGrad, pinn, scalar, tensor, tidy } from '../src/index.js';
+import { Tensor, grad, keep, memory, nn, noGrad, pinn, scalar, tensor, tidy } from '../src/index.js';
 
 const ctx = (step: number, raw: Record<string, Tensor>, params: Tensor[] = [], base: Record<string, number> = {}) =>
   ({ step, raw, params, base: { ...Object.fromEntries(Object.keys(raw).map((k) => [k, 1])), ...base } });
@@ -74,7 +74,71 @@ describe('CausalPDE', () => {
     expect(term.lastWeights[0]).toBe(1);
     expect(term.lastWeights[1]).toBeCloseTo(Math.exp(-10 * L0), 14);
     expect(loss).toBeCloseTo((L0 + Math.exp(-10 * L0) * L1) / 2, 14);
-    expect(() => new pinn.CausalPDE('c', pts, (d) => d.x, { timeColumn: 1, chunks: 9, epsilon: 1 })).toThrow(/chunks must be an integer in \[1, 4\]/);
+    expect(() => new pinn.CausalPDE('c', pts, (d) => d.x, { timeColumn: 1, chunks: 9, epsilon: 1 })).toThrow(/chunks must be at most its 4 points, got 9/);
+  });
+
+  it('chunks by time interval: an empty chunk adds nothing, and new or batched rows are chunked by their times', () => {
+    // timeRange [0, 1] in 4 chunks; t = 0.1, 0.2 (chunk 0), 0.6 (chunk 2), 0.9 (chunk 3): chunk 1 is empty
+    const pts = tensor([[0, 0.9], [0, 0.1], [0, 0.6], [0, 0.2]], { dtype: 'float64' });
+    const causal = new pinn.Causality({ timeColumn: 1, chunks: 4, epsilon: 3, timeRange: [0, 1] });
+    const term = new pinn.PDE('pde', pts, (d) => d.x.narrow(1, 1, 1), { causal });
+    const problem = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [term] });
+    const model = new nn.MLP([2, 3, 1], { dtype: 'float64' });
+    const loss = () => tidy(() => problem.losses(model).pde.item() as number);
+    const expected = (chunks: number[][], eps: number) => {
+      const L = chunks.map((ts) => (ts.length ? ts.reduce((a, t) => a + t * t, 0) / ts.length : null));
+      let acc = 0, sum = 0;
+      const w = L.map((l) => { const wk = Math.exp(-eps * acc); if (l !== null) { acc += l; sum += wk * l; } return wk; });
+      return { w, loss: sum / L.filter((l) => l !== null).length };
+    };
+    let e = expected([[0.1, 0.2], [], [0.6], [0.9]], 3);
+    expect(loss()).toBeCloseTo(e.loss, 14);
+    causal.lastWeights.forEach((w, k) => expect(w).toBeCloseTo(e.w[k], 14));
+    expect(causal.lastMinWeight).toBeCloseTo(e.w[3], 14);
+    // New points (as RAD draws them), in another order: chunked by their own times.
+    term.setPoints(tensor([[0, 0.3], [0, 0.05], [0, 0.8]], { dtype: 'float64' }));
+    e = expected([[0.05], [0.3], [], [0.8]], 3);
+    expect(loss()).toBeCloseTo(e.loss, 14);
+    // A mini-batch of those rows (rows 2 and 0), and ε changed between steps.
+    term.setBatch(tensor([2, 0], { dtype: 'int64' }));
+    causal.epsilon = 0.5;
+    e = expected([[], [0.3], [], [0.8]], 0.5);
+    expect(loss()).toBeCloseTo(e.loss, 14);
+    expect(() => { causal.epsilon = -1; }).toThrow(/Causality: epsilon must be a finite number ≥ 0, got -1/);
+    expect(causal.epsilon).toBe(0.5);
+    // Cleared: the plain mean of r² over the batch rows.
+    term.causal = null;
+    expect(loss()).toBeCloseTo((0.3 ** 2 + 0.8 ** 2) / 2, 14);
+    expect(() => { term.causal = { chunks: 2 } as any; }).toThrow(/PDE 'pde': causal must be a pinn.Causality/);
+    expect(() => { term.causal = new pinn.Causality({ timeColumn: 2, chunks: 2, epsilon: 1 }); }).toThrow(/PDE 'pde': causality's timeColumn must be in \[0, 1\], got 2/);
+    expect(term.causal).toBe(null);
+    // A residual with other rows than the points (pairs, a reduction) cannot be chunked by time.
+    const pairs = new pinn.OperatorBC('pairs', tensor([[0, 0.1], [0, 0.9]], { dtype: 'float64' }), (d) => d.u.narrow(0, 0, 1), { causal: new pinn.Causality({ timeColumn: 1, chunks: 2, epsilon: 1 }) });
+    const other = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [pairs] });
+    expect(() => tidy(() => other.losses(model))).toThrow(/OperatorBC 'pairs': causal weighting needs one residual row per point \(2 points\), got a residual of shape \[1, 1\]/);
+    other.dispose();
+    problem.dispose();
+    model.dispose();
+  });
+
+  it('its gradient is the weighted chunk losses\' gradient, the weights held constant', () => {
+    // u = MLP(x, t); residual r = u. Compare ∂loss/∂θ with the gradient of Σ wₖ Lₖ / M built by hand.
+    const pts = tensor([[0.2, 0.1], [0.5, 0.7], [0.9, 0.4], [0.3, 0.95]], { dtype: 'float64' });
+    const term = new pinn.CausalPDE('pde', pts.clone(), (d) => d.u, { timeColumn: 1, chunks: 2, epsilon: 2, timeRange: [0, 1] });
+    const problem = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [term] });
+    const model = new nn.MLP([2, 4, 1], { dtype: 'float64' });
+    const [g1] = tidy(() => grad(problem.losses(model).pde, [model.parameters()[0]]).map((g) => keep(g)));
+    const [g2] = tidy(() => {
+      const u = model.forward(pts).reshape(4);
+      const rows = (r: number[]) => u.indexSelect(0, tensor(r, { dtype: 'int64' }));
+      const L0 = rows([0, 2]).square().mean(), L1 = rows([1, 3]).square().mean();
+      const w1 = Math.exp(-2 * (L0.item() as number));
+      return grad(L0.add(L1.mul(w1)).div(2), [model.parameters()[0]]).map((g) => keep(g));
+    });
+    expect(g1.sub(g2).abs().max().item()).toBeLessThan(1e-14);
+    for (const t of [g1, g2, pts]) t.dispose();
+    problem.dispose();
+    model.dispose();
   });
 
   it('a refused CausalPDE holds no tensor, whichever option is wrong', () => {
@@ -82,15 +146,20 @@ describe('CausalPDE', () => {
     const r = (d: any) => d.x;
     const before = memory().tensors;
     const cases: [unknown, RegExp][] = [
-      [{ timeColumn: 1, chunks: 9, epsilon: 1 }, /CausalPDE 'c': chunks must be an integer in \[1, 4\], got 9/],
-      [{ timeColumn: 2, chunks: 2, epsilon: 1 }, /CausalPDE 'c': timeColumn must be an integer in \[0, 1\], got 2/],
+      [{ timeColumn: 1, chunks: 9, epsilon: 1 }, /CausalPDE 'c': causality's chunks must be at most its 4 points, got 9/],
+      [{ timeColumn: 1, chunks: 0.5, epsilon: 1 }, /CausalPDE 'c': chunks must be an integer ≥ 1, got 0.5/],
+      [{ timeColumn: 2, chunks: 2, epsilon: 1 }, /CausalPDE 'c': causality's timeColumn must be in \[0, 1\], got 2/],
       [{ timeColumn: 1, chunks: 2, epsilon: NaN }, /CausalPDE 'c': epsilon must be a finite number ≥ 0, got NaN/],
       [{ timeColumn: 1, chunks: 2, epsilon: 1, weight: -1 }, /CausalPDE 'c': weight must be a finite number ≥ 0/],
       [{ timeColumn: 1, chunks: 2, epsilon: 1, chunk: 3 }, /CausalPDE 'c'.*chunk.*chunks/],
+      [{ timeColumn: 1, chunks: 2, epsilon: 1, timeRange: [1, 1] }, /CausalPDE 'c': timeRange must be \[t0, t1\] with finite t0 < t1, got \[1,1\]/],
       [null, /CausalPDE 'c': options must be an object/],
     ];
     for (const [o, message] of cases) expect(() => new pinn.CausalPDE('c', pts, r, o as any)).toThrow(message);
     expect(() => new pinn.CausalPDE('c', pts, 'r' as any, { timeColumn: 1, chunks: 2, epsilon: 1 })).toThrow(/residual must be a function/);
+    const still = tensor([[0, 0.5], [1, 0.5]], { dtype: 'float64' });
+    expect(() => new pinn.CausalPDE('c', still, r, { timeColumn: 1, chunks: 2, epsilon: 1 })).toThrow(/CausalPDE 'c': every point has the time 0.5; give the causality a timeRange/);
+    still.dispose();
     expect(memory().tensors).toBe(before);
     expect(pts.isDisposed).toBe(false);
     pts.dispose();

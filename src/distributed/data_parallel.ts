@@ -5,6 +5,7 @@
 // data-parallel callback shards the problem for a fit; the step (train/step.ts) asks this class
 // to scale the terms and to sum what must be global (gradients, reported values) in one
 // collective per evaluation.
+import { PDE } from '../pinn/conditions/pde.js';
 import { type Problem } from '../pinn/problem.js';
 import { type Tensor } from '../tensor.js';
 import { type ProcessGroup } from './process_group.js';
@@ -26,6 +27,7 @@ export class DataParallel {
     const { rank, worldSize } = this.group;
     for (const c of problem.conditions) {
       if (c.attention) throw new Error(`data-parallel training: ${c.label} has residual attention (a multiplier per point), which sharding does not split yet`);
+      if (c instanceof PDE && c.causal) throw new Error(`data-parallel training: ${c.label} is weighted causally in time (each chunk's weight comes from the losses of every earlier chunk over all points), which sharding does not split yet`);
     }
     for (const c of problem.conditions) c.setShard({ rank, worldSize });
     this.problem = problem;

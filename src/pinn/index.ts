@@ -18,6 +18,7 @@ export type { WeightingType, WeightingSpec, WeightingFactory, WeightingBuildCont
 export { ResidualAttention } from './attention.js';
 export type { AttentionOptions } from './attention.js';
 export { CausalPDE } from './causal.js';
+export { Causality, type CausalityOptions } from './causality.js';
 export { Resample, RAR, RAD, MiniBatch } from './sampling.js';
 export type { SamplingStrategy, PointSource } from './sampling.js';
 export { samplingStrategies, buildSampling } from './sampling_registry.js';

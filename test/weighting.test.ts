@@ -300,6 +300,26 @@ describe('NTKWeighting (Wang, Yu & Perdikaris 2022)', () => {
     expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, bc, params, [0, 1])).toBeCloseTo(3.125, 12);
     expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, bc, params, [1])).toBeCloseTo(5, 12);
   });
+  it('a periodic term: its kernel is that of u(a) − u(b), over its pairs (not over both sides\' points)', () => {
+    // u = w x + b: ∇θ(u(a) − u(b)) = (a − b, 0); pairs (0, 2) and (1, 4): diagonals 4 and 9.
+    const model = new nn.Linear(1, 1, { dtype: 'float64' });
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'],
+      conditions: [
+        new pinn.PDE('pde', tensor([[0.1], [0.3], [0.7]], { dtype: 'float64' }), (d) => d.d('u', 'x').sub(1)),
+        new pinn.PeriodicBC('periodic', tensor([[0], [1]], { dtype: 'float64' }), tensor([[2], [4]], { dtype: 'float64' }), { output: 'u' }),
+      ],
+    });
+    const params = model.parameters();
+    expect(pinn.NTKWeighting.meanKernelDiagonal(problem, model, problem.conditions[1], params, [0, 1])).toBeCloseTo(6.5, 12);
+    const w = new pinn.NTKWeighting({ every: 1, alpha: 0, reduction: 'sum' });
+    const got = tidy(() => w.weights({ ...ctx(0, tidy(() => problem.losses(model)), params), problem, model }));
+    // traces: pde 3 × 1 = 3, periodic 2 pairs × 6.5 = 13
+    expect(got.pde).toBeCloseTo(16 / 3, 12);
+    expect(got.periodic).toBeCloseTo(16 / 13, 12);
+    problem.dispose();
+    model.dispose();
+  });
   it('weights ŵᵢ = Σ tⱼ / tᵢ, and a subsample draw resumes exactly from the state dict', () => {
     const { model, problem, params } = build();
     const w = new pinn.NTKWeighting({ every: 1, alpha: 0 });

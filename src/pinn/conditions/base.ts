@@ -107,6 +107,13 @@ export abstract class Condition {
   /** The points the network is evaluated at for this term. */
   get evaluationPoints(): Tensor { return this.batch ?? this.points; }
 
+  /**
+   * How many of its rows the term evaluates now (all, or the mini-batch, or this rank's share):
+   * what `withRows` indexes, and the residual's row count. A periodic term evaluates twice as
+   * many points (both sides), so count rows here, not evaluationPoints.
+   */
+  get evaluatedRows(): number { return (this.batch ?? this.points).shape[0]; }
+
   /** True while a sampling strategy has this term evaluate a mini-batch of its rows instead of all of them. */
   get isBatched(): boolean { return this.rows !== null; }
 

@@ -90,7 +90,7 @@ export class NTKWeighting implements LossWeighting {
     const t: Weights = {}, counts: Weights = {}, sizes: Weights = {};
     for (const c of problem.conditions) {
       if (!(c.name in ctx.raw) || c.name in this.fixed) continue;
-      const n = c.evaluationPoints.shape[0];
+      const n = c.evaluatedRows;
       const rows = this.draw(n, Math.min(n, this.o.points ?? 64));
       t[c.name] = rows.length ? NTKWeighting.meanKernelDiagonal(problem, model, c, ctx.params, rows) : 0;
       counts[c.name] = rows.length;

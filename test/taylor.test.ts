@@ -58,6 +58,7 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
     ['composite sigmoid', () => new nn.MLP([3, 9, 9, 2], { activation: 'sigmoid', seed: 4, dtype: 'float64' }), true],
     ['composite tanh', () => new nn.MLP([3, 9, 9, 9, 2], { activation: 'tanh', seed: 4, dtype: 'float64' }), false],
     ['periodic embedding', () => new nn.Embedded(new nn.PeriodicEmbedding([2, null, null], { dtype: 'float64' }), new nn.MLP([4, 9, 9, 2], { seed: 4, dtype: 'float64' })), true],
+    ['Fourier features', () => new nn.Embedded(new nn.FourierFeatures(3, 4, { seed: 2, dtype: 'float64' }), new nn.MLP([8, 9, 9, 2], { seed: 4, dtype: 'float64' })), true],
   ];
   for (const [name, make, fused] of combinationCases) {
     it(`a fixed combination of second derivatives is one channel equal to the sum of its terms, value and gradients (${name})`, () => {

@@ -48,8 +48,27 @@ describe('taylor through Embedded(PeriodicEmbedding, MLP) equals nested autograd
     });
   });
 
+  // Fourier features move every feature with every input: mixed second derivatives are not zero
+  // (unlike the periodic embedding's), which this compares too.
+  for (const [d, m, hidden, act, scale] of [[2, 6, [12, 12], 'tanh', 1], [3, 4, [10, 10], 'sin', 0.5], [2, 5, [9], 'softplus', 2]] as const) {
+    for (const fused of [true, false]) {
+      it(`Fourier features (${d} inputs, ${m} features, σ ${scale}), ${act} ${hidden.length} hidden${fused ? '' : ', composite kernels'}: value, every first and second derivative to 1e-12`, () => {
+        pinn.setFusedKernels(fused);
+        const features = new nn.FourierFeatures(d, m, { scale, seed: 3, dtype: 'float64' });
+        const net = new nn.Embedded(features, new nn.MLP([features.outFeatures, ...hidden, 2], { activation: act, seed: 5, dtype: 'float64', init: 'default' }));
+        expect(pinn.supportsTaylor(net)).toBe(true);
+        const pairs: [number, number][] = [];
+        for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([j, i]);
+        tidy(() => {
+          const x = rand([23, d], { dtype: 'float64' }).mul(2).sub(1).requiresGrad_();
+          expectTaylorMatchesAutograd(net, x, NAMES.slice(0, d), ['u0', 'u1'], pairs);
+        });
+      });
+    }
+  }
+
   it('other embeddings and a net of the wrong width are not supported', () => {
-    expect(pinn.supportsTaylor(new nn.Embedded(new nn.FourierFeatures(2, 4, { seed: 1 }), new nn.MLP([8, 6, 1])))).toBe(false);
+    expect(pinn.supportsTaylor(new nn.Embedded(new nn.FourierFeatures(2, 4, { seed: 1 }), new nn.MLP([7, 6, 1])))).toBe(false);
     expect(pinn.supportsTaylor(new nn.Embedded(new nn.PeriodicEmbedding([2, null]), new nn.MLP([2, 6, 1])))).toBe(false);
     expect(pinn.supportsTaylor(new nn.Embedded(new nn.PeriodicEmbedding([2, null]), new nn.MLP([3, 6, 1], { activation: 'relu' })))).toBe(false);
   });

@@ -1,13 +1,16 @@
-// The exact jet of a PeriodicEmbedding, the input of the forward-mode engine (taylor.ts) for
-// Embedded(PeriodicEmbedding, MLP). An input xₖ with period P (ω = 2π/P) becomes
+// The exact jets of the input embeddings, the input of the forward-mode engine (taylor.ts) for
+// Embedded(embedding, MLP): PeriodicEmbedding and FourierFeatures.
+//
+// PeriodicEmbedding. An input xₖ with period P (ω = 2π/P) becomes
 // [cos ωxₖ, sin ωxₖ], whose derivatives are closed forms:
 //   ∂ₖ  → [−ω sin ωxₖ,  ω cos ωxₖ]      ∂ₖₖ → [−ω² cos ωxₖ, −ω² sin ωxₖ]
 // and zero for every other input (a mixed pair (k, j ≠ k) included); an input without a period
 // passes through: ∂ₖ → 1, every second derivative 0. Each channel is one row of the embedding's
 // output per point, so the MLP's first layer takes them as it takes the value (no bias).
 import { cat, stack } from '../functional.js';
+import { tensor } from '../creation.js';
 import { ones, zeros } from '../creation.js';
-import { type PeriodicEmbedding } from '../nn/embeddings.js';
+import { FourierFeatures, type PeriodicEmbedding } from '../nn/embeddings.js';
 import { type Tensor } from '../tensor.js';
 
 export interface InputJet {
@@ -54,4 +57,34 @@ export function periodicEmbeddingJet(embedding: PeriodicEmbedding, x: Tensor, fi
     first: first.length ? stack(first.map((i) => channel(i, d1)), 1) : null,
     second: second.length ? stack(second.map(([i, j]) => (i === j ? channel(i, d2) : none(embedding.outFeatures))), 1) : null,
   };
+}
+
+// FourierFeatures, γ(x) = [cos p, sin p] with p = x A, A = 2πB [d, m]: every input moves every
+// feature, ∂ₖp = Aₖ (row k of A, the same at every point), so
+//   ∂ₖγ  = [−sin p ⊙ Aₖ,        cos p ⊙ Aₖ]
+//   ∂ₖⱼγ = [−cos p ⊙ Aₖ ⊙ Aⱼ,  −sin p ⊙ Aₖ ⊙ Aⱼ]      (mixed pairs included).
+/** The Fourier features at x [N, d] and their derivatives (as periodicEmbeddingJet). Call inside tidy(). */
+export function fourierFeaturesJet(features: FourierFeatures, x: Tensor, first: number[], second: [number, number][]): InputJet {
+  const A = features.B.mul(2 * Math.PI);
+  const p = x.matmul(A);
+  const c = p.cos(), s = p.sin();
+  const rows = (idx: number[]) => A.indexSelect(0, tensor(idx, { dtype: 'int64', device: A.device })).unsqueeze(0); // [1, |idx|, m]
+  const d1 = first.length ? rows(first) : null;
+  const d2 = second.length ? rows(second.map(([i]) => i)).mul(rows(second.map(([, j]) => j))) : null;
+  const cs = c.unsqueeze(1), ss = s.unsqueeze(1);
+  return {
+    value: cat([c, s], 1),
+    first: d1 && cat([ss.mul(d1).neg(), cs.mul(d1)], 2),
+    second: d2 && cat([cs.mul(d2).neg(), ss.mul(d2).neg()], 2),
+  };
+}
+
+/** The jet of an embedding the engine knows (taylor.ts's supportsTaylor says which). */
+export function embeddingJet(embedding: PeriodicEmbedding | FourierFeatures, x: Tensor, first: number[], second: [number, number][]): InputJet {
+  return embedding instanceof FourierFeatures ? fourierFeaturesJet(embedding, x, first, second) : periodicEmbeddingJet(embedding, x, first, second);
+}
+
+/** How many inputs the embedding takes. */
+export function embeddingInputs(embedding: PeriodicEmbedding | FourierFeatures): number {
+  return embedding instanceof FourierFeatures ? embedding.inFeatures : embedding.periods.length;
 }

@@ -35,7 +35,7 @@ export interface ProblemOptions {
   dtype?: DType;
   /**
    * How input derivatives are computed. 'forward': pushed forward through the network with
-   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu, alone or behind a PeriodicEmbedding; an outputTransform
+   * the values (taylor.ts; a plain MLP with tanh/sin/sigmoid/softplus/silu, alone or behind a PeriodicEmbedding or FourierFeatures; an outputTransform
    * is differentiated by reverse mode on its own, see transformedDerivatives),
    * much cheaper than 'autograd', nested reverse passes (any model). 'auto' (default): forward
    * when the model allows it. Forward mode precomputes the derivatives the terms asked for in
@@ -280,7 +280,7 @@ export class Problem {
     if (this.derivativeMode === 'autograd') return false;
     const ok = supportsTaylor(model);
     if (!ok && this.derivativeMode === 'forward') {
-      throw new Error("Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation (alone or behind a PeriodicEmbedding); use 'auto' or 'autograd'");
+      throw new Error("Problem: derivatives 'forward' needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation (alone or behind a PeriodicEmbedding or FourierFeatures); use 'auto' or 'autograd'");
     }
     return ok;
   }

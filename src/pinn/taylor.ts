@@ -23,7 +23,7 @@
 // formulas with s W and s b in place of W and b, which MLP.effectiveLinear provides. So every
 // path here, fused ones included, runs unchanged, and gradients reach the slopes through them.
 //
-// Embedded(PeriodicEmbedding, MLP) starts from the embedding's jet instead of the identity
+// Embedded(PeriodicEmbedding or FourierFeatures, MLP) starts from the embedding's jet instead of the identity
 // (embedding_jet.ts: closed forms): the first layer maps its value and its derivative channels
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
@@ -31,12 +31,12 @@ import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
 import { type JetActivation, type JetChannel, activationDerivs, activationJet, channelTerms, jetNetwork, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
-import { Embedded, PeriodicEmbedding } from '../nn/embeddings.js';
+import { Embedded, FourierFeatures, PeriodicEmbedding } from '../nn/embeddings.js';
 import { Linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import { type Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
-import { periodicEmbeddingJet } from './embedding_jet.js';
+import { embeddingInputs, embeddingJet } from './embedding_jet.js';
 
 /** σ(z), σ'(z) and (when asked) σ''(z), with as few elementwise ops as each allows. */
 type Activation = (z: Tensor, second: boolean) => { a: Tensor; s1: Tensor; s2: Tensor | null };
@@ -91,13 +91,14 @@ function isPlainMLP(model: Module): model is MLP {
 /**
  * True for a plain MLP (this library's class, not a subclass; SIREN's ω₀ and adaptive slopes
  * included) whose activation the engine knows (tanh, sin, sigmoid, softplus, silu) and whose
- * parameters are real floating point; and for Embedded(PeriodicEmbedding, such an MLP) whose
- * MLP takes the embedding's width.
+ * parameters are real floating point; and for Embedded(PeriodicEmbedding or FourierFeatures,
+ * such an MLP) whose MLP takes the embedding's width.
  */
 export function supportsTaylor(model: Module): model is TaylorModel {
   if (model instanceof Embedded && model.constructor === Embedded) {
     const { embedding, net } = model;
-    return embedding.constructor === PeriodicEmbedding && isPlainMLP(net) && net.sizes[0] === (embedding as PeriodicEmbedding).outFeatures;
+    return (embedding.constructor === PeriodicEmbedding || embedding.constructor === FourierFeatures) && isPlainMLP(net)
+      && net.sizes[0] === (embedding as PeriodicEmbedding | FourierFeatures).outFeatures;
   }
   return isPlainMLP(model);
 }
@@ -163,12 +164,12 @@ function fromFirstLayer(s: Tensor, w2: Tensor, coef: Tensor): Tensor {
  */
 export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {}): TaylorResult {
   if (!supportsTaylor(model)) {
-    throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation, alone or behind a PeriodicEmbedding (nn.Embedded)');
+    throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation, alone or behind a PeriodicEmbedding or FourierFeatures (nn.Embedded)');
   }
-  const embedding = model instanceof Embedded ? model.embedding as PeriodicEmbedding : null;
+  const embedding = model instanceof Embedded ? model.embedding as PeriodicEmbedding | FourierFeatures : null;
   const mlp = model instanceof Embedded ? model.net as MLP : model;
   const act = activationOf(mlp)!;
-  const d = embedding ? embedding.periods.length : mlp.sizes[0];
+  const d = embedding ? embeddingInputs(embedding) : mlp.sizes[0];
   if (x.ndim !== 2 || x.shape[1] !== d) throw new Error(`taylor: input must be [N, ${d}], got [${x.shape.join(', ')}]`);
   const checkIndex = (i: number) => {
     if (!Number.isInteger(i) || i < 0 || i >= d) throw new RangeError(`taylor: input index ${i} is out of range for ${d} inputs`);
@@ -230,7 +231,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   let d1: Tensor | null = null, d2: Tensor | null = null;
   let z: Tensor;
   if (embedding) {
-    const jet = periodicEmbeddingJet(embedding, x, F, terms.map(([, i, j]) => [F[i], F[j]]));
+    const jet = embeddingJet(embedding, x, F, terms.map(([, i, j]) => [F[i], F[j]]));
     z = consume(jet.value, (e) => linear(e, ...layers[0]));
     if (jet.first) d1 = consume(jet.first, (e) => linear(e, layers[0][0]));
     if (jet.second) d2 = consume(combine(jet.second), (e) => linear(e, layers[0][0]));

@@ -28,6 +28,7 @@
 #include "fast_tanh.h"
 #include "jet.h"
 #include "ops.h"
+#include "small_gemm.h"
 
 namespace pt {
 namespace {
@@ -57,6 +58,18 @@ at::Tensor rowsOf(const at::Tensor& buf, int64_t first, int64_t count, std::vect
   int64_t step = 1;
   for (size_t k = shape.size(); k-- > 0;) { strides[k] = step; step *= shape[k]; }
   return buf.as_strided(shape, strides, buf.storage_offset() + first * H);
+}
+
+// x[M, K] · w[N, K]ᵀ + b and g[M, N] · w[N, K] into new tensors (small_gemm.h: libxsmm when it can).
+at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+  at::Tensor out = at::empty({x.size(0), w.size(0)}, x.options());
+  gemm::linearOut(out, x, w, b);
+  return out;
+}
+at::Tensor times(const at::Tensor& g, const at::Tensor& w) {
+  at::Tensor out = at::empty({g.size(0), w.size(1)}, g.options());
+  gemm::timesOut(out, g, w);
+  return out;
 }
 
 // The three parts of a layer buffer [R, H] (see the header), as [N, H], [N, C2, H], [N, C1, H].
@@ -180,11 +193,11 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
 
   // No channels: the plain forward, each hidden layer's pre-activation and activation kept.
   static at::Tensor valueForward(const at::Tensor& x, at::TensorList params, int64_t act, std::vector<at::Tensor>& pre, std::vector<at::Tensor>& post) {
-    at::Tensor z = at::addmm(params[1], x, params[0].t());
+    at::Tensor z = linear(x, params[0], params[1]);
     for (size_t l = 1; l < params.size() / 2; l++) {
       at::Tensor a = act == kTanh ? fastTanh(z) : at::sin(z);
       pre.push_back(z); post.push_back(a);
-      z = at::addmm(params[2 * l + 1], a, params[2 * l].t());
+      z = linear(a, params[2 * l], params[2 * l + 1]);
     }
     return z;
   }
@@ -197,21 +210,21 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     // The output layer maps the first channels only when they are asked for (they come last).
     auto rowsInto = [&](int64_t l) { return (l < L - 1 || q.firstOut) ? N * (1 + C1 + C2) : N * (1 + C2); };
     // Layer 1, and layer 2's rows from it.
-    at::Tensor z1 = at::addmm(params[1], x, params[0].t());
+    at::Tensor z1 = linear(x, params[0], params[1]);
     JetDerivs d1 = jetDerivs(act, z1);
     const FirstLayer fl(params[0], q.first, q.terms);
     const at::Tensor &W2 = params[2];
     const int64_t H2 = W2.size(0);
     at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
     at::Tensor v = rowsOf(Y, 0, N);
-    at::addmm_out(v, params[3], d1.a, W2.t());
+    gemm::linearOut(v, d1.a, W2, params[3]);
     if (C2) {
       at::Tensor second = rowsOf(Y, N, N * C2, {N, C2 * H2});
-      at::mm_out(second, d1.s2, FirstLayer::scaled(W2, fl.qw).t());
+      gemm::linearOut(second, d1.s2, FirstLayer::scaled(W2, fl.qw));
     }
     if (C1 && Y.size(0) > N * (1 + C2)) {
       at::Tensor firstRows = rowsOf(Y, N * (1 + C2), N * C1, {N, C1 * H2});
-      at::mm_out(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w).t());
+      gemm::linearOut(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w));
     }
     // Layers 2 … L−1: the jet through the activation, then one product for all rows.
     pre.push_back(z1); post.push_back(d1.a); s1.push_back(d1.s1); s2.push_back(d1.s2); s3.push_back(d1.s3);
@@ -224,7 +237,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       out.value.copy_(d.a);
       jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
       at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
-      at::mm_out(next, rowsOf(X, 0, next.size(0)), W.t());
+      gemm::linearOut(next, rowsOf(X, 0, next.size(0)), W);
       rowsOf(next, 0, N).add_(b);
       pre.push_back(Y); post.push_back(X); s1.push_back(d.s1); s2.push_back(d.s2); s3.push_back(d.s3);
       Y = next;
@@ -266,7 +279,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = rowsOf(G, 0, N).sum(0);
       at::Tensor GX = at::empty_like(X);
       at::Tensor GXused = rowsOf(GX, 0, G.size(0));
-      at::mm_out(GXused, G, W);
+      gemm::timesOut(GXused, G, W);
       if (G.size(0) < GX.size(0)) rowsOf(GX, G.size(0), GX.size(0) - G.size(0)).zero_();
       // Through the activation: the value's share Ga σ', then the channels' (jet.cc).
       at::Tensor Gin = at::empty_like(pre[l - 1]);
@@ -283,13 +296,13 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     at::Tensor Gv = rowsOf(G, 0, N);
     grads[3] = at::mm(Gv.t(), a);
     if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
-    at::Tensor gz1 = at::mm(Gv, W2).mul_(s1[0]);  // through a: σ'
+    at::Tensor gz1 = times(Gv, W2).mul_(s1[0]);  // through a: σ'
     at::Tensor gw = at::zeros_like(fl.w);         // ∂/∂wᵢ, from both channel sets
     auto channelSet = [&](const at::Tensor& Gc, const at::Tensor& k, const at::Tensor& s, const at::Tensor& sNext, at::Tensor& gk) {
       // rows σ Kᵀ with K = W₂ scaled by k: ∂σ = Gc K, ∂K = Gcᵀ σ, whence ∂W₂ and ∂k.
       const int64_t C = k.size(0);
       at::Tensor gK = at::mm(Gc.t(), s).view({C, H2, -1});
-      gz1.add_(at::mm(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
+      gz1.add_(times(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
       grads[3].add_((gK * k.unsqueeze(1)).sum(0));
       gk = (gK * W2.unsqueeze(0)).sum(1);
     };
@@ -320,7 +333,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     for (size_t l = p.size() / 2 - 1; l >= 1; l--) {
       grads[1 + 2 * l] = at::mm(G.t(), post[l - 1]);
       grads[2 + 2 * l] = G.sum(0);
-      at::Tensor ga = at::mm(G, p[2 * l]);
+      at::Tensor ga = times(G, p[2 * l]);
       G = act == kTanh ? at::tanh_backward(ga, post[l - 1]) : ga.mul_(at::cos(pre[l - 1]));
     }
     grads[1] = at::mm(G.t(), x);

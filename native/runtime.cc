@@ -24,6 +24,7 @@
 #include "args.h"
 #include "errors.h"
 #include "ops.h"
+#include "small_gemm.h"
 
 #ifndef PINN_TORCH_LIB_DIR
 #define PINN_TORCH_LIB_DIR ""
@@ -142,7 +143,14 @@ Napi::Value BlasConfig(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("openblas", cfg ? Napi::Value(Napi::String::New(info.Env(), cfg())) : info.Env().Null());
   o.Set("threads", threads ? Napi::Value(Napi::Number::New(info.Env(), threads())) : info.Env().Null());
+  const std::string small = gemm::backend();
+  o.Set("smallGemm", small.empty() ? info.Env().Null() : Napi::Value(Napi::String::New(info.Env(), small)));
   return o;
+}
+
+Napi::Value SetSmallGemm(const Napi::CallbackInfo& info) {
+  gemm::setEnabled(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
 }
 
 // glibc's malloc hands a freed block at the heap's top back to the OS once more than the trim
@@ -266,7 +274,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
 void registerRuntime(Napi::Env env, Napi::Object exports) {
   struct Fn { const char* name; Napi::Value (*fn)(const Napi::CallbackInfo&); };
   const Fn fns[] = {
-      {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
+      {"setNumThreads", SetNumThreads}, {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig}, {"setSmallGemm", SetSmallGemm},
       {"tuneMalloc", TuneMalloc},
       {"cudaIsAvailable", CudaIsAvailable}, {"cudaDeviceCount", CudaDeviceCount}, {"manualSeed", ManualSeed},
       {"getRngState", GetRngState}, {"setRngState", SetRngState}, {"memory", Memory},

@@ -109,6 +109,7 @@ async function obtainLibTorch(tried) {
 const DEBIAN_EXTRAS = [
   ['libopenblas0-pthread', 'matmul uses the reference BLAS (15-30x slower)'],
   ['libgloo-dev', 'the addon builds without collectives (pinn.distributed cannot train across processes)'],
+  ['libxsmm-dev', 'the derivative engine\'s tall-by-small matrix products run on OpenBLAS through ATen (a PINN step 6-18 % slower)'],
 ];
 
 /** Debian's LibTorch links the netlib reference BLAS unless OpenBLAS provides libblas.so.3, and its c10d headers include Gloo's. */
@@ -168,7 +169,7 @@ async function main() {
       '  - set LIBTORCH=/path/to/libtorch (an unpacked LibTorch, CPU or CUDA) and run `npm rebuild pinn-torch`;\n' +
       '  - set LIBTORCH=/path/to/torch-2.x-….whl (a PyTorch wheel: its LibTorch is unpacked into the cache), or put the\n' +
       `    wheel in ${cacheRoot(env)}, and run \`npm rebuild pinn-torch\`;\n` +
-      '  - on Debian/Ubuntu as root: apt-get install libtorch-dev libopenblas0-pthread libgloo-dev;\n' +
+      '  - on Debian/Ubuntu as root: apt-get install libtorch-dev libopenblas0-pthread libgloo-dev libxsmm-dev;\n' +
       '  - pip install torch (its CMake config is found through python3);\n' +
       '  - set PINN_TORCH_LIBTORCH_URL and PINN_TORCH_LIBTORCH_SHA256 to an archive to download.');
   }

@@ -14,7 +14,7 @@ export type { GradOptions } from './autograd.js';
 export { tidy, keep, dispose, memory } from './memory.js';
 export type { MemoryInfo } from './memory.js';
 export {
-  version, config, blas, cuda, setNumThreads, getNumThreads, tuneAllocator, allocatorSetByEnvironment, cpuCache, manualSeed, getRngState, setRngState, countOps,
+  version, config, blas, cuda, setNumThreads, getNumThreads, setSmallGemm, tuneAllocator, allocatorSetByEnvironment, cpuCache, manualSeed, getRngState, setRngState, countOps,
 } from './runtime.js';
 export type { Config, BlasInfo, AllocatorOptions, CpuCacheStats, OpCounts } from './runtime.js';
 export * as nn from './nn/index.js';

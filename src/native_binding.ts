@@ -55,7 +55,8 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** OpenBLAS's config string and thread count, null where OpenBLAS is not loaded. */
-  blasConfig(): { openblas: string | null; threads: number | null };
+  blasConfig(): { openblas: string | null; threads: number | null; smallGemm: string | null };
+  setSmallGemm(on: boolean): void;
   /** The caching CPU allocator's state (cpu_cache.cc). */
   cpuCacheStats(): { enabled: boolean; cachedBytes: number; blocks: number; limitBytes: number; hits: number; misses: number };
   /** Bounds the cache in bytes, releasing what exceeds it at once. */
@@ -217,7 +218,7 @@ export type NativeConstantName = Exclude<keyof NativeBinding, NativeFunctionName
 
 /** Every function NativeBinding lists, by name: test/binding.test.ts compares it with the addon's exports. */
 export const NATIVE_FUNCTIONS = [
-  'setNumThreads', 'getNumThreads', 'blasConfig', 'cpuCacheStats', 'cpuCacheSetLimit', 'tuneMalloc', 'cudaIsAvailable', 'cudaDeviceCount', 'manualSeed',
+  'setNumThreads', 'getNumThreads', 'blasConfig', 'setSmallGemm', 'cpuCacheStats', 'cpuCacheSetLimit', 'tuneMalloc', 'cudaIsAvailable', 'cudaDeviceCount', 'manualSeed',
   'getRngState', 'setRngState', 'memory', 'setMetaBuffer', 'buildInfo',
   'fromBuffer', 'toBuffer', 'item', 'to', 'zeros', 'ones', 'empty', 'full', 'eye', 'arange', 'linspace', 'rand',
   'randn', 'randint', 'randperm', 'multinomial', 'scalarTensor', 'meta', 'free', 'freeMany',

@@ -13,6 +13,11 @@ export interface BlasInfo {
   /** Shared libraries mapped into this process that provide BLAS (Linux). */
   libraries: string[];
   detail: string | null;
+  /**
+   * What multiplies a tall matrix by a small one in the derivative engine's products (most of a
+   * PINN step): 'libxsmm <version>' (native/small_gemm.cc), or null for this BLAS through ATen.
+   */
+  smallGemm: string | null;
 }
 
 /** Which BLAS is really loaded: a BLAS mismatch costs 15-30x on matmul (shared/notes/bridge.md). */
@@ -29,7 +34,18 @@ export function blas(): BlasInfo {
   if (cfg.openblas || libraries.some((l) => /openblas/i.test(l))) name = 'OpenBLAS';
   else if (libraries.some((l) => /mkl/i.test(l))) name = 'MKL';
   else if (libraries.some((l) => /\/blas\/libblas/.test(l))) name = 'reference BLAS (slow)';
-  return { name, libraries, detail: cfg.openblas };
+  return { name, libraries, detail: cfg.openblas, smallGemm: cfg.smallGemm };
+}
+
+/**
+ * Runs the derivative engine's tall-by-small products on libxsmm (the default when the build has
+ * it, unless PINN_TORCH_SMALL_GEMM=0) or on ATen's mm: for A/B measurements. Returns whether
+ * libxsmm is now in use (false when the build has none).
+ */
+export function setSmallGemm(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new TypeError(`setSmallGemm: expected true or false, got ${typeof on}`);
+  native.setSmallGemm(on);
+  return native.blasConfig().smallGemm !== null;
 }
 
 export const cuda = {

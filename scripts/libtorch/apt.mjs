@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev'];
+export const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev', 'libxsmm-dev'];
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 

@@ -193,11 +193,12 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
 
   // No channels: the plain forward, each hidden layer's pre-activation and activation kept.
   static at::Tensor valueForward(const at::Tensor& x, at::TensorList params, int64_t act, std::vector<at::Tensor>& pre, std::vector<at::Tensor>& post) {
-    at::Tensor z = linear(x, params[0], params[1]);
+    // ATen's addmm, as Linear.forward: a value-only term's u is bit-identical to the model's forward.
+    at::Tensor z = at::addmm(params[1], x, params[0].t());
     for (size_t l = 1; l < params.size() / 2; l++) {
       at::Tensor a = act == kTanh ? fastTanh(z) : at::sin(z);
       pre.push_back(z); post.push_back(a);
-      z = linear(a, params[2 * l], params[2 * l + 1]);
+      z = at::addmm(params[2 * l + 1], a, params[2 * l].t());
     }
     return z;
   }
@@ -333,7 +334,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     for (size_t l = p.size() / 2 - 1; l >= 1; l--) {
       grads[1 + 2 * l] = at::mm(G.t(), post[l - 1]);
       grads[2 + 2 * l] = G.sum(0);
-      at::Tensor ga = times(G, p[2 * l]);
+      at::Tensor ga = at::mm(G, p[2 * l]);
       G = act == kTanh ? at::tanh_backward(ga, post[l - 1]) : ga.mul_(at::cos(pre[l - 1]));
     }
     grads[1] = at::mm(G.t(), x);

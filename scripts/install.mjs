@@ -109,7 +109,7 @@ async function obtainLibTorch(tried) {
 const DEBIAN_EXTRAS = [
   ['libopenblas0-pthread', 'matmul uses the reference BLAS (15-30x slower)'],
   ['libgloo-dev', 'the addon builds without collectives (pinn.distributed cannot train across processes)'],
-  ['libxsmm-dev', 'the derivative engine\'s tall-by-small matrix products run on OpenBLAS through ATen (a PINN step 6-18 % slower)'],
+  ['libxsmm-dev', 'the derivative engine\'s tall-by-small matrix products run on OpenBLAS through ATen (a PINN step 5-17 % slower)'],
 ];
 
 /** Debian's LibTorch links the netlib reference BLAS unless OpenBLAS provides libblas.so.3, and its c10d headers include Gloo's. */

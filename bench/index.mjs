@@ -189,7 +189,7 @@ async function main() {
   }
   const machine = {
     cpu: cpuModel(), cores: cpus().length, node: process.version,
-    libtorch: cfg.libtorch.version, blas: `${cfg.blas.name}${cfg.blas.detail ? ` (${cfg.blas.detail})` : ''}`,
+    libtorch: cfg.libtorch.version, blas: `${cfg.blas.name}${cfg.blas.detail ? ` (${cfg.blas.detail})` : ''}${cfg.blas.smallGemm ? `; the derivative engine's tall-by-small products on ${cfg.blas.smallGemm}` : ''}`,
     blasLibraries: cfg.blas.libraries, threads, blasThreads,
     // Each PyTorch is set to the same intra-op (and OpenBLAS) thread counts, then asked what it runs with.
     peers: Object.fromEntries(peers.map((p) => [p.id, p.facts ? { ...p.facts, source: p.source ?? p.python } : { note: p.note }])),

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <type_traits>
 
 #include "pinn_torch_features.h"
 #if PINN_TORCH_WITH_LIBXSMM
@@ -59,34 +60,23 @@ bool eligible(const at::Tensor& out, const at::Tensor& tall, const at::Tensor& s
 }
 
 #if PINN_TORCH_WITH_LIBXSMM
+// libxsmm's JIT kernel for column-major C(m×n) = A(m×k)·B(k×n) (+ C when beta is 1), leading
+// dimensions m, k and m; null when it has none for the shape.
 template <typename T>
-struct Kernel;
-template <>
-struct Kernel<float> {
-  using Fn = libxsmm_smmfunction;
-  static Fn get(libxsmm_blasint m, libxsmm_blasint n, libxsmm_blasint k, float beta) {
-    const float alpha = 1;
-    const int flags = beta == 0 ? LIBXSMM_GEMM_FLAG_BETA_0 : LIBXSMM_GEMM_FLAG_NONE, prefetch = LIBXSMM_PREFETCH_NONE;
-    return libxsmm_smmdispatch(m, n, k, &m, &k, &m, &alpha, &beta, &flags, &prefetch);
-  }
-};
-template <>
-struct Kernel<double> {
-  using Fn = libxsmm_dmmfunction;
-  static Fn get(libxsmm_blasint m, libxsmm_blasint n, libxsmm_blasint k, double beta) {
-    const double alpha = 1;
-    const int flags = beta == 0 ? LIBXSMM_GEMM_FLAG_BETA_0 : LIBXSMM_GEMM_FLAG_NONE, prefetch = LIBXSMM_PREFETCH_NONE;
-    return libxsmm_dmmdispatch(m, n, k, &m, &k, &m, &alpha, &beta, &flags, &prefetch);
-  }
-};
+auto kernel(libxsmm_blasint m, libxsmm_blasint n, libxsmm_blasint k, T beta) {
+  const T alpha = 1;
+  const int flags = beta == 0 ? LIBXSMM_GEMM_FLAG_BETA_0 : LIBXSMM_GEMM_FLAG_NONE, prefetch = LIBXSMM_PREFETCH_NONE;
+  if constexpr (std::is_same_v<T, float>) return libxsmm_smmdispatch(m, n, k, &m, &k, &m, &alpha, &beta, &flags, &prefetch);
+  else return libxsmm_dmmdispatch(m, n, k, &m, &k, &m, &alpha, &beta, &flags, &prefetch);
+}
 
 // Column-major C(m×rows) = A(m×k)·B(k×rows) (+ C when beta is 1), B and C walked in blocks of
 // kBlock columns. False (nothing written) when libxsmm has no kernel for the shape.
 template <typename T>
 bool blocks(const T* A, const T* B, T* C, int64_t m, int64_t k, int64_t rows, T beta) {
   const int64_t tail = rows % kBlock;
-  const auto full = rows >= kBlock ? Kernel<T>::get(m, kBlock, k, beta) : nullptr;
-  const auto last = tail ? Kernel<T>::get(m, tail, k, beta) : nullptr;
+  const auto full = rows >= kBlock ? kernel<T>(m, kBlock, k, beta) : nullptr;
+  const auto last = tail ? kernel<T>(m, tail, k, beta) : nullptr;
   if ((rows >= kBlock && !full) || (tail && !last)) return false;
   int64_t r = 0;
   for (; r + kBlock <= rows; r += kBlock) full(A, B + r * k, C + r * m);

@@ -112,6 +112,10 @@ describe('CausalPDE', () => {
     expect(() => { term.causal = { chunks: 2 } as any; }).toThrow(/PDE 'pde': causal must be a pinn.Causality/);
     expect(() => { term.causal = new pinn.Causality({ timeColumn: 2, chunks: 2, epsilon: 1 }); }).toThrow(/PDE 'pde': causality's timeColumn must be in \[0, 1\], got 2/);
     expect(term.causal).toBe(null);
+    const l1Points = tensor([[0, 0.1], [0, 0.9]], { dtype: 'float64' });
+    const l1 = () => new pinn.PDE('l1', l1Points, (d) => d.u, { loss: 'l1', causal: new pinn.Causality({ timeColumn: 1, chunks: 2, epsilon: 1 }) });
+    expect(l1).toThrow(/PDE 'l1': causal weighting averages \|r\|² per time chunk, so it cannot take loss 'l1'/);
+    l1Points.dispose();
     // A residual with other rows than the points (pairs, a reduction) cannot be chunked by time.
     const pairs = new pinn.OperatorBC('pairs', tensor([[0, 0.1], [0, 0.9]], { dtype: 'float64' }), (d) => d.u.narrow(0, 0, 1), { causal: new pinn.Causality({ timeColumn: 1, chunks: 2, epsilon: 1 }) });
     const other = new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], conditions: [pairs] });

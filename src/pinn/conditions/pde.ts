@@ -3,7 +3,7 @@ import { describe } from '../../errors.js';
 import { type Tensor } from '../../tensor.js';
 import { Causality } from '../causality.js';
 import { type Derivatives } from '../derivatives.js';
-import { type Coefficients, Condition, type ConditionOptions, type ResidualFn } from './base.js';
+import { type Coefficients, Condition, type ConditionOptions, type LossName, type ResidualFn } from './base.js';
 
 export interface PDEOptions extends ConditionOptions {
   /** Weigh the residual's time chunks causally (causality.ts); may also be set or cleared later. */
@@ -17,7 +17,7 @@ export class PDE extends Condition {
   constructor(name: string, points: Tensor, readonly residual: ResidualFn, options: PDEOptions = {}) {
     super(name, points, options, (label) => {
       if (typeof residual !== 'function') throw new TypeError(`${label}: residual must be a function (d, coefficients) => Tensor, got ${describe(residual)}`);
-      checkCausality(label, options.causal, points);
+      checkCausality(label, options.causal, points, options.loss ?? 'msae');
     }, new.target === PDE || new.target === OperatorBC ? ['causal'] : null);
     this.causality = options.causal ?? null;
   }
@@ -25,7 +25,7 @@ export class PDE extends Condition {
   /** The causal weighting of the term's time chunks, or null for the plain mean. */
   get causal(): Causality | null { return this.causality; }
   set causal(c: Causality | null) {
-    checkCausality(this.label, c, this.points);
+    checkCausality(this.label, c, this.points, this.lossName);
     this.causality = c ?? null;
   }
 
@@ -39,9 +39,11 @@ export class PDE extends Condition {
   }
 }
 
-function checkCausality(label: string, c: unknown, points: Tensor): void {
+function checkCausality(label: string, c: unknown, points: Tensor, loss: LossName): void {
   if (c === undefined || c === null) return;
   if (!(c instanceof Causality)) throw new TypeError(`${label}: causal must be a pinn.Causality, got ${describe(c)}`);
+  // The chunk losses are means of |r|²: a term that asked for another loss would not get it.
+  if (loss === 'l1') throw new Error(`${label}: causal weighting averages |r|² per time chunk, so it cannot take loss 'l1'`);
   c.attach(label, points);
 }
 

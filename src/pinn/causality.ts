@@ -7,6 +7,7 @@
 // A point's chunk is read off its time at every evaluation, not off its row: resampling (RAD,
 // RAR), mini-batches and data-parallel shards change the rows, and the chunks follow.
 import { arange, tensor } from '../creation.js';
+import { cat } from '../functional.js';
 import { show } from '../errors.js';
 import { tidy } from '../memory.js';
 import { type Tensor } from '../tensor.js';
@@ -86,20 +87,20 @@ export class Causality {
     // One-hot chunk membership [N, M]: sums and counts per chunk are reductions over it.
     const chunk = x.detach().select(1, this.timeColumn).sub(t0).mul(m / (t1 - t0)).floor().clamp(0, m - 1);
     const member = chunk.unsqueeze(1).eq(arange(0, m, 1, { dtype: chunk.dtype, device: chunk.device })).to(sq.dtype);
-    const counts = Array.from(member.sum(0).to('float64').data() as Float64Array);
-    const opts = { dtype: sq.dtype, device: sq.device };
-    const chunkLosses = sq.unsqueeze(0).matmul(member).reshape(m).div(tensor(counts.map((k) => Math.max(k, 1)), opts));
-    const values = Array.from(chunkLosses.detach().to('float64').data() as Float64Array);
+    // Each chunk's sum of squares and point count, read in one copy.
+    const sums = sq.unsqueeze(0).matmul(member).reshape(m);
+    const read = Array.from(cat([sums.detach(), member.sum(0)]).to('float64').data() as Float64Array);
+    const counts = read.slice(m), filled = counts.flatMap((k, i) => (k > 0 ? [i] : []));
     let acc = 0;
-    this.lastWeights = values.map((v, k) => {
+    this.lastWeights = counts.map((k, i) => {
       const w = Math.exp(-this.eps * acc);
-      if (counts[k] > 0) acc += v;
+      if (k > 0) acc += read[i] / k;
       return w;
     });
-    const filled = counts.flatMap((k, i) => (k > 0 ? [i] : []));
     this.lastMinWeight = Math.min(...filled.map((k) => this.lastWeights[k]));
-    const w = tensor(this.lastWeights.map((wk, k) => (counts[k] > 0 ? wk / filled.length : 0)), opts);
-    return chunkLosses.mul(w).sum();
+    // Σₖ wₖ Lₖ / |filled| with Lₖ = sumₖ / countₖ: one coefficient per chunk (0 for an empty one).
+    const coefficients = counts.map((k, i) => (k > 0 ? this.lastWeights[i] / (k * filled.length) : 0));
+    return sums.mul(tensor(coefficients, { dtype: sq.dtype, device: sq.device })).sum();
   }
 }
 

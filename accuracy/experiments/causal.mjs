@@ -6,18 +6,12 @@
 // weighted causally in time (pinn.Causality; ε = 0 is the recipe as it is). The question it
 // answers: should the recipe train time-dependent problems causally? Not part of
 // `npm run accuracy`.
-import { Trainer, geometry as G, pinn, setNumThreads, tuneAllocator, allocatorSetByEnvironment } from '../../dist/index.js';
+import { Trainer, geometry as G, pinn } from '../../dist/index.js';
+import { args, buildProblem } from './setup.mjs';
 import { autoOptions } from '../../dist/train/auto.js';
 
-const [name, seconds = '60', epsilon = '1', seed = '0', chunks = '32', after = 'off'] = process.argv.slice(2);
-if (!name) {
-  console.error('usage: node accuracy/experiments/causal.mjs <problem> [seconds] [epsilon] [seed] [chunks] [keep|off]');
-  process.exit(2);
-}
-setNumThreads(1);
-if (!allocatorSetByEnvironment()) tuneAllocator();
-const p = (await import(`../problems/${name}.mjs`)).default;
-const { problem, domain, evalPoints } = p.build({ dtype: 'float64', seed: Number(seed) });
+const [name, seconds = '60', epsilon = '1', seed = '0', chunks = '32', after = 'off'] = args('node accuracy/experiments/causal.mjs <problem> [seconds] [epsilon] [seed] [chunks] [keep|off]');
+const { problem, domain, evalPoints } = await buildProblem(name, Number(seed));
 if (!(domain instanceof G.GeometryXTime)) throw new Error(`${name} is not time-dependent (its domain is no GeometryXTime)`);
 const timeColumn = problem.inputs.length - 1;
 const { time } = domain;

@@ -8,18 +8,12 @@
 // every term in the objective). The question it answers: do Fourier features let the recipe
 // train the problems whose solutions have high frequencies or sharp layers? Not part of
 // `npm run accuracy`.
-import { Trainer, nn, tensor, setNumThreads, tuneAllocator, allocatorSetByEnvironment } from '../../dist/index.js';
+import { Trainer, nn, tensor } from '../../dist/index.js';
+import { args, buildProblem } from './setup.mjs';
 import { autoHidden, autoOptions } from '../../dist/train/auto.js';
 
-const [name, seconds = '60', features = '64', scale = '1', seed = '0', inputs = 'raw'] = process.argv.slice(2);
-if (!name) {
-  console.error('usage: node accuracy/experiments/fourier.mjs <problem> [seconds] [features] [scale] [seed]');
-  process.exit(2);
-}
-setNumThreads(1);
-if (!allocatorSetByEnvironment()) tuneAllocator();
-const p = (await import(`../problems/${name}.mjs`)).default;
-const { problem, domain, evalPoints } = p.build({ dtype: 'float64', seed: Number(seed) });
+const [name, seconds = '60', features = '64', scale = '1', seed = '0', inputs = 'raw'] = args('node accuracy/experiments/fourier.mjs <problem> [seconds] [features] [scale] [seed] [raw|box]');
+const { problem, domain, evalPoints } = await buildProblem(name, Number(seed));
 const d = problem.inputs.length, m = Number(features);
 const embedding = new nn.FourierFeatures(d, m, { scale: Number(scale), seed: Number(seed) + 7 });
 if (inputs === 'box') {

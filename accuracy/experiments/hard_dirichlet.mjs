@@ -5,17 +5,15 @@
 // and its PDE term alone, trained by Trainer.auto as the suite trains the original. The question
 // it answers: would the recipe gain by choosing exact enforcement where the data allow it?
 // Not part of `npm run accuracy`; its results are in accuracy/results/2026-12-06-hard-dirichlet.md.
-import { Trainer, pinn, setNumThreads, tuneAllocator, allocatorSetByEnvironment } from '../../dist/index.js';
+import { Trainer, pinn } from '../../dist/index.js';
+import { buildProblem } from './setup.mjs';
 
 const [name, seconds = '60'] = process.argv.slice(2);
 if (!['heat-2d-vc', 'poisson-1d-ms'].includes(name)) {
   console.error('usage: node accuracy/experiments/hard_dirichlet.mjs <heat-2d-vc | poisson-1d-ms> [seconds]');
   process.exit(2);
 }
-setNumThreads(1);
-if (!allocatorSetByEnvironment()) tuneAllocator();
-const p = (await import(`../problems/${name}.mjs`)).default;
-const { problem: soft, domain, evalPoints } = p.build({ dtype: 'float64', seed: 0 });
+const { p, problem: soft, domain, evalPoints } = await buildProblem(name);
 const timeSpan = name === 'heat-2d-vc' ? 5 : null; // heat: t ∈ [0, 5], u = 0 at t = 0 as well
 const phi = pinn.dirichletTransform(timeSpan ? domain.geometry : domain, 0);
 const outputTransform = timeSpan

@@ -5,18 +5,12 @@
 // 100 steps until the end of Adam, the plan's held terms kept held). The question it answers:
 // which loss weighting should the recipe choose? Not part of `npm run accuracy`; its results
 // are in accuracy/results/2026-12-06-ntk-weighting.md.
-import { Trainer, pinn, setNumThreads, tuneAllocator, allocatorSetByEnvironment } from '../../dist/index.js';
+import { Trainer, pinn } from '../../dist/index.js';
+import { args, buildProblem } from './setup.mjs';
 import { autoOptions } from '../../dist/train/auto.js';
 
-const [name, seconds = '60', spec = 'ntk', seed = '0'] = process.argv.slice(2);
-if (!name) {
-  console.error('usage: node accuracy/experiments/weighting.mjs <problem> [seconds] [ntk|lra|none[,key=value…]] [seed]');
-  process.exit(2);
-}
-setNumThreads(1);
-if (!allocatorSetByEnvironment()) tuneAllocator();
-const p = (await import(`../problems/${name}.mjs`)).default;
-const { problem, domain, evalPoints } = p.build({ dtype: 'float64', seed: Number(seed) });
+const [name, seconds = '60', spec = 'ntk', seed = '0'] = args('node accuracy/experiments/weighting.mjs <problem> [seconds] [ntk|lra|none[,key=value…]] [seed]');
+const { problem, domain, evalPoints } = await buildProblem(name, Number(seed));
 const { options, plan } = autoOptions(problem, { timeBudget: Number(seconds), domain, seed: Number(seed), evalPoints, logEvery: 100, evalEvery: 1000 });
 
 const [kind, ...pairs] = spec.split(',');

@@ -60,7 +60,8 @@ at::Tensor rowsOf(const at::Tensor& buf, int64_t first, int64_t count, std::vect
   return buf.as_strided(shape, strides, buf.storage_offset() + first * H);
 }
 
-// x[M, K] · w[N, K]ᵀ + b and g[M, N] · w[N, K] into new tensors (small_gemm.h: libxsmm when it can).
+// x[M, K] · w[N, K]ᵀ + b and g[M, N] · w[N, K] into new tensors (small_gemm.h: libxsmm when it can;
+// the weight gradients gᵀx are gemm::transposedTimes).
 at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
   at::Tensor out = at::empty({x.size(0), w.size(0)}, x.options());
   gemm::linearOut(out, x, w, b);
@@ -275,7 +276,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     for (int64_t l = L - 1; l >= 2; l--) {
       const at::Tensor& W = p[2 * l];
       const at::Tensor& X = post[l - 1];
-      grads[1 + 2 * l] = at::mm(G.t(), rowsOf(X, 0, G.size(0)));
+      grads[1 + 2 * l] = gemm::transposedTimes(G, rowsOf(X, 0, G.size(0)));
       // The output bias reaches the value alone: no gradient (as autograd gives) where the value is unused.
       if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = rowsOf(G, 0, N).sum(0);
       at::Tensor GX = at::empty_like(X);
@@ -295,14 +296,14 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     const int64_t H2 = W2.size(0);
     const FirstLayer fl(p[0], q.first, q.terms);
     at::Tensor Gv = rowsOf(G, 0, N);
-    grads[3] = at::mm(Gv.t(), a);
+    grads[3] = gemm::transposedTimes(Gv, a);
     if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
     at::Tensor gz1 = times(Gv, W2).mul_(s1[0]);  // through a: σ'
     at::Tensor gw = at::zeros_like(fl.w);         // ∂/∂wᵢ, from both channel sets
     auto channelSet = [&](const at::Tensor& Gc, const at::Tensor& k, const at::Tensor& s, const at::Tensor& sNext, at::Tensor& gk) {
       // rows σ Kᵀ with K = W₂ scaled by k: ∂σ = Gc K, ∂K = Gcᵀ σ, whence ∂W₂ and ∂k.
       const int64_t C = k.size(0);
-      at::Tensor gK = at::mm(Gc.t(), s).view({C, H2, -1});
+      at::Tensor gK = gemm::transposedTimes(Gc, s).view({C, H2, -1});
       gz1.add_(times(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
       grads[3].add_((gK * k.unsqueeze(1)).sum(0));
       gk = (gK * W2.unsqueeze(0)).sum(1);
@@ -318,7 +319,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       fl.addQuadraticGrad(gq, q.terms, gw);
     }
     // Layer 1: z₁ = x W₁ᵀ + b₁, and wᵢ is column first[i] of W₁.
-    at::Tensor gW = at::mm(gz1.t(), x);
+    at::Tensor gW = gemm::transposedTimes(gz1, x);
     if (C1) FirstLayer::addColumnGrad(gw, q.first, gW);
     grads[1] = gW;
     grads[2] = gz1.sum(0);

@@ -14,6 +14,9 @@ void linearOut(at::Tensor& out, const at::Tensor& x, const at::Tensor& w, const 
 /** out[M, K] = g[M, N] · w[N, K] (the gradient of x in linearOut). */
 void timesOut(at::Tensor& out, const at::Tensor& g, const at::Tensor& w);
 
+/** gᵀ[N, M] · x[M, K], a sum over the tall side (the gradient of w in linearOut), as a new [N, K] tensor. */
+at::Tensor transposedTimes(const at::Tensor& g, const at::Tensor& x);
+
 /** "libxsmm <version>" when these products run on it, else "" (none in this build, or switched off). */
 std::string backend();
 

@@ -1,7 +1,7 @@
 // The derivative engine's tall-by-small products on libxsmm (native/small_gemm.cc) against the
 // same products on ATen's mm: values, input derivatives and parameter gradients of the
-// whole-network jet, for row counts on and off libxsmm's 64-row blocks, widths up to and past
-// its 256 limit (ATen then), both dtypes.
+// whole-network jet, for row counts on and off libxsmm's 64-row blocks (and the weight
+// gradients' 256-row blocks), widths up to and past its 256 limit (ATen then), both dtypes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { blas, nn, pinn, rand, setSmallGemm, tidy, type Tensor } from '../src/index.js';
 
@@ -33,7 +33,7 @@ describe.skipIf(!available)(`tall-by-small products on libxsmm ${available ? '' 
 
   const cases: [number, number[], 'float32' | 'float64'][] = [
     [1, [16, 16], 'float64'], [63, [64, 64], 'float64'], [64, [20, 200, 20], 'float64'], [130, [48, 48, 48], 'float64'],
-    [200, [300, 40], 'float64'], [257, [64, 64, 64], 'float32'],
+    [200, [300, 40], 'float64'], [257, [64, 64, 64], 'float32'], [600, [32, 32], 'float32'],
   ];
   for (const [n, hidden, dtype] of cases) {
     it(`N ${n}, hidden ${hidden.join('×')}, ${dtype}: the jet and its gradients equal ATen's`, () => {

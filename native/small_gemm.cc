@@ -14,10 +14,14 @@
 // column-major C×R one, which is how the operands are passed below.
 #include "small_gemm.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <type_traits>
+#include <vector>
 
 #include "pinn_torch_features.h"
 #if PINN_TORCH_WITH_LIBXSMM
@@ -28,6 +32,7 @@ namespace pt::gemm {
 namespace {
 
 constexpr int64_t kBlock = 64;
+constexpr int64_t kBlocksPerTask = 8;   // 512 rows: less is not worth waking a thread for
 constexpr int64_t kReduceBlock = 256;  // 128…512 measured alike, 64 8 % slower (7168 × 64)
 constexpr int64_t kMaxSide = 256;
 
@@ -82,16 +87,20 @@ auto kernel(libxsmm_blasint m, libxsmm_blasint n, libxsmm_blasint k, T beta, boo
 }
 
 // Column-major C(m×rows) = A(m×k)·B(k×rows) (+ C when beta is 1), B and C walked in blocks of
-// kBlock columns. False (nothing written) when libxsmm has no kernel for the shape.
+// kBlock columns, split over ATen's intra-op threads (at::parallel_for runs inline on one).
+// False (nothing written) when libxsmm has no kernel for the shape.
 template <typename T>
 bool blocks(const T* A, const T* B, T* C, int64_t m, int64_t k, int64_t rows, T beta) {
-  const int64_t tail = rows % kBlock;
+  const int64_t tail = rows % kBlock, count = (rows + kBlock - 1) / kBlock;
   const auto full = rows >= kBlock ? kernel<T>(m, kBlock, k, beta) : nullptr;
   const auto last = tail ? kernel<T>(m, tail, k, beta) : nullptr;
   if ((rows >= kBlock && !full) || (tail && !last)) return false;
-  int64_t r = 0;
-  for (; r + kBlock <= rows; r += kBlock) full(A, B + r * k, C + r * m);
-  if (tail) last(A, B + r * k, C + r * m);
+  at::parallel_for(0, count, kBlocksPerTask, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t r = b * kBlock;
+      (r + kBlock <= rows ? full : last)(A, B + r * k, C + r * m);
+    }
+  });
   return true;
 }
 
@@ -102,10 +111,10 @@ bool multiply(const at::Tensor& A, const at::Tensor& B, at::Tensor& C, int64_t m
 }
 
 // Column-major C(m×n) = Σ over blocks of A(m×rows)'s columns times Bᵀ(n×rows)'s columns, ᵀ: the
-// sum over the tall side, the first block written and the others added. False (nothing written)
-// when libxsmm has no kernel for the shape.
+// sum over the tall side, a range's first block written and the others added. False (nothing
+// written) when libxsmm has no kernel for the shape.
 template <typename T>
-bool reduceBlocks(const T* A, const T* Bt, T* C, int64_t m, int64_t n, int64_t rows) {
+bool reduceRange(const T* A, const T* Bt, T* C, int64_t m, int64_t n, int64_t rows) {
   const int64_t whole = rows / kReduceBlock, tail = rows % kReduceBlock;
   const auto first = whole ? kernel<T>(m, n, kReduceBlock, 0, true) : nullptr;
   const auto next = whole > 1 ? kernel<T>(m, n, kReduceBlock, 1, true) : nullptr;
@@ -113,6 +122,31 @@ bool reduceBlocks(const T* A, const T* Bt, T* C, int64_t m, int64_t n, int64_t r
   if ((whole && !first) || (whole > 1 && !next) || (tail && !last)) return false;
   for (int64_t b = 0; b < whole; b++) (b ? next : first)(A + b * kReduceBlock * m, Bt + b * kReduceBlock * n, C);
   if (tail) last(A + whole * kReduceBlock * m, Bt + whole * kReduceBlock * n, C);
+  return true;
+}
+
+// The rows split into one range per intra-op thread (whole blocks each, at least
+// kBlocksPerTask·kBlock rows), each range summed into its own m×n, those added in order: the
+// result depends on the thread count, not on the threads' timing.
+template <typename T>
+bool reduceBlocks(const T* A, const T* Bt, T* out, int64_t m, int64_t n, int64_t rows) {
+  const int64_t minRows = kBlocksPerTask * kBlock;
+  const int64_t ranges = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), rows / minRows));
+  if (ranges == 1 || at::in_parallel_region()) return reduceRange(A, Bt, out, m, n, rows);
+  const int64_t per = (rows / ranges + kReduceBlock - 1) / kReduceBlock * kReduceBlock;
+  std::vector<T> partial(static_cast<size_t>((ranges - 1) * m * n));
+  std::atomic<bool> ok{true};
+  at::parallel_for(0, ranges, 1, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; i++) {
+      const int64_t r = i * per, count = std::min(per, rows - r);
+      T* C = i ? partial.data() + (i - 1) * m * n : out;
+      if (count <= 0) std::fill(C, C + m * n, T(0));
+      else if (!reduceRange(A + r * m, Bt + r * n, C, m, n, count)) ok = false;
+    }
+  });
+  if (!ok) return false;
+  for (int64_t i = 1; i < ranges; i++)
+    for (int64_t e = 0; e < m * n; e++) out[e] += partial[(i - 1) * m * n + e];
   return true;
 }
 

@@ -3,7 +3,7 @@
 // whole-network jet, for row counts on and off libxsmm's 64-row blocks (and the weight
 // gradients' 256-row blocks), widths up to and past its 256 limit (ATen then), both dtypes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blas, nn, pinn, rand, setSmallGemm, tidy, type Tensor } from '../src/index.js';
+import { blas, getNumThreads, nn, pinn, rand, setNumThreads, setSmallGemm, tidy, type Tensor } from '../src/index.js';
 
 // On by default; true when the build has libxsmm (PINN_TORCH_SMALL_GEMM=0 only sets the default).
 const available = setSmallGemm(true);
@@ -52,4 +52,24 @@ describe.skipIf(!available)(`tall-by-small products on libxsmm ${available ? '' 
       x.dispose(); net.dispose();
     });
   }
+
+  it('gives the same jet and gradients on two threads as on one (blocks and row ranges split across threads)', () => {
+    const before = getNumThreads();
+    const net = new nn.MLP([2, 48, 48, 3], { seed: 7, dtype: 'float64' });
+    const x = rand([1500, 2], { dtype: 'float64' });
+    try {
+      setNumThreads(1);
+      const one = jet(net, x);
+      setNumThreads(2);
+      const two = jet(net, x);
+      one.forEach((values, k) => {
+        const scale = Math.max(1, ...values.map(Math.abs));
+        const worst = Math.max(...two[k].map((v, i) => Math.abs(v - values[i])));
+        expect(worst / scale, `output ${k}`).toBeLessThan(1e-12);
+      });
+    } finally {
+      setNumThreads(before);
+      x.dispose(); net.dispose();
+    }
+  });
 });

@@ -8,6 +8,8 @@
 // recipe's network on its points (float32 as in Adam, or float64 as in the quasi-Newton phase).
 import { keep, nn, optim, pinn, rand, tidy, setNumThreads, setSmallGemm } from '../dist/index.js';
 import { autoOptions } from '../dist/train/auto.js';
+import { alternate } from './lib/alternate.mjs';
+import { quantile } from './lib/stats.mjs';
 setNumThreads(1);
 if (!setSmallGemm(true)) throw new Error('this build has no libxsmm: nothing to compare');
 const which = process.argv[2] ?? 'reference';
@@ -28,15 +30,8 @@ if (which === 'reference' || which === 'epoch') {
   step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(model)).backward(); opt.step(); });
 }
 for (let i = 0; i < 10; i++) step();
-const res = { on: [], off: [] };
 const inner = which === 'reference' || which === 'epoch' ? 20 : 5;
-for (let r = 0; r < 24; r++) {
-  for (const mode of r % 2 ? ['on', 'off'] : ['off', 'on']) {
-    setSmallGemm(mode === 'on');
-    step();
-    const t0 = performance.now(); for (let i = 0; i < inner; i++) step(); res[mode].push((performance.now() - t0) / inner);
-  }
-}
-const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1], p10 = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 10)];
-const diffs = res.on.map((v, i) => v - res.off[i]);
-console.log(`${which}: libxsmm p10 ${p10(res.on).toFixed(2)} med ${med(res.on).toFixed(2)} | ATen p10 ${p10(res.off).toFixed(2)} med ${med(res.off).toFixed(2)} | median paired diff ${med(diffs).toFixed(2)} ms (${(100 * med(diffs) / med(res.off)).toFixed(1)} %)`);
+const { a: off, b: on } = alternate({ a: false, b: true, use: setSmallGemm, step, rounds: 24, inner });
+const med = (xs) => quantile(xs, 0.5), p10 = (xs) => quantile(xs, 0.1);
+const diffs = on.map((v, i) => v - off[i]);
+console.log(`${which}: libxsmm p10 ${p10(on).toFixed(2)} med ${med(on).toFixed(2)} | ATen p10 ${p10(off).toFixed(2)} med ${med(off).toFixed(2)} | median paired diff ${med(diffs).toFixed(2)} ms (${(100 * med(diffs) / med(off)).toFixed(1)} %)`);

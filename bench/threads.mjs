@@ -7,6 +7,8 @@
 // blocks of 5 steps, 16 rounds, and prints both medians and the median of the paired ratios
 // (the VM drifts more between processes than within one).
 import { getNumThreads, keep, manualSeed, nn, optim, pinn, rand, setNumThreads, tidy } from '../dist/index.js';
+import { alternate } from './lib/alternate.mjs';
+import { quantile } from './lib/stats.mjs';
 
 const N = Number(process.argv[2] ?? 8000), ab = process.argv[3] === 'ab', T = ab ? 1 : Number(process.argv[3] ?? 1);
 setNumThreads(T);
@@ -17,16 +19,9 @@ const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
 const step = () => tidy(() => { opt.zeroGrad(); problem.total(problem.losses(net)).backward(); opt.step(); });
 for (let i = 0; i < 3; i++) step();
 if (ab) {
-  const res = { 1: [], 2: [] };
-  for (let r = 0; r < 16; r++) {
-    for (const t of r % 2 ? [2, 1] : [1, 2]) {
-      setNumThreads(t);
-      step();
-      const t0 = performance.now(); for (let i = 0; i < 5; i++) step(); res[t].push((performance.now() - t0) / 5);
-    }
-  }
-  const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-  console.log(JSON.stringify({ N, oneMs: +med(res[1]).toFixed(2), twoMs: +med(res[2]).toFixed(2), pairedRatio: +med(res[2].map((v, i) => v / res[1][i])).toFixed(3) }));
+  const { a: one, b: two } = alternate({ a: 1, b: 2, use: setNumThreads, step, rounds: 16, inner: 5 });
+  const med = (xs) => quantile(xs, 0.5);
+  console.log(JSON.stringify({ N, oneMs: +med(one).toFixed(2), twoMs: +med(two).toFixed(2), pairedRatio: +med(two.map((v, i) => v / one[i])).toFixed(3) }));
   process.exit(0);
 }
 const ts = [];

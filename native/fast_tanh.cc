@@ -56,9 +56,7 @@ PT_VECTOR_CLONES void tanhRange(const float* PT_RESTRICT in, float* PT_RESTRICT 
 at::Tensor kernel(const at::Tensor& x) {
   at::Tensor in = x.contiguous();
   at::Tensor out = at::empty_like(in, at::MemoryFormat::Contiguous);
-  const float* src = in.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
-  at::parallel_for(0, in.numel(), at::internal::GRAIN_SIZE, [&](int64_t b, int64_t e) { tanhRange(src + b, dst + b, e - b); });
+  tanhInto(in, out);
   return out;
 }
 
@@ -79,6 +77,15 @@ at::Tensor fastTanh(const at::Tensor& x) {
   if (!x.device().is_cpu() || x.scalar_type() != at::kFloat || x.layout() != at::kStrided) return at::tanh(x);
   if (x.requires_grad() && at::GradMode::is_enabled()) return FastTanh::apply(x)[0];
   return kernel(x);  // no history: nothing here is recorded while grad is off or not needed
+}
+
+void tanhInto(const at::Tensor& z, const at::Tensor& out) {
+  TORCH_CHECK(z.scalar_type() == at::kFloat && out.scalar_type() == at::kFloat && z.device().is_cpu() && out.device().is_cpu() &&
+                  z.is_contiguous() && out.is_contiguous() && out.numel() == z.numel(),
+              "tanhInto: expects contiguous float32 CPU tensors of one size");
+  const float* src = z.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, z.numel(), at::internal::GRAIN_SIZE, [&](int64_t b, int64_t e) { tanhRange(src + b, dst + b, e - b); });
 }
 
 }  // namespace pt

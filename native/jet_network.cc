@@ -233,10 +233,9 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     for (int64_t l = 2; l < L; l++) {
       const at::Tensor &W = params[2 * l], &b = params[2 * l + 1];
       Rows in = split(Y, N, C1, C2);
-      JetDerivs d = jetDerivs(act, in.value);
       at::Tensor X = at::empty_like(Y);
       Rows out = split(X, N, C1, C2);
-      out.value.copy_(d.a);
+      JetDerivs d = jetDerivs(act, in.value, out.value);
       jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
       at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
       gemm::linearOut(next, rowsOf(X, 0, next.size(0)), W);
@@ -279,16 +278,16 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       grads[1 + 2 * l] = gemm::transposedTimes(G, rowsOf(X, 0, G.size(0)));
       // The output bias reaches the value alone: no gradient (as autograd gives) where the value is unused.
       if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = rowsOf(G, 0, N).sum(0);
-      at::Tensor GX = at::empty_like(X);
-      at::Tensor GXused = rowsOf(GX, 0, G.size(0));
-      gemm::timesOut(GXused, G, W);
-      if (G.size(0) < GX.size(0)) rowsOf(GX, G.size(0), GX.size(0) - G.size(0)).zero_();
-      // Through the activation: the value's share Ga σ', then the channels' (jet.cc).
+      // The gradient of X's rows that reach the next layer; the first channels' rows, which the
+      // output layer does not map unless asked, get none (the kernel takes that as zero).
+      at::Tensor GX = times(G, W);
+      const bool firstReached = GX.size(0) == X.size(0);
+      // Through the activation: the value's share Ga σ' and the channels' (jet.cc).
       at::Tensor Gin = at::empty_like(pre[l - 1]);
-      Rows in = split(pre[l - 1], N, C1, C2), ga = split(GX, N, C1, C2), gz = split(Gin, N, C1, C2);
+      Rows in = split(pre[l - 1], N, C1, C2), gz = split(Gin, N, C1, C2);
+      Rows ga{rowsOf(GX, 0, N), rowsOf(GX, N, N * C2, {N, C2, GX.size(1)}), firstReached ? split(GX, N, C1, C2).first : at::Tensor()};
       const JetDerivs d{at::Tensor(), s1[l - 1], s2[l - 1], s3[l - 1]};
-      at::mul_out(gz.value, ga.value, d.s1);
-      jetRowsBackward(q.terms, d, in.first, in.second, ga.first, ga.second, gz.value, gz.first, gz.second);
+      jetRowsBackward(q.terms, d, in.first, in.second, ga.value, ga.first, ga.second, gz.value, gz.first, gz.second);
       G = Gin;
     }
     // Layer 2's rows from layer 1 (FirstLayer): value a W₂ᵀ + b₂, channels σ' K₁ᵀ and σ'' K₂ᵀ.

@@ -195,7 +195,9 @@ export class Problem {
           : this.transformedDerivatives(model as TaylorModel, x, tuples, first, pairs, combinations));
         continue;
       }
-      const r = taylor(model as TaylorModel, x, {
+      // x itself stays out of the jet: no gradient flows back to the points, and what the jet
+      // does not hold (a third order, a request new this step) comes from a plain forward.
+      const r = taylor(model as TaylorModel, x.detach(), {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
         combinations: combinations.map(parseCombinationKey),
@@ -207,7 +209,7 @@ export class Problem {
       for (const [i, block] of r.first) put(block, [i]);
       for (const [ij, block] of r.second) put(block, ij.split(',').map(Number));
       combinations.forEach((key, k) => this.outputs.forEach((o, m) => columns.set(`${o}|${key}`, r.combined[k].narrow(1, m, 1))));
-      byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns));
+      byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs)));
     }
     this.affine?.keepOnly(new Set(byPoints.keys()));
     return byPoints;

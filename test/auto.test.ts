@@ -21,7 +21,10 @@ describe('Trainer.auto', () => {
     });
     const trainer = Trainer.auto(problem, { timeBudget: 600, domain: line, steps: { adam: 400, quasiNewton: 4 }, evalPoints: pts(line.uniformPoints(200), 1) });
     expect(trainer.plan!.phases.map((p) => p.optimizer.type)).toEqual(['adam', 'bfgs']);
-    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, until: 400, reduction: 'sum' });
+    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, phase: 'adam', reduction: 'sum' });
+    // Redraws and held-out validation count the quasi-Newton phase's steps, however long Adam ran.
+    expect(trainer.plan!.sampling).toMatchObject([{ type: 'rad', condition: 'pde', every: 1, from: 1, until: 3, phase: 'bfgs' }]);
+    expect(trainer.plan!.validation).toMatchObject({ condition: 'pde', every: 2, phase: 'bfgs' });
     const r = await trainer.fit();
     expect(r.relL2!.all).toBeLessThan(5e-5);
     trainer.dispose(); problem.dispose(); trainer.model.dispose();

@@ -44,7 +44,7 @@ describe('Trainer.auto on a periodic problem', () => {
     const trainer = Trainer.auto(problem, { timeBudget: 600, domain, steps: { adam: 300, quasiNewton: 8 }, evalPoints });
     const plan = trainer.plan!;
     expect(plan.model.periods).toEqual([P, null]);
-    expect(plan.weighting).toEqual({ type: 'ntk', every: 100, until: 300, reduction: 'sum', fixed: { periodic: 0, periodic_x: 0 } });
+    expect(plan.weighting).toEqual({ type: 'ntk', every: 100, phase: 'adam', reduction: 'sum', fixed: { periodic: 0, periodic_x: 0 } });
     expect(plan.reasons.some((r) => r.includes('P = 2') && r.includes('periodic, periodic_x'))).toBe(true);
     expect(trainer.model).toBeInstanceOf(nn.Embedded);
     expect(problem.usesForward(trainer.model)).toBe(true);
@@ -76,7 +76,7 @@ describe('Trainer.auto on a periodic problem', () => {
       const trainer = Trainer.auto(problem, { timeBudget: 600, domain, steps: { adam: 10, quasiNewton: 1 } });
       const plan = trainer.plan!;
       expect(plan.model.periods).toBeUndefined();
-      expect(plan.weighting).toEqual({ type: 'ntk', every: 100, until: 10, reduction: 'sum' });
+      expect(plan.weighting).toEqual({ type: 'ntk', every: 100, phase: 'adam', reduction: 'sum' });
       expect(plan.reasons.find((r) => r.startsWith('no exact periodic embedding'))).toMatch(why);
       expect(trainer.model).toBeInstanceOf(nn.MLP);
       trainer.dispose(); problem.dispose(); trainer.model.dispose();
@@ -91,7 +91,7 @@ describe('Trainer.auto on a periodic problem', () => {
     const model = new nn.MLP([2, 8, 1], { seed: 1 });
     const trainer = Trainer.auto(p2, { timeBudget: 600, domain, model, steps: { adam: 10, quasiNewton: 1 } });
     expect(trainer.model).toBe(model);
-    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, until: 10, reduction: 'sum' });
+    expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, phase: 'adam', reduction: 'sum' });
     trainer.dispose(); p2.dispose(); model.dispose();
   });
 

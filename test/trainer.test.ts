@@ -535,3 +535,47 @@ print(json.dumps(net(torch.tensor([[0.1], [0.5], [0.8]], dtype=torch.float64)).f
     t.dispose();
   });
 });
+
+describe('Schedules that count the steps of a named phase', () => {
+  // A first phase of 7 steps stands for one that its time budget ended early: the later phase's
+  // schedules must not depend on how many steps it ran.
+  const phases: TrainerOptions['phases'] = [
+    { name: 'warm', optimizer: { type: 'adam', lr: 1e-2 }, steps: 7 },
+    { name: 'main', optimizer: { type: 'adam', lr: 1e-3 }, steps: 10 },
+  ];
+  const source = (n: number) => tensor(Array.from({ length: n }, (_, i) => [(i + 0.25) / n]), { dtype });
+
+  it('redraws, weight updates and held-out validation act on their phase\'s own step counts', async () => {
+    const { problem, model } = setup();
+    const held = tensor(Array.from({ length: 20 }, (_, i) => [(i + 0.37) / 20.5]), { dtype });
+    const trainer = new Trainer({
+      problem, model, phases, logEvery: 1,
+      sampling: [new pinn.Resample({ condition: 'pde', source, every: 3, phase: 'main' })],
+      weighting: new pinn.GradNormWeighting({ every: 2, phase: 'warm' }),
+      validation: { condition: 'pde', points: held, every: 2, phase: 'main' },
+    });
+    const resampled: number[] = [], validated: number[] = [], weights: Record<string, number>[] = [];
+    trainer.on('resample', (e) => resampled.push(e.step));
+    trainer.on('validation', (e) => validated.push(e.step));
+    trainer.on('step', (e) => weights.push(e.weights));
+    await trainer.fit();
+    expect(resampled).toEqual([10, 13, 16]); // main's steps 3, 6 and 9 (7 + 3k)
+    expect(validated).toEqual([8, 10, 12, 14, 16]); // every 2 steps, from main's start on
+    // Updated at warm's steps 0, 2, 4 and 6 (they move), then held for all of main.
+    expect(weights[2]).not.toEqual(weights[0]);
+    for (const w of weights.slice(7)) expect(w).toEqual(weights[6]);
+    trainer.dispose(); model.dispose(); problem.dispose(); held.dispose();
+  });
+
+  it('refuses a phase name the fit does not have, saying where', () => {
+    const { problem, model } = setup();
+    const held = tensor([[0.5]], { dtype });
+    expect(() => new Trainer({ problem, model, phases, sampling: [new pinn.RAD({ condition: 'pde', source, every: 2, candidates: 64, phase: 'mian' })] }))
+      .toThrow(/Trainer: sampling 'rad' counts the steps of phase 'mian', which this fit does not have \(phases: warm, main\)/);
+    expect(() => new Trainer({ problem, model, phases, weighting: new pinn.NTKWeighting({ phase: 'adam' }) })).toThrow(/weighting counts the steps of phase 'adam'/);
+    expect(() => new Trainer({ problem, model, phases, validation: { condition: 'pde', points: held, every: 1, phase: 'lbfgs' } })).toThrow(/validation counts the steps of phase 'lbfgs'/);
+    expect(() => new pinn.Resample({ condition: 'pde', source, every: 2, phase: '' })).toThrow(/Resample/);
+    expect(() => new pinn.GradNormWeighting({ phase: 3 as never })).toThrow(/phase/);
+    model.dispose(); problem.dispose(); held.dispose();
+  });
+});

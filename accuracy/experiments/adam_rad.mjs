@@ -18,7 +18,7 @@ const every = Math.max(100, Math.floor(adamSteps / 10));
 if (mode !== 'plain') {
   const draw = (n, rng) => geometry.toTensor(domain.interior(n, { rng }), domain.dim, { dtype: 'float64' });
   const extra = problem.residualTerms().map((condition, i) => new pinn.RAD({
-    condition, every, from: every, until: adamSteps - 1, candidates: Math.min(100_000, 20 * problem.conditions.find((c) => c.name === condition).points.shape[0]),
+    condition, every, from: every, phase: 'adam', candidates: Math.min(100_000, 20 * problem.conditions.find((c) => c.name === condition).points.shape[0]),
     source: draw, seed: Number(seed) + 500 + i,
   }));
   options.sampling = [...extra, ...(options.sampling ?? [])];

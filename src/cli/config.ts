@@ -114,7 +114,7 @@ export const runConfig = z.strictObject({
   /** A term's mean squared residual on `points` held-out points (uniform random), every `every` steps. */
   validation: z.strictObject({
     condition: z.string(), points: count, every: count,
-    restoreBest: z.boolean().optional(), from: z.number().int().min(0).optional(), total: z.boolean().optional(),
+    restoreBest: z.boolean().optional(), from: z.number().int().min(0).optional(), phase: z.string().min(1).optional(), total: z.boolean().optional(),
   }).optional(),
   seed: z.number().int().min(0),
   logEvery: count,

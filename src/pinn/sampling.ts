@@ -16,10 +16,15 @@ import { type Problem } from './problem.js';
 /** Makes n fresh candidate points [n, inputs] using the given generator. */
 export type PointSource = (n: number, rng: Random) => Tensor;
 
+/** Where a step falls within the fit's phases: the phase's name and the steps it has completed. */
+export interface PhaseStep { phase: string; phaseStep: number }
+
 export interface SamplingStrategy {
   readonly name: string;
-  /** Called before each step; returns true when points changed. */
-  apply(step: number, problem: Problem, model: Module): boolean;
+  /** The phase whose steps its schedule counts, if any (the Trainer checks the name exists). */
+  readonly phase?: string;
+  /** Called before each step (`step` completed ones; `at`: where they fall in the phases); returns true when points changed. */
+  apply(step: number, problem: Problem, model: Module, at?: PhaseStep): boolean;
   stateDict(): Record<string, unknown>;
   loadStateDict(s: Record<string, unknown>): void;
 }
@@ -41,8 +46,13 @@ abstract class Seeded {
   }
 }
 
-interface Schedule { every: number; from?: number; until?: number }
-const SCHEDULE_KEYS = ['condition', 'source', 'every', 'from', 'until', 'seed'];
+/**
+ * When a strategy acts. With `phase`, `every`, `from` and `until` count the steps of that phase
+ * (by name) and it acts only during it: a schedule that holds however many steps an earlier
+ * phase ended by its time budget.
+ */
+interface Schedule { every: number; from?: number; until?: number; phase?: string }
+const SCHEDULE_KEYS = ['condition', 'source', 'every', 'from', 'until', 'phase', 'seed'];
 
 /** The strategy's options checked (an object of known keys, a seed that is an integer); its seed. */
 function seedOf(op: string, o: { seed?: number } | undefined, keys: readonly string[]): number {
@@ -55,8 +65,9 @@ function checkStep(op: string, name: string, step: number | undefined): void {
 }
 
 /** The condition the strategy moves the points of, a source of fresh ones, and when. */
-function checkSchedule(op: string, { condition, source, every, from, until }: Schedule & { condition: string; source: PointSource }): void {
+function checkSchedule(op: string, { condition, source, every, from, until, phase }: Schedule & { condition: string; source: PointSource }): void {
   checkName(op, 'condition', condition);
+  if (phase !== undefined) checkName(op, 'phase', phase);
   need(typeof source === 'function', op, 'source', 'a function (n, rng) => points', source);
   checkPositiveInt(op, 'every', every);
   checkStep(op, 'from', from);
@@ -74,9 +85,14 @@ function draw(source: PointSource, n: number, rng: Random, c: Condition): Tensor
  * Whether a strategy acts before the step that follows `step` completed ones: every `every`
  * steps counted from `from` (default 0; never at step 0), and not once `step` passes `until`.
  * E.g. `until: adamSteps - 1` keeps the points of a following L-BFGS phase fixed, and
- * `from: adamSteps` resamples only during it (the Trainer then restarts L-BFGS's history).
+ * `from: adamSteps` resamples only during it (the Trainer then restarts L-BFGS's history); with
+ * `phase`, the same counts are steps of that phase.
  */
-function due(step: number, { every, from = 0, until }: Schedule): boolean {
+function due(step: number, { every, from = 0, until, phase }: Schedule, at: PhaseStep | undefined): boolean {
+  if (phase !== undefined) {
+    if (at?.phase !== phase) return false;
+    step = at.phaseStep;
+  }
   return step > 0 && step >= from && (step - from) % every === 0 && (until === undefined || step <= until);
 }
 
@@ -87,8 +103,9 @@ export class Resample extends Seeded implements SamplingStrategy {
     super(seedOf('Resample', o, SCHEDULE_KEYS));
     checkSchedule('Resample', o);
   }
-  apply(step: number, problem: Problem): boolean {
-    if (!due(step, this.o)) return false;
+  get phase(): string | undefined { return this.o.phase; }
+  apply(step: number, problem: Problem, _model?: Module, at?: PhaseStep): boolean {
+    if (!due(step, this.o, at)) return false;
     const c = conditionOf(problem, this.o.condition, 'Resample');
     tidy(() => c.setPoints(draw(this.o.source, c.points.shape[0], this.rng, c)));
     return true;
@@ -107,8 +124,9 @@ export class RAR extends Seeded implements SamplingStrategy {
     checkInteger('RAR', 'add', o.add, 1, checkPositiveInt('RAR', 'candidates', o.candidates));
     if (o.maxPoints !== undefined) checkPositiveInt('RAR', 'maxPoints', o.maxPoints);
   }
-  apply(step: number, problem: Problem, model: Module): boolean {
-    if (!due(step, this.o)) return false;
+  get phase(): string | undefined { return this.o.phase; }
+  apply(step: number, problem: Problem, model: Module, at?: PhaseStep): boolean {
+    if (!due(step, this.o, at)) return false;
     const c = conditionOf(problem, this.o.condition, 'RAR');
     if (this.o.maxPoints !== undefined && c.points.shape[0] >= this.o.maxPoints) return false;
     tidy(() => {
@@ -155,8 +173,9 @@ export class RAD extends Seeded implements SamplingStrategy {
     const total = p.reduce((a, b) => a + b, 0);
     return p.map((v) => v / total);
   }
-  apply(step: number, problem: Problem, model: Module): boolean {
-    if (!due(step, this.o)) return false;
+  get phase(): string | undefined { return this.o.phase; }
+  apply(step: number, problem: Problem, model: Module, at?: PhaseStep): boolean {
+    if (!due(step, this.o, at)) return false;
     const cond = conditionOf(problem, this.o.condition, 'RAD');
     const n = cond.points.shape[0];
     if (this.o.candidates < n) throw new Error(`RAD: candidates (${this.o.candidates}) must be ≥ the condition's ${n} points`);

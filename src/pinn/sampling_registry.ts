@@ -18,6 +18,7 @@ const schedule = {
   every: { kind: 'integer', min: 1, required: true, doc: 'steps between moves' },
   from: { kind: 'integer', min: 0, doc: 'first step counted (default 0)' },
   until: { kind: 'integer', min: 0, doc: 'no moves after this step' },
+  phase: { kind: 'string', doc: 'count every, from and until in steps of this phase (by name), and move points only during it' },
 } as const;
 const candidates = { kind: 'integer', min: 1, required: true, doc: 'fresh candidate points per move' } as const;
 

@@ -41,12 +41,16 @@ export interface AutoPlan {
    */
   model: { hidden: number[]; activation: 'tanh'; init: 'xavierNormal'; parameters: number; periods?: (number | null)[] };
   phases: PhaseSpec[];
-  /** `fixed` / `weights`: terms held at these weights (0: out of the objective, they hold by construction). */
-  weighting: { type: 'ntk'; every: number; until: number; reduction: 'sum'; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
-  /** Redraws of the PDE points (only when they can be redrawn). */
-  sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; candidates: number }>;
-  /** Held-out validation: the term, how many held-out points, and when. */
-  validation: { condition: string; points: number; every: number; restoreBest: true; total: true; from: number } | null;
+  /**
+   * `fixed` / `weights`: terms held at these weights (0: out of the objective, they hold by
+   * construction). The schedules below count steps of a named phase (`phase`), so they hold
+   * however many steps the Adam phase ran before its time share ended it.
+   */
+  weighting: { type: 'ntk'; every: number; phase: string; reduction: 'sum'; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
+  /** Redraws of the PDE points (only when they can be redrawn), in steps of the quasi-Newton phase. */
+  sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; phase: string; candidates: number }>;
+  /** Held-out validation: the term, how many held-out points, and from which phase on. */
+  validation: { condition: string; points: number; every: number; restoreBest: true; total: true; phase: string } | null;
   /** Seconds one loss-and-gradient evaluation took when planned (float32). */
   evaluationSeconds: number;
   reasons: string[];
@@ -151,6 +155,7 @@ export function planAuto(problem: Problem, model: Module, o: {
   // the first accuracy run, with time left).
   const qnEstimate = Math.max(DRAWS + 1, Math.ceil((budget - adamSeconds) / (50 * iterationSeconds)));
   const qnSteps = o.steps?.quasiNewton ?? QN_SLACK * qnEstimate;
+  const qn = lbfgs ? 'lbfgs' : 'bfgs';
   const phases: PhaseSpec[] = [
     {
       name: 'adam', steps: adamSteps, dtype: 'float32', ...(o.steps ? {} : { timeBudget: adamSeconds }),
@@ -158,7 +163,7 @@ export function planAuto(problem: Problem, model: Module, o: {
       scheduler: { type: 'ExponentialLR', gamma: 0.1 ** (1 / adamSteps) },
     },
     {
-      name: lbfgs ? 'lbfgs' : 'bfgs', steps: qnSteps, dtype: 'float64',
+      name: qn, steps: qnSteps, dtype: 'float64',
       optimizer: {
         type: lbfgs ? 'lbfgs' : 'bfgs', lr: 1, maxIter: 50, maxEval: 100, lineSearchFn: 'strong_wolfe', toleranceGrad: 0, toleranceChange: 0,
         ...(lbfgs ? { historySize: 100 } : {}),
@@ -170,7 +175,7 @@ export function planAuto(problem: Problem, model: Module, o: {
   const residualTerms = problem.residualTerms();
   const balanced = residualTerms.length > 0 && residualTerms.length + exact.length < problem.conditions.length;
   const weighting: AutoPlan['weighting'] = balanced
-    ? { type: 'ntk', every: 100, until: adamSteps, reduction: 'sum', ...(exact.length ? { fixed: held } : {}) }
+    ? { type: 'ntk', every: 100, phase: 'adam', reduction: 'sum', ...(exact.length ? { fixed: held } : {}) }
     : exact.length ? { type: 'static', weights: held } : null;
   if (balanced) reasons.push('NTK weighting balances every term by the trace of its block of the neural tangent kernel during Adam (every 100 steps, estimated on 64 points per term, bounded, smoothed): unlike gradient-of-the-loss schemes it does not grow a weight without bound when u ≡ 0 meets a term; the weights then stay, so the quasi-Newton phase sees one objective');
 
@@ -179,10 +184,10 @@ export function planAuto(problem: Problem, model: Module, o: {
   const sampling = redraw
     ? residualTerms.map((condition) => {
       const n = problem.conditions.find((c) => c.name === condition)!.points.shape[0];
-      return { type: 'rad' as const, condition, every, from: adamSteps + every, until: adamSteps + DRAWS * every, candidates: Math.min(100_000, 20 * n) };
+      return { type: 'rad' as const, condition, every, from: every, until: DRAWS * every, phase: qn, candidates: Math.min(100_000, 20 * n) };
     })
     : [];
-  const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, total: true as const, from: adamSteps } : null;
+  const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, total: true as const, phase: qn } : null;
   if (redraw) {
     reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
     reasons.push(`the fit ends on the parameters with the lowest held-out total loss: the residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points plus the other terms' losses (measured every 2 quasi-Newton steps)`);
@@ -224,5 +229,5 @@ export function autoOptions(problem: Problem, o: AutoOptions): { options: Traine
 }
 
 function weightingOf(w: NonNullable<AutoPlan['weighting']>, seed: number) {
-  return w.type === 'static' ? new StaticWeighting(w.weights) : new NTKWeighting({ every: w.every, until: w.until, reduction: w.reduction, seed, ...(w.fixed ? { fixed: w.fixed } : {}) });
+  return w.type === 'static' ? new StaticWeighting(w.weights) : new NTKWeighting({ every: w.every, phase: w.phase, reduction: w.reduction, seed, ...(w.fixed ? { fixed: w.fixed } : {}) });
 }

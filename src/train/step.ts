@@ -9,7 +9,7 @@ import { zerosLike } from '../creation.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
-import { type SamplingStrategy } from '../pinn/sampling.js';
+import { type PhaseStep, type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
 import { type Scheduler } from './build.js';
 import { type StepValues } from './callback.js';
@@ -46,11 +46,14 @@ export class Stepper {
 
   constructor(private readonly p: StepParts) { this.residualTerms = p.problem.residualTerms(); }
 
-  /** One optimizer step at global step `step`, and the seconds it took; throws NonFiniteSignal before any parameter changes. */
-  run(step: number, optimizer: AnyOptimizer, scheduler: Scheduler | null): StepValues & { stepTime: number } {
+  /**
+   * One optimizer step at global step `step` (`at`: its phase and the steps of it completed), and
+   * the seconds it took; throws NonFiniteSignal before any parameter changes.
+   */
+  run(step: number, optimizer: AnyOptimizer, scheduler: Scheduler | null, at?: PhaseStep): StepValues & { stepTime: number } {
     const t0 = seconds();
     for (const s of this.p.sampling) {
-      if (s.apply(step, this.p.problem, this.p.model)) {
+      if (s.apply(step, this.p.problem, this.p.model, at)) {
         optimizer.objectiveChanged(); // new points, new objective: the old loss and gradient no longer pair with it
         this.p.onResample(s.name, Object.fromEntries(this.p.problem.conditions.map((c) => [c.name, c.points.shape[0]])));
       }
@@ -61,10 +64,10 @@ export class Stepper {
       // It evaluates the loss itself (several times); the rest of its time is its own.
       const inner = () => this.timing.forward + this.timing.loss + this.timing.backward;
       const before = inner(), t1 = seconds();
-      optimizer.step(() => this.evaluate(step, values));
+      optimizer.step(() => this.evaluate(step, values, at));
       this.timing.optimizer += Math.max(0, seconds() - t1 - (inner() - before));
     } else {
-      tidy(() => { this.evaluate(step, values); }); // returns nothing: tidy would keep a returned tensor
+      tidy(() => { this.evaluate(step, values, at); }); // returns nothing: tidy would keep a returned tensor
       const t1 = seconds();
       optimizer.step();
       this.timing.optimizer += seconds() - t1;
@@ -78,7 +81,7 @@ export class Stepper {
   }
 
   /** Losses, weights and backward for one evaluation; returns the total (graph freed by the caller's tidy). */
-  private evaluate(step: number, values: { v?: StepValues }): Tensor {
+  private evaluate(step: number, values: { v?: StepValues }, at?: PhaseStep): Tensor {
     const { problem, model, params, parallel } = this.p;
     const t0 = seconds();
     model.zeroGrad();
@@ -88,7 +91,7 @@ export class Stepper {
     const t1 = seconds();
     const names = Object.keys(raw);
     const weights = this.p.weighting.weights({
-      step, raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
+      step, ...(at ? { phase: at.phase, phaseStep: at.phaseStep } : {}), raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
       residualTerms: this.residualTerms, problem, model, ...(parallel ? { allreduce: (ts: Tensor[]) => parallel.allreduce(ts) } : {}),
     });
     let total = problem.total(raw, weights);

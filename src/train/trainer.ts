@@ -68,6 +68,10 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
     this.problem = o.problem;
     this.model = o.model;
     this.phaseNames = this.phases.map((p, i) => phaseName(p, i, this.phases));
+    checkPhaseNames(this.phaseNames, [
+      ...(o.sampling ?? []).map((s) => [`sampling '${s.name}'`, s.phase] as const),
+      ['weighting', o.weighting?.phase], ['validation', o.validation?.phase],
+    ]);
     this.totalSteps = this.phases.reduce((a, p) => a + p.steps, 0);
     this.weighting = o.weighting ?? new StaticWeighting();
     this.phase = new PhaseState(o.problem, o.model, this.params);
@@ -226,7 +230,7 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
     if (this.stopRequest) return;
     let v;
     try {
-      v = this.stepper.run(this.progress.step, this.phase.optimizer!, this.phase.scheduler);
+      v = this.stepper.run(this.progress.step, this.phase.optimizer!, this.phase.scheduler, { phase: this.phaseNames[pi], phaseStep: this.progress.phaseStep });
     } catch (e) {
       if (!(e instanceof NonFiniteSignal)) throw e;
       return this.nonFinite(e.term);
@@ -254,5 +258,12 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   dispose(): void {
     this.phase.dispose();
     for (const c of this.callbacks) c.dispose?.();
+  }
+}
+
+/** A schedule that counts a phase's steps must name a phase of this fit: a misspelt name would never act. */
+function checkPhaseNames(names: string[], uses: ReadonlyArray<readonly [string, string | undefined]>): void {
+  for (const [what, phase] of uses) {
+    if (phase !== undefined && !names.includes(phase)) throw new Error(`Trainer: ${what} counts the steps of phase '${phase}', which this fit does not have (phases: ${names.join(', ')})`);
   }
 }

@@ -1,7 +1,7 @@
 // What every loss weighting shares: the interface the Trainer calls each step, state-dict
 // checks, and the bounds and smoothing that keep adaptive weights from running away.
 import { grad } from '../../autograd.js';
-import { checkNonNegative, checkNonNegativeInt, checkOptions, checkPositiveInt, checkRange, isFiniteNumber, need } from '../../checks.js';
+import { checkName, checkNonNegative, checkNonNegativeInt, checkOptions, checkPositiveInt, checkRange, isFiniteNumber, need } from '../../checks.js';
 import { checkKeys, invalidArgument } from '../../errors.js';
 import { zerosLike } from '../../creation.js';
 import { stack } from '../../functional.js';
@@ -14,6 +14,9 @@ export type Weights = Record<string, number>;
 
 export interface WeightingContext {
   step: number;
+  /** The phase this step belongs to (its name) and the steps of it completed; the Trainer fills both. */
+  phase?: string;
+  phaseStep?: number;
   /** Raw losses of this step (still attached to the graph). */
   raw: Record<string, Tensor>;
   /** Parameters the gradients are taken with respect to (model + coefficients). */
@@ -55,6 +58,8 @@ export function globalValues(raw: Record<string, Tensor>, allreduce?: (ts: Tenso
 
 export interface LossWeighting {
   readonly name: string;
+  /** The phase whose steps its schedule counts, if any (the Trainer checks the name exists). */
+  readonly phase?: string;
   weights(ctx: WeightingContext): Weights;
   stateDict(): Record<string, unknown>;
   loadStateDict(state: Record<string, unknown>): void;
@@ -81,12 +86,17 @@ export function checkEvery(name: string, every: unknown): void {
   if (every !== undefined) checkPositiveInt(name, 'every', every);
 }
 
-/** When an adaptive scheme updates: every `every` steps before step `until` (after it, the weights stay). */
-export interface Schedule { every?: number; until?: number }
+/**
+ * When an adaptive scheme updates: every `every` steps before step `until` (after it, the
+ * weights stay). With `phase`, both count the steps of that phase (by name) and updates happen
+ * only during it: the weights then stay for the phases after it, however many steps it ran.
+ */
+export interface Schedule { every?: number; until?: number; phase?: string }
 
 export function checkSchedule(name: string, o: Schedule): void {
   checkEvery(name, o.every);
   if (o.until !== undefined) checkNonNegativeInt(name, 'until', o.until);
+  if (o.phase !== undefined) checkName(name, 'phase', o.phase);
 }
 
 /** A scheme's `fixed` option: terms held at given non-negative weights (a copy; {} when absent). */
@@ -103,9 +113,14 @@ export function checkTermNames(op: string, names: Iterable<string>, terms: Recor
 }
 
 /** The option names of an adaptive scheme: its schedule and smoothing, then its own. */
-export const ADAPTIVE_KEYS: readonly string[] = ['every', 'until', 'alpha', 'min', 'max'];
+export const ADAPTIVE_KEYS: readonly string[] = ['every', 'until', 'phase', 'alpha', 'min', 'max'];
 
-export function updateDue(step: number, o: Schedule, defaultEvery: number): boolean {
+export function updateDue(ctx: WeightingContext, o: Schedule, defaultEvery: number): boolean {
+  let step = ctx.step;
+  if (o.phase !== undefined) {
+    if (ctx.phase !== o.phase || ctx.phaseStep === undefined) return false;
+    step = ctx.phaseStep;
+  }
   return step % (o.every ?? defaultEvery) === 0 && (o.until === undefined || step < o.until);
 }
 

@@ -23,6 +23,7 @@ function squaredNorm(gs: (Tensor | null)[], loss: Tensor): Tensor {
  */
 export class GradNormWeighting implements LossWeighting {
   readonly name = 'gradNorm';
+  get phase(): string | undefined { return this.o.phase; }
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   constructor(readonly o: Schedule & Smoothing = {}) {
@@ -41,7 +42,7 @@ export class GradNormWeighting implements LossWeighting {
   }
   weights(ctx: WeightingContext): Weights {
     if (this.current === null) this.current = { ...ctx.base };
-    if (updateDue(ctx.step, this.o, 1000)) {
+    if (updateDue(ctx, this.o, 1000)) {
       const norms = GradNormWeighting.gradNorms(ctx.raw, ctx.params, ctx.allreduce?.bind(ctx));
       const total = Object.values(norms).reduce((a, b) => a + b, 0);
       const target = Object.fromEntries(Object.entries(norms).filter(([, n]) => n > 0).map(([k, n]) => [k, total / n]));

@@ -34,6 +34,7 @@ import {
  */
 export class LRAWeighting implements LossWeighting {
   readonly name = 'lra';
+  get phase(): string | undefined { return this.o.phase; }
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   private readonly fixed: Weights;
@@ -83,7 +84,7 @@ export class LRAWeighting implements LossWeighting {
     if (residualTerms.length === 0) throw new Error('LRAWeighting: no PDE residual term to balance against: name them with residualTerms');
     checkTermNames('LRAWeighting', [...residualTerms, ...Object.keys(this.fixed)], ctx.raw);
     if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
-    if (updateDue(ctx.step, this.o, 100)) {
+    if (updateDue(ctx, this.o, 100)) {
       const balanced = Object.fromEntries(Object.entries(ctx.raw).filter(([k]) => !(k in this.fixed)));
       const restart = this.stalled(ctx, residualTerms, Object.keys(balanced).filter((k) => !residualTerms.includes(k)));
       if (restart) this.numerator = 'mean';

@@ -40,6 +40,7 @@ import {
  */
 export class NTKWeighting implements LossWeighting {
   readonly name = 'ntk';
+  get phase(): string | undefined { return this.o.phase; }
   private current: Weights | null = null;
   private readonly smoothing: Required<Smoothing>;
   private readonly rng: Random;
@@ -84,7 +85,7 @@ export class NTKWeighting implements LossWeighting {
   weights(ctx: WeightingContext): Weights {
     checkTermNames('NTKWeighting', Object.keys(this.fixed), ctx.raw);
     if (this.current === null) this.current = { ...ctx.base, ...this.fixed };
-    if (!updateDue(ctx.step, this.o, 1000)) return { ...this.current };
+    if (!updateDue(ctx, this.o, 1000)) return { ...this.current };
     const { problem, model } = ctx;
     if (!problem || !model) throw new Error('NTKWeighting: needs the problem and model in its context (the Trainer passes them)');
     const t: Weights = {}, counts: Weights = {}, sizes: Weights = {};

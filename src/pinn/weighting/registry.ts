@@ -19,6 +19,7 @@ export type WeightingFactory = (options: Record<string, unknown>, context: Weigh
 const adaptive = (every: number) => ({
   every: { kind: 'integer', min: 1, default: every, doc: 'steps between updates' },
   until: { kind: 'integer', min: 0, doc: 'no updates from this step on (the weights stay)' },
+  phase: { kind: 'string', doc: 'count every and until in steps of this phase (by name), and update only during it' },
   alpha: { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: SMOOTHING_DEFAULTS.alpha, doc: 'share of the previous weight kept at each update (EMA)' },
   min: { kind: 'number', min: 0, default: SMOOTHING_DEFAULTS.min, doc: 'lower bound of every weight' },
   max: { kind: 'number', min: 0, exclusiveMin: true, default: SMOOTHING_DEFAULTS.max, doc: 'upper bound of every weight' },

@@ -24,6 +24,8 @@ export interface ValidationOptions {
   restoreBest?: boolean;
   /** Measure only from this step on (e.g. once the last phase starts). */
   from?: number;
+  /** Measure only from the start of this phase (by name) on, however many steps the phases before it ran. */
+  phase?: string;
   /**
    * Measure a held-out total loss instead: the condition's weighted held-out residual plus the
    * other terms' weighted losses of the step. The residual alone cannot see a state that fits
@@ -50,13 +52,17 @@ export class Validation implements Callback {
     if (!(Number.isInteger(o.every) && o.every >= 1)) throw new RangeError(`Trainer: validation.every must be a positive integer, got ${String(o.every)}`);
     if (o.total !== undefined && typeof o.total !== 'boolean') throw new TypeError(`Trainer: validation.total must be a boolean, got ${String(o.total)}`);
     if (o.from !== undefined && !(Number.isInteger(o.from) && o.from >= 0)) throw new RangeError(`Trainer: validation.from must be a non-negative integer, got ${String(o.from)}`);
+    if (o.phase !== undefined && !(typeof o.phase === 'string' && o.phase.length > 0)) throw new TypeError(`Trainer: validation.phase must be a phase's name, got ${String(o.phase)}`);
   }
 
-  due(step: number): boolean { return step >= (this.o.from ?? 0) && step % this.o.every === 0; }
+  due(step: number, phaseIndex = 0, phaseNames: readonly string[] = []): boolean {
+    if (this.o.phase !== undefined && phaseIndex < phaseNames.indexOf(this.o.phase)) return false;
+    return step >= (this.o.from ?? 0) && step % this.o.every === 0;
+  }
 
   onStepEnd(t: Trainer, s: StepEnd): void {
     const step = t.progress.step;
-    if (!this.due(step)) return;
+    if (!this.due(step, t.progress.phaseIndex, t.phaseNames)) return;
     const heldOut = this.measure(t.problem, t.model);
     // With `total`, the other terms' weighted losses of this step join the weighted held-out residual.
     const value = !this.o.total ? heldOut : Object.entries(s.losses).reduce(

@@ -15,7 +15,7 @@ const { options, plan } = autoOptions(problem, { timeBudget: Number(seconds), do
 
 const [kind, ...pairs] = spec.split(',');
 const extra = Object.fromEntries(pairs.map((kv) => { const [k, v] = kv.split('='); return [k, Number.isNaN(Number(v)) ? v : Number(v)]; }));
-const schedule = { every: 100, until: plan.phases[0].steps, ...(plan.weighting?.fixed ? { fixed: plan.weighting.fixed } : {}) };
+const schedule = { every: 100, phase: 'adam', ...(plan.weighting?.fixed ? { fixed: plan.weighting.fixed } : {}) };
 if (kind === 'none') delete options.weighting;
 else if (kind === 'ntk') options.weighting = new pinn.NTKWeighting({ ...schedule, seed: Number(seed), ...extra });
 else if (kind === 'lra') options.weighting = new pinn.LRAWeighting({ ...schedule, ...extra });

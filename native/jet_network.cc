@@ -285,7 +285,8 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       // Through the activation: the value's share Ga σ' and the channels' (jet.cc).
       at::Tensor Gin = at::empty_like(pre[l - 1]);
       Rows in = split(pre[l - 1], N, C1, C2), gz = split(Gin, N, C1, C2);
-      Rows ga{rowsOf(GX, 0, N), rowsOf(GX, N, N * C2, {N, C2, GX.size(1)}), firstReached ? split(GX, N, C1, C2).first : at::Tensor()};
+      const int64_t H = GX.size(1);
+      Rows ga{rowsOf(GX, 0, N), rowsOf(GX, N, N * C2, {N, C2, H}), firstReached ? rowsOf(GX, N * (1 + C2), N * C1, {N, C1, H}) : at::Tensor()};
       const JetDerivs d{at::Tensor(), s1[l - 1], s2[l - 1], s3[l - 1]};
       jetRowsBackward(q.terms, d, in.first, in.second, ga.value, ga.first, ga.second, gz.value, gz.first, gz.second);
       G = Gin;

@@ -34,7 +34,7 @@ import { freshStem } from './lib/fresh_stem.mjs';
 import { convergence } from './convergence.mjs';
 import { distributedBench } from './distributed.mjs';
 import { findPeers } from './lib/peers.mjs';
-import { fmtNs, mib, summarize } from './lib/stats.mjs';
+import { fmtNs, mib, quantile, summarize } from './lib/stats.mjs';
 import { renderReport } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -123,10 +123,12 @@ function lanesOf(c, peers) {
 async function runCase(suite, c, peers, threads, blasThreads) {
   const fn = await c.js();
   const maxTime = Math.min(MAX_TIME, c.maxTime ?? suite.maxTime ?? MAX_TIME);
-  const js = [];
-  const lanes = lanesOf(c, peers).map((l) => ({ ...l, samples: [], error: null, facts: null }));
+  const js = [], jsRounds = [];
+  const lanes = lanesOf(c, peers).map((l) => ({ ...l, samples: [], rounds: [], error: null, facts: null }));
   for (let r = 0; r < ROUNDS; r++) {
-    js.push(...await jsSamples(c, fn, maxTime, suite.samplePerCall === true));
+    const round = await jsSamples(c, fn, maxTime, suite.samplePerCall === true);
+    js.push(...round);
+    jsRounds.push(quantile(round, 0.5));
     for (const lane of lanes) {
       if (lane.error || !lane.peer.worker) continue;
       try {
@@ -134,6 +136,7 @@ async function runCase(suite, c, peers, threads, blasThreads) {
         const cmd = { suite: c.torch.suite, params, inner: c.inner, threads, blasThreads, maxTime, minSamples: MIN_SAMPLES, maxSamples: 200 };
         const out = await lane.peer.worker.ask(cmd);
         lane.samples.push(...out.samples);
+        lane.rounds[r] = quantile(out.samples, 0.5);
         lane.facts = out.facts ?? lane.facts;
       } catch (e) {
         lane.error = e.message;
@@ -148,9 +151,11 @@ async function runCase(suite, c, peers, threads, blasThreads) {
   }
   const facts = fn.facts?.() ?? null;
   await fn.dispose?.(); // free the case's tensors before the next one, as the Python worker does
-  const row = { suite: suite.name, case: c.name, inner: c.inner, points: c.points ?? null, js: summarize(js), facts, peers: {} };
+  // Each round's medians too: the sides of one round ran minutes apart at most, so their ratio
+  // sees the same stretch of a shared machine (report.mjs's paired ratios).
+  const row = { suite: suite.name, case: c.name, inner: c.inner, points: c.points ?? null, js: summarize(js), jsRounds, facts, peers: {} };
   for (const l of lanes) {
-    row.peers[l.key] = { variant: l.variant, summary: l.error ? null : summarize(l.samples), error: l.error, facts: l.facts };
+    row.peers[l.key] = { variant: l.variant, summary: l.error ? null : summarize(l.samples), rounds: l.error ? [] : l.rounds, error: l.error, facts: l.facts };
   }
   return row;
 }

@@ -11,6 +11,8 @@ import { compareRuns, loadBaseline, saveBaseline } from '../bench/lib/baseline.m
 import { findTorch2 } from '../bench/torch2.mjs';
 // @ts-expect-error plain ES module of the bench, no types
 import { freshStem } from '../bench/lib/fresh_stem.mjs';
+// @ts-expect-error plain ES module of the bench, no types
+import { pairedRatios } from '../bench/lib/report.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinn-bench-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -18,6 +20,26 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A summary as bench/lib/stats.mjs makes one: only the fields the comparison reads. */
 const summary = (median: number, halfIqr: number) => ({ median, p25: median - halfIqr, p75: median + halfIqr });
 const run = (cases: Array<[string, number, number]>) => ({ results: cases.map(([name, median, halfIqr]) => ({ suite: 's', case: name, js: summary(median, halfIqr) })) });
+
+describe('paired ratios', () => {
+  it('divides each round by the fastest PyTorch 2.x way of that round, and takes the median over rounds', () => {
+    const row = {
+      jsRounds: [6, 5, 7],
+      peers: {
+        torch1: { rounds: [1, 1, 1] }, // 1.x is not a 2.x way
+        torch2: { rounds: [24, 26, 28] },
+        'torch2:func': { rounds: [25, 22, 30] },
+        'torch2:compile': { rounds: [] }, // failed: no rounds
+      },
+    };
+    const p = pairedRatios(row);
+    expect(p.n).toBe(3);
+    expect(p.median).toBeCloseTo(0.25, 12); // 6/24, 5/22, 7/28
+    expect(p.min).toBeCloseTo(5 / 22, 12);
+    expect(p.max).toBeCloseTo(0.25, 12);
+    expect(pairedRatios({ jsRounds: [1, 2], peers: { torch1: { rounds: [3, 4] } } })).toBeNull();
+  });
+});
 
 describe('report names', () => {
   it('a second report of the same name and day gets -2, then -3, whichever of its files exists', () => {

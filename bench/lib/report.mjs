@@ -1,7 +1,7 @@
 // The bench's Markdown report: machine and peers, the main table (pinn-torch, PyTorch 1.x eager,
 // PyTorch 2.x eager and its best variant, ratios), throughput, sizes, the PyTorch 2.x variants
 // with their errors, peak memory, what suites add of their own, and a baseline comparison.
-import { fmtNs, mib, throughput } from './stats.mjs';
+import { fmtNs, mib, quantile, throughput } from './stats.mjs';
 
 const LABEL = { torch1: 'PyTorch 1.x', torch2: 'PyTorch 2.x' };
 const VARIANT = { func: 'torch.func (vmap∘jacfwd∘jacrev)', compile: 'torch.compile (nested autograd)', 'func+compile': 'torch.compile (torch.func)' };
@@ -41,6 +41,28 @@ function mainTable(results) {
     return `| ${r.suite} | ${r.case} | ${cell(r.js)} | ${cell(t1)} | ${cell(t2)} | ${bestCell} | ${ratio(r.js, t1)} | ${ratio(r.js, best?.summary)} |`;
   });
   return ['| suite | case | pinn-torch | PyTorch 1.x eager | PyTorch 2.x eager | best 2.x | ratio 1.x | ratio best 2.x |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/**
+ * Per round, pinn-torch's median over the fastest PyTorch 2.x way's median of that same round;
+ * the median over rounds, with the smallest and largest. A slow stretch of a shared machine
+ * slows both sides of a round alike, which a ratio of whole-run medians does not cancel.
+ */
+export function pairedRatios(row) {
+  const rounds = row.jsRounds ?? [];
+  const ratios = rounds.map((js, r) => {
+    const peers = Object.entries(row.peers).filter(([key, p]) => key.startsWith('torch2') && p.rounds?.[r] > 0).map(([, p]) => p.rounds[r]);
+    return peers.length ? js / Math.min(...peers) : null;
+  }).filter((x) => x !== null);
+  return ratios.length ? { median: quantile(ratios, 0.5), min: Math.min(...ratios), max: Math.max(...ratios), n: ratios.length } : null;
+}
+
+function pairedTable(results) {
+  const rows = results.map((r) => [r, pairedRatios(r)]).filter(([, p]) => p);
+  if (!rows.length) return '';
+  return ['\n\nPaired ratios against the best PyTorch 2.x way, round by round (each round: pinn-torch\'s median over the fastest 2.x median of the same round; median over rounds, min–max):\n',
+    '| suite | case | paired ratio best 2.x | rounds |', '|---|---|---|---|',
+    ...rows.map(([r, p]) => `| ${r.suite} | ${r.case} | ${p.median.toFixed(3)}× (${p.min.toFixed(3)}–${p.max.toFixed(3)}) | ${p.n} |`)].join('\n');
 }
 
 function throughputTable(results) {
@@ -96,6 +118,6 @@ function comparisonTable(comparison) {
 export function renderReport(run, comparison = null) {
   const notes = run.notes.length ? `\n\n${run.notes.map((n) => `Note: ${n}.`).join('\n')}` : '';
   const extras = Object.values(run.extras ?? {}).filter(Boolean).map((text) => `\n\n${text}`).join('');
-  return `${header(run)}${notes}\n\n${mainTable(run.results)}${throughputTable(run.results)}${factsTable(run.results)}` +
+  return `${header(run)}${notes}\n\n${mainTable(run.results)}${pairedTable(run.results)}${throughputTable(run.results)}${factsTable(run.results)}` +
     `${variantsTable(run.results)}${memoryText(run.memory, run.machine)}${extras}${comparisonTable(comparison)}\n`;
 }

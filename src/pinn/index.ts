@@ -21,6 +21,7 @@ export { CausalPDE } from './causal.js';
 export { Causality, type CausalityOptions } from './causality.js';
 export { Resample, RAR, RAD, MiniBatch } from './sampling.js';
 export type { SamplingStrategy, PointSource } from './sampling.js';
+export type { PhaseStep } from './phase_step.js';
 export { samplingStrategies, buildSampling } from './sampling_registry.js';
 export type { SamplingType, SamplingSpec, SamplingFactory, SamplingBuildContext } from './sampling_registry.js';
 export { dirichletTransform, type BoundaryValue, type DirichletTransformOptions } from './hard_constraints.js';

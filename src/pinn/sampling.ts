@@ -11,13 +11,11 @@ import { type Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
 import { Random } from '../geometry/random.js';
 import { type Condition } from './conditions.js';
+import { type PhaseStep, scheduledStep } from './phase_step.js';
 import { type Problem } from './problem.js';
 
 /** Makes n fresh candidate points [n, inputs] using the given generator. */
 export type PointSource = (n: number, rng: Random) => Tensor;
-
-/** Where a step falls within the fit's phases: the phase's name and the steps it has completed. */
-export interface PhaseStep { phase: string; phaseStep: number }
 
 export interface SamplingStrategy {
   readonly name: string;
@@ -88,12 +86,9 @@ function draw(source: PointSource, n: number, rng: Random, c: Condition): Tensor
  * `from: adamSteps` resamples only during it (the Trainer then restarts L-BFGS's history); with
  * `phase`, the same counts are steps of that phase.
  */
-function due(step: number, { every, from = 0, until, phase }: Schedule, at: PhaseStep | undefined): boolean {
-  if (phase !== undefined) {
-    if (at?.phase !== phase) return false;
-    step = at.phaseStep;
-  }
-  return step > 0 && step >= from && (step - from) % every === 0 && (until === undefined || step <= until);
+function due(globalStep: number, { every, from = 0, until, phase }: Schedule, at: PhaseStep | undefined): boolean {
+  const step = scheduledStep(globalStep, phase, at);
+  return step !== null && step > 0 && step >= from && (step - from) % every === 0 && (until === undefined || step <= until);
 }
 
 /** Every `every` steps, replaces the condition's points with as many fresh ones. */

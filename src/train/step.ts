@@ -9,7 +9,8 @@ import { zerosLike } from '../creation.js';
 import { type Module } from '../nn/module.js';
 import { type Problem } from '../pinn/problem.js';
 import { type LossWeighting } from '../pinn/weighting/index.js';
-import { type PhaseStep, type SamplingStrategy } from '../pinn/sampling.js';
+import { type PhaseStep } from '../pinn/phase_step.js';
+import { type SamplingStrategy } from '../pinn/sampling.js';
 import { type Tensor } from '../tensor.js';
 import { type Scheduler } from './build.js';
 import { type StepValues } from './callback.js';
@@ -91,7 +92,7 @@ export class Stepper {
     const t1 = seconds();
     const names = Object.keys(raw);
     const weights = this.p.weighting.weights({
-      step, ...(at ? { phase: at.phase, phaseStep: at.phaseStep } : {}), raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
+      step, at, raw, params, base: Object.fromEntries(problem.conditions.map((c) => [c.name, c.weight])),
       residualTerms: this.residualTerms, problem, model, ...(parallel ? { allreduce: (ts: Tensor[]) => parallel.allreduce(ts) } : {}),
     });
     let total = problem.total(raw, weights);

@@ -8,15 +8,15 @@ import { stack } from '../../functional.js';
 import { tidy } from '../../memory.js';
 import { type Module } from '../../nn/module.js';
 import { type Tensor } from '../../tensor.js';
+import { type PhaseStep, scheduledStep } from '../phase_step.js';
 import { type Problem } from '../problem.js';
 
 export type Weights = Record<string, number>;
 
 export interface WeightingContext {
   step: number;
-  /** The phase this step belongs to (its name) and the steps of it completed; the Trainer fills both. */
-  phase?: string;
-  phaseStep?: number;
+  /** Where the step falls among the fit's phases (the Trainer fills it), for schedules that name a phase. */
+  at?: PhaseStep;
   /** Raw losses of this step (still attached to the graph). */
   raw: Record<string, Tensor>;
   /** Parameters the gradients are taken with respect to (model + coefficients). */
@@ -116,12 +116,8 @@ export function checkTermNames(op: string, names: Iterable<string>, terms: Recor
 export const ADAPTIVE_KEYS: readonly string[] = ['every', 'until', 'phase', 'alpha', 'min', 'max'];
 
 export function updateDue(ctx: WeightingContext, o: Schedule, defaultEvery: number): boolean {
-  let step = ctx.step;
-  if (o.phase !== undefined) {
-    if (ctx.phase !== o.phase || ctx.phaseStep === undefined) return false;
-    step = ctx.phaseStep;
-  }
-  return step % (o.every ?? defaultEvery) === 0 && (o.until === undefined || step < o.until);
+  const step = scheduledStep(ctx.step, o.phase, ctx.at);
+  return step !== null && step % (o.every ?? defaultEvery) === 0 && (o.until === undefined || step < o.until);
 }
 
 /**

@@ -55,7 +55,7 @@ export class Validation implements Callback {
     if (o.phase !== undefined && !(typeof o.phase === 'string' && o.phase.length > 0)) throw new TypeError(`Trainer: validation.phase must be a phase's name, got ${String(o.phase)}`);
   }
 
-  due(step: number, phaseIndex = 0, phaseNames: readonly string[] = []): boolean {
+  due(step: number, phaseIndex: number, phaseNames: readonly string[]): boolean {
     if (this.o.phase !== undefined && phaseIndex < phaseNames.indexOf(this.o.phase)) return false;
     return step >= (this.o.from ?? 0) && step % this.o.every === 0;
   }

@@ -17,7 +17,7 @@ const rounds = Number(arg('rounds', 7)), evals = Number(arg('evals', 20)), out =
 setNumThreads(1);
 
 const PERIODS = { advection: 2 * Math.PI, 'allen-cahn': 2, kdv: 2 };
-const ASKED = { advection: 'u_t, u_x', 'allen-cahn': 'u_t, u_xx', kdv: 'u_t, u_x, u_xxx (third order: reverse mode from the forward u_xx)' };
+const ASKED = { advection: 'u_t, u_x', 'allen-cahn': 'u_t, u_xx', kdv: 'u_t, u_x, u_xxx (third order)' };
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const rows = [];
 for (const [name, period] of Object.entries(PERIODS)) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, grad, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 import { expectClose, flat } from './helpers/compare.js';
-import { expectTaylorMatchesAutograd } from './helpers/taylor_check.js';
+import { expectTaylorMatchesAutograd, expectThirdMatchesAutograd } from './helpers/taylor_check.js';
 import { activationDerivs, activationJet } from '../src/functional.js';
 
 
@@ -26,6 +26,22 @@ describe('taylor: forward-mode derivatives of an MLP equal nested autograd', () 
         expectTaylorMatchesAutograd(net, x, inputs, outputs, pairs);
       });
     });
+  }
+
+  for (const [sizes, act] of shapes) {
+    for (const fused of act === 'tanh' || act === 'sin' ? [true, false] : [false]) {
+      it(`${act} MLP ${sizes.join('→')}${fused ? '' : ', composite'}: pure third derivatives, value and weight gradients, equal nested autograd`, () => {
+        pinn.setFusedKernels(fused);
+        try {
+          const net = new nn.MLP(sizes, { activation: act, seed: 4, dtype: 'float64', init: 'default' });
+          const d = sizes[0], out = sizes[sizes.length - 1];
+          tidy(() => {
+            const x = rand([19, d], { dtype: 'float64' }).mul(4).sub(2).requiresGrad_();
+            expectThirdMatchesAutograd(net, x, NAMES.slice(0, d), Array.from({ length: out }, (_, k) => `u${k}`), d > 1 ? [d - 1, 0] : [0]);
+          });
+        } finally { pinn.setFusedKernels(true); }
+      });
+    }
   }
 
   it('computes only what is asked: a subset of pairs, no first derivatives', () => {
@@ -193,6 +209,23 @@ describe('Problem with forward-mode derivatives', () => {
       const ref = ag.derivatives(net).get(ag.conditions[0].evaluationPoints)!;
       expectClose(flat(residual(d, {}) as Tensor), flat(residual(ref, {}) as Tensor), 1e-12, 'residual');
       expect([...d.misses]).toEqual(['u|x,x,y']);
+    });
+    expectSameGrads(lossAndGrads(fwd, net), lossAndGrads(ag, net), 1e-10);
+    fwd.dispose(); ag.dispose();
+  });
+
+  it('a pure third order (KdV) is a forward channel: nothing falls back, and loss and gradients equal autograd', () => {
+    const net = new nn.MLP([2, 10, 10, 1], { activation: 'tanh', seed: 2, dtype: 'float64' });
+    const pts = tidy(() => rand([30, 2], { dtype: 'float64' }).mul(2).sub(1));
+    const residual: pinn.ResidualFn = (d) => d.d('u', 't').add(d.value('u').mul(d.d('u', 'x'))).add(d.d('u', 'x', 'x', 'x').mul(0.0484));
+    const make = (mode: 'forward' | 'autograd', p: Tensor) => new pinn.Problem({ inputs: ['x', 't'], outputs: ['u'], derivatives: mode, conditions: [new pinn.PDE('pde', p, residual)] });
+    const fwd = make('forward', pts), ag = make('autograd', tidy(() => pts.clone()));
+    lossAndGrads(fwd, net);
+    tidy(() => {
+      const d = fwd.derivatives(net).get(fwd.conditions[0].evaluationPoints)!;
+      const ref = ag.derivatives(net).get(ag.conditions[0].evaluationPoints)!;
+      expectClose(flat(residual(d, {}) as Tensor), flat(residual(ref, {}) as Tensor), 1e-12, 'residual');
+      expect([...d.misses]).toEqual([]);
     });
     expectSameGrads(lossAndGrads(fwd, net), lossAndGrads(ag, net), 1e-10);
     fwd.dispose(); ag.dispose();

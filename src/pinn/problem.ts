@@ -39,7 +39,8 @@ export interface ProblemOptions {
    * is differentiated by reverse mode on its own, see transformedDerivatives),
    * much cheaper than 'autograd', nested reverse passes (any model). 'auto' (default): forward
    * when the model allows it. Forward mode precomputes the derivatives the terms asked for in
-   * earlier steps; anything else (the first step, third orders) is done by reverse mode.
+   * earlier steps, pure third orders (∂ᵢᵢᵢ) included; anything else (the first step, mixed third
+   * orders, an output transform's third orders) is done by reverse mode.
    */
   derivatives?: 'auto' | 'forward' | 'autograd';
 }
@@ -180,7 +181,10 @@ export class Problem {
       for (const o of this.conditions) if (o.evaluationPoints === pts) for (const k of this.asked.get(o.name) ?? []) wanted.add(k);
       // Sorted: the same channel order in every process.
       const combinations = [...wanted].filter(isCombinationKey).sort();
-      const tuples = [...wanted].filter((k) => !isCombinationKey(k)).sort().map((k) => k.split(',').map(Number)).filter((t) => t.length <= 2);
+      const all = [...wanted].filter((k) => !isCombinationKey(k)).sort().map((k) => k.split(',').map(Number));
+      const tuples = all.filter((t) => t.length <= 2);
+      // Pure third orders (∂ᵢᵢᵢ) travel as channels of their own; mixed ones come from reverse mode.
+      const thirds = all.filter((t) => t.length === 3 && t[0] === t[1] && t[1] === t[2]).map(([i]) => i);
       if (this.outputTransform) {
         // A combination comes from its terms here (the transforms take pairs).
         for (const key of combinations) {
@@ -196,11 +200,12 @@ export class Problem {
         continue;
       }
       // x itself stays out of the jet: no gradient flows back to the points, and what the jet
-      // does not hold (a third order, a request new this step) comes from a plain forward.
+      // does not hold (a mixed third order, a request new this step) comes from a plain forward.
       const r = taylor(model as TaylorModel, x.detach(), {
         first: tuples.filter((t) => t.length === 1).map(([i]) => i),
         second: tuples.filter((t) => t.length === 2) as [number, number][],
         combinations: combinations.map(parseCombinationKey),
+        third: thirds,
       });
       this.checkOutput(r.u);
       const columns = new Map<string, Tensor>();
@@ -208,6 +213,7 @@ export class Problem {
         this.outputs.forEach((o, k) => columns.set(`${o}|${wrt.map((i) => this.inputs[i]).join(',')}`, block.narrow(1, k, 1)));
       for (const [i, block] of r.first) put(block, [i]);
       for (const [ij, block] of r.second) put(block, ij.split(',').map(Number));
+      for (const [i, block] of r.third) put(block, [i, i, i]);
       combinations.forEach((key, k) => this.outputs.forEach((o, m) => columns.set(`${o}|${key}`, r.combined[k].narrow(1, m, 1))));
       byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs)));
     }

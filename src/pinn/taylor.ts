@@ -3,8 +3,10 @@
 // being pulled back by nested reverse passes. Per layer, with ∂ᵢ = ∂/∂xᵢ:
 //   z = W a + b        ∂ᵢz = W ∂ᵢa          ∂ᵢⱼz = W ∂ᵢⱼa           (no bias on derivatives)
 //   a = σ(z)           ∂ᵢa = σ'(z) ∂ᵢz      ∂ᵢⱼa = σ''(z) ∂ᵢz ∂ⱼz + σ'(z) ∂ᵢⱼz
-// At the input ∂ᵢx = eᵢ and ∂ᵢⱼx = 0, so the first layer's ∂ᵢz is column i of W (one row,
-// broadcast over the points) and its ∂ᵢⱼz is zero. Everything is ordinary differentiable
+// A pure third order ∂ᵢᵢᵢ (a dispersive term) is one more channel, by the same chain rule:
+//   ∂ᵢᵢᵢz = W ∂ᵢᵢᵢa      ∂ᵢᵢᵢa = σ'''(z) (∂ᵢz)³ + 3 σ''(z) ∂ᵢz ∂ᵢᵢz + σ'(z) ∂ᵢᵢᵢz
+// At the input ∂ᵢx = eᵢ and ∂ᵢⱼx = ∂ᵢᵢᵢx = 0, so the first layer's ∂ᵢz is column i of W (one row,
+// broadcast over the points) and its higher derivatives are zero. Everything is ordinary differentiable
 // tensor ops, so one ordinary backward pass gives the weight gradients of any loss built
 // from the results.
 //
@@ -40,6 +42,8 @@ import { embeddingInputs, embeddingJet } from './embedding_jet.js';
 
 /** σ(z), σ'(z) and (when asked) σ''(z), with as few elementwise ops as each allows. */
 type Activation = (z: Tensor, second: boolean) => { a: Tensor; s1: Tensor; s2: Tensor | null };
+/** σ'''(z) from z, a = σ(z) and s1 = σ'(z) (third-order channels only: written plainly). */
+type ThirdDerivative = (z: Tensor, a: Tensor, s1: Tensor) => Tensor;
 
 /** f(x), releasing x (an intermediate: autograd keeps whatever it saved). */
 const then = (x: Tensor, f: (x: Tensor) => Tensor) => { const y = f(x); x.dispose(); return y; };
@@ -72,6 +76,20 @@ const ACTIVATIONS = new Map<Function, (m: Module) => Activation>([
     const a = z.mul(s);
     const s1 = s.mul(z.mul(oneMinus).add(1)); // σ(1 + z(1 − σ))
     return { a, s1, s2: second ? s.mul(oneMinus).mul(z.mul(s.mul(-2).add(1)).add(2)) : null }; // σ(1 − σ)(2 + z(1 − 2σ))
+  }],
+]);
+
+const THIRD = new Map<Function, (m: Module) => ThirdDerivative>([
+  [Tanh, () => (_z, a, s1) => s1.mul(a.square().mul(6).sub(2))], // (1 − t²)(6t² − 2)
+  [Sin, () => (_z, _a, s1) => s1.neg()], // −cos z
+  [Sigmoid, () => (_z, a, s1) => s1.mul(a.square().mul(6).sub(a.mul(6)).add(1))], // σ(1 − σ)(1 − 6σ + 6σ²)
+  [Softplus, (m) => {
+    const beta = (m as Softplus).beta;
+    return (_z, _a, s) => s.mul(s.rsub(1)).mul(s.mul(-2).add(1)).mul(beta * beta); // s = σ(βz): β² s(1 − s)(1 − 2s)
+  }],
+  [SiLU, () => (z, _a, _s1) => {
+    const s = z.sigmoid(), q = s.mul(s.rsub(1)), m = s.mul(-2).add(1); // q = σ', m = 1 − 2σ
+    return q.mul(m).mul(3).add(z.mul(q).mul(m.square().sub(q.mul(2)))); // 3q(1 − 2σ) + z q((1 − 2σ)² − 2q)
   }],
 ]);
 
@@ -110,6 +128,8 @@ export interface TaylorRequest {
   second?: [number, number][];
   /** Fixed linear combinations Σ c ∂²u/∂xᵢ∂xⱼ wanted, each as its terms [c, i, j]. */
   combinations?: (readonly (readonly [number, number, number])[])[];
+  /** Input indices i of the pure third derivatives ∂³u/∂xᵢ³ wanted (∂ᵢu and ∂ᵢᵢu come with them). */
+  third?: number[];
 }
 
 export interface TaylorResult {
@@ -121,6 +141,8 @@ export interface TaylorResult {
   second: Map<string, Tensor>;
   /** Each requested combination [N, out], in the order asked. */
   combined: Tensor[];
+  /** ∂³u/∂xᵢ³ [N, out] by input index i. */
+  third: Map<number, Tensor>;
 }
 
 /** Channels `idx` of t [N, C, H] (dim 1): a view when they are consecutive, else one index_select. */
@@ -178,7 +200,8 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   // Unique pairs (i ≤ j), split into pure (i = j) and mixed (i < j); the first-derivative
   // channels every one of them needs.
   const pairs = new Map<string, [number, number]>();
-  for (const [p, q] of request.second ?? []) {
+  const T3 = [...new Set((request.third ?? []).map(checkIndex))].sort((a, b) => a - b);
+  for (const [p, q] of [...(request.second ?? []), ...T3.map((i) => [i, i] as [number, number])]) {
     const i = Math.min(checkIndex(p), checkIndex(q)), j = Math.max(p, q);
     pairs.set(`${i},${j}`, [i, j]);
   }
@@ -217,25 +240,39 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     const matrix = coefficients;
     return consume(t, (t) => matrix.matmul(t));
   };
+  // Each third channel's ∂ᵢ and ∂ᵢᵢ channels, by position in the first and second stacks.
+  const third1 = T3.map(pos), third2 = T3.map((i) => sec.findIndex(([p, q]) => p === i && q === i));
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
   const fused = fusedActivation(mlp, x);
-  if (fused && useNetwork && !embedding && last > 0) {
+  if (fused && useNetwork && !embedding && last > 0 && !T3.length) {
     // The whole network in one native node (native/jet_network.cc): the same formulas as below.
     const [u, d1, d2] = jetNetwork(fused, x, layers, F, channels, (request.first?.length ?? 0) > 0);
     const first = new Map((request.first ?? []).map((i) => [i, d1.select(1, pos(i))] as const));
     const second = new Map(sec.map(([i, j], k) => [`${i},${j}`, d2.select(1, k)] as const));
-    return { u, first, second, combined: combos.map((_, k) => d2.select(1, sec.length + k)) };
+    return { u, first, second, combined: combos.map((_, k) => d2.select(1, sec.length + k)), third: new Map() };
   }
-  // Channels [N, C, H]: first derivatives d1 and second ones d2 (null: not asked, or zero).
-  let d1: Tensor | null = null, d2: Tensor | null = null;
+  // Channels [N, C, H]: first derivatives d1, second ones d2 and pure third ones d3 (null: not
+  // asked, or zero).
+  let d1: Tensor | null = null, d2: Tensor | null = null, d3: Tensor | null = null;
   let z: Tensor;
   if (embedding) {
-    const jet = embeddingJet(embedding, x, F, terms.map(([, i, j]) => [F[i], F[j]]));
+    const jet = embeddingJet(embedding, x, F, terms.map(([, i, j]) => [F[i], F[j]]), T3);
     z = consume(jet.value, (e) => linear(e, ...layers[0]));
     if (jet.first) d1 = consume(jet.first, (e) => linear(e, layers[0][0]));
     if (jet.second) d2 = consume(combine(jet.second), (e) => linear(e, layers[0][0]));
+    if (jet.third) d3 = consume(jet.third, (e) => linear(e, layers[0][0]));
   } else z = linear(x, ...layers[0]);
+  const thirdOf = T3.length ? THIRD.get(mlp.act.constructor)!(mlp.act) : null;
+  /** ∂ᵢᵢᵢa [N, C3, H] of a layer from its σ' and σ'' [N, H] and its input channels (third1/third2 pick ∂ᵢz, ∂ᵢᵢz). */
+  const thirdChannels = (zl: Tensor, a: Tensor, s1: Tensor, s2: Tensor, c1: Tensor, c2: Tensor | null, c3: Tensor | null): Tensor => {
+    const g1 = s1.unsqueeze(1), g2 = s2.unsqueeze(1), g3 = thirdOf!(zl, a, s1).unsqueeze(1);
+    const p1 = pick(c1, third1);
+    let out = g3.mul(p1.pow(3));
+    if (c2) out = out.add(g2.mul(p1).mul(pick(c2, third2)).mul(3));
+    if (c3) out = out.add(g1.mul(c3));
+    return out;
+  };
   const [n] = z.shape;
   if (last === 0 && !embedding) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
@@ -260,11 +297,16 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       const wi = (idx: number[]) => pick(w, idx).squeeze(0); // [|idx|, H₁]
       d1 = keepFirst(l) ? fromFirstLayer(s1, weight, wi(F)) : null;
       if (C2) d2 = fromFirstLayer(s2!, weight, combine(wi(I.map((k) => F[k])).mul(wi(J.map((k) => F[k])))));
+      if (T3.length) d3 = fromFirstLayer(thirdOf!(z, a, s1), weight, wi(T3).pow(3)); // ∂ᵢᵢᵢa₁ = σ''' wᵢ³
       s1.dispose(); s2?.dispose();
     } else if (fused) {
       d1 = d1!;
       // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz, in one native pass (and one back)
       const none = () => d1!.narrow(1, 0, 0);
+      if (T3.length) {
+        const [av, s1, s2] = activationDerivs(fused, z);
+        d3 = consume(thirdChannels(z, av, s1, s2, d1, d2, d3), (e) => linear(e, weight));
+      }
       const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), channels);
       a = av;
       d1.dispose(); d2?.dispose();
@@ -275,6 +317,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       const r = act(z, C2 > 0);
       a = r.a;
       const g1 = r.s1.unsqueeze(1), g2 = r.s2?.unsqueeze(1);
+      if (T3.length) d3 = consume(thirdChannels(z, a, r.s1, r.s2!, d1, d2, d3), (e) => linear(e, weight));
       if (C2) {
         const prod = combine(consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1));
         d2 = update(g1, d2!, g2!, prod);
@@ -292,7 +335,8 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   const second = new Map<string, Tensor>();
   const channel = (k: number) => (d2 ? d2.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device }));
   sec.forEach(([i, j], k) => second.set(`${i},${j}`, channel(k)));
-  return { u: z, first, second, combined: combos.map((_, k) => channel(sec.length + k)) };
+  const third = new Map(T3.map((i, k) => [i, d3 ? d3.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device })] as const));
+  return { u: z, first, second, combined: combos.map((_, k) => channel(sec.length + k)), third };
 }
 
 /** The fused native kernel's name for this model's activation, when it applies (CPU, tanh or sin). */

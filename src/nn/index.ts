@@ -13,4 +13,5 @@ export type { AdaptiveKind, AdaptiveOptions } from './adaptive.js';
 export { sirenBound, sirenUniform_ } from './siren.js';
 export { FourierFeatures, PeriodicEmbedding, Embedded } from './embeddings.js';
 export { ModifiedMLP, RWFLinear, RWFMLP, ResidualBlock } from './architectures.js';
+export { PirateNet, type PirateNetOptions } from './piratenet.js';
 export * as init from './init.js';

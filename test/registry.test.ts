@@ -49,7 +49,7 @@ describe('optimizer and scheduler registries', () => {
   });
 
   it('names resolve in any case and through aliases; PyTorch class names are canonical', () => {
-    expect(optim.optimizers.names).toEqual(['SGD', 'Adam', 'AdamW', 'RMSprop', 'LBFGS', 'BFGS']);
+    expect(optim.optimizers.names).toEqual(['SGD', 'Adam', 'AdamW', 'MultiAdam', 'RMSprop', 'LBFGS', 'BFGS']);
     for (const [name, canonical] of [['adam', 'Adam'], ['ADAMW', 'AdamW'], ['lbfgs', 'LBFGS'], ['L-BFGS', 'LBFGS'], ['l-bfgs', 'LBFGS'], ['rmsprop', 'RMSprop'], ['sgd', 'SGD']]) {
       expect(optim.optimizers.get(name).name, name).toBe(canonical);
     }
@@ -63,7 +63,7 @@ describe('optimizer and scheduler registries', () => {
   });
 
   it('an unknown name is one error naming the closest and listing every known one', () => {
-    expect(() => optim.optimizers.get('adma')).toThrow("unknown optimizer 'adma'; did you mean 'Adam'? (known: SGD, Adam, AdamW, RMSprop, LBFGS, BFGS)");
+    expect(() => optim.optimizers.get('adma')).toThrow("unknown optimizer 'adma'; did you mean 'Adam'? (known: SGD, Adam, AdamW, MultiAdam, RMSprop, LBFGS, BFGS)");
     expect(() => optim.schedulers.get('StepLRR', 'phase')).toThrow(/^phase: unknown scheduler 'StepLRR'; did you mean 'StepLR'\? \(known: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ConstantLR, ReduceLROnPlateau\)$/);
     expect(() => pinn.weightings.get('nope')).toThrow(/unknown weighting 'nope' \(known: static, warmup, gradNorm, lra, ntk, relobralo\)/);
     expect(() => pinn.samplingStrategies.get(42)).toThrow(/unknown sampling strategy 42 \(known: resample, rar, rad, minibatch\)/);

@@ -257,7 +257,7 @@ describe('Trainer control and monitors', () => {
   it('rejects bad options with messages naming them', () => {
     const { problem, model } = setup();
     expect(() => new Trainer({ problem, model, phases: [] })).toThrow(/phases must be a non-empty array/);
-    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adan' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.optimizer\.type: unknown optimizer 'adan'; did you mean 'Adam'\? \(known: SGD, Adam, AdamW, RMSprop, LBFGS, BFGS\)/);
+    expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adan' as never }, steps: 1 }] })).toThrow(/phases\[0\]\.optimizer\.type: unknown optimizer 'adan'; did you mean 'Adam'\? \(known: SGD, Adam, AdamW, MultiAdam, RMSprop, LBFGS, BFGS\)/);
     expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, steps: -1 }] })).toThrow(/phases\[0\]\.steps/);
     expect(() => new Trainer({ problem, model, phases: [{ optimizer: { type: 'adam' }, scheduler: { type: 'StepLRR' as never }, steps: 1 }] })).toThrow(/scheduler\.type: unknown scheduler 'StepLRR'; did you mean 'StepLR'\?/);
     // Names ignore case (optim/registry.ts): 'StepLr' is StepLR, whose stepSize is then missing.

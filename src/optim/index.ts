@@ -5,6 +5,8 @@ export type { SGDOptions } from './sgd.js';
 export { Adam } from './adam.js';
 export type { AdamOptions } from './adam.js';
 export { AdamW } from './adamw.js';
+export { MultiAdam } from './multi_adam.js';
+export type { MultiAdamOptions } from './multi_adam.js';
 export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { LBFGS } from './lbfgs.js';

@@ -84,6 +84,17 @@ export abstract class Optimizer<O extends { lr: number }> {
   get needsClosure(): boolean { return false; }
 
   /**
+   * True when step() wants each loss term's gradient on its own (setTermGradients), beside their
+   * sum in .grad: an optimizer that balances the terms itself (MultiAdam).
+   */
+  get needsTermGradients(): boolean { return false; }
+
+  /** Each loss term's gradient per parameter, for an optimizer that needsTermGradients. */
+  setTermGradients(_grads: Map<Tensor, (Tensor | null)[]>): void {
+    throw new Error(`${this.constructor.name} steps on the summed gradient (.grad); it takes no per-term gradients`);
+  }
+
+  /**
    * The loss function changed (new collocation points, a new batch): state that belongs to the
    * old objective (the last loss and gradient, curvature pairs) must go. Moments of first-order
    * methods stay valid, so the default does nothing.

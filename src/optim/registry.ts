@@ -9,6 +9,7 @@ import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 import { BFGS } from './bfgs.js';
 import { LBFGS } from './lbfgs.js';
+import { MultiAdam } from './multi_adam.js';
 import { type Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
@@ -56,6 +57,11 @@ const OPTIMIZER_ENTRIES = [
   },
   { name: 'Adam', doc: 'Adam (torch.optim.Adam)', options: adam(0), create: (p, o) => new Adam(p, o) },
   { name: 'AdamW', doc: 'Adam with decoupled weight decay (torch.optim.AdamW)', options: adam(1e-2), create: (p, o) => new AdamW(p, o) },
+  {
+    name: 'MultiAdam', doc: 'Adam with moments per loss term, each term normalised on its own (Yao et al. 2023); a loss weighting has no effect under it',
+    options: { lr: lr(1e-3), betas: adam(0).betas, eps: adam(0).eps, maximize },
+    create: (p, o) => new MultiAdam(p, o),
+  },
   {
     name: 'RMSprop', doc: 'RMSprop (torch.optim.RMSprop)',
     options: {

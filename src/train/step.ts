@@ -2,6 +2,7 @@
 // backward → optimizer → scheduler, timed by part (the MRE seed's split). It asks optimizers
 // and schedulers what they need (a closure, a metric), never what they are.
 import { performance } from 'node:perf_hooks';
+import { grad } from '../autograd.js';
 import { stack } from '../functional.js';
 import { tidy } from '../memory.js';
 import { type DataParallel } from '../distributed/data_parallel.js';
@@ -65,10 +66,10 @@ export class Stepper {
       // It evaluates the loss itself (several times); the rest of its time is its own.
       const inner = () => this.timing.forward + this.timing.loss + this.timing.backward;
       const before = inner(), t1 = seconds();
-      optimizer.step(() => this.evaluate(step, values, at));
+      optimizer.step(() => this.evaluate(step, values, optimizer, at));
       this.timing.optimizer += Math.max(0, seconds() - t1 - (inner() - before));
     } else {
-      tidy(() => { this.evaluate(step, values, at); }); // returns nothing: tidy would keep a returned tensor
+      tidy(() => { this.evaluate(step, values, optimizer, at); }); // returns nothing: tidy would keep a returned tensor
       const t1 = seconds();
       optimizer.step();
       this.timing.optimizer += seconds() - t1;
@@ -82,7 +83,7 @@ export class Stepper {
   }
 
   /** Losses, weights and backward for one evaluation; returns the total (graph freed by the caller's tidy). */
-  private evaluate(step: number, values: { v?: StepValues }, at?: PhaseStep): Tensor {
+  private evaluate(step: number, values: { v?: StepValues }, optimizer: AnyOptimizer, at?: PhaseStep): Tensor {
     const { problem, model, params, parallel } = this.p;
     const t0 = seconds();
     model.zeroGrad();
@@ -97,7 +98,8 @@ export class Stepper {
     });
     let total = problem.total(raw, weights);
     const t2 = seconds();
-    total.backward();
+    if (optimizer.needsTermGradients) this.termBackward(raw, weights, optimizer);
+    else total.backward();
     let grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
     let reported = [...names.map((k) => raw[k]), total.detach()];
     if (parallel) {
@@ -125,6 +127,24 @@ export class Stepper {
       if (bad) throw new NonFiniteSignal(v, bad);
     }
     return total;
+  }
+
+  /**
+   * Each weighted term's gradient on its own, for an optimizer that balances the terms itself
+   * (terms held at weight 0 are left out, as in the total); their sum becomes .grad, for the
+   * step's reports and checks.
+   */
+  private termBackward(raw: Record<string, Tensor>, weights: Record<string, number> | undefined, optimizer: AnyOptimizer): void {
+    const { problem, params, parallel } = this.p;
+    if (parallel) throw new Error(`data-parallel training: ${optimizer.constructor.name} needs each term's gradient, and only the summed gradient is reduced over ranks`);
+    const terms = problem.conditions.map((c) => [c.name, weights?.[c.name] ?? c.weight] as const).filter(([, w]) => w !== 0);
+    const perTerm = terms.map(([name, w]) => grad([w === 1 ? raw[name] : raw[name].mul(w)], params, { retainGraph: true, allowUnused: true }));
+    const byParam = new Map(params.map((p, i) => [p, perTerm.map((gs) => gs[i])] as const));
+    for (const [p, gs] of byParam) {
+      const present = gs.filter((g): g is Tensor => g !== null);
+      p.grad = present.length ? present.reduce((a, b) => a.add(b)) : null;
+    }
+    optimizer.setTermGradients(new Map([...byParam].filter(([p]) => p.grad !== null)));
   }
 
   /** The timing since the last drain (it then starts again from zero), added to the fit's total. */

@@ -13,6 +13,11 @@
 //   ∂d2_p = σ' G2_p
 // A backward that must itself be differentiable (create_graph: e.g. a third derivative taken
 // in reverse mode from the second-order channels) runs the same formulas as ATen ops instead.
+//
+// A pure third channel c (∂ᵢᵢᵢ; p = d1 at its ∂ᵢ, q = d2 at its ∂ᵢᵢ, r = d3_c) has a kernel of its own:
+//   e3_c = σ' r + 3σ'' p q + σ''' p³
+//   ∂z  += G3_c (σ'' r + 3σ''' p q + σ'''' p³)
+//   ∂p  += 3 G3_c (σ'' q + σ''' p²),   ∂q += 3 G3_c σ'' p,   ∂r = σ' G3_c
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
@@ -450,6 +455,142 @@ struct ActivationJet : public torch::autograd::Function<ActivationJet> {
   }
 };
 
+// σ'''' from σ (t) and σ', σ'' (tanh: σ''(6t² − 2) + 12t σ'²; sin: sin z = σ).
+template <typename S, bool Tanh>
+inline __attribute__((always_inline)) S fourth(S t, S s1, S s2) {
+  if constexpr (Tanh) return s2 * (6 * t * t - 2) + 12 * t * s1 * s1;
+  else return t;
+}
+
+// The third channels' forward over rows [b, e) (the header's formulas): i1[c], i2[c] are channel
+// c's ∂ᵢ and ∂ᵢᵢ positions in d1 [N, C1, H] and d2 [N, C2, H]; d3, e3 are [N, C3, H].
+template <typename S>
+inline __attribute__((always_inline)) void thirdRows(int64_t b, int64_t e, int64_t H, int64_t C1, int64_t C2, int64_t C3, const int64_t* i1, const int64_t* i2,
+               const S* s1, const S* s2, const S* s3, const S* d1, const S* d2, const S* d3, S* e3) {
+  for (int64_t n = b; n < e; n++) {
+    const S* PT_RESTRICT g1 = s1 + n * H;
+    const S* PT_RESTRICT g2 = s2 + n * H;
+    const S* PT_RESTRICT g3 = s3 + n * H;
+    for (int64_t c = 0; c < C3; c++) {
+      const S* PT_RESTRICT p = d1 + (n * C1 + i1[c]) * H;
+      const S* PT_RESTRICT q = d2 + (n * C2 + i2[c]) * H;
+      const S* PT_RESTRICT r = d3 + (n * C3 + c) * H;
+      S* PT_RESTRICT y = e3 + (n * C3 + c) * H;
+      PT_IVDEP for (int64_t h = 0; h < H; h++) y[h] = g1[h] * r[h] + 3 * g2[h] * p[h] * q[h] + g3[h] * p[h] * p[h] * p[h];
+    }
+  }
+}
+
+// Its backward: gz [N, H] is written, gd1 and gd2 (zeroed by the caller) get the third channels'
+// shares at their positions, gd3 is written. Two third channels may share a ∂ᵢ row (never here:
+// the engine asks each ∂ᵢᵢᵢ once), so the shares are added.
+template <typename S, bool Tanh>
+inline __attribute__((always_inline)) void thirdRowsBackward(int64_t b, int64_t e, int64_t H, int64_t C1, int64_t C2, int64_t C3, const int64_t* i1, const int64_t* i2,
+                       const S* A, const S* s1, const S* s2, const S* s3, const S* d1, const S* d2, const S* d3, const S* G,
+                       S* gz, S* gd1, S* gd2, S* gd3) {
+  for (int64_t n = b; n < e; n++) {
+    const S* PT_RESTRICT t = A + n * H;
+    const S* PT_RESTRICT g1 = s1 + n * H;
+    const S* PT_RESTRICT g2 = s2 + n * H;
+    const S* PT_RESTRICT g3 = s3 + n * H;
+    S* PT_RESTRICT Z = gz + n * H;
+    for (int64_t h = 0; h < H; h++) Z[h] = 0;
+    for (int64_t c = 0; c < C3; c++) {
+      const S* PT_RESTRICT p = d1 + (n * C1 + i1[c]) * H;
+      const S* PT_RESTRICT q = d2 + (n * C2 + i2[c]) * H;
+      const S* PT_RESTRICT r = d3 + (n * C3 + c) * H;
+      const S* PT_RESTRICT x = G + (n * C3 + c) * H;
+      S* PT_RESTRICT rp = gd1 + (n * C1 + i1[c]) * H;
+      S* PT_RESTRICT rq = gd2 + (n * C2 + i2[c]) * H;
+      S* PT_RESTRICT rr = gd3 + (n * C3 + c) * H;
+      PT_IVDEP for (int64_t h = 0; h < H; h++) {
+        const S P = p[h], g = x[h];
+        Z[h] += g * (g2[h] * r[h] + 3 * g3[h] * P * q[h] + fourth<S, Tanh>(t[h], g1[h], g2[h]) * P * P * P);
+        rp[h] += 3 * g * (g2[h] * q[h] + g3[h] * P * P);
+        rq[h] += 3 * g * g2[h] * P;
+        rr[h] = g * g1[h];
+      }
+    }
+  }
+}
+
+// Entry points compiled for AVX2 and any x86-64, as the other kernels (vector_clones.h).
+#define PT_THIRD_KERNELS(S)                                                                                                       \
+  PT_VECTOR_CLONES void thirdForward(int64_t b, int64_t e, int64_t H, int64_t C1, int64_t C2, int64_t C3, const int64_t* i1,     \
+                                     const int64_t* i2, const S* s1, const S* s2, const S* s3, const S* d1, const S* d2,         \
+                                     const S* d3, S* e3) {                                                                       \
+    thirdRows<S>(b, e, H, C1, C2, C3, i1, i2, s1, s2, s3, d1, d2, d3, e3);                                                    \
+  }                                                                                                                             \
+  PT_VECTOR_CLONES void thirdBackward(bool tanh, int64_t b, int64_t e, int64_t H, int64_t C1, int64_t C2, int64_t C3,           \
+                                      const int64_t* i1, const int64_t* i2, const S* A, const S* s1, const S* s2, const S* s3,  \
+                                      const S* d1, const S* d2, const S* d3, const S* G, S* gz, S* gd1, S* gd2, S* gd3) {       \
+    if (tanh) thirdRowsBackward<S, true>(b, e, H, C1, C2, C3, i1, i2, A, s1, s2, s3, d1, d2, d3, G, gz, gd1, gd2, gd3);        \
+    else thirdRowsBackward<S, false>(b, e, H, C1, C2, C3, i1, i2, A, s1, s2, s3, d1, d2, d3, G, gz, gd1, gd2, gd3);            \
+  }
+PT_THIRD_KERNELS(float)
+PT_THIRD_KERNELS(double)
+
+// (z [N, H], d1, d2, d3) → e3 [N, C3, H] as one autograd node; its backward is differentiable
+// again (ATen ops under create_graph).
+struct ThirdJet : public torch::autograd::Function<ThirdJet> {
+  static at::Tensor forward(AutogradContext* ctx, at::Tensor z, at::Tensor d1, at::Tensor d2, at::Tensor d3, std::vector<int64_t> i1,
+                            std::vector<int64_t> i2, int64_t act) {
+    at::Tensor c1 = d1.contiguous(), c2 = d2.contiguous(), c3 = d3.contiguous();
+    Derivs d = fastDerivs(act, z.contiguous());
+    at::Tensor e3 = at::empty_like(c3);
+    const int64_t N = c3.size(0), C1 = c1.size(1), C2 = c2.size(1), C3 = c3.size(1), H = c3.size(2);
+    AT_DISPATCH_FLOATING_TYPES(c3.scalar_type(), "thirdJet", [&] {
+      const scalar_t *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
+      const scalar_t *x1 = c1.data_ptr<scalar_t>(), *x2 = c2.data_ptr<scalar_t>(), *x3 = c3.data_ptr<scalar_t>();
+      scalar_t* y = e3.data_ptr<scalar_t>();
+      at::parallel_for(0, N, rowGrain(H, C3, 2 * C3), [&](int64_t b, int64_t e) {
+        thirdForward(b, e, H, C1, C2, C3, i1.data(), i2.data(), s1, s2, s3, x1, x2, x3, y);
+      });
+    });
+    ctx->saved_data["act"] = act;
+    ctx->saved_data["i1"] = i1;
+    ctx->saved_data["i2"] = i2;
+    ctx->save_for_backward({z, d1, d2, d3});
+    // σ … σ''' for a backward that builds no graph (the usual one): no second tanh pass.
+    ctx->saved_data["a"] = d.a;
+    ctx->saved_data["s1"] = d.s1;
+    ctx->saved_data["s2"] = d.s2;
+    ctx->saved_data["s3"] = d.s3;
+    return e3;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list g) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor &z = saved[0], &d1 = saved[1], &d2 = saved[2], &d3 = saved[3];
+    const int64_t act = ctx->saved_data["act"].toInt();
+    const std::vector<int64_t> i1 = ctx->saved_data["i1"].toIntVector(), i2 = ctx->saved_data["i2"].toIntVector();
+    if (at::GradMode::is_enabled()) {  // the header's formulas as ATen ops
+      Derivs d = derivs(act, z);
+      at::Tensor s4 = act == kTanh ? d.s2 * (6 * d.a * d.a - 2) + 12 * d.a * d.s1 * d.s1 : d.a;
+      at::Tensor I1 = at::tensor(i1, d1.options().dtype(at::kLong)), I2 = at::tensor(i2, d1.options().dtype(at::kLong));
+      at::Tensor p = d1.index_select(1, I1), q = d2.index_select(1, I2), G = g[0];
+      at::Tensor s1 = d.s1.unsqueeze(1), s2 = d.s2.unsqueeze(1), s3 = d.s3.unsqueeze(1);
+      at::Tensor gz = (G * (s2 * d3 + 3 * s3 * p * q + s4.unsqueeze(1) * p * p * p)).sum(1);
+      at::Tensor gd1 = at::zeros_like(d1).index_add(1, I1, 3 * G * (s2 * q + s3 * p * p));
+      at::Tensor gd2 = at::zeros_like(d2).index_add(1, I2, 3 * G * s2 * p);
+      return {gz, gd1, gd2, s1 * G, at::Tensor(), at::Tensor(), at::Tensor()};
+    }
+    Derivs d{ctx->saved_data["a"].toTensor(), ctx->saved_data["s1"].toTensor(), ctx->saved_data["s2"].toTensor(), ctx->saved_data["s3"].toTensor()};
+    at::Tensor c1 = d1.contiguous(), c2 = d2.contiguous(), c3 = d3.contiguous(), G = g[0].contiguous();
+    at::Tensor gz = at::empty_like(d.s1), gd1 = at::zeros_like(c1), gd2 = at::zeros_like(c2), gd3 = at::empty_like(c3);
+    const int64_t N = c3.size(0), C1 = c1.size(1), C2 = c2.size(1), C3 = c3.size(1), H = c3.size(2);
+    AT_DISPATCH_FLOATING_TYPES(c3.scalar_type(), "thirdJet backward", [&] {
+      const scalar_t *A = d.a.data_ptr<scalar_t>(), *s1 = d.s1.data_ptr<scalar_t>(), *s2 = d.s2.data_ptr<scalar_t>(), *s3 = d.s3.data_ptr<scalar_t>();
+      const scalar_t *x1 = c1.data_ptr<scalar_t>(), *x2 = c2.data_ptr<scalar_t>(), *x3 = c3.data_ptr<scalar_t>(), *h = G.data_ptr<scalar_t>();
+      scalar_t *rz = gz.data_ptr<scalar_t>(), *r1 = gd1.data_ptr<scalar_t>(), *r2 = gd2.data_ptr<scalar_t>(), *r3 = gd3.data_ptr<scalar_t>();
+      at::parallel_for(0, N, rowGrain(H, C3, 2 * C3), [&](int64_t b, int64_t e) {
+        thirdBackward(act == kTanh, b, e, H, C1, C2, C3, i1.data(), i2.data(), A, s1, s2, s3, x1, x2, x3, h, rz, r1, r2, r3);
+      });
+    });
+    return {gz, gd1, gd2, gd3, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 void checkFloatCpu(const at::Tensor& t, const char* what) {
   if (!t.device().is_cpu()) throw std::invalid_argument(std::string(what) + " must be on the CPU");
   if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kDouble) throw std::invalid_argument(std::string(what) + " must be float32 or float64");
@@ -479,6 +620,27 @@ Napi::Value ActivationJetFn(const Napi::CallbackInfo& info) {
     return handleList(info.Env(), activationJet(act, z, d1, d2, terms));)
 }
 
+// activationThird(name, z, d1, d2, d3, first[C3], second[C3]) → e3: the pure third channels
+Napi::Value ActivationThirdFn(const Napi::CallbackInfo& info) {
+  PT_GUARD("activationThird",
+    int64_t act = jetActivationCode(info[0].As<Napi::String>().Utf8Value());
+    const at::Tensor &z = tensorArg(info, 1), &d1 = tensorArg(info, 2), &d2 = tensorArg(info, 3), &d3 = tensorArg(info, 4);
+    std::vector<int64_t> i1 = intList(info, 5), i2 = intList(info, 6);
+    checkFloatCpu(z, "z"); checkFloatCpu(d1, "d1"); checkFloatCpu(d2, "d2"); checkFloatCpu(d3, "d3");
+    if (z.dim() != 2 || d1.dim() != 3 || d2.dim() != 3 || d3.dim() != 3) throw std::invalid_argument("expected z [N, H], d1 [N, C1, H], d2 [N, C2, H], d3 [N, C3, H]");
+    const int64_t N = z.size(0), H = z.size(1), C3 = d3.size(1);
+    for (const at::Tensor* t : {&d1, &d2, &d3}) {
+      if (t->size(0) != N || t->size(2) != H) throw std::invalid_argument("d1, d2 and d3 must be [N, C, H] with z's N and H");
+      if (t->scalar_type() != z.scalar_type()) throw std::invalid_argument("z, d1, d2 and d3 must share a dtype");
+    }
+    if (static_cast<int64_t>(i1.size()) != C3 || static_cast<int64_t>(i2.size()) != C3) throw std::invalid_argument("one first and one second channel position per third channel");
+    for (int64_t c = 0; c < C3; c++) {
+      if (i1[c] < 0 || i1[c] >= d1.size(1)) throw std::invalid_argument("a first-channel position is out of range");
+      if (i2[c] < 0 || i2[c] >= d2.size(1)) throw std::invalid_argument("a second-channel position is out of range");
+    }
+    return handleList(info.Env(), {ThirdJet::apply(z, d1, d2, d3, i1, i2, act)});)
+}
+
 }  // namespace
 
 std::vector<at::Tensor> activationJet(int64_t act, const at::Tensor& z, const at::Tensor& d1, const at::Tensor& d2, const JetTerms& t) {
@@ -488,6 +650,7 @@ std::vector<at::Tensor> activationJet(int64_t act, const at::Tensor& z, const at
 void registerJet(Napi::Env env, Napi::Object exports) {
   exports.Set("activationDerivs", Napi::Function::New(env, ActivationDerivsFn, "activationDerivs"));
   exports.Set("activationJet", Napi::Function::New(env, ActivationJetFn, "activationJet"));
+  exports.Set("activationThird", Napi::Function::New(env, ActivationThirdFn, "activationThird"));
 }
 
 }  // namespace pt

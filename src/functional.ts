@@ -118,6 +118,17 @@ export function activationJet(act: JetActivation, z: Tensor, d1: Tensor, d2: Ten
   return [wrapHandle(a), wrapHandle(e1), wrapHandle(e2)];
 }
 
+/**
+ * The pure third-derivative channels of one activation layer, fused: σ'(z)·d3_c + 3σ''(z)·p·q +
+ * σ'''(z)·p³ with p = d1[:, first[c]], q = d2[:, second[c]] (channel c's ∂ᵢ and ∂ᵢᵢ), for z [N, H]
+ * and d1, d2, d3 [N, C, H]. CPU, float32/float64; its backward is differentiable again.
+ */
+export function activationThird(act: JetActivation, z: Tensor, d1: Tensor, d2: Tensor, d3: Tensor, first: readonly number[], second: readonly number[]): Tensor {
+  const op = 'activationThird';
+  const [e3] = native.activationThird(act, alive(z, op, 'z'), alive(d1, op, 'd1'), alive(d2, op, 'd2'), alive(d3, op, 'd3'), first, second);
+  return wrapHandle(e3);
+}
+
 /** The channels' terms as the native kernels take them: pairs, coefficients, and where each channel starts. */
 function flatTerms(channels: readonly JetChannel[]) {
   const ti: number[] = [], tj: number[] = [], tc: number[] = [], starts = [0];

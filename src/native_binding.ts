@@ -161,6 +161,8 @@ export interface NativeBinding {
    * m = starts[p] … starts[p + 1] − 1, without metadata.
    */
   activationJet(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[]): [Handle, Handle, Handle];
+  /** [σ'·d3 + 3σ''·p·q + σ'''·p³] per third channel c, p = d1[first[c]], q = d2[second[c]], without metadata. */
+  activationThird(activation: JetActivationName, z: Handle, d1: Handle, d2: Handle, d3: Handle, first: readonly number[], second: readonly number[]): [Handle];
   /**
    * A whole MLP's jet as one autograd node (jet_network.cc): [u [N, out], first channels
    * [N, C1 or 0, out], second channels [N, C2, out]] for the inputs `first` and the second
@@ -227,7 +229,7 @@ export const NATIVE_FUNCTIONS = [
   'split', 'chunk',
   'requiresGrad', 'setRequiresGrad', 'isLeaf', 'gradFnName', 'grad', 'setGrad', 'backward', 'gradOf', 'isGradEnabled',
   'setGradEnabled',
-  'activationDerivs', 'activationJet', 'jetNetwork', 'adamStep', 'opCounterStart', 'opCounterStop',
+  'activationDerivs', 'activationJet', 'activationThird', 'jetNetwork', 'adamStep', 'opCounterStart', 'opCounterStop',
   'distAvailable', 'distInit', 'distConnect', 'distStoreSet', 'distStoreGet', 'distStoreAdd', 'distAllreduce',
   'distBroadcast', 'distBarrier', 'distDestroy',
 ] as const satisfies readonly NativeFunctionName[];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, cat, grad, keep, memory, nn, optim, pinn, rand, tensor, tidy } from '../src/index.js';
 import { expectClose, flat } from './helpers/compare.js';
 import { expectTaylorMatchesAutograd, expectThirdMatchesAutograd } from './helpers/taylor_check.js';
-import { activationDerivs, activationJet } from '../src/functional.js';
+import { activationDerivs, activationJet, activationThird } from '../src/functional.js';
 
 
 const NAMES = ['x', 'y', 't', 's'];
@@ -391,6 +391,34 @@ describe('fused native kernels (tanh, sin on the CPU)', () => {
     });
   }
 
+  for (const activation of ['tanh', 'sin'] as const) {
+    it(`${activation}: the pure third channels' kernel equals the composite path, in value, weight gradients and a backward that builds a graph`, () => {
+      const net = new nn.MLP([2, 10, 10, 10, 1], { activation, seed: 9, dtype: 'float64' });
+      const x = tidy(() => rand([30, 2], { dtype: 'float64' }).mul(4).sub(2));
+      const once = () => tidy(() => {
+        net.zeroGrad();
+        const xg = x.clone().requiresGrad_();
+        const r = pinn.taylor(net, xg, { first: [1], third: [0, 1] });
+        const t0 = r.third.get(0)!, t1 = r.third.get(1)!;
+        const loss = t0.square().sum().add(t1.mul(r.u).sum());
+        // ∂/∂x of the third channels, with a graph (a fourth order by reverse mode), then the weights' gradient of it all
+        const [gx] = grad([t0.sum()], [xg], { createGraph: true });
+        loss.add(gx!.square().sum()).backward();
+        return { values: [...flat(t0), ...flat(t1), ...flat(gx!)], grads: net.parameters().map((p) => (p.grad ? flat(p.grad) : [])) };
+      });
+      const fused = once();
+      pinn.setFusedKernels(false);
+      try {
+        const composite = once();
+        expectClose(fused.values, composite.values, 1e-12, 'third channels and their x-gradient');
+        fused.grads.forEach((g, i) => expectClose(g, composite.grads[i], 1e-11, `grad ${i}`));
+      } finally {
+        pinn.setFusedKernels(true);
+      }
+      x.dispose();
+    });
+  }
+
   it('tanh stays finite and saturates exactly for large |z| (float32 and float64)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       tidy(() => {
@@ -411,6 +439,12 @@ describe('fused native kernels (tanh, sin on the CPU)', () => {
       expect(() => activationJet('tanh', z, rand([4, 2, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), [[0, 2]])).toThrow(/activationJet: term index out of range/);
       expect(() => activationJet('relu' as 'tanh', z, rand([4, 1, 3], { dtype: 'float64' }), rand([4, 0, 3], { dtype: 'float64' }), [])).toThrow(/unsupported activation 'relu'/);
       expect(() => activationJet('tanh', z, rand([4, 1, 3]), rand([4, 0, 3]), [])).toThrow(/share a dtype/);
+      const [d1, d2, d3] = [rand([4, 2, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' }), rand([4, 1, 3], { dtype: 'float64' })];
+      expect(() => activationThird('tanh', z, d1, d2, d3, [2], [0])).toThrow(/activationThird: a first-channel position is out of range/);
+      expect(() => activationThird('tanh', z, d1, d2, d3, [0], [1])).toThrow(/activationThird: a second-channel position is out of range/);
+      expect(() => activationThird('tanh', z, d1, d2, d3, [0, 1], [0, 0])).toThrow(/activationThird: one first and one second channel position per third channel/);
+      expect(() => activationThird('tanh', z, d1, d2, rand([4, 1, 5], { dtype: 'float64' }), [0], [0])).toThrow(/activationThird: d1, d2 and d3 must be/);
+      expect(() => activationThird('tanh', z, d1, d2, rand([4, 1, 3]), [0], [0])).toThrow(/activationThird: z, d1, d2 and d3 must share a dtype/);
     });
   });
 });

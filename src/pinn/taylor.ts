@@ -17,8 +17,8 @@
 // and a residual that needs only L costs one channel where its terms would cost one each. On the CPU,
 // a plain tanh or sin MLP's whole jet is one native call and one autograd node
 // (native/jet_network.cc); composed layer by layer here, its tanh and sin layers run as one fused
-// native pass each way (native/jet.cc); other activations and devices use the composite ops
-// below, which compute the same thing.
+// native pass each way (native/jet.cc; pure third channels in a kernel of their own beside it);
+// other activations and devices use the composite ops below, which compute the same thing.
 //
 // A hidden layer with a pre-activation scale s, σ(s·(W a + b)) (SIREN's fixed ω₀, an adaptive
 // activation's trainable slope, or both), has ∂ᵢ(s z) = s ∂ᵢz and ∂ᵢⱼ(s z) = s ∂ᵢⱼz: the same
@@ -30,7 +30,7 @@
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { type JetActivation, type JetChannel, activationDerivs, activationJet, channelTerms, jetNetwork, linear } from '../functional.js';
+import { type JetActivation, type JetChannel, activationDerivs, activationJet, activationThird, channelTerms, jetNetwork, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Embedded, FourierFeatures, PeriodicEmbedding } from '../nn/embeddings.js';
@@ -303,10 +303,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       d1 = d1!;
       // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz, in one native pass (and one back)
       const none = () => d1!.narrow(1, 0, 0);
-      if (T3.length) {
-        const [av, s1, s2] = activationDerivs(fused, z);
-        d3 = consume(thirdChannels(z, av, s1, s2, d1, d2, d3), (e) => linear(e, weight));
-      }
+      if (T3.length) d3 = consume(activationThird(fused, z, d1, d2!, d3!, third1, third2), (e) => linear(e, weight));
       const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), channels);
       a = av;
       d1.dispose(); d2?.dispose();

@@ -27,7 +27,7 @@ export * as io from './io/index.js';
 export * as distributed from './distributed/index.js';
 export { Registry, checkOptions, defaults as optionDefaults, describeOption, spellings } from './registry.js';
 export type { RegistryEntry, OptionSchema, OptionSpec, OptionsOf, SpecOf } from './registry.js';
-export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES } from './train/index.js';
+export { Trainer, ListenerError, NonFiniteError, callbacks, TRAINER_EVENT_TYPES, marchInTime } from './train/index.js';
 export type * from './train/index.js';
 export { dashboard, DashboardServer, RunView, DEFAULT_PORT as DASHBOARD_DEFAULT_PORT } from './dashboard/index.js';
 export type { Dashboard, DashboardOptions, Snapshot as DashboardSnapshot } from './dashboard/index.js';

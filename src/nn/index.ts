@@ -14,4 +14,5 @@ export { sirenBound, sirenUniform_ } from './siren.js';
 export { FourierFeatures, PeriodicEmbedding, Embedded } from './embeddings.js';
 export { ModifiedMLP, RWFLinear, RWFMLP, ResidualBlock } from './architectures.js';
 export { PirateNet, type PirateNetOptions } from './piratenet.js';
+export { TimeWindows } from './time_windows.js';
 export * as init from './init.js';

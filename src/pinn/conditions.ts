@@ -7,3 +7,4 @@ export { DirichletBC, NeumannBC, RobinBC } from './conditions/prescribed.js';
 export { PeriodicBC } from './conditions/periodic.js';
 export { InitialCondition, InitialVelocity } from './conditions/initial.js';
 export { PointSetData } from './conditions/data.js';
+export { Continuity } from './conditions/continuity.js';

@@ -2,7 +2,7 @@ export { Derivatives } from './derivatives.js';
 export { taylor, supportsTaylor, setFusedKernels } from './taylor.js';
 export type { TaylorRequest, TaylorResult } from './taylor.js';
 export {
-  Condition, PDE, OperatorBC, DirichletBC, NeumannBC, RobinBC, PeriodicBC, InitialCondition, InitialVelocity, PointSetData,
+  Condition, PDE, OperatorBC, DirichletBC, NeumannBC, RobinBC, PeriodicBC, InitialCondition, InitialVelocity, PointSetData, Continuity,
 } from './conditions.js';
 export type { Coefficients, ResidualFn, Value, ConditionOptions, LossName } from './conditions.js';
 export { Problem } from './problem.js';

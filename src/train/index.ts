@@ -8,6 +8,8 @@ export type * from './events.js';
 export { TRAINER_EVENT_TYPES } from './events.js';
 export type { TrainerOptions, PhaseSpec, CheckpointOptions, OptimizerType, SchedulerType } from './options.js';
 export type { AutoOptions, AutoPlan } from './auto.js';
+export { marchInTime } from './time_marching.js';
+export type { MarchOptions, MarchResult } from './time_marching.js';
 export type { ValidationOptions } from './callbacks/validation.js';
 export type { TensorBoardOptions } from './callbacks/tensorboard.js';
 export { OPTIMIZER_TYPES, SCHEDULER_TYPES } from './build.js';

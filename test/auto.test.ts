@@ -2,7 +2,7 @@
 // each kind against its exact solution, with phases sized by steps so the run is the same on
 // any machine.
 import { describe, expect, it } from 'vitest';
-import { Trainer, geometry as G, pinn, tensor } from '../src/index.js';
+import { Trainer, geometry as G, memory, pinn, tensor } from '../src/index.js';
 
 const dtype = 'float64';
 const pts = (rows: Float64Array, dim: number) => G.toTensor(rows, dim, { dtype });
@@ -19,7 +19,9 @@ describe('Trainer.auto', () => {
       ],
       reference: (x) => x.mul(Math.PI).sin(),
     });
-    const trainer = Trainer.auto(problem, { timeBudget: 600, domain: line, steps: { adam: 400, quasiNewton: 4 }, evalPoints: pts(line.uniformPoints(200), 1) });
+    const evalPoints = pts(line.uniformPoints(200), 1);
+    const live = memory().tensors;
+    const trainer = Trainer.auto(problem, { timeBudget: 600, domain: line, steps: { adam: 400, quasiNewton: 4 }, evalPoints });
     expect(trainer.plan!.phases.map((p) => p.optimizer.type)).toEqual(['adam', 'bfgs']);
     expect(trainer.plan!.weighting).toEqual({ type: 'ntk', every: 100, phase: 'adam', reduction: 'sum' });
     // Redraws and held-out validation count the quasi-Newton phase's steps, however long Adam ran.
@@ -27,7 +29,11 @@ describe('Trainer.auto', () => {
     expect(trainer.plan!.validation).toMatchObject({ condition: 'pde', every: 2, phase: 'bfgs' });
     const r = await trainer.fit();
     expect(r.relL2!.all).toBeLessThan(5e-5);
-    trainer.dispose(); problem.dispose(); trainer.model.dispose();
+    // Everything the recipe made is freed with the trainer and the network: its held-out points,
+    // and the best parameters validation kept (the problem's points were redrawn, one for one).
+    trainer.dispose(); trainer.model.dispose();
+    expect(memory().tensors).toBe(live);
+    problem.dispose(); evalPoints.dispose();
   }, 300_000);
 
   it('parabolic: u_t = 0.1 u_xx, u(x, 0) = sin πx, u = 0 at x = 0, 1, to relative L2 < 1e-3', async () => {

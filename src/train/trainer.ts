@@ -51,6 +51,8 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   private readonly streams = new EventStreams();
   private readonly phase: PhaseState;
   private stopRequest: { reason: StopReason; scope: 'phase' | 'fit' } | null = null;
+  /** Tensors the Trainer made for itself (Trainer.auto's held-out points), freed by dispose(). */
+  private readonly owned: Tensor[] = [];
   private running = false;
   private resumed = false;
   private clock = { fit: 0, phase: 0, phaseBefore: 0 };
@@ -82,7 +84,9 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
   /** The default recipe (train/auto.ts), planned from the problem and `timeBudget` seconds; `trainer.plan` says why. */
   static auto(problem: Problem, o: AutoOptions): Trainer {
     const { options, plan } = autoOptions(problem, o);
-    return Object.assign(new Trainer(options), { plan });
+    const trainer = Object.assign(new Trainer(options), { plan });
+    if (options.validation) trainer.owned.push(options.validation.points); // drawn by the recipe, not the caller's
+    return trainer;
   }
 
   /** A Trainer that continues from a checkpoint (a directory, or a root holding `latest`) of the same run. */
@@ -254,10 +258,11 @@ export class Trainer extends (EventEmitter as new () => TypedEmitter.default<Tra
     this.phase.start(this.phases[i], i, ({ iteration, totalIterations, loss, funcEvals, stepSize }) => this.send('optimizerIteration', { phase, step: this.progress.step, iteration, totalIterations, loss, funcEvals, stepSize }));
   }
 
-  /** Frees optimizer state, pending resume state and what callbacks hold (the model and problem stay the caller's). */
+  /** Frees optimizer state, pending resume state, what callbacks hold and what Trainer.auto drew (the model and problem stay the caller's). */
   dispose(): void {
     this.phase.dispose();
     for (const c of this.callbacks) c.dispose?.();
+    for (const t of this.owned.splice(0)) t.dispose();
   }
 }
 

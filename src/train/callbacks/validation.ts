@@ -91,7 +91,7 @@ export class Validation implements Callback {
     this.best = { step, value };
     if (this.o.restoreBest) {
       this.disposeParams();
-      this.bestParams = noGrad(() => params.map((p) => keep(p.detach().clone())));
+      this.bestParams = noGrad(() => tidy(() => params.map((p) => keep(p.detach().clone())))); // the detached views go with the scope
     }
   }
 
@@ -99,7 +99,7 @@ export class Validation implements Callback {
   restore(params: Tensor[]): boolean {
     const saved = this.bestParams;
     if (!saved) return false;
-    noGrad(() => params.forEach((p, i) => p.copy_(saved[i].to({ dtype: p.dtype, device: p.device }))));
+    noGrad(() => tidy(() => params.forEach((p, i) => p.copy_(saved[i].to({ dtype: p.dtype, device: p.device })))));
     return true;
   }
 

@@ -77,7 +77,7 @@ export async function marchInTime(problem: Problem, o: MarchOptions): Promise<Ma
       for (const c of problem.conditions) {
         c.setBatch(null);
         if (pdes.has(c.name)) {
-          c.setPoints(toTensor(window.interior(counts.get(c.name)!, { seed: seed + 7919 * k }), window.dim, { dtype: c.points.dtype }));
+          tidy(() => c.setPoints(toTensor(window.interior(counts.get(c.name)!, { seed: seed + 7919 * k }), window.dim, { dtype: c.points.dtype })));
           conditions.push(c);
         } else if (initial.has(c.name)) {
           if (k === 0) { conditions.push(c); continue; }
@@ -91,15 +91,25 @@ export async function marchInTime(problem: Problem, o: MarchOptions): Promise<Ma
         }
       }
       const windowProblem = new Problem({ inputs: problem.inputs, outputs: problem.outputs, conditions, constants, derivatives: problem.derivativeMode });
-      const trainer = Trainer.auto(windowProblem, { ...rest, timeBudget: o.timeBudget / K, domain: window, seed });
-      if (previous) copyWeights(previous, trainer.model);
-      onWindow?.(trainer, k);
-      const result = await trainer.fit();
-      done.push({ t0: a, t1: b, plan: trainer.plan!, result });
-      nets.push(trainer.model);
-      previous = trainer.model;
-      for (const m of made) m.dispose();
+      let trainer: Trainer | null = null;
+      try {
+        trainer = Trainer.auto(windowProblem, { ...rest, timeBudget: o.timeBudget / K, domain: window, seed });
+        nets.push(trainer.model);
+        if (previous) copyWeights(previous, trainer.model);
+        onWindow?.(trainer, k);
+        const result = await trainer.fit();
+        done.push({ t0: a, t1: b, plan: trainer.plan!, result });
+        previous = trainer.model;
+      } finally {
+        // What this window made is freed; the shared conditions and the network stay.
+        trainer?.dispose();
+        for (const m of made) m.dispose();
+        for (const t of Object.values(windowProblem.coefficients)) t.dispose();
+      }
     }
+  } catch (e) {
+    for (const m of nets) m.dispose();
+    throw e;
   } finally {
     for (const c of problem.conditions) if (!pdes.has(c.name)) c.setBatch(null);
   }

@@ -28,17 +28,20 @@ export interface PirateNetOptions {
   device?: Device | string;
 }
 
+/** A dense layer with Xavier-normal weights and a zero bias. */
+function dense(i: number, o: number, opts: { dtype?: DType; device?: Device | string }): Linear {
+  const l = new Linear(i, o, opts);
+  initWeight(l.weight, 'xavierNormal'); zeros_(l.bias!);
+  return l;
+}
+
 /** One residual block: three gated dense layers, mixed into its input by α (trained, from 0). */
 class PirateBlock extends Module {
   readonly layers: Linear[];
   readonly alpha: Tensor;
   constructor(width: number, o: { dtype?: DType; device?: Device | string }) {
     super();
-    this.layers = [0, 1, 2].map((k) => {
-      const l = this.registerModule(`fc${k + 1}`, new Linear(width, width, o));
-      initWeight(l.weight, 'xavierNormal'); zeros_(l.bias!);
-      return l;
-    });
+    this.layers = [0, 1, 2].map((k) => this.registerModule(`fc${k + 1}`, dense(width, width, o)));
     this.alpha = this.registerParameter('alpha', zeros([1], o));
   }
   /** The block on x with the network's gates U, V. */
@@ -77,18 +80,13 @@ export class PirateNet extends Module {
     checkPositive(op, 'scale', scale);
     this.act = activation(act);
     const o = { dtype, device };
-    const dense = (name: string, i: number, n: number) => {
-      const l = this.registerModule(name, new Linear(i, n, o));
-      initWeight(l.weight, 'xavierNormal'); zeros_(l.bias!);
-      return l;
-    };
     try {
       [this.embedding, this.encoderU, this.encoderV, this.blocks, this.output] = withSeed(seed, () => [
         this.registerModule('embedding', new FourierFeatures(inFeatures, width / 2, { scale, ...o })),
-        dense('encoderU', width, width),
-        dense('encoderV', width, width),
+        this.registerModule('encoderU', dense(width, width, o)),
+        this.registerModule('encoderV', dense(width, width, o)),
         Array.from({ length: blockCount }, (_, k) => this.registerModule(`block${k}`, new PirateBlock(width, o))),
-        dense('output', width, outFeatures),
+        this.registerModule('output', dense(width, outFeatures, o)),
       ] as const);
     } catch (e) { this.dispose(); throw e; }
   }

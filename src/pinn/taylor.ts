@@ -264,15 +264,6 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     if (jet.third) d3 = consume(jet.third, (e) => linear(e, layers[0][0]));
   } else z = linear(x, ...layers[0]);
   const thirdOf = T3.length ? THIRD.get(mlp.act.constructor)!(mlp.act) : null;
-  /** ∂ᵢᵢᵢa [N, C3, H] of a layer from its σ' and σ'' [N, H] and its input channels (third1/third2 pick ∂ᵢz, ∂ᵢᵢz). */
-  const thirdChannels = (zl: Tensor, a: Tensor, s1: Tensor, s2: Tensor, c1: Tensor, c2: Tensor | null, c3: Tensor | null): Tensor => {
-    const g1 = s1.unsqueeze(1), g2 = s2.unsqueeze(1), g3 = thirdOf!(zl, a, s1).unsqueeze(1);
-    const p1 = pick(c1, third1);
-    let out = g3.mul(p1.pow(3));
-    if (c2) out = out.add(g2.mul(p1).mul(pick(c2, third2)).mul(3));
-    if (c3) out = out.add(g1.mul(c3));
-    return out;
-  };
   const [n] = z.shape;
   if (last === 0 && !embedding) {
     // One linear layer: ∂ᵢu is column i of W, the same at every point; second derivatives vanish.
@@ -303,7 +294,7 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       d1 = d1!;
       // ∂ᵢa = σ' ∂ᵢz,  ∂ᵢⱼa = σ' ∂ᵢⱼz + σ'' ∂ᵢz ∂ⱼz, in one native pass (and one back)
       const none = () => d1!.narrow(1, 0, 0);
-      if (T3.length) d3 = consume(activationThird(fused, z, d1, d2!, d3!, third1, third2), (e) => linear(e, weight));
+      if (T3.length) d3 = consume(consume(d3!, (c3) => activationThird(fused, z, d1!, d2!, c3, third1, third2)), (e) => linear(e, weight));
       const [av, e1, e2] = activationJet(fused, z, d1, d2 ?? none(), channels);
       a = av;
       d1.dispose(); d2?.dispose();
@@ -314,7 +305,12 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
       const r = act(z, C2 > 0);
       a = r.a;
       const g1 = r.s1.unsqueeze(1), g2 = r.s2?.unsqueeze(1);
-      if (T3.length) d3 = consume(thirdChannels(z, a, r.s1, r.s2!, d1, d2, d3), (e) => linear(e, weight));
+      if (T3.length) {
+        // ∂ᵢᵢᵢa = σ''' p³ + 3σ'' p q + σ' ∂ᵢᵢᵢz with p = ∂ᵢz, q = ∂ᵢᵢz: the fused kernel's formula as tensor ops
+        const p = pick(d1, third1), g3 = thirdOf!(z, a, r.s1).unsqueeze(1);
+        const e3 = g3.mul(p.pow(3)).add(g2!.mul(p).mul(pick(d2!, third2)).mul(3)).add(consume(d3!, (c3) => g1.mul(c3)));
+        d3 = consume(e3, (e) => linear(e, weight));
+      }
       if (C2) {
         const prod = combine(consume(pick(d1, I), (p) => consume(pick(d1!, J), (q) => p.mul(q), d1!), d1));
         d2 = update(g1, d2!, g2!, prod);
@@ -330,9 +326,10 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   const first = new Map<number, Tensor>();
   for (const i of request.first ?? []) first.set(i, d1!.select(1, pos(i)));
   const second = new Map<string, Tensor>();
-  const channel = (k: number) => (d2 ? d2.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device }));
+  const zero = () => zeros([n, out], { dtype: z.dtype, device: z.device });
+  const channel = (k: number) => (d2 ? d2.select(1, k) : zero());
   sec.forEach(([i, j], k) => second.set(`${i},${j}`, channel(k)));
-  const third = new Map(T3.map((i, k) => [i, d3 ? d3.select(1, k) : zeros([n, out], { dtype: z.dtype, device: z.device })] as const));
+  const third = new Map(T3.map((i, k) => [i, d3 ? d3.select(1, k) : zero()] as const));
   return { u: z, first, second, combined: combos.map((_, k) => channel(sec.length + k)), third };
 }
 

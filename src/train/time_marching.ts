@@ -38,10 +38,9 @@ export interface MarchResult {
   windows: Array<{ t0: number; t1: number; plan: AutoPlan; result: FitResult }>;
 }
 
-const rowsWhere = (points: Tensor, column: number, keep: (t: number) => boolean): number[] => {
-  const t = tidy(() => points.narrow(1, column, 1).reshape(-1).to('float64').data() as Float64Array);
-  return Array.from(t).flatMap((v, i) => (keep(v) ? [i] : []));
-};
+/** Column `column` of the points, read once. */
+const columnOf = (points: Tensor, column: number): Float64Array => tidy(() => points.narrow(1, column, 1).reshape(-1).to('float64').data() as Float64Array);
+const rowsWhere = (t: Float64Array, keep: (t: number) => boolean): number[] => Array.from(t).flatMap((v, i) => (keep(v) ? [i] : []));
 
 /**
  * Trains `problem` window by window over `domain`'s time (see the file's header). The problem's
@@ -61,7 +60,9 @@ export async function marchInTime(problem: Problem, o: MarchOptions): Promise<Ma
   const bounds = Array.from({ length: K + 1 }, (_, k) => (k === K ? T1 : T0 + ((T1 - T0) * k) / K));
   const eps = 1e-12 * Math.max(1, Math.abs(T0), Math.abs(T1));
   const pdes = new Set(problem.residualTerms());
-  const initial = new Set(problem.conditions.filter((c) => !pdes.has(c.name) && rowsWhere(c.points, time, (t) => Math.abs(t - T0) > eps).length === 0).map((c) => c.name));
+  // The times of every other term's points (they stay; the PDE terms' are drawn per window).
+  const times = new Map(problem.conditions.filter((c) => !pdes.has(c.name)).map((c) => [c.name, columnOf(c.points, time)]));
+  const initial = new Set([...times].filter(([, t]) => t.every((v) => Math.abs(v - T0) <= eps)).map(([name]) => name));
   const constants = Object.fromEntries(Object.entries(problem.coefficients).map(([k, v]) => [k, v.item() as number]));
   const counts = new Map(problem.conditions.filter((c) => pdes.has(c.name)).map((c) => [c.name, Math.max(1, Math.ceil(c.points.shape[0] / K))]));
 
@@ -84,7 +85,7 @@ export async function marchInTime(problem: Problem, o: MarchOptions): Promise<Ma
           made.push(continuityFor(problem, c, previous!, time, a));
           conditions.push(made[made.length - 1]);
         } else {
-          const rows = rowsWhere(c.points, time, (t) => t >= a - eps && t <= b + eps);
+          const rows = rowsWhere(times.get(c.name)!, (t) => t >= a - eps && t <= b + eps);
           if (!rows.length) continue; // no rows in this window
           if (rows.length < c.points.shape[0]) tidy(() => c.setBatch(tensor(rows, { dtype: 'int64', device: c.points.device })));
           conditions.push(c);

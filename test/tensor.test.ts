@@ -254,6 +254,30 @@ describe('runtime', () => {
     expect(r.bounded).toMatchObject({ cachedBytes: 0, limitBytes: 8 * 2 ** 20 });
     expect(r.refused).toMatch(/cpuCache.setLimit: bytes must be a non-negative integer, got -1/);
   }, 30_000);
+  it('the CPU tensor cache releases what was freed longest ago first: a full cache of stale sizes does not evict the running step\'s buffers', () => {
+    const dist = JSON.stringify(join(__dirname, '..', 'dist', 'index.js'));
+    const r = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const pt = await import(${dist});
+      const MiB = 2 ** 18; // float32 elements in 1 MiB
+      // A finished run's leftovers: twelve 5 MiB buffers, 60 of the 64 MiB the cache may hold.
+      const stale = Array.from({ length: 12 }, () => pt.ones([5 * MiB]));
+      for (const t of stale) t.dispose();
+      const full = pt.cpuCache.stats();
+      // The running "step": two 8 MiB buffers alive together, freed, allocated again.
+      const step = () => { const a = pt.ones([8 * MiB]), b = pt.ones([8 * MiB]); a.dispose(); b.dispose(); };
+      step(); step();
+      const s0 = pt.cpuCache.stats();
+      for (let i = 0; i < 3; i++) step();
+      const s1 = pt.cpuCache.stats();
+      console.log(JSON.stringify({ full, misses: s1.misses - s0.misses, hits: s1.hits - s0.hits, cached: s1.cachedBytes, blocks: s1.blocks }));
+    `], { encoding: 'utf8', env: { ...process.env, PINN_TORCH_CPU_CACHE_MB: '64' } }));
+    expect(r.full.cachedBytes).toBeGreaterThanOrEqual(60 * 2 ** 20);
+    // Largest-first eviction released one of the step's own 8 MiB buffers every step (3 misses here).
+    expect(r.misses).toBe(0);
+    expect(r.hits).toBe(6);
+    expect(r.cached).toBeLessThanOrEqual(64 * 2 ** 20);
+    expect(r.blocks).toBeGreaterThanOrEqual(2); // the step's two, beside whatever stale ones still fit
+  }, 30_000);
   it('tuneAllocator refuses thresholds glibc would not take', () => {
     expect(() => pt.tuneAllocator({ mmapThreshold: 64 * 2 ** 20 })).toThrow(/mmapThreshold must be an integer from 0 to 33554432 bytes, got 67108864/);
     expect(() => pt.tuneAllocator({ trimThreshold: -1 })).toThrow(/trimThreshold must be an integer/);

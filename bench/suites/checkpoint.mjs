@@ -147,7 +147,13 @@ function loadCase(label, sizesOf) {
       const saveOnce = { name: 'benchSaveOnce', onStepEnd: (t) => { if (t.progress.step === 2) t.saveCheckpoint(); } };
       await new Trainer({ problem: s.problem, model: s.model, phases: adam(3), checkpoint: { dir: s.dir, every: 0, keepLast: 5 }, callbacks: [saveOnce] }).fit();
       const checkpoint = join(s.dir, 'step-00000002');
-      const fn = () => { for (let i = 0; i < 3; i++) new Trainer({ problem: s.problem, model: s.model, phases: adam(3) }).load(checkpoint); };
+      const fn = () => {
+        for (let i = 0; i < 3; i++) {
+          const trainer = new Trainer({ problem: s.problem, model: s.model, phases: adam(3) });
+          trainer.load(checkpoint);
+          trainer.dispose(); // its optimizer's moments: the next load makes its own
+        }
+      };
       return Object.assign(fn, { dispose: s.dispose });
     },
     torch: { suite: 'checkpoint', params: { op: 'load', sizes: sizesOf, n: N } },

@@ -1,5 +1,5 @@
 // One optimizer step on the reference MLP 3 → [64]×3 → 2, beside torch.optim.
-import { manualSeed, nn, noGrad, optim, rand, randn, tidy, keep } from '../../dist/index.js';
+import { keep, manualSeed, nn, noGrad, optim, rand, randn, tidy } from '../../dist/index.js';
 
 const SIZES = [3, 64, 64, 64, 2];
 
@@ -11,7 +11,7 @@ export default {
       inner: 20,
       js() {
         const net = new nn.MLP(SIZES, { init: 'default', seed: 0 });
-        for (const p of net.parameters()) p.grad = keep(randn([...p.shape]));
+        for (const p of net.parameters()) { const g = randn([...p.shape]); p.grad = g; g.dispose(); } // the grad holds its own reference
         const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
         return Object.assign(() => { for (let i = 0; i < 20; i++) opt.step(); }, { dispose: () => { opt.dispose(); net.zeroGrad(); net.dispose(); } });
       },
@@ -43,7 +43,7 @@ function lbfgs(name, o, { sizes = SIZES, n = 1000, dtype = 'float32' } = {}) {
       manualSeed(0);
       const net = new nn.MLP(sizes, { init: 'default', dtype });
       const x = keep(rand([n, sizes[0]], { dtype })), y = keep(rand([n, sizes.at(-1)], { dtype }));
-      const params = net.parameters(), start = params.map((p) => keep(p.detach().clone()));
+      const params = net.parameters(), start = tidy(() => params.map((p) => keep(p.detach().clone())));
       const closure = () => { net.zeroGrad(); const l = net.forward(x).sub(y).square().mean(); l.backward(); return l; };
       const run = () => tidy(() => {
         noGrad(() => params.forEach((p, i) => p.copy_(start[i])));

@@ -24,7 +24,7 @@ function elasticProblem(nInterior, nBoundary = 0, nInitial = 0) {
     conditions.push(new pinn.DirichletBC('bc_uy', conditions[1].points, 0, { output: 'uy', loss: 'mse' }));
   }
   if (nInitial) {
-    const ic = keep(rand([nInitial, 3]).mul(rand([1]).mul(0).add(1))); // t column is irrelevant to cost
+    const ic = tidy(() => keep(rand([nInitial, 3]).mul(rand([1]).mul(0).add(1)))); // t column is irrelevant to cost
     conditions.push(new pinn.InitialCondition('ic_ux', ic, 0, { output: 'ux', loss: 'mse' }));
     conditions.push(new pinn.InitialVelocity('iv_ux', ic, 0, { output: 'ux', loss: 'mse' }));
   }

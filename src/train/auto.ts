@@ -56,8 +56,13 @@ export interface AutoPlan {
   reasons: string[];
 }
 
-/** Share of the budget for Adam; the rest goes to the quasi-Newton phase. */
-const ADAM_SHARE = 0.5;
+/**
+ * Share of the budget for Adam; the rest goes to the quasi-Newton phase. A quarter rather than
+ * half: with the same seconds, the longer quasi-Newton phase ended lower on 7 of the suite's 12
+ * problems (Burgers on 4 of 5 seeds), worse by 1.1-1.5x on four, and advection failed either
+ * way (accuracy/results/2026-12-07-adam-share.md).
+ */
+const ADAM_SHARE = 0.25;
 /** Dense BFGS up to this many parameters (its inverse-Hessian estimate is n² doubles); L-BFGS beyond. */
 const BFGS_MAX_PARAMETERS = 6000;
 /** RAD redraws in the quasi-Newton phase. */

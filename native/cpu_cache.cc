@@ -79,7 +79,7 @@ class CachingCpuAllocator final : public c10::Allocator {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = free_.find(n);
-      if (it != free_.end() && !it->second.empty()) {
+      if (it != free_.end()) {  // a size's list is erased when its last block leaves
         block = it->second.back();  // the one freed last: its pages are the likeliest in cache
         unlink(block);
         hits_++;

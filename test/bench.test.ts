@@ -103,6 +103,32 @@ describe('PyTorch 2.x peer', () => {
   }, 60_000);
 });
 
+describe('the suites free what they make', () => {
+  // The suites run one after another in one process: what a case leaves alive is the heap and
+  // the tensor cache the next cases are timed in.
+  it('every case of every suite ends with the live tensor count it started with', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { readdirSync } from 'node:fs';
+      import { memory } from './dist/index.js';
+      const left = [];
+      for (const f of readdirSync('bench/suites').filter((f) => f.endsWith('.mjs')).sort()) {
+        const suite = (await import('./bench/suites/' + f)).default;
+        for (const c of suite.cases) {
+          const before = memory().tensors;
+          const fn = await c.js();
+          await fn();
+          await fn.dispose?.();
+          const n = memory().tensors - before;
+          if (n !== 0) left.push(suite.name + ' / ' + c.name + ': ' + n);
+        }
+      }
+      console.log(JSON.stringify(left));
+    `], { encoding: 'utf8', cwd: join(__dirname, '..'), timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([]);
+  }, 300_000);
+});
+
 describe('npm run bench, shortest run', () => {
   it('reports every case of a suite, skips the 2.x column with a note, saves a baseline and prints the total time', () => {
     const out = join(scratch, 'results'), baselines = join(scratch, 'run-baselines');

@@ -103,6 +103,18 @@ describe('RAD', () => {
     // Still weighted: the drawn points sit further out than the pool's |x| ≈ 1/2.
     expect(drawn.reduce((s, v) => s + Math.abs(v), 0) / 400).toBeGreaterThan(0.6);
   });
+  it('keeps `points` points per move when given: the set grows at the first move, then stays', () => {
+    const { problem, model, pde } = setup(100);
+    const rad = new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 2000, points: 400, k: 2, c: 0, seed: 4 });
+    rad.apply(1, problem, model);
+    expect(pde.points.shape).toEqual([400, 2]);
+    expect(new Set(xs(pde.points)).size).toBe(400);
+    expect(xs(pde.points).reduce((s, v) => s + Math.abs(v), 0) / 400).toBeGreaterThan(0.7); // still p ∝ x²: E|x| = 3/4
+    rad.apply(2, problem, model);
+    expect(pde.points.shape).toEqual([400, 2]);
+    expect(() => new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 300, points: 400 })).toThrow('RAD: points (400) must be ≤ candidates (300)');
+    expect(() => new pinn.RAD({ condition: 'pde', every: 1, source, candidates: 300, points: 0 })).toThrow('RAD: points must be a positive integer, got 0');
+  });
 });
 
 describe('MiniBatch', () => {

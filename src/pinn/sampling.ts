@@ -152,10 +152,16 @@ function weightedWithoutReplacement(p: Float64Array, n: number, rng: Random): nu
  */
 export class RAD extends Seeded implements SamplingStrategy {
   readonly name = 'rad';
-  constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; k?: number; c?: number; seed?: number }) {
-    super(seedOf('RAD', o, [...SCHEDULE_KEYS, 'candidates', 'k', 'c']));
+  /**
+   * `points`: how many points each move keeps (default: as many as the condition has, so a
+   * move replaces them one for one; more grows the set from the first move on).
+   */
+  constructor(readonly o: Schedule & { condition: string; source: PointSource; candidates: number; points?: number; k?: number; c?: number; seed?: number }) {
+    super(seedOf('RAD', o, [...SCHEDULE_KEYS, 'candidates', 'points', 'k', 'c']));
     checkSchedule('RAD', o);
     checkPositiveInt('RAD', 'candidates', o.candidates);
+    if (o.points !== undefined) checkPositiveInt('RAD', 'points', o.points);
+    if (o.points !== undefined && o.points > o.candidates) throw new RangeError(`RAD: points (${o.points}) must be ≤ candidates (${o.candidates})`);
     if (o.k !== undefined) checkNonNegative('RAD', 'k', o.k);
     if (o.c !== undefined) checkNonNegative('RAD', 'c', o.c);
   }
@@ -172,7 +178,7 @@ export class RAD extends Seeded implements SamplingStrategy {
   apply(step: number, problem: Problem, model: Module, at?: PhaseStep): boolean {
     if (!due(step, this.o, at)) return false;
     const cond = conditionOf(problem, this.o.condition, 'RAD');
-    const n = cond.points.shape[0];
+    const n = this.o.points ?? cond.points.shape[0];
     if (this.o.candidates < n) throw new Error(`RAD: candidates (${this.o.candidates}) must be ≥ the condition's ${n} points`);
     tidy(() => {
       const pool = draw(this.o.source, this.o.candidates, this.rng, cond);

@@ -46,6 +46,7 @@ const SAMPLING_ENTRIES = [
     name: 'rad', doc: 'residual-based adaptive distribution: draws the points from candidates with p ∝ |r|^k / mean + c',
     options: {
       ...schedule, candidates,
+      points: { kind: 'integer', min: 1, doc: "points kept per move (default: the condition's count)" },
       k: { kind: 'number', min: 0, default: 1, doc: 'exponent of the residual' },
       c: { kind: 'number', min: 0, default: 1, doc: 'uniform share added to every probability' },
     },

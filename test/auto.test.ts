@@ -71,6 +71,35 @@ describe('Trainer.auto', () => {
     trainer.dispose(); problem.dispose(); trainer.model.dispose();
   }, 300_000);
 
+  it('with time for far more quasi-Newton iterations than it needs, the redraws keep more PDE points', () => {
+    const line = new G.Interval(0, 1);
+    const problem = new pinn.Problem({
+      inputs: ['x'], outputs: ['u'],
+      conditions: [
+        new pinn.PDE('pde', pts(line.interior(64, { seed: 1 }), 1), pinn.pdes.poisson(() => 1, { spatial: ['x'] })),
+        new pinn.DirichletBC('bc', tensor([[0], [1]], { dtype }), 0, { output: 'u' }),
+      ],
+    });
+    const plan = (o: { timeBudget: number; steps?: { adam: number; quasiNewton: number } }) => {
+      const trainer = Trainer.auto(problem, { ...o, domain: line });
+      const p = trainer.plan!;
+      trainer.dispose(); trainer.model.dispose();
+      return p;
+    };
+    // An evaluation on 64 points takes well under a millisecond: 450 s of BFGS would be far more
+    // than 15 000 iterations, so the redraws keep the most points the recipe takes (4×).
+    const long = plan({ timeBudget: 600 });
+    expect(long.sampling).toMatchObject([{ type: 'rad', condition: 'pde', points: 256 }]);
+    expect(long.sampling[0].candidates).toBeGreaterThanOrEqual(256);
+    expect(long.reasons.some((r) => r.startsWith("the redraws keep 4× the problem's PDE points"))).toBe(true);
+    // A short budget, or phases sized by steps: one for one.
+    for (const short of [plan({ timeBudget: 0.5 }), plan({ timeBudget: 600, steps: { adam: 10, quasiNewton: 4 } })]) {
+      expect(short.sampling[0].points).toBeUndefined();
+      expect(short.reasons.some((r) => r.includes('the redraws keep'))).toBe(false);
+    }
+    problem.dispose();
+  });
+
   it('refuses a bad budget, bad steps and a domain of another dimension', () => {
     const problem = new pinn.Problem({ inputs: ['x'], outputs: ['u'], conditions: [new pinn.DirichletBC('bc', tensor([[0]], { dtype }), 0, { output: 'u' })] });
     expect(() => Trainer.auto(problem, { timeBudget: 0 })).toThrow(/Trainer.auto: timeBudget must be a number of seconds > 0, got 0/);

@@ -47,8 +47,11 @@ export interface AutoPlan {
    * however many steps the Adam phase ran before its time share ended it.
    */
   weighting: { type: 'ntk'; every: number; phase: string; reduction: 'sum'; fixed?: Record<string, number> } | { type: 'static'; weights: Record<string, number> } | null;
-  /** Redraws of the PDE points (only when they can be redrawn), in steps of the quasi-Newton phase. */
-  sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; phase: string; candidates: number }>;
+  /**
+   * Redraws of the PDE points (only when they can be redrawn), in steps of the quasi-Newton
+   * phase; `points`: how many each keeps, when more than the problem has.
+   */
+  sampling: Array<{ type: 'rad'; condition: string; every: number; from: number; until: number; phase: string; candidates: number; points?: number }>;
   /** Held-out validation: the term, how many held-out points, and from which phase on. */
   validation: { condition: string; points: number; every: number; restoreBest: true; total: true; phase: string } | null;
   /** Seconds one loss-and-gradient evaluation took when planned (float32). */
@@ -70,6 +73,17 @@ const DRAWS = 3;
 const HELD_OUT_POINTS = 5000;
 /** The quasi-Newton phase is planned this many times longer than estimated; the budget ends it. */
 const QN_SLACK = 4;
+/**
+ * Quasi-Newton iterations (as the plan estimates their cost) the recipe's phase is given time
+ * for before the budget buys more PDE points instead: past about this many the points, not the
+ * iterations, limit the error. Burgers at 600 s, seed 0, ended at 8.2e-5 on the problem's points
+ * (time for ~15 000 estimated iterations), 3.4e-5 on 2× (~12 000), 2.1e-5 on 4× (~8 000) and
+ * 4.5e-5 on 8× (~5 000); at 120 s, 9.3e-5 on its points (~3 000) and 1.7e-3 on 4× (~1 600):
+ * accuracy/results/2026-12-07-points-600.md.
+ */
+const QN_ITERATIONS = 8_000;
+/** The redraws keep at most this many times the problem's PDE points. */
+const MAX_POINTS_FACTOR = 4;
 
 /** Hidden widths of the recipe's network: 3 tanh layers, a little wider for more inputs and outputs. */
 export function autoHidden(inputs: number, outputs: number): number[] {
@@ -154,11 +168,20 @@ export function planAuto(problem: Problem, model: Module, o: {
   const lbfgs = parameters > BFGS_MAX_PARAMETERS;
   // A quasi-Newton iteration costs ~1.25 evaluations in float64 (≈ 1.6× float32) plus its own
   // n² work; 50 iterations make one step.
-  const iterationSeconds = 1.25 * 1.6 * evaluation + (lbfgs ? 0 : (4 * parameters * parameters) / 1e9);
+  const evaluationPart = 1.25 * 1.6 * evaluation, matrixPart = lbfgs ? 0 : (4 * parameters * parameters) / 1e9;
+  // With time for more than QN_ITERATIONS iterations, the redraws keep more PDE points (an
+  // evaluation's cost grows about with them; the first redraw makes the set larger).
+  const residualTerms = problem.residualTerms();
+  const redraw = o.canRedraw && residualTerms.length > 0;
+  const qnSeconds = budget - adamSeconds;
+  const pointsFactor = redraw && !o.steps
+    ? Math.max(1, Math.min(MAX_POINTS_FACTOR, Math.floor((qnSeconds / QN_ITERATIONS - matrixPart) / evaluationPart)))
+    : 1;
+  const iterationSeconds = pointsFactor * evaluationPart + matrixPart;
   // The estimate sets when the redraws come; the phase itself gets QN_SLACK times as many steps,
   // so the fit's time budget, not the estimate, ends it (the estimate ran out 20-30 s early in
   // the first accuracy run, with time left).
-  const qnEstimate = Math.max(DRAWS + 1, Math.ceil((budget - adamSeconds) / (50 * iterationSeconds)));
+  const qnEstimate = Math.max(DRAWS + 1, Math.ceil(qnSeconds / (50 * iterationSeconds)));
   const qnSteps = o.steps?.quasiNewton ?? QN_SLACK * qnEstimate;
   const qn = lbfgs ? 'lbfgs' : 'bfgs';
   const phases: PhaseSpec[] = [
@@ -177,24 +200,26 @@ export function planAuto(problem: Problem, model: Module, o: {
   ];
   reasons.push(`Adam (lr 1e-3 decaying to 1e-4) in float32 for ${Math.round(ADAM_SHARE * 100)} % of the budget (~${adamSteps} steps at ${(evaluation * 1e3).toFixed(1)} ms), then ${lbfgs ? 'L-BFGS' : 'self-scaled BFGS'} in float64 for the rest: in float32 a line search cannot resolve the decrease of a small loss`);
 
-  const residualTerms = problem.residualTerms();
   const balanced = residualTerms.length > 0 && residualTerms.length + exact.length < problem.conditions.length;
   const weighting: AutoPlan['weighting'] = balanced
     ? { type: 'ntk', every: 100, phase: 'adam', reduction: 'sum', ...(exact.length ? { fixed: held } : {}) }
     : exact.length ? { type: 'static', weights: held } : null;
   if (balanced) reasons.push('NTK weighting balances every term by the trace of its block of the neural tangent kernel during Adam (every 100 steps, estimated on 64 points per term, bounded, smoothed): unlike gradient-of-the-loss schemes it does not grow a weight without bound when u ≡ 0 meets a term; the weights then stay, so the quasi-Newton phase sees one objective');
 
-  const redraw = o.canRedraw && residualTerms.length > 0;
   const every = Math.max(1, Math.floor((o.steps?.quasiNewton ?? qnEstimate) / (DRAWS + 1)));
   const sampling = redraw
     ? residualTerms.map((condition) => {
-      const n = problem.conditions.find((c) => c.name === condition)!.points.shape[0];
-      return { type: 'rad' as const, condition, every, from: every, until: DRAWS * every, phase: qn, candidates: Math.min(100_000, 20 * n) };
+      const n = pointsFactor * problem.conditions.find((c) => c.name === condition)!.points.shape[0];
+      return {
+        type: 'rad' as const, condition, every, from: every, until: DRAWS * every, phase: qn, candidates: Math.max(n, Math.min(100_000, 20 * n)),
+        ...(pointsFactor > 1 ? { points: n } : {}),
+      };
     })
     : [];
   const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, total: true as const, phase: qn } : null;
   if (redraw) {
     reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
+    if (pointsFactor > 1) reasons.push(`the redraws keep ${pointsFactor}× the problem's PDE points: on its own points the quasi-Newton phase would have time for ~${Math.round(qnSeconds / (evaluationPart + matrixPart) / 1000)} 000 iterations, more than the ~${QN_ITERATIONS / 1000} 000 after which the points, not the iterations, limit the error (estimated at ${((evaluationPart + matrixPart) * 1e3).toFixed(0)} ms an iteration)`);
     reasons.push(`the fit ends on the parameters with the lowest held-out total loss: the residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points plus the other terms' losses (measured every 2 quasi-Newton steps)`);
   } else reasons.push('no domain to draw from: the points stay as they are and no held-out residual is measured');
 

@@ -29,11 +29,16 @@ function setup(sizes) {
   return { problem, model, dir, dispose };
 }
 
-/** Bytes of a checkpoint directory, and of the model's parameters. */
+/**
+ * Bytes of a checkpoint directory, of its weights file alone (what a trained model needs to be
+ * used or shipped: model.safetensors), and of the model's parameters.
+ */
 function sizes(checkpoint, model) {
   const files = readdirSync(checkpoint);
   const bytes = files.reduce((a, f) => a + statSync(join(checkpoint, f)).size, 0);
-  return { bytes, files: files.length, parameterBytes: model.numParameters() * 4, ratio: +(bytes / (model.numParameters() * 4)).toFixed(2) };
+  const parameterBytes = model.numParameters() * 4;
+  const modelBytes = statSync(join(checkpoint, 'model.safetensors')).size;
+  return { bytes, files: files.length, parameterBytes, ratio: +(bytes / parameterBytes).toFixed(2), modelBytes, modelRatio: +(modelBytes / parameterBytes).toFixed(2) };
 }
 
 /**
@@ -188,12 +193,15 @@ function targets(rows) {
     const save = rows.find((r) => r.case === `save, ${label}`), load = rows.find((r) => r.case === `load, ${label}`);
     if (!save?.js || !load?.js || !save.facts) return null;
     const mark = (ok) => (ok ? 'met' : 'missed');
+    const torch = (key) => { const f = save.peers[key]?.facts; return f?.bytes && f.parameterBytes ? `${(f.bytes / f.parameterBytes).toFixed(2)}×` : '–'; };
     return `| ${label} | ${ms(save.js.median)} (${mark(save.js.median < 500e6)}) | ${ms(load.js.median)} (${mark(load.js.median < 1e9)}) | ` +
-      `${save.facts.ratio}× (${mark(save.facts.ratio < 2)}) |`;
+      `${save.facts.ratio}× (${mark(save.facts.ratio < 2)}) | ${save.facts.modelRatio}× (${mark(save.facts.modelRatio < 2)}) | ${torch('torch1')} | ${torch('torch2')} |`;
   }).filter(Boolean);
   if (!lines.length) return null;
-  return ['The seed\'s checkpoint targets, pinn-torch (a checkpoint holds the weights and Adam\'s two moments, so about 3× the parameters before history and points):\n',
-    '| model | save (< 500 ms) | load (< 1 s) | size / parameter bytes (< 2×) |', '|---|---|---|---|', ...lines].join('\n');
+  return ['The seed\'s checkpoint targets, pinn-torch. A checkpoint holds the weights and Adam\'s two moments, so about 3× the parameters before history and points; ' +
+    'its weights file alone (model.safetensors) is what a trained model needs to be used. Beside them, PyTorch\'s torch.save of the same {model, optimizer} state:\n',
+    '| model | save (< 500 ms) | load (< 1 s) | checkpoint / parameter bytes (< 2×) | weights file / parameter bytes | PyTorch 1.x torch.save | PyTorch 2.x torch.save |',
+    '|---|---|---|---|---|---|---|', ...lines].join('\n');
 }
 
 export default {

@@ -87,7 +87,7 @@ describe('Trainer.auto', () => {
       return p;
     };
     // An evaluation on 64 points takes well under a millisecond: 450 s of BFGS would be far more
-    // than 15 000 iterations, so the redraws keep the most points the recipe takes (4×).
+    // than the 8 000 iterations the recipe plans for, so the redraws keep the most points it takes (4×).
     const long = plan({ timeBudget: 600 });
     expect(long.sampling).toMatchObject([{ type: 'rad', condition: 'pde', points: 256 }]);
     expect(long.sampling[0].candidates).toBeGreaterThanOrEqual(256);

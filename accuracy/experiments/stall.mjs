@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // node accuracy/experiments/stall.mjs <problem> [seconds] [seed]
 // The recipe as it is, logging each term's raw loss relative to its loss at the first step and
-// the relative L2 error, at fractions of the budget. The question: does a term the fit leaves
-// unmet (the initial condition of a transport problem trained over the whole interval) show in
-// the losses early enough to switch to marching in time for the rest of the budget?
+// the relative L2 error, at fractions of the budget. The question: does a fit that is failing
+// over the whole interval (advection) show in its losses early enough to switch to marching in
+// time for the rest of the budget? (accuracy/results/2026-12-07-stall.md: no.)
 // Not part of `npm run accuracy`.
 import { Trainer } from '../../dist/index.js';
 import { args, buildProblem } from './setup.mjs';

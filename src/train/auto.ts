@@ -177,6 +177,7 @@ export function planAuto(problem: Problem, model: Module, o: {
   const pointsFactor = redraw && !o.steps
     ? Math.max(1, Math.min(MAX_POINTS_FACTOR, Math.floor((qnSeconds / QN_ITERATIONS - matrixPart) / evaluationPart)))
     : 1;
+  const ownIterationSeconds = evaluationPart + matrixPart; // on the problem's own points
   const iterationSeconds = pointsFactor * evaluationPart + matrixPart;
   // The estimate sets when the redraws come; the phase itself gets QN_SLACK times as many steps,
   // so the fit's time budget, not the estimate, ends it (the estimate ran out 20-30 s early in
@@ -219,7 +220,7 @@ export function planAuto(problem: Problem, model: Module, o: {
   const validation = redraw ? { condition: residualTerms[0], points: HELD_OUT_POINTS, every: 2, restoreBest: true as const, total: true as const, phase: qn } : null;
   if (redraw) {
     reasons.push(`${DRAWS} RAD redraws of the PDE points (p ∝ |r|) during the quasi-Newton phase, which keeps its curvature estimate across them: fixed points let a tiny loss hide a wrong solution between them`);
-    if (pointsFactor > 1) reasons.push(`the redraws keep ${pointsFactor}× the problem's PDE points: on its own points the quasi-Newton phase would have time for ~${Math.round(qnSeconds / (evaluationPart + matrixPart) / 1000)} 000 iterations, more than the ~${QN_ITERATIONS / 1000} 000 after which the points, not the iterations, limit the error (estimated at ${((evaluationPart + matrixPart) * 1e3).toFixed(0)} ms an iteration)`);
+    if (pointsFactor > 1) reasons.push(`the redraws keep ${pointsFactor}× the problem's PDE points: on its own points the quasi-Newton phase would have time for ~${Math.round(qnSeconds / ownIterationSeconds / 1000)} 000 iterations, more than the ~${QN_ITERATIONS / 1000} 000 after which the points, not the iterations, limit the error (estimated at ${(ownIterationSeconds * 1e3).toFixed(0)} ms an iteration)`);
     reasons.push(`the fit ends on the parameters with the lowest held-out total loss: the residual of '${residualTerms[0]}' on ${HELD_OUT_POINTS} held-out points plus the other terms' losses (measured every 2 quasi-Newton steps)`);
   } else reasons.push('no domain to draw from: the points stay as they are and no held-out residual is measured');
 

@@ -396,12 +396,18 @@ describe('BFGS', () => {
   function probeUpdates(update: optim.BFGSUpdate, check: (u: { n: number; before: number[] | null; H: number[]; s: number[]; y: number[]; g: number[]; t: number }) => void): number {
     let calls = 0;
     class Probe extends optim.BFGS {
-      protected override update(state: any, pair: any): void {
+      protected override update(state: any, pair: any): Tensor | void {
         const before = state.H ? Array.from(state.H.data() as Float64Array) : null;
-        super.update(state, pair);
+        const next = super.update(state, pair);
         const [s, y, g] = [pair.s, pair.y, pair.gPrev].map((v: Tensor) => Array.from(v.data() as Float64Array));
-        check({ n: s.length, before, H: Array.from(state.H.data() as Float64Array), s, y, g, t: pair.t });
+        const H = Array.from(state.H.data() as Float64Array);
+        check({ n: s.length, before, H, s, y, g, t: pair.t });
+        // The direction it returns, made without another pass over H, is −H₊g₊.
+        const gNew = Array.from(pair.g.data() as Float64Array) as number[];
+        const want = matVec(H, gNew).map((v) => -v);
+        Array.from((next as Tensor).data() as Float64Array).forEach((v, i) => expect(Math.abs(v - want[i]) / Math.max(1, Math.abs(want[i]))).toBeLessThan(1e-10));
         calls++;
+        return next;
       }
     }
     const r = rosenbrockN(X0, { maxIter: 25, update }, Probe);

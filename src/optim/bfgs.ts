@@ -2,7 +2,7 @@
 // (Al-Baali's SSBFGS). For PINN-sized networks it is the stronger second phase: Urbán, Stefanou &
 // Pons (JCP 2025) and Kiyani et al. (CMAME 2025) report errors orders of magnitude below L-BFGS
 // from the same start, because H keeps all the curvature seen rather than the last m pairs. It
-// costs n² numbers (921 parameters: 6.8 MB in float64) and three passes over them per iteration,
+// costs n² numbers (921 parameters: 6.8 MB in float64) and two passes over them per iteration,
 // so it is for networks of up to a few thousand parameters; L-BFGS beyond.
 //
 // Every update is a member of the scaled Broyden family (Urbán et al., eqs. 9–23), with
@@ -88,18 +88,27 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
     return state.H instanceof Tensor ? state.H.matmul(g).neg_() : g.neg();
   }
 
-  protected update(state: ParamState, { s, y, ys, yy, gPrev, t }: CurvaturePair): void {
+  /**
+   * The update, and the next direction −H₊g₊ from the same single pass over H (a matrix-vector
+   * product reads all n² numbers, the rank-2 update reads and writes them): H g₊ gives both
+   * H y = H g₊ − H g = H g₊ + d (d = −H g was taken with this H) and H₊ g₊ = scale · H g₊ + U (V g₊).
+   */
+  protected update(state: ParamState, { s, y, ys, yy, gPrev, g, d, t }: CurvaturePair): Tensor | void {
     if (!(ys > 1e-10)) return; // no positive curvature along s: keep H (L-BFGS skips the pair alike)
     const rho = 1 / ys;
     const fresh = !(state.H instanceof Tensor);
-    if (fresh) state.H = keep(eye(s.shape[0], s.shape[0], { dtype: s.dtype, device: s.device }).mul_(ys / yy));
+    const h0 = ys / yy; // the first pair's scaled identity (its d was −g, not from an H)
+    if (fresh) state.H = keep(eye(s.shape[0], s.shape[0], { dtype: s.dtype, device: s.device }).mul_(h0));
     const H = state.H as Tensor;
-    const Hy = H.matmul(y);
+    const Hg = fresh ? g.mul(h0) : H.matmul(g);
+    const Hy = fresh ? y.mul(h0) : Hg.add(d);
     const [yHy, sg] = floats(stack([y.matmul(Hy), s.matmul(gPrev)])); // two dot products, one read-back
     const { scale, phi } = familyMember(fresh ? 'bfgs' : this.paramGroups[0].update, rho * yHy, -t * rho * sg, this.size);
-    // H₊ = scale · H + [s Hy] C [s Hy]ᵀ, C = [[ρ (1 + φ ρ scale y·Hy), −φ ρ scale], [−φ ρ scale, (φ − 1) scale / y·Hy]].
+    // H₊ = scale · H + U V, U = [s Hy], V = C Uᵀ, C = [[ρ (1 + φ ρ scale y·Hy), −φ ρ scale], [−φ ρ scale, (φ − 1) scale / y·Hy]].
     const ss = rho * (1 + phi * rho * scale * yHy), sh = -phi * rho * scale, hh = ((phi - 1) * scale) / yHy;
-    H.addmm_(stack([s, Hy], 1), stack([s.mul(ss).add_(Hy, sh), s.mul(sh).add_(Hy, hh)]), { beta: scale });
+    const U = stack([s, Hy], 1), V = stack([s.mul(ss).add_(Hy, sh), s.mul(sh).add_(Hy, hh)]);
+    H.addmm_(U, V, { beta: scale });
+    return U.matmul(V.matmul(g)).add_(Hg, scale).neg_();
   }
 }
 

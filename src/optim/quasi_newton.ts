@@ -36,8 +36,11 @@ export function loopDefaults(maxIter: unknown = 20): QuasiNewtonOptions {
   return { lr: 1, maxIter: n, maxEval: Math.floor((n * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, lineSearchFn: null };
 }
 
-/** s = x₊ − x = t·d and y = g₊ − g, with y·s and y·y already read back; gPrev is g. */
-export interface CurvaturePair { s: Tensor; y: Tensor; ys: number; yy: number; gPrev: Tensor; t: number }
+/**
+ * s = x₊ − x = t·d and y = g₊ − g, with y·s and y·y already read back; gPrev is g, g the new
+ * gradient g₊, d the direction the step was taken along.
+ */
+export interface CurvaturePair { s: Tensor; y: Tensor; ys: number; yy: number; gPrev: Tensor; g: Tensor; d: Tensor; t: number }
 
 /** State keys every quasi-Newton optimizer keeps (between step() calls and in state dicts). */
 const LOOP_KEYS = { keys: ['funcEvals', 'nIter'], optional: ['d', 't', 'prevFlatGrad', 'prevLoss'] };
@@ -82,8 +85,11 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
    * is known: the step is then −g with PyTorch's cautious first step size.
    */
   protected abstract firstDirection(state: ParamState, g: Tensor): Tensor | null;
-  /** Takes in the step just taken and the gradient change it made. */
-  protected abstract update(state: ParamState, pair: CurvaturePair): void;
+  /**
+   * Takes in the step just taken and the gradient change it made; returns the next direction
+   * −H₊g₊ when it came cheaper along the way (BFGS), else nothing (direction() then gives it).
+   */
+  protected abstract update(state: ParamState, pair: CurvaturePair): Tensor | void;
   /** The search direction −H g from the curvature taken in so far. */
   protected abstract direction(state: ParamState, g: Tensor): Tensor;
   /**
@@ -172,8 +178,7 @@ export abstract class QuasiNewton<O extends QuasiNewtonOptions> extends Optimize
           const y = flatGrad.sub(prevFlatGrad);
           const s = d!.mul(t!);
           const [ys, yy] = floats(stack([s, y]).matmul(y)); // y·s and y·y in one read-back
-          this.update(state, { s, y, ys, yy, gPrev: prevFlatGrad, t: t! });
-          d = this.direction(state, flatGrad);
+          d = this.update(state, { s, y, ys, yy, gPrev: prevFlatGrad, g: flatGrad, d: d!, t: t! }) ?? this.direction(state, flatGrad);
         }
         // Kept only when it goes into the state at the end: if the step throws, the scope frees it.
         if (prevFlatGrad === undefined) prevFlatGrad = flatGrad.clone();

@@ -1,15 +1,20 @@
 // A whole MLP's forward-mode jet (src/pinn/taylor.ts) as one autograd node: the value and the
-// requested first- and second-derivative channels pushed through every layer, and back.
+// requested first- and second-derivative channels pushed through every layer, and back; for
+// one point set or several at once (a PDE's points, a boundary's, an initial condition's), each
+// with its own channels.
 //
 // Layer by layer this is what taylor.ts composes from linear() and activationJet(): per hidden
 // layer z' = W a + b, ∂z' = W ∂a (no bias on derivatives), with (a, ∂a) from jet.cc's kernels.
 // Composed, each layer costs some ten autograd nodes and native calls and three matrix products
 // each way; here one layer's value and channel rows live in one buffer,
-//   rows [0, N)               the value
-//   rows [N, N + N·C2)        the second channels, [N, C2, H] point-major
-//   rows [N + N·C2, R)        the first channels, [N, C1, H]
-// so each layer is one matrix product forward and two back, and the network one node. At the
-// input ∂ᵢz₁ is column i of W₁ (the same row at every point) and every ∂ᵢⱼz₁ is zero.
+//   rows [0, N)               the values of every set (N points in all, set after set)
+//   then per set              its second channels, [n, C2, H] point-major
+//   then per set              its first channels, [n, C1, H]: first the sets whose first
+//                             channels leave the network, then the others (the output layer
+//                             maps the rows before these only)
+// so each layer is one matrix product forward and two back whatever the sets, and the network
+// one node: a boundary's few points no longer cost a pass of their own. At the input ∂ᵢz₁ is
+// column i of W₁ (the same row at every point) and every ∂ᵢⱼz₁ is zero.
 //
 // The backward is hand-written for the usual case (a backward that builds no graph). One that
 // must itself be differentiable (create_graph: reverse-mode derivatives of the outputs, a third
@@ -36,16 +41,90 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// What the network is asked for: first channels (input indices), second channels (terms over
-// their positions), the activation, and whether the output layer maps the first channels.
+// What one point set asks of the network: first channels (input indices), second channels
+// (terms over their positions), and whether the output layer maps the first channels.
 struct Request {
   std::vector<int64_t> first;
   JetTerms terms;
-  int64_t act;
   bool firstOut;
   int64_t C1() const { return static_cast<int64_t>(first.size()); }
   int64_t C2() const { return terms.channels(); }
 };
+
+// One point set's rows in a layer buffer: its n values at v0, its second channels at s0
+// ([n, C2, H]), its first channels at f0 ([n, C1, H]).
+struct Segment {
+  Request q;
+  int64_t n, v0, s0, f0;
+};
+
+// Every set's rows (see the header): the values of all sets, then each set's second channels,
+// then the first channels of the sets that ask for them at the output, then the others'. The
+// output layer maps rows [0, mapped).
+struct Layout {
+  std::vector<Segment> seg;
+  int64_t N = 0, rows = 0, mapped = 0;
+  bool channels() const {
+    for (const Segment& s : seg)
+      if (s.q.C1() || s.q.C2()) return true;
+    return false;
+  }
+};
+
+Layout layoutOf(std::vector<Request> qs, const std::vector<int64_t>& ns) {
+  Layout lay;
+  for (size_t k = 0; k < qs.size(); k++) {
+    lay.seg.push_back({std::move(qs[k]), ns[k], lay.N, 0, 0});
+    lay.N += ns[k];
+  }
+  int64_t at = lay.N;
+  for (Segment& s : lay.seg) { s.s0 = at; at += s.n * s.q.C2(); }
+  for (Segment& s : lay.seg) if (s.q.firstOut) { s.f0 = at; at += s.n * s.q.C1(); }
+  lay.mapped = at;
+  for (Segment& s : lay.seg) if (!s.q.firstOut) { s.f0 = at; at += s.n * s.q.C1(); }
+  lay.rows = at;
+  return lay;
+}
+
+// The sets as the autograd node carries them (integers and coefficients; decode reverses it):
+// per set n, C1, first…, C2, channel starts (C2 + 1), T, term i…, term j…, firstOut; the
+// coefficients of every set's terms, in order.
+void encode(const std::vector<Request>& qs, const std::vector<int64_t>& ns, std::vector<int64_t>& spec, std::vector<double>& coefs) {
+  for (size_t k = 0; k < qs.size(); k++) {
+    const Request& q = qs[k];
+    spec.push_back(ns[k]);
+    spec.push_back(q.C1());
+    spec.insert(spec.end(), q.first.begin(), q.first.end());
+    spec.push_back(q.C2());
+    spec.insert(spec.end(), q.terms.off.begin(), q.terms.off.end());
+    spec.push_back(static_cast<int64_t>(q.terms.i.size()));
+    spec.insert(spec.end(), q.terms.i.begin(), q.terms.i.end());
+    spec.insert(spec.end(), q.terms.j.begin(), q.terms.j.end());
+    spec.push_back(q.firstOut);
+    coefs.insert(coefs.end(), q.terms.c.begin(), q.terms.c.end());
+  }
+}
+
+Layout decode(const std::vector<int64_t>& spec, const std::vector<double>& coefs) {
+  std::vector<Request> qs;
+  std::vector<int64_t> ns;
+  size_t at = 0, c = 0;
+  auto take = [&](int64_t count) { std::vector<int64_t> v(spec.begin() + at, spec.begin() + at + count); at += count; return v; };
+  while (at < spec.size()) {
+    ns.push_back(spec[at++]);
+    Request q;
+    q.first = take(spec[at++]);
+    q.terms.off = take(spec[at++] + 1);
+    const int64_t T = spec[at++];
+    q.terms.i = take(T);
+    q.terms.j = take(T);
+    q.terms.c.assign(coefs.begin() + c, coefs.begin() + c + T);
+    c += T;
+    q.firstOut = spec[at++] != 0;
+    qs.push_back(std::move(q));
+  }
+  return layoutOf(std::move(qs), ns);
+}
 
 // Rows [first, first + count) of a contiguous [R, H] layer buffer, viewed as `shape` (count·H
 // elements; [count, H] when empty): one as_strided call where narrow and view make four op
@@ -53,6 +132,7 @@ struct Request {
 at::Tensor rowsOf(const at::Tensor& buf, int64_t first, int64_t count, std::vector<int64_t> shape = {}) {
   TORCH_CHECK(buf.dim() == 2 && buf.is_contiguous(), "rowsOf: expected a contiguous [R, H] buffer");
   const int64_t H = buf.size(1);
+  if (shape.empty() && first == 0 && count == buf.size(0)) return buf;  // all of it (one point set): no view needed
   if (shape.empty()) shape = {count, H};
   std::vector<int64_t> strides(shape.size());
   int64_t step = 1;
@@ -73,11 +153,16 @@ at::Tensor times(const at::Tensor& g, const at::Tensor& w) {
   return out;
 }
 
-// The three parts of a layer buffer [R, H] (see the header), as [N, H], [N, C2, H], [N, C1, H].
+// One set's three parts of a layer buffer [R, H] (see the header), as [n, H], [n, C2, H], [n, C1, H].
 struct Rows { at::Tensor value, second, first; };
-Rows split(const at::Tensor& buf, int64_t N, int64_t C1, int64_t C2) {
-  const int64_t H = buf.size(1);
-  return {rowsOf(buf, 0, N), rowsOf(buf, N, N * C2, {N, C2, H}), rowsOf(buf, N * (1 + C2), N * C1, {N, C1, H})};
+Rows split(const at::Tensor& buf, const Segment& s) {
+  const int64_t H = buf.size(1), n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+  return {rowsOf(buf, s.v0, n), rowsOf(buf, s.s0, n * C2, {n, C2, H}), rowsOf(buf, s.f0, n * C1, {n, C1, H})};
+}
+
+// The activation's derivatives at one set's value rows (what the channel kernels read).
+JetDerivs rowsOf(const JetDerivs& d, const Segment& s) {
+  return {at::Tensor(), rowsOf(d.s1, s.v0, s.n), rowsOf(d.s2, s.v0, s.n), rowsOf(d.s3, s.v0, s.n)};
 }
 
 // The first hidden layer's channels without [N, C, H] passes: with ∂ᵢz₁ = wᵢ (column i of
@@ -138,8 +223,8 @@ struct FirstLayer {
   }
 };
 
-// The composite graph of the same forward, differentiable in every input (for a create_graph backward).
-variable_list composite(const at::Tensor& x, const std::vector<at::Tensor>& p, const Request& q) {
+// The composite graph of one set's forward, differentiable in every input (for a create_graph backward).
+variable_list compositeOne(const at::Tensor& x, const std::vector<at::Tensor>& p, const Request& q, int64_t act) {
   const int64_t N = x.size(0), L = static_cast<int64_t>(p.size()) / 2, C1 = q.C1(), C2 = q.C2();
   at::Tensor F = at::tensor(q.first, x.options().dtype(at::kLong));
   const int64_t H1 = p[0].size(0);
@@ -149,11 +234,11 @@ variable_list composite(const at::Tensor& x, const std::vector<at::Tensor>& p, c
   for (int64_t l = 1; l < L; l++) {
     const at::Tensor &W = p[2 * l], &b = p[2 * l + 1];
     if (C1 == 0 && C2 == 0) {
-      z = at::linear(q.act == kTanh ? at::tanh(z) : at::sin(z), W, b);
+      z = at::linear(act == kTanh ? at::tanh(z) : at::sin(z), W, b);
       d1 = d2 = at::zeros({N, 0, W.size(0)}, x.options());
       continue;
     }
-    variable_list j = activationJet(q.act, z, d1, d2, q.terms);
+    variable_list j = activationJet(act, z, d1, d2, q.terms);
     z = at::linear(j[0], W, b);
     d1 = (l < L - 1 || q.firstOut) ? at::matmul(j[1], W.t()) : at::zeros({N, 0, W.size(0)}, x.options());
     d2 = at::matmul(j[2], W.t());
@@ -161,35 +246,46 @@ variable_list composite(const at::Tensor& x, const std::vector<at::Tensor>& p, c
   return {z, d1, d2};
 }
 
+// Every set's, as the node's outputs: u of all sets, then each set's first and second channels.
+variable_list composite(const at::Tensor& x, const std::vector<at::Tensor>& p, const Layout& lay, int64_t act) {
+  variable_list us, outs{at::Tensor()};
+  for (const Segment& s : lay.seg) {
+    variable_list r = compositeOne(x.narrow(0, s.v0, s.n), p, s.q, act);
+    us.push_back(r[0]);
+    outs.push_back(r[1]);
+    outs.push_back(r[2]);
+  }
+  outs[0] = at::cat(us, 0);
+  return outs;
+}
+
 struct JetNetwork : public torch::autograd::Function<JetNetwork> {
-  // params: W₁, b₁, …, W_L, b_L. → (u [N, out], first [N, C1 or 0, out], second [N, C2, out])
-  static variable_list forward(AutogradContext* ctx, at::Tensor x, at::TensorList params, std::vector<int64_t> first, std::vector<int64_t> ti,
-                               std::vector<int64_t> tj, std::vector<int64_t> off, std::vector<double> tc, int64_t act, bool firstOut) {
-    const Request q{first, {ti, tj, off, tc}, act, firstOut};
-    const int64_t N = x.size(0), C1 = q.C1(), C2 = q.C2();
+  // params: W₁, b₁, …, W_L, b_L; spec and coefs: the sets (encode). → (u [N, out], then per set
+  // its first channels [n, C1 or 0, out] and its second channels [n, C2, out])
+  static variable_list forward(AutogradContext* ctx, at::Tensor x, at::TensorList params, std::vector<int64_t> spec, std::vector<double> coefs, int64_t act) {
+    const Layout lay = decode(spec, coefs);
     std::vector<at::Tensor> pre, post, s1, s2, s3;  // per hidden layer: its rows before and after the activation, σ', σ'', σ'''
-    at::Tensor Y = (C1 || C2) ? jetForward(x, params, q, pre, post, s1, s2, s3) : valueForward(x, params, act, pre, post);
+    at::Tensor Y = lay.channels() ? jetForward(x, params, lay, act, pre, post, s1, s2, s3) : valueForward(x, params, act, pre, post);
     std::vector<at::Tensor> saved{x};
     saved.insert(saved.end(), params.begin(), params.end());
     ctx->save_for_backward(saved);
     ctx->set_materialize_grads(false);  // an unused output's gradient stays undefined (see the output bias)
-    ctx->saved_data["first"] = first;
-    ctx->saved_data["ti"] = ti;
-    ctx->saved_data["tj"] = tj;
-    ctx->saved_data["off"] = off;
-    ctx->saved_data["tc"] = tc;
+    ctx->saved_data["spec"] = spec;
+    ctx->saved_data["coefs"] = coefs;
     ctx->saved_data["act"] = act;
-    ctx->saved_data["firstOut"] = firstOut;
     ctx->saved_data["pre"] = pre;
     ctx->saved_data["post"] = post;
     ctx->saved_data["s1"] = s1;
     ctx->saved_data["s2"] = s2;
     ctx->saved_data["s3"] = s3;
     const int64_t out = Y.size(1);
-    at::Tensor u = rowsOf(Y, 0, N).clone();
-    at::Tensor second = rowsOf(Y, N, N * C2, {N, C2, out}).clone();
-    at::Tensor firstChannels = firstOut ? rowsOf(Y, N * (1 + C2), N * C1, {N, C1, out}).clone() : at::empty({N, 0, out}, x.options());
-    return {u, firstChannels, second};
+    variable_list outs{rowsOf(Y, 0, lay.N).clone()};
+    for (const Segment& s : lay.seg) {
+      const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+      outs.push_back(s.q.firstOut ? rowsOf(Y, s.f0, n * C1, {n, C1, out}).clone() : at::empty({n, 0, out}, x.options()));
+      outs.push_back(rowsOf(Y, s.s0, n * C2, {n, C2, out}).clone());
+    }
+    return outs;
   }
 
   // No channels: the plain forward, each hidden layer's pre-activation and activation kept.
@@ -205,38 +301,43 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
   }
 
   // The jet: rows of every layer as in the header, with what the backward needs.
-  static at::Tensor jetForward(const at::Tensor& x, at::TensorList params, const Request& q, std::vector<at::Tensor>& pre, std::vector<at::Tensor>& post,
-                               std::vector<at::Tensor>& s1, std::vector<at::Tensor>& s2, std::vector<at::Tensor>& s3) {
-    const int64_t N = x.size(0), L = static_cast<int64_t>(params.size()) / 2, C1 = q.C1(), C2 = q.C2();
-    const int64_t act = q.act;
-    // The output layer maps the first channels only when they are asked for (they come last).
-    auto rowsInto = [&](int64_t l) { return (l < L - 1 || q.firstOut) ? N * (1 + C1 + C2) : N * (1 + C2); };
-    // Layer 1, and layer 2's rows from it.
+  static at::Tensor jetForward(const at::Tensor& x, at::TensorList params, const Layout& lay, int64_t act, std::vector<at::Tensor>& pre,
+                               std::vector<at::Tensor>& post, std::vector<at::Tensor>& s1, std::vector<at::Tensor>& s2, std::vector<at::Tensor>& s3) {
+    const int64_t N = lay.N, L = static_cast<int64_t>(params.size()) / 2;
+    auto rowsInto = [&](int64_t l) { return l < L - 1 ? lay.rows : lay.mapped; };
+    // Layer 1, and layer 2's rows from it: the values of every set in one product, each set's
+    // channels from its own scaled weights.
     at::Tensor z1 = linear(x, params[0], params[1]);
     JetDerivs d1 = jetDerivs(act, z1);
-    const FirstLayer fl(params[0], q.first, q.terms);
     const at::Tensor &W2 = params[2];
     const int64_t H2 = W2.size(0);
     at::Tensor Y = at::empty({rowsInto(1), H2}, x.options());
     at::Tensor v = rowsOf(Y, 0, N);
     gemm::linearOut(v, d1.a, W2, params[3]);
-    if (C2) {
-      at::Tensor second = rowsOf(Y, N, N * C2, {N, C2 * H2});
-      gemm::linearOut(second, d1.s2, FirstLayer::scaled(W2, fl.qw));
+    for (const Segment& s : lay.seg) {
+      const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+      if (!C1 && !C2) continue;
+      const FirstLayer fl(params[0], s.q.first, s.q.terms);
+      if (C2) {
+        at::Tensor second = rowsOf(Y, s.s0, n * C2, {n, C2 * H2});
+        gemm::linearOut(second, rowsOf(d1.s2, s.v0, n), FirstLayer::scaled(W2, fl.qw));
+      }
+      if (C1 && s.f0 < Y.size(0)) {
+        at::Tensor firstRows = rowsOf(Y, s.f0, n * C1, {n, C1 * H2});
+        gemm::linearOut(firstRows, rowsOf(d1.s1, s.v0, n), FirstLayer::scaled(W2, fl.w));
+      }
     }
-    if (C1 && Y.size(0) > N * (1 + C2)) {
-      at::Tensor firstRows = rowsOf(Y, N * (1 + C2), N * C1, {N, C1 * H2});
-      gemm::linearOut(firstRows, d1.s1, FirstLayer::scaled(W2, fl.w));
-    }
-    // Layers 2 … L−1: the jet through the activation, then one product for all rows.
+    // Layers 2 … L−1: the jet through the activation, set by set, then one product for all rows.
     pre.push_back(z1); post.push_back(d1.a); s1.push_back(d1.s1); s2.push_back(d1.s2); s3.push_back(d1.s3);
     for (int64_t l = 2; l < L; l++) {
       const at::Tensor &W = params[2 * l], &b = params[2 * l + 1];
-      Rows in = split(Y, N, C1, C2);
       at::Tensor X = at::empty_like(Y);
-      Rows out = split(X, N, C1, C2);
-      JetDerivs d = jetDerivs(act, in.value, out.value);
-      jetRowsForward(q.terms, d, in.first, in.second, out.first, out.second);
+      JetDerivs d = jetDerivs(act, rowsOf(Y, 0, N), rowsOf(X, 0, N));
+      for (const Segment& s : lay.seg) {
+        if (!s.q.C1() && !s.q.C2()) continue;
+        Rows in = split(Y, s), out = split(X, s);
+        jetRowsForward(s.q.terms, rowsOf(d, s), in.first, in.second, out.first, out.second);
+      }
       at::Tensor next = at::empty({rowsInto(l), W.size(0)}, x.options());
       gemm::linearOut(next, rowsOf(X, 0, next.size(0)), W);
       rowsOf(next, 0, N).add_(b);
@@ -250,77 +351,90 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     variable_list saved = ctx->get_saved_variables();
     const at::Tensor x = saved[0];
     const std::vector<at::Tensor> p(saved.begin() + 1, saved.end());
-    const Request q{ctx->saved_data["first"].toIntVector(),
-                    {ctx->saved_data["ti"].toIntVector(), ctx->saved_data["tj"].toIntVector(), ctx->saved_data["off"].toIntVector(),
-                     ctx->saved_data["tc"].toDoubleVector()},
-                    ctx->saved_data["act"].toInt(), ctx->saved_data["firstOut"].toBool()};
-    variable_list grads(saved.size() + 7);  // one per input, the 7 non-tensor arguments last (undefined)
+    const Layout lay = decode(ctx->saved_data["spec"].toIntVector(), ctx->saved_data["coefs"].toDoubleVector());
+    const int64_t act = ctx->saved_data["act"].toInt();
+    variable_list grads(saved.size() + 3);  // one per input, the 3 non-tensor arguments last (undefined)
     if (at::GradMode::is_enabled()) {
-      differentiable(x, p, q, g, grads);
+      differentiable(x, p, lay, act, g, grads);
       return grads;
     }
-    const int64_t N = x.size(0), L = static_cast<int64_t>(p.size()) / 2, C1 = q.C1(), C2 = q.C2();
+    const int64_t N = lay.N, L = static_cast<int64_t>(p.size()) / 2;
     auto pre = ctx->saved_data["pre"].toTensorVector(), post = ctx->saved_data["post"].toTensorVector();
-    if (!C1 && !C2) {
-      valueBackward(x, p, q.act, pre, post, g[0], grads);
+    if (!lay.channels()) {
+      valueBackward(x, p, act, pre, post, g[0], grads);
       return grads;
     }
     auto s1 = ctx->saved_data["s1"].toTensorVector(), s2 = ctx->saved_data["s2"].toTensorVector(), s3 = ctx->saved_data["s3"].toTensorVector();
     // The output rows' gradient, laid out as the forward's last buffer.
     const int64_t out = p[2 * L - 2].size(0);
-    at::Tensor G = at::zeros({N * (1 + C2 + (q.firstOut ? C1 : 0)), out}, x.options());
+    at::Tensor G = at::zeros({lay.mapped, out}, x.options());
     if (g[0].defined()) rowsOf(G, 0, N).copy_(g[0]);
-    if (C2 && g[2].defined()) rowsOf(G, N, N * C2, {N, C2, out}).copy_(g[2]);
-    if (q.firstOut && C1 && g[1].defined()) rowsOf(G, N * (1 + C2), N * C1, {N, C1, out}).copy_(g[1]);
+    for (size_t k = 0; k < lay.seg.size(); k++) {
+      const Segment& s = lay.seg[k];
+      const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+      if (C2 && g[2 + 2 * k].defined()) rowsOf(G, s.s0, n * C2, {n, C2, out}).copy_(g[2 + 2 * k]);
+      if (s.q.firstOut && C1 && g[1 + 2 * k].defined()) rowsOf(G, s.f0, n * C1, {n, C1, out}).copy_(g[1 + 2 * k]);
+    }
     for (int64_t l = L - 1; l >= 2; l--) {
       const at::Tensor& W = p[2 * l];
       const at::Tensor& X = post[l - 1];
       grads[1 + 2 * l] = gemm::transposedTimes(G, rowsOf(X, 0, G.size(0)));
       // The output bias reaches the value alone: no gradient (as autograd gives) where the value is unused.
       if (l < L - 1 || g[0].defined()) grads[2 + 2 * l] = rowsOf(G, 0, N).sum(0);
-      // The gradient of X's rows that reach the next layer; the first channels' rows, which the
-      // output layer does not map unless asked, get none (the kernel takes that as zero).
+      // The gradient of X's rows that reach the next layer; first channels the output layer does
+      // not map get none (the kernel takes that as zero).
       at::Tensor GX = times(G, W);
-      const bool firstReached = GX.size(0) == X.size(0);
-      // Through the activation: the value's share Ga σ' and the channels' (jet.cc).
+      // Through the activation, set by set: the value's share Ga σ' and the channels' (jet.cc).
       at::Tensor Gin = at::empty_like(pre[l - 1]);
-      Rows in = split(pre[l - 1], N, C1, C2), gz = split(Gin, N, C1, C2);
       const int64_t H = GX.size(1);
-      Rows ga{rowsOf(GX, 0, N), rowsOf(GX, N, N * C2, {N, C2, H}), firstReached ? rowsOf(GX, N * (1 + C2), N * C1, {N, C1, H}) : at::Tensor()};
       const JetDerivs d{at::Tensor(), s1[l - 1], s2[l - 1], s3[l - 1]};
-      jetRowsBackward(q.terms, d, in.first, in.second, ga.value, ga.first, ga.second, gz.value, gz.first, gz.second);
+      for (const Segment& s : lay.seg) {
+        const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+        const bool firstReached = s.f0 + n * C1 <= GX.size(0);
+        Rows in = split(pre[l - 1], s), gz = split(Gin, s);
+        Rows ga{rowsOf(GX, s.v0, n), rowsOf(GX, s.s0, n * C2, {n, C2, H}), firstReached ? rowsOf(GX, s.f0, n * C1, {n, C1, H}) : at::Tensor()};
+        jetRowsBackward(s.q.terms, rowsOf(d, s), in.first, in.second, ga.value, ga.first, ga.second, gz.value, gz.first, gz.second);
+      }
       G = Gin;
     }
-    // Layer 2's rows from layer 1 (FirstLayer): value a W₂ᵀ + b₂, channels σ' K₁ᵀ and σ'' K₂ᵀ.
+    // Layer 2's rows from layer 1 (FirstLayer): value a W₂ᵀ + b₂, each set's channels σ' K₁ᵀ and σ'' K₂ᵀ.
     const at::Tensor &W2 = p[2], &a = post[0];
     const int64_t H2 = W2.size(0);
-    const FirstLayer fl(p[0], q.first, q.terms);
     at::Tensor Gv = rowsOf(G, 0, N);
     grads[3] = gemm::transposedTimes(Gv, a);
     if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
     at::Tensor gz1 = times(Gv, W2).mul_(s1[0]);  // through a: σ'
-    at::Tensor gw = at::zeros_like(fl.w);         // ∂/∂wᵢ, from both channel sets
-    auto channelSet = [&](const at::Tensor& Gc, const at::Tensor& k, const at::Tensor& s, const at::Tensor& sNext, at::Tensor& gk) {
-      // rows σ Kᵀ with K = W₂ scaled by k: ∂σ = Gc K, ∂K = Gcᵀ σ, whence ∂W₂ and ∂k.
-      const int64_t C = k.size(0);
-      at::Tensor gK = gemm::transposedTimes(Gc, s).view({C, H2, -1});
-      gz1.add_(times(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
-      grads[3].add_((gK * k.unsqueeze(1)).sum(0));
-      gk = (gK * W2.unsqueeze(0)).sum(1);
-    };
-    if (C1 && G.size(0) > N * (1 + C2)) {
-      at::Tensor gk;
-      channelSet(rowsOf(G, N * (1 + C2), N * C1, {N, C1 * H2}), fl.w, s1[0], s2[0], gk);
-      gw.add_(gk);
+    at::Tensor gW = at::Tensor();
+    std::vector<std::pair<const Segment*, at::Tensor>> columns;  // ∂/∂wᵢ of each set with first channels
+    for (const Segment& s : lay.seg) {
+      const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
+      if (!C1 && !C2) continue;
+      const FirstLayer fl(p[0], s.q.first, s.q.terms);
+      at::Tensor gzRows = rowsOf(gz1, s.v0, n);
+      at::Tensor gw = at::zeros_like(fl.w);  // ∂/∂wᵢ, from both channel sets
+      auto channelSet = [&](const at::Tensor& Gc, const at::Tensor& k, const at::Tensor& sv, const at::Tensor& sNext, at::Tensor& gk) {
+        // rows σ Kᵀ with K = W₂ scaled by k: ∂σ = Gc K, ∂K = Gcᵀ σ, whence ∂W₂ and ∂k.
+        const int64_t C = k.size(0);
+        at::Tensor gK = gemm::transposedTimes(Gc, sv).view({C, H2, -1});
+        gzRows.add_(times(Gc, FirstLayer::scaled(W2, k)).mul_(sNext));
+        grads[3].add_((gK * k.unsqueeze(1)).sum(0));
+        gk = (gK * W2.unsqueeze(0)).sum(1);
+      };
+      if (C1 && s.f0 + n * C1 <= G.size(0)) {
+        at::Tensor gk;
+        channelSet(rowsOf(G, s.f0, n * C1, {n, C1 * H2}), fl.w, rowsOf(s1[0], s.v0, n), rowsOf(s2[0], s.v0, n), gk);
+        gw.add_(gk);
+      }
+      if (C2) {
+        at::Tensor gq;
+        channelSet(rowsOf(G, s.s0, n * C2, {n, C2 * H2}), fl.qw, rowsOf(s2[0], s.v0, n), rowsOf(s3[0], s.v0, n), gq);
+        fl.addQuadraticGrad(gq, s.q.terms, gw);
+      }
+      if (C1) columns.emplace_back(&s, gw);
     }
-    if (C2) {
-      at::Tensor gq;
-      channelSet(rowsOf(G, N, N * C2, {N, C2 * H2}), fl.qw, s2[0], s3[0], gq);
-      fl.addQuadraticGrad(gq, q.terms, gw);
-    }
-    // Layer 1: z₁ = x W₁ᵀ + b₁, and wᵢ is column first[i] of W₁.
-    at::Tensor gW = gemm::transposedTimes(gz1, x);
-    if (C1) FirstLayer::addColumnGrad(gw, q.first, gW);
+    // Layer 1: z₁ = x W₁ᵀ + b₁, and each set's wᵢ is column first[i] of W₁.
+    gW = gemm::transposedTimes(gz1, x);
+    for (const auto& [s, gw] : columns) FirstLayer::addColumnGrad(gw, s->q.first, gW);
     grads[1] = gW;
     grads[2] = gz1.sum(0);
     if (x.requires_grad()) grads[0] = at::mm(gz1, p[0]);
@@ -344,8 +458,8 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
   }
 
   // A backward that builds a graph: the composite forward, recomputed here, differentiated.
-  static void differentiable(const at::Tensor& x, const std::vector<at::Tensor>& p, const Request& q, const variable_list& g, variable_list& grads) {
-    variable_list outs = composite(x, p, q), wrt, seeds, ys;
+  static void differentiable(const at::Tensor& x, const std::vector<at::Tensor>& p, const Layout& lay, int64_t act, const variable_list& g, variable_list& grads) {
+    variable_list outs = composite(x, p, lay, act), wrt, seeds, ys;
     for (size_t k = 0; k < outs.size(); k++) {
       if (g[k].defined() && outs[k].numel() > 0 && outs[k].requires_grad()) { ys.push_back(outs[k]); seeds.push_back(g[k]); }
     }
@@ -364,14 +478,21 @@ void checkInput(const at::Tensor& t, const std::string& what) {
   if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kDouble) throw std::invalid_argument(what + " must be float32 or float64");
 }
 
-// jetNetwork(act, x, [W₁, b₁, …], first[], termI[], termJ[], channelStarts[], coefficients[], firstOut)
-//   → [u, first channels, second channels]
+std::vector<int64_t> intsOf(const Napi::Object& o, const char* key) {
+  Napi::Array a = o.Get(key).As<Napi::Array>();
+  std::vector<int64_t> out(a.Length());
+  for (uint32_t k = 0; k < a.Length(); k++) out[k] = a.Get(k).As<Napi::Number>().Int64Value();
+  return out;
+}
+
+// jetNetwork(act, x, [W₁, b₁, …], sets) with sets [{ rows, first[], termI[], termJ[],
+// channelStarts[], coefficients[], firstOut }, …] (their rows of x, in order)
+//   → [u, then per set its first channels and its second channels]
 Napi::Value JetNetworkFn(const Napi::CallbackInfo& info) {
   PT_GUARD("jetNetwork",
     const int64_t act = jetActivationCode(info[0].As<Napi::String>().Utf8Value());
     const at::Tensor& x = tensorArg(info, 1);
     std::vector<at::Tensor> params = tensorList(info, 2);
-    Request q{intList(info, 3), {intList(info, 4), intList(info, 5), intList(info, 6), doubleList(info, 7)}, act, flag(info, 8)};
     checkInput(x, "x");
     if (x.dim() != 2) throw std::invalid_argument("x must be [N, inputs]");
     if (params.size() < 4 || params.size() % 2) throw std::invalid_argument("expected weights and biases of at least two layers: [W1, b1, W2, b2, …]");
@@ -385,11 +506,35 @@ Napi::Value JetNetworkFn(const Napi::CallbackInfo& info) {
       if (b.dim() != 1 || b.size(0) != W.size(0)) throw std::invalid_argument(layer + "'s bias must be [" + std::to_string(W.size(0)) + "]");
       width = W.size(0);
     }
-    for (int64_t i : q.first)
-      if (i < 0 || i >= x.size(1)) throw std::invalid_argument("first-derivative input index " + std::to_string(i) + " out of range");
-    checkJetTerms(q.terms, q.C1());
-    return handleList(info.Env(), JetNetwork::apply(x.contiguous(), at::TensorList(params), q.first, q.terms.i, q.terms.j, q.terms.off,
-                                                    q.terms.c, act, q.firstOut));)
+    Napi::Array sets = info[3].As<Napi::Array>();
+    if (sets.Length() == 0) throw std::invalid_argument("expected at least one point set");
+    std::vector<Request> qs;
+    std::vector<int64_t> ns;
+    int64_t rows = 0;
+    for (uint32_t k = 0; k < sets.Length(); k++) {
+      const Napi::Object o = sets.Get(k).As<Napi::Object>();
+      const std::string where = "point set " + std::to_string(k) + ": ";
+      const int64_t n = o.Get("rows").As<Napi::Number>().Int64Value();
+      if (n < 0) throw std::invalid_argument(where + "rows must be ≥ 0");
+      Request q{intsOf(o, "first"), {intsOf(o, "termI"), intsOf(o, "termJ"), intsOf(o, "channelStarts"), {}}, o.Get("firstOut").ToBoolean().Value()};
+      Napi::Array c = o.Get("coefficients").As<Napi::Array>();
+      for (uint32_t m = 0; m < c.Length(); m++) q.terms.c.push_back(c.Get(m).As<Napi::Number>().DoubleValue());
+      for (int64_t i : q.first)
+        if (i < 0 || i >= x.size(1)) throw std::invalid_argument(where + "first-derivative input index " + std::to_string(i) + " out of range");
+      try {
+        checkJetTerms(q.terms, q.C1());
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + e.what());
+      }
+      qs.push_back(std::move(q));
+      ns.push_back(n);
+      rows += n;
+    }
+    if (rows != x.size(0)) throw std::invalid_argument("the point sets have " + std::to_string(rows) + " rows in all, x has " + std::to_string(x.size(0)));
+    std::vector<int64_t> spec;
+    std::vector<double> coefs;
+    encode(qs, ns, spec, coefs);
+    return handleList(info.Env(), JetNetwork::apply(x.contiguous(), at::TensorList(params), spec, coefs, act));)
 }
 
 }  // namespace

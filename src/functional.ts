@@ -140,19 +140,37 @@ function flatTerms(channels: readonly JetChannel[]) {
 }
 
 /**
- * A whole MLP's forward-mode jet in one native call and one autograd node: for x [N, d] and
- * the layers' [weight, bias] (at least two layers), the output u [N, out], the first-derivative
- * channels ∂u/∂x_first[c] [N, C1, out] (when `firstOut`; else [N, 0, out]) and the second
- * channels [N, C2, out], one per JetChannel over positions in `first`. Activation between
- * layers: `act`. CPU, float32/float64; its backward is differentiable again.
+ * One point set of jetNetworkSets: how many rows of x are its (the sets follow each other), the
+ * inputs of its first-derivative channels, its second channels (JetChannels over positions in
+ * `first`), and whether its first channels are wanted at the output.
  */
-export function jetNetwork(act: JetActivation, x: Tensor, layers: readonly (readonly [Tensor, Tensor])[], first: readonly number[],
-  channels: readonly JetChannel[], firstOut: boolean): [Tensor, Tensor, Tensor] {
+export interface JetSet { rows: number; first: readonly number[]; channels: readonly JetChannel[]; firstOut: boolean }
+
+/**
+ * A whole MLP's forward-mode jet in one native call and one autograd node, for several point
+ * sets at once, each with its own channels: for x [N, d] (the sets' rows one after another) and
+ * the layers' [weight, bias] (at least two layers), the output u [N, out] and per set its first
+ * channels ∂u/∂x_first[c] [n, C1, out] (when `firstOut`; else [n, 0, out]) and its second
+ * channels [n, C2, out]. Activation between layers: `act`. CPU, float32/float64; its backward
+ * is differentiable again.
+ */
+export function jetNetworkSets(act: JetActivation, x: Tensor, layers: readonly (readonly [Tensor, Tensor])[], sets: readonly JetSet[]): { u: Tensor; sets: [Tensor, Tensor][] } {
   const hx = alive(x, 'jetNetwork', 'x');
   const params = layers.flatMap(([w, b], l) => [alive(w, 'jetNetwork', `weight ${l}`), alive(b, 'jetNetwork', `bias ${l}`)]);
-  const { ti, tj, starts, tc } = flatTerms(channels);
-  const [u, d1, d2] = native.jetNetwork(act, hx, params, first, ti, tj, starts, tc, firstOut);
-  return [wrapHandle(u), wrapHandle(d1), wrapHandle(d2)];
+  const nativeSets = sets.map(({ rows, first, channels, firstOut }) => {
+    const { ti, tj, starts, tc } = flatTerms(channels);
+    return { rows, first, termI: ti, termJ: tj, channelStarts: starts, coefficients: tc, firstOut };
+  });
+  const [u, ...rest] = native.jetNetwork(act, hx, params, nativeSets);
+  return { u: wrapHandle(u), sets: sets.map((_, k) => [wrapHandle(rest[2 * k]), wrapHandle(rest[2 * k + 1])]) };
+}
+
+/** jetNetworkSets for one point set, x itself: [u, first channels, second channels]. */
+export function jetNetwork(act: JetActivation, x: Tensor, layers: readonly (readonly [Tensor, Tensor])[], first: readonly number[],
+  channels: readonly JetChannel[], firstOut: boolean): [Tensor, Tensor, Tensor] {
+  alive(x, 'jetNetwork', 'x');
+  const { u, sets: [[d1, d2]] } = jetNetworkSets(act, x, layers, [{ rows: x.shape[0], first, channels, firstOut }]);
+  return [u, d1, d2];
 }
 
 /** One parameter's tensors for fusedAdamStep, with its step's scalars. */

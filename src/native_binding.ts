@@ -168,7 +168,10 @@ export interface NativeBinding {
    * [N, C1 or 0, out], second channels [N, C2, out]] for the inputs `first` and the second
    * channels' terms (over positions in `first`), without metadata.
    */
-  jetNetwork(activation: JetActivationName, x: Handle, params: readonly Handle[], first: readonly number[], termI: readonly number[], termJ: readonly number[], starts: readonly number[], coefficients: readonly number[], firstOut: boolean): [Handle, Handle, Handle];
+  /** → [u, then per set its first channels and its second channels] */
+  jetNetwork(activation: JetActivationName, x: Handle, params: readonly Handle[], sets: readonly {
+    rows: number; first: readonly number[]; termI: readonly number[]; termJ: readonly number[]; channelStarts: readonly number[]; coefficients: readonly number[]; firstOut: boolean;
+  }[]): Handle[];
 
   // ---- op_counter.cc: ATen op calls, counted while a count runs ----------------------------
   opCounterStart(): void;

@@ -1,6 +1,8 @@
 // A PINN problem: named inputs and outputs, loss terms, trainable coefficients, an optional
 // hard-constraint transform and reference solution. `losses(model)` evaluates every term:
-// terms that share a point set share one forward pass and one derivative cache.
+// terms that share a point set share one derivative cache, and with forward-mode derivatives
+// the point sets go through the network together (taylorSets: one pass where the
+// whole-network kernel applies).
 import { scalar } from '../creation.js';
 import { noGrad } from '../autograd.js';
 import { checkOptions } from '../checks.js';
@@ -12,7 +14,7 @@ import { type Module } from '../nn/module.js';
 import { type Coefficients, Condition, OperatorBC, PDE } from './conditions.js';
 import { Derivatives, isCombinationKey, parseCombinationKey } from './derivatives.js';
 import { type AffineJets, AffineTransformJets } from './affine_transform.js';
-import { type TaylorModel, supportsTaylor, taylor } from './taylor.js';
+import { type TaylorModel, type TaylorRequest, supportsTaylor, taylor, taylorSets } from './taylor.js';
 
 /** Hard constraints: the network's raw output u is replaced by transform(x, u). */
 export type OutputTransform = (x: Tensor, u: Tensor) => Tensor;
@@ -168,9 +170,10 @@ export class Problem {
   derivatives(model: Module, mode?: 'autograd'): Map<Tensor, Derivatives> {
     const forward = mode !== 'autograd' && this.usesForward(model);
     const byPoints = new Map<Tensor, Derivatives>();
+    const plain: { pts: Tensor; x: Tensor; combinations: string[]; request: TaylorRequest }[] = [];
     for (const c of this.conditions) {
       const pts = c.evaluationPoints;
-      if (byPoints.has(pts)) continue;
+      if (byPoints.has(pts) || plain.some((p) => p.pts === pts)) continue;
       const x = pts.detach().requiresGrad_();
       if (!forward) {
         byPoints.set(pts, new Derivatives(x, this.predict(model, x), this.inputs, this.outputs));
@@ -199,14 +202,21 @@ export class Problem {
           : this.transformedDerivatives(model as TaylorModel, x, tuples, first, pairs, combinations));
         continue;
       }
-      // x itself stays out of the jet: no gradient flows back to the points, and what the jet
-      // does not hold (a mixed third order, a request new this step) comes from a plain forward.
-      const r = taylor(model as TaylorModel, x.detach(), {
-        first: tuples.filter((t) => t.length === 1).map(([i]) => i),
-        second: tuples.filter((t) => t.length === 2) as [number, number][],
-        combinations: combinations.map(parseCombinationKey),
-        third: thirds,
+      plain.push({
+        pts, x, combinations, request: {
+          first: tuples.filter((t) => t.length === 1).map(([i]) => i),
+          second: tuples.filter((t) => t.length === 2) as [number, number][],
+          combinations: combinations.map(parseCombinationKey),
+          third: thirds,
+        },
       });
+    }
+    // The point sets without an output transform go through the network together. x itself
+    // stays out of the jet: no gradient flows back to the points, and what the jet does not
+    // hold (a mixed third order, a request new this step) comes from a plain forward.
+    const results = plain.length ? taylorSets(model as TaylorModel, plain.map(({ x }) => x.detach()), plain.map(({ request }) => request)) : [];
+    plain.forEach(({ pts, x, combinations }, s) => {
+      const r = results[s];
       this.checkOutput(r.u);
       const columns = new Map<string, Tensor>();
       const put = (block: Tensor, wrt: number[]) =>
@@ -216,7 +226,7 @@ export class Problem {
       for (const [i, block] of r.third) put(block, [i, i, i]);
       combinations.forEach((key, k) => this.outputs.forEach((o, m) => columns.set(`${o}|${key}`, r.combined[k].narrow(1, m, 1))));
       byPoints.set(pts, new Derivatives(x, r.u, this.inputs, this.outputs, columns, () => new Derivatives(x, this.predict(model, x), this.inputs, this.outputs)));
-    }
+    });
     this.affine?.keepOnly(new Set(byPoints.keys()));
     return byPoints;
   }

@@ -30,7 +30,7 @@
 // (∂ᵢz₁ = W₁ ∂ᵢe, ∂ᵢⱼz₁ = W₁ ∂ᵢⱼe), and from there every layer is the general one above. A
 // plain MLP keeps the first-layer shortcut (constant ∂ᵢz₁, zero ∂ᵢⱼz₁), unchanged.
 import { SiLU, Sigmoid, Sin, Softplus, Tanh } from '../nn/activation.js';
-import { type JetActivation, type JetChannel, activationDerivs, activationJet, activationThird, channelTerms, jetNetwork, linear } from '../functional.js';
+import { type JetActivation, type JetChannel, activationDerivs, activationJet, activationThird, cat, channelTerms, jetNetwork, jetNetworkSets, linear } from '../functional.js';
 import { tensor, zeros } from '../creation.js';
 import { isComplex, isFloating } from '../dtype.js';
 import { Embedded, FourierFeatures, PeriodicEmbedding } from '../nn/embeddings.js';
@@ -179,20 +179,21 @@ function fromFirstLayer(s: Tensor, w2: Tensor, coef: Tensor): Tensor {
   return consume(consume(flat, (f) => linear(s, f)), (y) => y.view(-1, c, h2));
 }
 
-/**
- * The model's output at x [N, d] and the requested input derivatives, by forward propagation.
- * Call inside tidy(); x may require grad (the results then depend on it, so reverse-mode
- * derivatives of them still work, e.g. for a third order).
- */
-export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {}): TaylorResult {
-  if (!supportsTaylor(model)) {
-    throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation, alone or behind a PeriodicEmbedding or FourierFeatures (nn.Embedded)');
-  }
-  const embedding = model instanceof Embedded ? model.embedding as PeriodicEmbedding | FourierFeatures : null;
-  const mlp = model instanceof Embedded ? model.net as MLP : model;
-  const act = activationOf(mlp)!;
-  const d = embedding ? embeddingInputs(embedding) : mlp.sizes[0];
-  if (x.ndim !== 2 || x.shape[1] !== d) throw new Error(`taylor: input must be [N, ${d}], got [${x.shape.join(', ')}]`);
+/** What a request asks the engine to carry: its channels, and where each derivative is among them. */
+interface ChannelPlan {
+  /** Input indices of the first-derivative channels (sorted). */
+  F: number[];
+  /** The pure and mixed second derivatives (i ≤ j), pure first: the first second channels. */
+  sec: [number, number][];
+  /** The combinations' terms [c, i, j]: the second channels after `sec`. */
+  combos: (readonly [number, number, number])[][];
+  /** Every second channel over positions in F. */
+  channels: JetChannel[];
+  /** Input indices of the pure third derivatives. */
+  T3: number[];
+}
+
+function channelPlan(request: TaylorRequest, d: number): ChannelPlan {
   const checkIndex = (i: number) => {
     if (!Number.isInteger(i) || i < 0 || i >= d) throw new RangeError(`taylor: input index ${i} is out of range for ${d} inputs`);
     return i;
@@ -222,6 +223,67 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
     ...sec.map(([i, j]) => [pos(i), pos(j)] as const),
     ...combos.map((terms) => ({ terms: terms.map(([c, i, j]) => [c, pos(i), pos(j)] as const) })),
   ];
+  return { F, sec, combos, channels, T3 };
+}
+
+/** The fused network's outputs for one request, as a TaylorResult (views of d1 and d2). */
+function networkResult(request: TaylorRequest, { F, sec, combos }: ChannelPlan, u: Tensor, d1: Tensor, d2: Tensor): TaylorResult {
+  const first = new Map((request.first ?? []).map((i) => [i, d1.select(1, F.indexOf(i))] as const));
+  const second = new Map(sec.map(([i, j], k) => [`${i},${j}`, d2.select(1, k)] as const));
+  return { u, first, second, combined: combos.map((_, k) => d2.select(1, sec.length + k)), third: new Map() };
+}
+
+/** The model's MLP and its fused activation when the whole-network kernel applies to x (CPU, tanh or sin, no embedding, two layers or more). */
+function networkKernel(model: TaylorModel, x: Tensor): { mlp: MLP; act: JetActivation } | null {
+  if (model instanceof Embedded || !useNetwork || model.layers.length < 2) return null;
+  const act = fusedActivation(model, x);
+  return act ? { mlp: model, act } : null;
+}
+
+/**
+ * taylor() at several point sets at once (xs [Nₖ, d], one request each): where the whole-network
+ * kernel applies, every set goes through the network in one call (native/jet_network.cc), which
+ * saves a small set (a boundary's, an initial condition's) the fixed cost of a pass of its own;
+ * otherwise each set is taken alone. The same values either way, to rounding.
+ */
+export function taylorSets(model: TaylorModel, xs: readonly Tensor[], requests: readonly TaylorRequest[]): TaylorResult[] {
+  if (xs.length !== requests.length) throw new Error(`taylorSets: ${xs.length} point sets but ${requests.length} requests`);
+  const kernel = xs.length > 1 && supportsTaylor(model) ? networkKernel(model, xs[0]) : null;
+  const d = model instanceof MLP ? model.sizes[0] : -1;
+  const together = kernel && requests.every((r) => !r.third?.length)
+    && xs.every((x) => x.ndim === 2 && x.shape[1] === d && x.dtype === xs[0].dtype && x.device === xs[0].device);
+  if (!kernel || !together) return xs.map((x, k) => taylor(model, x, requests[k]));
+  const plans = requests.map((r) => channelPlan(r, d));
+  const layers = kernel.mlp.layers.map((_, l) => kernel.mlp.effectiveLinear(l));
+  const { u, sets } = jetNetworkSets(kernel.act, cat([...xs], 0), layers, plans.map((p, k) => ({
+    rows: xs[k].shape[0], first: p.F, channels: p.channels, firstOut: (requests[k].first?.length ?? 0) > 0,
+  })));
+  let start = 0;
+  return plans.map((p, k) => {
+    const n = xs[k].shape[0];
+    const r = networkResult(requests[k], p, u.narrow(0, start, n), ...sets[k]);
+    start += n;
+    return r;
+  });
+}
+
+/**
+ * The model's output at x [N, d] and the requested input derivatives, by forward propagation.
+ * Call inside tidy(); x may require grad (the results then depend on it, so reverse-mode
+ * derivatives of them still work, e.g. for a third order).
+ */
+export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {}): TaylorResult {
+  if (!supportsTaylor(model)) {
+    throw new Error('taylor: needs a plain MLP with a tanh, sin, sigmoid, softplus or silu activation, alone or behind a PeriodicEmbedding or FourierFeatures (nn.Embedded)');
+  }
+  const embedding = model instanceof Embedded ? model.embedding as PeriodicEmbedding | FourierFeatures : null;
+  const mlp = model instanceof Embedded ? model.net as MLP : model;
+  const act = activationOf(mlp)!;
+  const d = embedding ? embeddingInputs(embedding) : mlp.sizes[0];
+  if (x.ndim !== 2 || x.shape[1] !== d) throw new Error(`taylor: input must be [N, ${d}], got [${x.shape.join(', ')}]`);
+  const plan = channelPlan(request, d);
+  const { F, sec, combos, channels, T3 } = plan;
+  const pos = (i: number) => F.indexOf(i);
   const terms = channels.flatMap(channelTerms);
   const I = terms.map(([, i]) => i), J = terms.map(([, , j]) => j);
   const C2 = channels.length;
@@ -245,12 +307,10 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
   const fused = fusedActivation(mlp, x);
-  if (fused && useNetwork && !embedding && last > 0 && !T3.length) {
+  if (networkKernel(model, x) && !T3.length) {
     // The whole network in one native node (native/jet_network.cc): the same formulas as below.
-    const [u, d1, d2] = jetNetwork(fused, x, layers, F, channels, (request.first?.length ?? 0) > 0);
-    const first = new Map((request.first ?? []).map((i) => [i, d1.select(1, pos(i))] as const));
-    const second = new Map(sec.map(([i, j], k) => [`${i},${j}`, d2.select(1, k)] as const));
-    return { u, first, second, combined: combos.map((_, k) => d2.select(1, sec.length + k)), third: new Map() };
+    const [u, d1, d2] = jetNetwork(fused!, x, layers, F, channels, (request.first?.length ?? 0) > 0);
+    return networkResult(request, plan, u, d1, d2);
   }
   // Channels [N, C, H]: first derivatives d1, second ones d2 and pure third ones d3 (null: not
   // asked, or zero).

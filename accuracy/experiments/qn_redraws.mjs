@@ -5,7 +5,8 @@
 // estimate of the phase's length (which can run out early: Burgers at 600 s had 560 of 680 steps
 // without one, and ended worse than at 120 s). The question: do redraws through the whole phase stop a
 // long quasi-Newton phase from fitting the points instead of the PDE? With 'plain', the
-// recipe's plan unchanged in the same harness. Not part of `npm run accuracy`.
+// recipe's plan unchanged in the same harness. The redraws keep as many points as the recipe's
+// (its points rule). Not part of `npm run accuracy`.
 import { Trainer, geometry, pinn } from '../../dist/index.js';
 import { autoOptions } from '../../dist/train/auto.js';
 import { args, buildProblem } from './setup.mjs';
@@ -19,7 +20,8 @@ if (mode !== 'plain' && plan.sampling.length) {
   const three = mode.startsWith('3x'), every = Number(three ? mode.slice(2) : mode);
   const draw = (n, rng) => geometry.toTensor(domain.interior(n, { rng }), domain.dim, { dtype: 'float64' });
   options.sampling = plan.sampling.map((s, i) => new pinn.RAD({
-    condition: s.condition, every, from: every, ...(three ? { until: 3 * every } : {}), phase: s.phase, candidates: s.candidates, source: draw, seed: Number(seed) + 1 + i,
+    condition: s.condition, every, from: every, ...(three ? { until: 3 * every } : {}), phase: s.phase, candidates: s.candidates, ...(s.points ? { points: s.points } : {}),
+    source: draw, seed: Number(seed) + 1 + i,
   }));
 }
 const trainer = new Trainer(options);

@@ -66,14 +66,21 @@ async function child() {
       path = 'fallback (Adam → L-BFGS)';
     }
     trainer.on('evaluation', (e) => process.stderr.write(`  ${name} step ${e.step}: relative L2 ${e.relL2.all.toExponential(2)}\n`));
-    trainer.on('phaseStart', (e) => process.stderr.write(`  ${name} phase ${e.phase ?? e.name ?? ''} starts\n`));
+    // What each phase ran: its steps, and its optimizer's inner iterations (a quasi-Newton step is up to 50).
+    const ran = [];
+    trainer.on('phaseStart', (e) => {
+      process.stderr.write(`  ${name} phase ${e.phase ?? e.name ?? ''} starts\n`);
+      ran.push({ phase: e.phase, start: e.step, iterations: 0 });
+    });
+    trainer.on('optimizerIteration', () => { if (ran.length) ran[ran.length - 1].iterations++; });
     const result = await trainer.fit();
+    const phases = ran.map((p, k) => ({ phase: p.phase, steps: (ran[k + 1]?.start ?? result.steps) - p.start, iterations: p.iterations }));
     const metrics = p.metrics ? p.metrics(result) : undefined;
     write({
       name, path, relL2: result.relL2 ?? null, steps: result.steps, fitSeconds: result.timing.total,
       buildSeconds, wallSeconds: (performance.now() - t0) / 1000, stopReason: result.stopReason,
       total: result.total, coefficients: result.coefficients, metrics: metrics ?? null,
-      validation: result.validation ?? null, plan: trainer.plan ? summarizePlan(trainer.plan) : null,
+      validation: result.validation ?? null, plan: trainer.plan ? summarizePlan(trainer.plan) : null, phases,
       tensorsLeft: memory().tensors,
     });
   } catch (e) {
@@ -226,7 +233,7 @@ function markdown(run, rows) {
     if (p.published?.note) out.push(`- published figures: ${cell(p.published.note)}`);
     if (!r.error) {
       const per = r.relL2 && Object.keys(r.relL2).length > 2 ? `; per output ${Object.entries(r.relL2).filter(([k]) => k !== 'all').map(([k, v]) => `${k} ${fmtErr(v)}`).join(', ')}` : '';
-      out.push(`- this run: ${r.path}${r.plan ? ` (${r.plan.model ? `network ${r.plan.model}, ` : ''}${r.plan.phases.join(' + ')}${r.plan.weighting ? `, weighting ${r.plan.weighting}` : ''}${r.plan.sampling ? `, redraws ${r.plan.sampling}` : ''}${r.plan.validation ? `, held-out ${r.plan.validation}` : ''})` : ''}; stop: ${r.stopReason}; final loss ${fmtErr(r.total)}${per}${r.metrics ? `; ${Object.entries(r.metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toPrecision(4) : v}`).join(', ')}` : ''}; wall ${r.wallSeconds.toFixed(0)} s (build ${r.buildSeconds.toFixed(1)} s)`);
+      out.push(`- this run: ${r.path}${r.plan ? ` (${r.plan.model ? `network ${r.plan.model}, ` : ''}${r.plan.phases.join(' + ')}${r.plan.weighting ? `, weighting ${r.plan.weighting}` : ''}${r.plan.sampling ? `, redraws ${r.plan.sampling}` : ''}${r.plan.validation ? `, held-out ${r.plan.validation}` : ''})` : ''}${r.phases?.length ? `; ran ${r.phases.map((p) => `${p.phase} ${p.steps} steps${p.iterations ? ` (${p.iterations} iterations)` : ''}`).join(' + ')}` : ''}; stop: ${r.stopReason}; final loss ${fmtErr(r.total)}${per}${r.metrics ? `; ${Object.entries(r.metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toPrecision(4) : v}`).join(', ')}` : ''}; wall ${r.wallSeconds.toFixed(0)} s (build ${r.buildSeconds.toFixed(1)} s)`);
     } else out.push(`- this run failed: ${cell(r.error)}`);
     out.push('');
   }

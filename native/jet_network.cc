@@ -404,7 +404,6 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
     grads[3] = gemm::transposedTimes(Gv, a);
     if (L > 2 || g[0].defined()) grads[4] = Gv.sum(0);
     at::Tensor gz1 = times(Gv, W2).mul_(s1[0]);  // through a: σ'
-    at::Tensor gW = at::Tensor();
     std::vector<std::pair<const Segment*, at::Tensor>> columns;  // ∂/∂wᵢ of each set with first channels
     for (const Segment& s : lay.seg) {
       const int64_t n = s.n, C1 = s.q.C1(), C2 = s.q.C2();
@@ -433,7 +432,7 @@ struct JetNetwork : public torch::autograd::Function<JetNetwork> {
       if (C1) columns.emplace_back(&s, gw);
     }
     // Layer 1: z₁ = x W₁ᵀ + b₁, and each set's wᵢ is column first[i] of W₁.
-    gW = gemm::transposedTimes(gz1, x);
+    at::Tensor gW = gemm::transposedTimes(gz1, x);
     for (const auto& [s, gw] : columns) FirstLayer::addColumnGrad(gw, s->q.first, gW);
     grads[1] = gW;
     grads[2] = gz1.sum(0);

@@ -89,8 +89,8 @@ export class BFGS extends QuasiNewton<BFGSOptions> {
   }
 
   /**
-   * The update, and the next direction −H₊g₊ from the same single pass over H (a matrix-vector
-   * product reads all n² numbers, the rank-2 update reads and writes them): H g₊ gives both
+   * The update, and the next direction −H₊g₊, with one matrix-vector product (it reads all n²
+   * numbers of H; the rank-2 update reads and writes them once more): H g₊ gives both
    * H y = H g₊ − H g = H g₊ + d (d = −H g was taken with this H) and H₊ g₊ = scale · H g₊ + U (V g₊).
    */
   protected update(state: ParamState, { s, y, ys, yy, gPrev, g, d, t }: CurvaturePair): Tensor | void {

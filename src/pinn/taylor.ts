@@ -249,11 +249,11 @@ function networkKernel(model: TaylorModel, x: Tensor): { mlp: MLP; act: JetActiv
 export function taylorSets(model: TaylorModel, xs: readonly Tensor[], requests: readonly TaylorRequest[]): TaylorResult[] {
   if (xs.length !== requests.length) throw new Error(`taylorSets: ${xs.length} point sets but ${requests.length} requests`);
   const kernel = xs.length > 1 && supportsTaylor(model) ? networkKernel(model, xs[0]) : null;
-  const d = model instanceof MLP ? model.sizes[0] : -1;
+  const d = kernel?.mlp.sizes[0];
   const together = kernel && requests.every((r) => !r.third?.length)
     && xs.every((x) => x.ndim === 2 && x.shape[1] === d && x.dtype === xs[0].dtype && x.device === xs[0].device);
   if (!kernel || !together) return xs.map((x, k) => taylor(model, x, requests[k]));
-  const plans = requests.map((r) => channelPlan(r, d));
+  const plans = requests.map((r) => channelPlan(r, d!));
   const layers = kernel.mlp.layers.map((_, l) => kernel.mlp.effectiveLinear(l));
   const { u, sets } = jetNetworkSets(kernel.act, cat([...xs], 0), layers, plans.map((p, k) => ({
     rows: xs[k].shape[0], first: p.F, channels: p.channels, firstOut: (requests[k].first?.length ?? 0) > 0,
@@ -307,9 +307,10 @@ export function taylor(model: TaylorModel, x: Tensor, request: TaylorRequest = {
   const last = mlp.layers.length - 1;
   const layers = mlp.layers.map((_, l) => mlp.effectiveLinear(l)); // [weight, bias], scales folded in
   const fused = fusedActivation(mlp, x);
-  if (networkKernel(model, x) && !T3.length) {
+  const kernel = networkKernel(model, x);
+  if (kernel && !T3.length) {
     // The whole network in one native node (native/jet_network.cc): the same formulas as below.
-    const [u, d1, d2] = jetNetwork(fused!, x, layers, F, channels, (request.first?.length ?? 0) > 0);
+    const [u, d1, d2] = jetNetwork(kernel.act, x, layers, F, channels, (request.first?.length ?? 0) > 0);
     return networkResult(request, plan, u, d1, d2);
   }
   // Channels [N, C, H]: first derivatives d1, second ones d2 and pure third ones d3 (null: not
